@@ -1,0 +1,36 @@
+#pragma once
+// Every bound Aerie enforces, in one place. Each default says why; each has a test.
+#include <cstddef>
+#include <cstdint>
+
+namespace aerie {
+
+struct Limits {
+  // Engine.IO / WebSocket
+  std::size_t maxFrameBytes = 256 * 1024;        // one socket.io frame; an SDP with many m-lines is ~20 KiB
+  std::size_t maxPollBodyBytes = 512 * 1024;     // one POST of a polling payload (several frames)
+  std::size_t maxHttpHeaderBytes = 8 * 1024;     // request line + headers; browsers send ~1 KiB
+  std::size_t maxHttpBodyBytes = 64 * 1024;      // REST bodies (admin, stats)
+  std::size_t maxJsonDepth = 16;                 // Skylink messages nest 4 deep at most
+  std::size_t maxWriteQueueBytes = 1024 * 1024;  // per connection; a slower reader is dropped
+  std::uint32_t pingIntervalMs = 25000;          // socket.io defaults
+  std::uint32_t pingTimeoutMs = 20000;
+  std::uint32_t handshakeTimeoutMs = 10000;      // TCP/TLS/HTTP request must complete (slowloris)
+  std::uint32_t idleHttpTimeoutMs = 30000;       // keep-alive HTTP connection without a request
+
+  // Rooms and peers
+  std::size_t maxRoomNameBytes = 128;            // protocol spec section 2
+  std::size_t maxUserDataBytes = 16 * 1024;      // userInfo/userData in enter/updateUserEvent
+  std::uint32_t defaultMaxPeersPerRoom = 64;     // per app unless the app sets its own
+  std::uint32_t joinTimeoutMs = 15000;           // socket must send joinRoom within this time
+
+  // Rate limit per socket (protocol spec section 4): two token buckets.
+  double targetedBurst = 500;                    // welcome/offer/answer/candidate/...: ICE restart in a 10-mesh
+  double targetedPerSecond = 100;
+  double broadcastBurst = 20;                    // public/updateUserEvent/mute/stream/lock, each group entry
+  double broadcastPerSecond = 5;
+  std::uint32_t fastmsgWarnIntervalMs = 1000;    // at most one fastmsg warning per second
+  std::uint32_t overBudgetDisconnectMs = 10000;  // continuously over budget this long: disconnect
+};
+
+}  // namespace aerie
