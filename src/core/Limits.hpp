@@ -31,6 +31,8 @@ struct Limits {
   double broadcastPerSecond = 5;
   std::uint32_t fastmsgWarnIntervalMs = 1000;    // at most one fastmsg warning per second
   std::uint32_t overBudgetDisconnectMs = 10000;  // continuously over budget this long: disconnect
+  std::uint32_t overBudgetGapMs = 1000;          // a quiet gap this long (no dropped message) ends an
+                                                 // over-budget streak; 1 s is 5 refills of the room bucket
 };
 
 }  // namespace aerie

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what building and testing aerie need on Debian 12, only what is missing.
+# Usage: scripts/setup.sh [--test]   (--test adds Chromium and the test suites' npm packages)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=(cmake ninja-build g++ ccache pkg-config libssl-dev libsqlite3-dev libgtest-dev
+      libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev nodejs npm)
+[[ "${1:-}" == "--test" ]] && want+=(chromium iproute2 util-linux)
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Browser-side packages the pages use (the demo page loads SkylinkJS from here).
+[[ -d node_modules/skylinkjs ]] || npm install --no-audit --no-fund --loglevel=error
+if [[ "${1:-}" == "--test" ]]; then
+  (cd tests && { [[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund --loglevel=error; })
+fi

@@ -1,0 +1,115 @@
+#include "app/Config.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace aerie {
+namespace {
+
+std::uint32_t toUint(const std::string& name, const std::string& text) {
+  try {
+    std::size_t used = 0;
+    unsigned long v = std::stoul(text, &used);
+    if (used != text.size() || v > 0xFFFFFFFFul) throw std::out_of_range(name);
+    return static_cast<std::uint32_t>(v);
+  } catch (const std::exception&) {
+    throw std::runtime_error("invalid number for " + name + ": '" + text + "'");
+  }
+}
+
+// One setting by name, shared by the file, the environment and the flags.
+void set(Config& c, const std::string& name, const std::string& value) {
+  if (name == "listen") c.setListen(value);
+  else if (name == "data") c.dataDir = value;
+  else if (name == "threads") c.threads = toUint(name, value);
+  else if (name == "log-level") c.logLevel = value;
+  else if (name == "tls-cert") c.tlsCert = value;
+  else if (name == "tls-key") c.tlsKey = value;
+  else if (name == "tls") c.tlsEnabled = value != "off" && value != "false" && value != "0";
+  else if (name == "public-host") c.publicHost = value;
+  else if (name == "ice-host") c.iceHost = value;
+  else if (name == "turn-secret") c.turnSecret = value;
+  else if (name == "turn-ttl") c.turnTtlSeconds = toUint(name, value);
+  else if (name == "web-root") c.webRoot = value;
+  else if (name == "max-peers-per-room") c.limits.defaultMaxPeersPerRoom = toUint(name, value);
+  else throw std::runtime_error("unknown option '" + name + "'");
+}
+
+const char* const kNames[] = {"listen", "data", "threads", "log-level", "tls-cert", "tls-key", "tls",
+                              "public-host", "ice-host", "turn-secret", "turn-ttl", "web-root",
+                              "max-peers-per-room"};
+
+}  // namespace
+
+void Config::setListen(const std::string& hostPort) {
+  auto colon = hostPort.rfind(':');
+  if (colon == std::string::npos || colon == 0) throw std::runtime_error("--listen wants HOST:PORT, got '" + hostPort + "'");
+  std::string host = hostPort.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  auto port = toUint("listen port", hostPort.substr(colon + 1));
+  if (port > 65535) throw std::runtime_error("listen port out of range: " + std::to_string(port));
+  listenHost = host;
+  listenPort = static_cast<std::uint16_t>(port);
+}
+
+void Config::applyFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read config file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  auto v = boost::json::parse(ss.str(), ec);
+  if (ec || !v.is_object()) throw std::runtime_error("config file " + path + " is not a JSON object");
+  for (const auto& [key, value] : v.as_object()) {
+    std::string text;
+    if (value.is_string()) text = std::string(value.as_string());
+    else if (value.is_int64()) text = std::to_string(value.as_int64());
+    else if (value.is_bool()) text = value.as_bool() ? "on" : "off";
+    else throw std::runtime_error("config " + std::string(key) + ": expected a string, number or bool");
+    set(*this, std::string(key), text);
+  }
+}
+
+void Config::applyEnvironment() {
+  for (const char* name : kNames) {
+    std::string env = "AERIE_";
+    for (const char* p = name; *p; ++p) env += *p == '-' ? '_' : static_cast<char>(std::toupper(*p));
+    if (const char* value = std::getenv(env.c_str())) set(*this, name, value);
+  }
+}
+
+void Config::applyFlags(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0) throw std::runtime_error("unexpected argument '" + a + "'");
+    std::string name = a.substr(2), value;
+    auto eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else {
+      if (i + 1 >= args.size()) throw std::runtime_error("option --" + name + " needs a value");
+      value = args[++i];
+    }
+    if (name == "config") continue;
+    set(*this, name, value);
+  }
+}
+
+Config Config::load(const std::vector<std::string>& args) {
+  Config c;
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--config") c.applyFile(args[i + 1]);
+    else if (args[i].rfind("--config=", 0) == 0) c.applyFile(args[i].substr(9));
+  }
+  c.applyEnvironment();
+  c.applyFlags(args);
+  if (c.threads == 0 || c.threads > 64) throw std::runtime_error("threads must be 1..64");
+  return c;
+}
+
+}  // namespace aerie

@@ -1,0 +1,37 @@
+#pragma once
+// Server settings. Sources, later ones winning: built-in defaults, the JSON file given with
+// --config, AERIE_* environment variables, command-line flags. Validated once at start.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/Limits.hpp"
+
+namespace aerie {
+
+struct Config {
+  std::string listenHost = "127.0.0.1";  // loopback unless told otherwise
+  std::uint16_t listenPort = 8080;
+  std::string dataDir = "./data";
+  unsigned threads = 2;
+  std::string logLevel = "info";
+  std::string tlsCert;  // empty: a self-signed certificate in dataDir, made on first start
+  std::string tlsKey;
+  bool tlsEnabled = true;
+  std::string publicHost;   // `ipSigserver` override; empty: the Host the browser used
+  std::string iceHost;      // STUN/TURN host handed to peers; empty: listen host
+  std::string turnSecret;   // coturn static-auth-secret
+  std::uint32_t turnTtlSeconds = 86400;
+  std::string webRoot;      // static pages; empty: built-in default
+  Limits limits;
+
+  // Applies `--config FILE` (if present in args), then the environment, then the flags.
+  // Unknown flags or bad values: throws std::runtime_error naming them.
+  static Config load(const std::vector<std::string>& args);
+  void applyFile(const std::string& path);
+  void applyEnvironment();
+  void applyFlags(const std::vector<std::string>& args);
+  void setListen(const std::string& hostPort);
+};
+
+}  // namespace aerie

@@ -1,0 +1,103 @@
+#pragma once
+// The signaling core: connections, rooms and the relay rules of protocol spec sections 4 and 5.
+// Pure logic (no Asio/Beast). Single-threaded by contract: the transport calls a Hub from one
+// thread only, and a PeerSink must not call back into the Hub synchronously.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "core/Limits.hpp"
+#include "signaling/HubStats.hpp"
+#include "signaling/JoinAuthorizer.hpp"
+#include "signaling/MessageRules.hpp"
+#include "signaling/Peer.hpp"
+#include "signaling/PeerSink.hpp"
+#include "signaling/Room.hpp"
+
+namespace aerie {
+
+class Hub {
+ public:
+  using ConnId = std::uint64_t;
+
+  Hub(const Limits& limits, JoinAuthorizer& authorizer);
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+  ~Hub();
+
+  ConnId connect(std::shared_ptr<PeerSink> sink, std::int64_t nowMs);
+  // The inner JSON string of a socket.io `message` event. Never throws.
+  void onMessage(ConnId id, std::string_view json, std::int64_t nowMs);
+  // The socket is gone: leave its room (bye to the others). Idempotent.
+  void disconnect(ConnId id, std::int64_t nowMs);
+  // Called about once a second: closes sockets that did not join within Limits::joinTimeoutMs.
+  void tick(std::int64_t nowMs);
+
+  // Admin/metrics.
+  HubStats stats() const;
+  std::vector<RoomSnapshot> rooms(std::string_view realm = {}) const;
+  // Server-side lock; broadcasts roomLockEvent to the room. False if there is no such room.
+  bool setLocked(std::string_view roomKey, bool locked);
+  // Redirect reject, bye to the room, close. False if no peer has this sid.
+  bool kick(std::string_view sid);
+  // Redirect warning `toclose` to everyone; later joins are rejected with `roomclose`.
+  void shutdown();
+
+ private:
+  using Packet = std::shared_ptr<const std::string>;
+
+  void handleMessage(ConnId id, std::string_view json, std::int64_t nowMs);
+  void handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t nowMs);
+  void handleRelay(Peer& peer, boost::json::object& msg, const MessageRule& rule);
+  void handleGroup(Peer& peer, const boost::json::object& msg, std::int64_t nowMs);
+  void handleGetPeers(Peer& peer, const boost::json::object& msg);
+  void handleIntroduce(Peer& peer, const boost::json::object& msg);
+  void handleRecording(Peer& peer);
+
+  // Charges `bucket`; on a verdict other than Pass drops and warns, and on Disconnect closes
+  // the peer, after which the caller must not touch it.
+  RateVerdict admit(Peer& peer, RateBucket bucket, std::int64_t nowMs);
+  void leaveRoom(Peer& peer, std::int64_t nowMs);
+  void closePeer(ConnId id, CloseReason reason);
+  void redirect(Peer& peer, std::string_view action, std::string_view reason, std::string_view info,
+                std::string_view rid, std::string_view statsKey = {});
+  // Re-stamps `mid`/`rid` with the sender's identity (spec section 4: Identity).
+  static void stampIdentity(boost::json::object& msg, const Peer& sender);
+
+  static Packet encode(const boost::json::object& msg);
+  void sendTo(Peer& peer, const Packet& packet, std::string_view type);
+  void sendTo(Peer& peer, const boost::json::object& msg);
+  // To every member of `room` but `exceptSid`. `onlyAutoIntroduce` for an untargeted `enter`:
+  // peers that joined with autoIntroduce:false do not get each other's enter (they wait for an
+  // `introduce` by a privileged peer).
+  void broadcast(const Room& room, std::string_view exceptSid, const Packet& packet, std::string_view type,
+                 bool onlyAutoIntroduce = false);
+
+  Peer* findPeer(ConnId id);
+  Peer* findPeerBySid(std::string_view sid);
+  Room* findRoom(std::string_view roomKey);
+  std::string newSid();
+  std::uint64_t newTieBreaker(const Room& room);
+
+  void drop(DropReason reason);
+  static void count(std::map<std::string, std::uint64_t>& counters, std::string_view key);
+
+  Limits limits_;
+  JoinAuthorizer& authorizer_;
+  ConnId nextId_ = 1;
+  bool shuttingDown_ = false;
+  std::unordered_map<ConnId, std::unique_ptr<Peer>> peers_;
+  std::map<std::string, ConnId, std::less<>> bySid_;
+  std::map<std::string, std::unique_ptr<Room>, std::less<>> rooms_;
+  HubStats counters_;  // the map counters; the gauges are computed in stats()
+  std::mt19937_64 rng_;
+};
+
+}  // namespace aerie

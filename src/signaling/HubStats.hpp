@@ -1,0 +1,68 @@
+#pragma once
+// Counters of the Hub, for the admin API and metrics. Every map key comes from a fixed set of
+// names (message types of MessageRules, the enums below, redirect reasons), never from wire
+// data, so the maps stay small whatever clients send.
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace aerie {
+
+// Why the Hub dropped a client message (data plane: drop and count, never throw).
+enum class DropReason {
+  Malformed,          // not JSON, too deep, not an object, or no string `type`
+  UnknownType,        // not in MessageRules (includes server-only types a client forged)
+  UnknownConnection,  // message for a connection the Hub no longer knows
+  NotJoined,          // sent before inRoom
+  NotPrivileged,      // getPeers from a key without isPrivileged
+  MissingField,
+  WrongType,
+  TooLarge,           // userInfo/userData above Limits::maxUserDataBytes
+  BadTarget,          // target not in the sender's room, or the sender itself
+  RateLimited,
+  NotGroupable,       // a group entry of a type clients never batch
+  InternalError,      // an exception caught at the Hub's boundary
+};
+
+inline const char* toString(DropReason r) {
+  switch (r) {
+    case DropReason::Malformed: return "malformed";
+    case DropReason::UnknownType: return "unknownType";
+    case DropReason::UnknownConnection: return "unknownConnection";
+    case DropReason::NotJoined: return "notJoined";
+    case DropReason::NotPrivileged: return "notPrivileged";
+    case DropReason::MissingField: return "missingField";
+    case DropReason::WrongType: return "wrongType";
+    case DropReason::TooLarge: return "tooLarge";
+    case DropReason::BadTarget: return "badTarget";
+    case DropReason::RateLimited: return "rateLimited";
+    case DropReason::NotGroupable: return "notGroupable";
+    case DropReason::InternalError: return "internalError";
+  }
+  return "?";
+}
+
+// Why the Hub closed a connection itself.
+enum class CloseReason { JoinTimeout, OverBudget, Kicked };
+
+inline const char* toString(CloseReason r) {
+  switch (r) {
+    case CloseReason::JoinTimeout: return "joinTimeout";
+    case CloseReason::OverBudget: return "overBudget";
+    case CloseReason::Kicked: return "kicked";
+  }
+  return "?";
+}
+
+struct HubStats {
+  std::uint64_t connections = 0;   // open sockets known to the Hub
+  std::uint64_t peersInRooms = 0;  // connections that got inRoom and did not leave
+  std::uint64_t rooms = 0;
+  std::map<std::string, std::uint64_t> messagesIn;   // by type; group entries count too
+  std::map<std::string, std::uint64_t> messagesOut;  // by type, one per receiver
+  std::map<std::string, std::uint64_t> dropped;      // by DropReason
+  std::map<std::string, std::uint64_t> redirects;    // by reason (locked, roomFull, fastmsg, ...)
+  std::map<std::string, std::uint64_t> closed;       // by CloseReason
+};
+
+}  // namespace aerie

@@ -1,0 +1,58 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aerie {
+
+// What the admin API sees of a room.
+struct RoomSnapshot {
+  std::string roomKey;
+  std::string realm;
+  std::string name;
+  bool locked = false;
+  std::vector<std::string> peers;  // sids, in join order
+};
+
+// The members of one room and its server-side lock (protocol spec section 4: the lock lives on
+// the server, not in any client). Holds sids only; the Hub owns the peers. Rooms are small
+// (Limits::defaultMaxPeersPerRoom), so members are a vector kept in join order, which is also
+// the order broadcasts go out in.
+class Room {
+ public:
+  struct Member {
+    std::string sid;
+    std::uint64_t tieBreaker = 0;
+  };
+
+  Room(std::string roomKey, std::string realm, std::string name);
+
+  const std::string& key() const { return key_; }
+  const std::string& realm() const { return realm_; }
+  const std::string& name() const { return name_; }
+  bool locked() const { return locked_; }
+  void setLocked(bool locked) { locked_ = locked; }
+
+  // Adds a member; false if the sid is already in (the Hub never does that).
+  bool add(std::string sid, std::uint64_t tieBreaker);
+  // Removes a member; false if it was not in, so a second leave is a no-op.
+  bool remove(std::string_view sid);
+  bool contains(std::string_view sid) const;
+  // The client adds its priority scheme to tieBreaker to get `weight`, and equal weights make
+  // both peers wait for the other's offer; so tieBreakers must differ within a room.
+  bool tieBreakerTaken(std::uint64_t tieBreaker) const;
+  std::size_t size() const { return members_.size(); }
+  bool empty() const { return members_.empty(); }
+  const std::vector<Member>& members() const { return members_; }
+  RoomSnapshot snapshot() const;
+
+ private:
+  std::string key_;
+  std::string realm_;
+  std::string name_;
+  bool locked_ = false;
+  std::vector<Member> members_;
+};
+
+}  // namespace aerie

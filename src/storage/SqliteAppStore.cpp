@@ -1,0 +1,345 @@
+#include "storage/SqliteAppStore.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <filesystem>
+#include <stdexcept>
+#include <string_view>
+
+#include "core/Crypto.hpp"
+
+namespace aerie {
+namespace {
+
+// Schema migrations, applied in order inside one transaction. Entry i brings the schema
+// from version i to i + 1. Never edit an entry once released: append a new one instead, so
+// that a file written by an older Aerie upgrades in place.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    R"sql(
+    CREATE TABLE apps (
+      id                 INTEGER PRIMARY KEY,
+      app_key            TEXT NOT NULL UNIQUE,
+      name               TEXT NOT NULL,
+      owner              TEXT NOT NULL,
+      secret             TEXT NOT NULL,
+      domains            TEXT NOT NULL,  -- JSON array of strings
+      parent_key         TEXT,           -- alias keys only
+      revoked            INTEGER NOT NULL DEFAULT 0,
+      created_at_ms      INTEGER NOT NULL,
+      expires_at_ms      INTEGER,
+      max_peers_per_room INTEGER NOT NULL DEFAULT 0,
+      turn_enabled       INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX apps_parent_key ON apps(parent_key);
+    CREATE TABLE settings (
+      name  TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    );
+    )sql",
+};
+
+// A prepared statement that finalizes itself. Errors throw: this is our own database,
+// not wire data, and a failed query leaves nothing sensible to return.
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+        SQLITE_OK) {
+      throw std::runtime_error(std::string("SQLite prepare failed: ") + sqlite3_errmsg(db));
+    }
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, std::string_view v) {
+    check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    check(sqlite3_bind_int64(stmt_, i, v));
+    return *this;
+  }
+  Statement& bindNull(int i) {
+    check(sqlite3_bind_null(stmt_, i));
+    return *this;
+  }
+  // True while a row is available.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw std::runtime_error(std::string("SQLite step failed: ") + sqlite3_errmsg(db_));
+  }
+  bool isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) {
+      throw std::runtime_error(std::string("SQLite bind failed: ") + sqlite3_errmsg(db_));
+    }
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+void exec(sqlite3* db, const std::string& sql, const std::string& what) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = what + ": " + (err ? err : sqlite3_errmsg(db));
+    sqlite3_free(err);
+    throw std::runtime_error(msg);
+  }
+}
+
+constexpr std::string_view kAppColumns =
+    "id, app_key, name, owner, secret, domains, parent_key, revoked, created_at_ms, "
+    "expires_at_ms, max_peers_per_room, turn_enabled";
+
+std::string domainsToJson(const std::vector<std::string>& domains) {
+  boost::json::array a;
+  for (const auto& d : domains) a.emplace_back(d);
+  return boost::json::serialize(a);
+}
+
+// A damaged domains column allows no domain: failing closed is the safe default for CORS.
+std::vector<std::string> domainsFromJson(const std::string& text) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& e : v.get_array()) {
+    if (e.is_string()) out.emplace_back(e.get_string());
+  }
+  return out;
+}
+
+App readApp(const Statement& s) {
+  App a;
+  a.id = s.integer(0);
+  a.appKey = s.text(1);
+  a.name = s.text(2);
+  a.owner = s.text(3);
+  a.secret = s.text(4);
+  a.domains = domainsFromJson(s.text(5));
+  if (!s.isNull(6)) a.parentKey = s.text(6);
+  a.revoked = s.integer(7) != 0;
+  a.createdAtMs = s.integer(8);
+  if (!s.isNull(9)) a.expiresAtMs = s.integer(9);
+  a.maxPeersPerRoom = static_cast<std::uint32_t>(s.integer(10));
+  a.turnEnabled = s.integer(11) != 0;
+  return a;
+}
+
+// 122 random bits in the textual layout of an RFC 9562 version-4 UUID.
+std::string newAppKey() {
+  std::string b = crypto::randomBytes(16);
+  b[6] = static_cast<char>((static_cast<unsigned char>(b[6]) & 0x0F) | 0x40);
+  b[8] = static_cast<char>((static_cast<unsigned char>(b[8]) & 0x3F) | 0x80);
+  std::string out;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    const auto c = static_cast<unsigned char>(b[i]);
+    out += kHex[c >> 4];
+    out += kHex[c & 0x0F];
+  }
+  return out;
+}
+
+}  // namespace
+
+SqliteAppStore::SqliteAppStore(const std::string& path) : path_(path) {
+  // NOMUTEX: our own mutex serialises every use of the connection.
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error("cannot open app database " + path + ": " + msg);
+  }
+  try {
+    // The file holds every app secret and the token signing key: owner-only access.
+    std::error_code ec;
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+    sqlite3_busy_timeout(db_, 5000);
+    // Reading the header first turns "not a database" into a clear error.
+    exec(db_, "PRAGMA journal_mode=WAL", "cannot open app database " + path);
+    exec(db_, "PRAGMA synchronous=NORMAL", "cannot configure app database " + path);
+    {
+      Statement check(db_, "PRAGMA quick_check");
+      const std::string result = check.step() ? check.text(0) : "no result";
+      if (result != "ok") {
+        throw std::runtime_error("app database " + path + " is corrupt: " + result);
+      }
+    }
+    migrate();
+  } catch (const std::runtime_error& e) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    const std::string what = e.what();
+    if (what.find(path) != std::string::npos) throw;
+    throw std::runtime_error("app database " + path + ": " + what);
+  }
+}
+
+SqliteAppStore::~SqliteAppStore() { sqlite3_close(db_); }
+
+std::unique_ptr<SqliteAppStore> SqliteAppStore::openInDir(const std::string& dataDir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dataDir, ec);
+  if (ec) {
+    throw std::runtime_error("cannot create data directory " + dataDir + ": " + ec.message());
+  }
+  return std::make_unique<SqliteAppStore>(
+      (std::filesystem::path(dataDir) / "aerie.sqlite3").string());
+}
+
+int SqliteAppStore::latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+void SqliteAppStore::migrate() {
+  // IMMEDIATE takes the write lock at once, so two processes opening the same fresh file
+  // cannot both apply migration 1.
+  exec(db_, "BEGIN IMMEDIATE", "cannot start migration");
+  try {
+    exec(db_, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+         "cannot create schema_version");
+    std::int64_t version = 0;
+    {
+      Statement s(db_, "SELECT version FROM schema_version LIMIT 1");
+      if (s.step()) {
+        version = s.integer(0);
+      } else {
+        exec(db_, "INSERT INTO schema_version (version) VALUES (0)", "cannot set schema version");
+      }
+    }
+    if (version < 0 || version > latestSchemaVersion()) {
+      throw std::runtime_error("schema version " + std::to_string(version) +
+                               " is newer than this Aerie supports (" +
+                               std::to_string(latestSchemaVersion()) + ")");
+    }
+    for (auto v = static_cast<std::size_t>(version); v < kMigrations.size(); ++v) {
+      exec(db_, std::string(kMigrations[v]), "migration " + std::to_string(v + 1) + " failed");
+    }
+    Statement u(db_, "UPDATE schema_version SET version = ?");
+    u.bind(1, static_cast<std::int64_t>(latestSchemaVersion())).step();
+    exec(db_, "COMMIT", "cannot commit migration");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+int SqliteAppStore::schemaVersion() {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "SELECT version FROM schema_version LIMIT 1");
+  return s.step() ? static_cast<int>(s.integer(0)) : 0;
+}
+
+App SqliteAppStore::create(const NewApp& n, std::int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  if (n.parentKey) {
+    const auto parent = findByKeyLocked(*n.parentKey);
+    if (!parent) throw std::invalid_argument("parent key " + *n.parentKey + " does not exist");
+    if (parent->parentKey) {
+      throw std::invalid_argument("parent key " + *n.parentKey + " is itself an alias key");
+    }
+  }
+  App a;
+  a.appKey = newAppKey();
+  a.name = n.name;
+  a.owner = n.owner;
+  a.secret = crypto::randomToken(24);
+  a.domains = n.domains;
+  a.parentKey = n.parentKey;
+  a.createdAtMs = nowMs;
+  a.expiresAtMs = n.expiresAtMs;
+  a.maxPeersPerRoom = n.maxPeersPerRoom;
+
+  Statement s(db_,
+              "INSERT INTO apps (app_key, name, owner, secret, domains, parent_key, revoked, "
+              "created_at_ms, expires_at_ms, max_peers_per_room, turn_enabled) "
+              "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)");
+  s.bind(1, a.appKey).bind(2, a.name).bind(3, a.owner).bind(4, a.secret);
+  s.bind(5, domainsToJson(a.domains));
+  if (a.parentKey) {
+    s.bind(6, *a.parentKey);
+  } else {
+    s.bindNull(6);
+  }
+  s.bind(7, a.createdAtMs);
+  if (a.expiresAtMs) {
+    s.bind(8, *a.expiresAtMs);
+  } else {
+    s.bindNull(8);
+  }
+  s.bind(9, static_cast<std::int64_t>(a.maxPeersPerRoom));
+  s.bind(10, std::int64_t{a.turnEnabled ? 1 : 0});
+  s.step();
+  a.id = sqlite3_last_insert_rowid(db_);
+  return a;
+}
+
+std::optional<App> SqliteAppStore::findByKey(const std::string& appKey) {
+  std::lock_guard lock(mutex_);
+  return findByKeyLocked(appKey);
+}
+
+std::optional<App> SqliteAppStore::findByKeyLocked(const std::string& appKey) {
+  Statement s(db_, "SELECT " + std::string(kAppColumns) + " FROM apps WHERE app_key = ?");
+  s.bind(1, appKey);
+  if (!s.step()) return std::nullopt;
+  return readApp(s);
+}
+
+std::vector<App> SqliteAppStore::list() {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "SELECT " + std::string(kAppColumns) + " FROM apps ORDER BY id");
+  std::vector<App> out;
+  while (s.step()) out.push_back(readApp(s));
+  return out;
+}
+
+bool SqliteAppStore::revoke(const std::string& appKey) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "UPDATE apps SET revoked = 1 WHERE app_key = ?");
+  s.bind(1, appKey).step();
+  return sqlite3_changes(db_) > 0;
+}
+
+bool SqliteAppStore::setDomains(const std::string& appKey,
+                                const std::vector<std::string>& domains) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "UPDATE apps SET domains = ? WHERE app_key = ?");
+  s.bind(1, domainsToJson(domains)).bind(2, appKey).step();
+  return sqlite3_changes(db_) > 0;
+}
+
+std::optional<std::string> SqliteAppStore::setting(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "SELECT value FROM settings WHERE name = ?");
+  s.bind(1, name);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
+void SqliteAppStore::setSetting(const std::string& name, const std::string& value) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_,
+              "INSERT INTO settings (name, value) VALUES (?, ?) "
+              "ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+  s.bind(1, name).bind(2, value).step();
+}
+
+}  // namespace aerie

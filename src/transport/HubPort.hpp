@@ -1,0 +1,26 @@
+#pragma once
+// Connects sessions to the Hub: every call is posted to the Hub's loop, so the Hub stays
+// single-threaded; per session, posts keep their order.
+#include <boost/asio/any_io_executor.hpp>
+
+#include "transport/SessionListener.hpp"
+
+namespace aerie {
+
+class Hub;
+class SessionRegistry;
+
+class HubPort : public SessionListener {
+ public:
+  HubPort(Hub& hub, boost::asio::any_io_executor hubExecutor, SessionRegistry& registry);
+  void onOpen(const std::shared_ptr<EngineIoSession>& s) override;
+  void onMessage(const std::shared_ptr<EngineIoSession>& s, std::string json) override;
+  void onClose(const std::shared_ptr<EngineIoSession>& s) override;
+
+ private:
+  Hub& hub_;
+  boost::asio::any_io_executor exec_;
+  SessionRegistry& registry_;
+};
+
+}  // namespace aerie

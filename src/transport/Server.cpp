@@ -1,0 +1,152 @@
+#include "transport/Server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <stdexcept>
+#include <thread>
+
+#include "core/Clock.hpp"
+#include "core/Log.hpp"
+#include "signaling/Hub.hpp"
+#include "transport/ServerContext.hpp"
+
+namespace aerie {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+struct Server::Impl {
+  Impl(ServerOptions o, const Limits& l, Hub& h, HttpHandler& http)
+      : options(std::move(o)), limits(l), hub(h) {
+    unsigned n = options.threads == 0 ? 1 : options.threads;
+    for (unsigned i = 0; i < n; ++i) {
+      loops.push_back(std::make_unique<asio::io_context>(1));
+      guards.emplace_back(loops.back()->get_executor());
+    }
+    hubPort = std::make_unique<HubPort>(hub, loops[0]->get_executor(), registry);
+    if (!options.certFile.empty()) {
+      tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+      tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+      tls->use_certificate_chain_file(options.certFile);
+      tls->use_private_key_file(options.keyFile, asio::ssl::context::pem);
+    }
+    context = std::make_unique<ServerContext>(ServerContext{limits, http, registry, *hubPort, tls.get()});
+  }
+
+  asio::awaitable<void> acceptLoop() {
+    std::size_t next = 0;
+    while (acceptor && acceptor->is_open()) {
+      auto& loop = *loops[next++ % loops.size()];
+      auto [ec, socket] = co_await acceptor->async_accept(loop, nothrow);
+      if (ec) {
+        if (ec == asio::error::operation_aborted) co_return;
+        log::warn("server", "accept failed", {{"error", ec.message()}});
+        continue;  // e.g. too many open files: keep serving the connections we have
+      }
+      socket.set_option(tcp::no_delay(true));
+      startConnection(*context, std::move(socket));
+    }
+  }
+
+  asio::awaitable<void> sweepLoop() {
+    asio::steady_timer timer(*loops[0]);
+    while (!stopping) {
+      timer.expires_after(std::chrono::seconds(1));
+      co_await timer.async_wait(nothrow);
+      auto now = nowMs();
+      for (const auto& s : registry.snapshot()) {
+        if (s->checkTimers(now)) continue;
+        // Ping timeout: a WebSocket writer closes its socket; a polling session has none.
+        if (s->transport() == EngineIoSession::Transport::Polling) s->markClosed();
+        else s->close();
+      }
+      hub.tick(now);  // we are on the Hub's loop
+    }
+  }
+
+  void shutdown() {
+    if (stopping.exchange(true)) return;
+    log::info("server", "shutting down: telling peers, draining for 1 s");
+    asio::post(*loops[0], [this] {
+      hub.shutdown();
+      if (acceptor) acceptor->close();
+    });
+    auto timer = std::make_shared<asio::steady_timer>(*loops[0], std::chrono::seconds(1));
+    timer->async_wait([this, timer](auto) { stopLoops(); });
+  }
+
+  void stopLoops() {
+    guards.clear();
+    for (auto& l : loops) l->stop();
+  }
+
+  ServerOptions options;
+  const Limits& limits;
+  Hub& hub;
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  SessionRegistry registry;
+  std::unique_ptr<HubPort> hubPort;
+  std::unique_ptr<asio::ssl::context> tls;
+  std::unique_ptr<ServerContext> context;
+  std::optional<tcp::acceptor> acceptor;
+  std::atomic<bool> stopping{false};
+};
+
+Server::Server(ServerOptions options, const Limits& limits, Hub& hub, HttpHandler& http)
+    : impl_(std::make_unique<Impl>(std::move(options), limits, hub, http)) {}
+
+Server::~Server() = default;
+
+void Server::bind() {
+  auto& o = impl_->options;
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(o.host, ec);
+  if (ec) throw std::runtime_error("invalid listen address '" + o.host + "'");
+  tcp::endpoint endpoint(address, o.port);
+  auto& acc = impl_->acceptor.emplace(*impl_->loops[0]);
+  acc.open(endpoint.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(endpoint, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " +
+                             ec.message());
+  }
+}
+
+std::uint16_t Server::port() const {
+  return impl_->acceptor ? impl_->acceptor->local_endpoint().port() : 0;
+}
+
+void Server::run() {
+  auto& impl = *impl_;
+  asio::signal_set signals(*impl.loops[0], SIGINT, SIGTERM);
+  signals.async_wait([&impl](const boost::system::error_code& ec, int) {
+    if (!ec) impl.shutdown();
+  });
+  asio::co_spawn(*impl.loops[0], impl.acceptLoop(), asio::detached);
+  asio::co_spawn(*impl.loops[0], impl.sweepLoop(), asio::detached);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < impl.loops.size(); ++i) {
+    threads.emplace_back([&impl, i] { impl.loops[i]->run(); });
+  }
+  impl.loops[0]->run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() { impl_->shutdown(); }
+
+std::size_t Server::sessionCount() const { return impl_->registry.size(); }
+
+}  // namespace aerie

@@ -1,0 +1,41 @@
+#pragma once
+// The network front: one port serving HTTP and HTTPS (TLS told apart by its first byte),
+// WebSocket and Engine.IO polling. Hides Asio and Beast behind this plain interface.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/Limits.hpp"
+#include "transport/HttpHandler.hpp"
+
+namespace aerie {
+
+class Hub;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  unsigned threads = 2;      // event loops; the Hub runs on the first
+  std::string certFile;      // PEM; TLS is off when empty
+  std::string keyFile;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, const Limits& limits, Hub& hub, HttpHandler& http);
+  ~Server();
+  // Binds; throws std::runtime_error with a clear message if the address is taken.
+  void bind();
+  std::uint16_t port() const;  // the bound port (useful with port 0)
+  // Runs the loops until SIGINT/SIGTERM or stop(); on SIGTERM peers hear `toclose` first.
+  void run();
+  void stop();
+  std::size_t sessionCount() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aerie

@@ -1,0 +1,25 @@
+#pragma once
+// Transport-internal: what every connection needs. Only the Asio/Beast translation units
+// include this header.
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include "core/Limits.hpp"
+#include "transport/HttpHandler.hpp"
+#include "transport/HubPort.hpp"
+#include "transport/SessionRegistry.hpp"
+
+namespace aerie {
+
+struct ServerContext {
+  const Limits& limits;
+  HttpHandler& http;
+  SessionRegistry& registry;
+  HubPort& hubPort;
+  boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP only
+};
+
+// Serves one accepted TCP connection on the socket's own loop until it closes.
+void startConnection(ServerContext& ctx, boost::asio::ip::tcp::socket socket);
+
+}  // namespace aerie

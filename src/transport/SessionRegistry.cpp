@@ -1,0 +1,34 @@
+#include "transport/SessionRegistry.hpp"
+
+namespace aerie {
+
+void SessionRegistry::add(const std::shared_ptr<EngineIoSession>& s) {
+  std::lock_guard lock(mutex_);
+  sessions_[s->sid()] = s;
+}
+
+void SessionRegistry::remove(const std::string& sid) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(sid);
+}
+
+std::shared_ptr<EngineIoSession> SessionRegistry::find(const std::string& sid) const {
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(sid);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+std::size_t SessionRegistry::size() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+std::vector<std::shared_ptr<EngineIoSession>> SessionRegistry::snapshot() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<EngineIoSession>> out;
+  out.reserve(sessions_.size());
+  for (const auto& [sid, s] : sessions_) out.push_back(s);
+  return out;
+}
+
+}  // namespace aerie

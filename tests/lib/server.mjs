@@ -1,0 +1,168 @@
+// Starts and stops an Aerie server for one test file, and re-exports the API and socket helpers
+// so a test needs a single import.
+//
+//   const server = await startAerie({ apps: [{ name: 'a', domains: ['127.0.0.1'] }] });
+//   ... server.port, server.apps[0].appKey, server.httpUrl, server.httpsUrl ...
+//   await server.stop();
+//
+// The binary is $AERIE_BIN, else <repo>/build/release/aerie. Each server gets a fresh temporary
+// data directory (removed on stop unless AERIE_KEEP_DATA=1) and a free port on 127.0.0.1.
+// Set AERIE_TEST_LOG=1 to echo the server's output to the test's stderr.
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export * from './api.mjs';
+export * from './sockets.mjs';
+
+const execFileP = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '..', '..');
+
+export function aerieBin() {
+  return process.env.AERIE_BIN || path.join(repoRoot, 'build', 'release', 'aerie');
+}
+
+export function haveAerie() {
+  return existsSync(aerieBin());
+}
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+// `aerie app create --data DIR --name NAME --domain D...` → {appKey, secret, domains}.
+export async function createApp(dataDir, { name, domains = ['127.0.0.1', 'localhost'], extraArgs = [] }) {
+  const args = ['app', 'create', '--data', dataDir, '--name', name];
+  for (const d of domains) args.push('--domain', d);
+  args.push(...extraArgs);
+  let out;
+  try {
+    out = await execFileP(aerieBin(), args, { timeout: 15000 });
+  } catch (e) {
+    throw new Error(`aerie ${args.join(' ')} failed (exit ${e.code}): ${e.stderr || e.message}`);
+  }
+  // The JSON object may be preceded by log lines; take the last line that parses.
+  const lines = out.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    try {
+      const app = JSON.parse(lines[i]);
+      if (app && typeof app.appKey === 'string' && typeof app.secret === 'string') return { name, ...app };
+    } catch { /* not JSON */ }
+  }
+  try {
+    const app = JSON.parse(out.stdout);
+    if (app && typeof app.appKey === 'string') return { name, ...app };
+  } catch { /* fall through */ }
+  throw new Error(`aerie app create printed no {appKey, secret} JSON: ${JSON.stringify(out.stdout)}`);
+}
+
+/**
+ * Creates the apps, then starts `aerie serve` and waits for its `listening` line.
+ * options.apps: [{name, domains}] (default: one app "test" for 127.0.0.1 and localhost)
+ * options.extraArgs: more arguments for `aerie serve`
+ */
+export async function startAerie(options = {}) {
+  const bin = aerieBin();
+  if (!existsSync(bin)) throw new Error(`aerie binary not found at ${bin} (build it or set AERIE_BIN)`);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-test-'));
+  const appSpecs = options.apps || [{ name: 'test' }];
+  const apps = [];
+  for (const spec of appSpecs) apps.push(await createApp(dataDir, spec));
+
+  const port = options.port || (await freePort());
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir, ...(options.extraArgs || [])];
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(options.env || {}) } });
+  const echo = process.env.AERIE_TEST_LOG === '1';
+  let log = '';
+  let exited = null;
+  let stopping = false;
+  const exitPromise = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    });
+  });
+  const onData = (chunk) => {
+    const s = chunk.toString();
+    log += s;
+    if (log.length > 4_000_000) log = log.slice(-2_000_000);
+    if (echo) process.stderr.write(`[aerie:${port}] ${s}`);
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+
+  const ready = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('timeout'), options.startTimeoutMs || 20000);
+    const check = () => {
+      if (/listening/i.test(log)) {
+        clearTimeout(timer);
+        resolve('ok');
+      }
+    };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    exitPromise.then(() => {
+      clearTimeout(timer);
+      resolve('exited');
+    });
+    check();
+  });
+  if (ready !== 'ok') {
+    child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+    throw new Error(`aerie serve did not print "listening" (${ready}${exited ? ' ' + JSON.stringify(exited) : ''}); ` +
+      `output:\n${log.slice(-4000)}`);
+  }
+
+  const server = {
+    port,
+    host: '127.0.0.1',
+    dataDir,
+    apps,
+    app: apps[0],
+    httpUrl: `http://127.0.0.1:${port}`,
+    httpsUrl: `https://127.0.0.1:${port}`,
+    child,
+    log: () => log,
+    logTail: (n = 3000) => log.slice(-n),
+    // null while running; {code, signal} after the process ended.
+    exitInfo: () => exited,
+    alive: () => exited === null,
+    async stop() {
+      if (stopping) return exitPromise;
+      stopping = true;
+      if (exited === null) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exitPromise;
+        clearTimeout(t);
+      } else {
+        // It died before we asked: keep the evidence.
+        const file = path.join(os.tmpdir(), `aerie-crash-${port}-${Date.now()}.log`);
+        await writeFile(file, log);
+        process.stderr.write(`aerie on port ${port} had exited by itself (${JSON.stringify(exited)}); log in ${file}\n`);
+      }
+      if (process.env.AERIE_KEEP_DATA !== '1') await rm(dataDir, { recursive: true, force: true });
+      return exited;
+    },
+  };
+  return server;
+}
