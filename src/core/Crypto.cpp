@@ -110,13 +110,17 @@ std::string sha256(std::string_view data) {
   return std::string(reinterpret_cast<const char*>(out.data()), out.size());
 }
 
-std::string base64Encode(std::string_view bytes) { return encode(bytes, kStdAlphabet, true); }
+std::string base64Encode(std::string_view bytes) {
+  return encode(bytes, kStdAlphabet, true);
+}
 
 std::optional<std::string> base64Decode(std::string_view text) {
   return decode(text, kStdAlphabet);
 }
 
-std::string base64UrlEncode(std::string_view bytes) { return encode(bytes, kUrlAlphabet, false); }
+std::string base64UrlEncode(std::string_view bytes) {
+  return encode(bytes, kUrlAlphabet, false);
+}
 
 std::optional<std::string> base64UrlDecode(std::string_view text) {
   return decode(text, kUrlAlphabet);
@@ -136,6 +140,8 @@ std::string randomBytes(std::size_t n) {
   return out;
 }
 
-std::string randomToken(std::size_t nbytes) { return base64UrlEncode(randomBytes(nbytes)); }
+std::string randomToken(std::size_t nbytes) {
+  return base64UrlEncode(randomBytes(nbytes));
+}
 
 }  // namespace aerie::crypto

@@ -33,7 +33,9 @@ Civil civilFromDays(std::int64_t z) {
   return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
 }
 
-bool isLeap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool isLeap(std::int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 unsigned daysInMonth(std::int64_t y, unsigned m) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -115,7 +117,8 @@ std::optional<std::int64_t> IsoTime::parseMs(std::string_view s) {
   if (pos != s.size()) return std::nullopt;
 
   const std::int64_t days = daysFromCivil(*year, *month, *day);
-  const std::int64_t secs = days * 86400 + *hour * 3600 + *minute * 60 + second - offsetMinutes * 60;
+  const std::int64_t secs =
+      days * 86400 + *hour * 3600 + *minute * 60 + second - offsetMinutes * 60;
   return secs * 1000 + millis;
 }
 

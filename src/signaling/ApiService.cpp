@@ -45,7 +45,8 @@ unsigned statusFor(int code) {
 }
 
 constexpr double kMaxDurationHours = 24.0 * 365;
-constexpr std::string_view kDefaultAllowHeaders = "Skylink_SDK_version, Skylink_SDK_type, Content-Type";
+constexpr std::string_view kDefaultAllowHeaders =
+    "Skylink_SDK_version, Skylink_SDK_type, Content-Type";
 
 // An Origin we may copy into a header: visible ASCII only, so nothing can split the header.
 bool safeHeaderValue(std::string_view v) {
@@ -92,8 +93,8 @@ HttpReply preflight(const HttpRequestView& req) {
   HttpReply r = noContent(req);
   std::string allow;
   for (char c : req.accessControlRequestHeaders) {
-    const bool token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == ',' || c == ' ';
+    const bool token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '_' || c == ',' || c == ' ';
     if (token) allow += c;
   }
   if (allow.find_first_not_of(", ") == std::string::npos) allow = kDefaultAllowHeaders;
@@ -107,7 +108,9 @@ bool expired(const App& app, std::int64_t nowMs) {
   return app.expiresAtMs && nowMs >= *app.expiresAtMs;
 }
 
-std::string_view pathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+std::string_view pathOf(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
 
 // `Host` minus its port; an IPv6 literal keeps its brackets, since the client builds
 // `scheme//ipSigserver:port` from it.
@@ -198,7 +201,8 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   // server's own name is usable by pages this server hosts.
   if (req.origin) {
     if (!OriginPolicy::allows(app->domains, *req.origin)) {
-      return fail(req, kCorsDomainNotMatch, "origin " + *req.origin + " is not allowed for this key");
+      return fail(req, kCorsDomainNotMatch,
+                  "origin " + *req.origin + " is not allowed for this key");
     }
   } else {
     std::string_view page = req.host;

@@ -29,8 +29,7 @@ struct ApiTarget {
   // and the path never used '+' for space. nullopt on a malformed escape.
   static std::optional<std::string> percentDecode(std::string_view s);
   // The raw (undecoded) value of the first `name=` parameter of a query string.
-  static std::optional<std::string_view> queryParam(std::string_view query,
-                                                    std::string_view name);
+  static std::optional<std::string_view> queryParam(std::string_view query, std::string_view name);
 };
 
 }  // namespace aerie

@@ -102,8 +102,8 @@ JoinGrant CredentialJoinAuthorizer::authorize(const boost::json::object& m, std:
   g.roomName = s.roomName;
   // The realm's limit, not the alias's: parent and aliases share the room, and its cap must
   // not depend on which key joined first.
-  g.maxPeers = realmApp->maxPeersPerRoom != 0 ? realmApp->maxPeersPerRoom
-                                              : limits_.defaultMaxPeersPerRoom;
+  g.maxPeers =
+      realmApp->maxPeersPerRoom != 0 ? realmApp->maxPeersPerRoom : limits_.defaultMaxPeersPerRoom;
   g.privileged = false;
   g.iceServers = IceServers::build(config_, nowMs, realmApp->turnEnabled);
   return g;

@@ -1,13 +1,10 @@
 #include "signaling/Hub.hpp"
 
-#include <array>
-#include <cstdio>
-#include <exception>
-#include <utility>
-
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <utility>
 
+#include "core/Crypto.hpp"
 #include "signaling/SocketIoCodec.hpp"
 
 namespace aerie {
@@ -31,9 +28,11 @@ bool boolField(const boost::json::object& msg, std::string_view name, bool fallb
 
 }  // namespace
 
-Hub::Hub(const Limits& limits, JoinAuthorizer& authorizer) : limits_(limits), authorizer_(authorizer) {
+Hub::Hub(const Limits& limits, JoinAuthorizer& authorizer)
+    : limits_(limits), authorizer_(authorizer) {
+  // tieBreakers only need to differ within a room (checked), not to be unpredictable.
   std::random_device device;
-  std::seed_seq seed{device(), device(), device(), device(), device(), device(), device(), device()};
+  std::seed_seq seed{device(), device(), device(), device()};
   rng_.seed(seed);
 }
 
@@ -107,10 +106,14 @@ void Hub::handleMessage(ConnId id, std::string_view json, std::int64_t nowMs) {
   if (admit(*peer, MessageRules::bucketFor(*rule, hasTarget), nowMs) != RateVerdict::Pass) return;
 
   switch (MessageRules::check(*rule, *msg, limits_.maxUserDataBytes)) {
-    case RuleViolation::None: break;
-    case RuleViolation::MissingField: return drop(DropReason::MissingField);
-    case RuleViolation::WrongType: return drop(DropReason::WrongType);
-    case RuleViolation::TooLarge: return drop(DropReason::TooLarge);
+    case RuleViolation::None:
+      break;
+    case RuleViolation::MissingField:
+      return drop(DropReason::MissingField);
+    case RuleViolation::WrongType:
+      return drop(DropReason::WrongType);
+    case RuleViolation::TooLarge:
+      return drop(DropReason::TooLarge);
   }
 
   if (rule->routing != Routing::Server) return handleRelay(*peer, *msg, *rule);
@@ -119,14 +122,18 @@ void Hub::handleMessage(ConnId id, std::string_view json, std::int64_t nowMs) {
   if (rule->type == "group") return handleGroup(*peer, *msg, nowMs);
   if (rule->type == "getPeers") return handleGetPeers(*peer, *msg);
   if (rule->type == "introduce") return handleIntroduce(*peer, *msg);
-  if (rule->type == "startRecordingRoom" || rule->type == "stopRecordingRoom") return handleRecording(*peer);
+  if (rule->type == "startRecordingRoom" || rule->type == "stopRecordingRoom")
+    return handleRecording(*peer);
 }
 
 RateVerdict Hub::admit(Peer& peer, RateBucket bucket, std::int64_t nowMs) {
   const RateVerdict verdict = peer.charge(bucket, nowMs);
   switch (verdict) {
-    case RateVerdict::Pass: break;
-    case RateVerdict::Drop: drop(DropReason::RateLimited); break;
+    case RateVerdict::Pass:
+      break;
+    case RateVerdict::Drop:
+      drop(DropReason::RateLimited);
+      break;
     case RateVerdict::DropAndWarn:
       drop(DropReason::RateLimited);
       redirect(peer, "warning", "fastmsg", "You are sending messages too fast; some were dropped.",
@@ -160,7 +167,8 @@ void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t no
                     requestedRid);
   }
   if (!grant.ok) {
-    const std::string_view reason = grant.reason.empty() ? std::string_view("credentialError") : grant.reason;
+    const std::string_view reason =
+        grant.reason.empty() ? std::string_view("credentialError") : grant.reason;
     return redirect(peer, "reject", reason, grant.info, requestedRid);
   }
   if (grant.roomKey.empty()) {
@@ -171,13 +179,15 @@ void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t no
   if (room != nullptr && room->locked()) {
     return redirect(peer, "reject", "locked", "The room is locked.", grant.roomKey);
   }
-  const std::uint32_t maxPeers = grant.maxPeers != 0 ? grant.maxPeers : limits_.defaultMaxPeersPerRoom;
+  const std::uint32_t maxPeers =
+      grant.maxPeers != 0 ? grant.maxPeers : limits_.defaultMaxPeersPerRoom;
   if (room != nullptr && room->size() >= maxPeers) {
     // SkylinkJS has no "room full" reason (SYSTEM_ACTION_REASON). `locked` is the one whose
     // meaning for the app is right ("this room takes nobody now"); `info` says why, and the
     // joinRoom() callback error is built from `info`. Counted apart as roomFull.
-    return redirect(peer, "reject", "locked", "The room is full (" + std::to_string(maxPeers) + " peers).",
-                    grant.roomKey, "roomFull");
+    return redirect(peer, "reject", "locked",
+                    "The room is full (" + std::to_string(maxPeers) + " peers).", grant.roomKey,
+                    "roomFull");
   }
   if (room == nullptr) {
     auto created = std::make_unique<Room>(grant.roomKey, grant.realm, grant.roomName);
@@ -246,11 +256,12 @@ void Hub::handleRelay(Peer& peer, boost::json::object& msg, const MessageRule& r
   Room* room = findRoom(peer.roomKey());
   if (room == nullptr) return drop(DropReason::InternalError);  // InRoom peers always have one
 
-  const bool targeted =
-      rule.routing == Routing::Targeted || (rule.routing == Routing::TargetOrBroadcast && msg.contains("target"));
+  const bool targeted = rule.routing == Routing::Targeted ||
+                        (rule.routing == Routing::TargetOrBroadcast && msg.contains("target"));
   if (targeted) {
     const std::string_view target = stringField(msg, "target");
-    Peer* receiver = target == peer.sid() || !room->contains(target) ? nullptr : findPeerBySid(target);
+    Peer* receiver =
+        target == peer.sid() || !room->contains(target) ? nullptr : findPeerBySid(target);
     if (receiver == nullptr) return drop(DropReason::BadTarget);
     stampIdentity(msg, peer);
     return sendTo(*receiver, encode(msg), rule.type);
@@ -301,10 +312,17 @@ void Hub::handleGroup(Peer& peer, const boost::json::object& msg, std::int64_t n
       break;
     }
     switch (MessageRules::check(*rule, *inner, limits_.maxUserDataBytes)) {
-      case RuleViolation::None: break;
-      case RuleViolation::MissingField: drop(DropReason::MissingField); continue;
-      case RuleViolation::WrongType: drop(DropReason::WrongType); continue;
-      case RuleViolation::TooLarge: drop(DropReason::TooLarge); continue;
+      case RuleViolation::None:
+        break;
+      case RuleViolation::MissingField:
+        drop(DropReason::MissingField);
+        continue;
+      case RuleViolation::WrongType:
+        drop(DropReason::WrongType);
+        continue;
+      case RuleViolation::TooLarge:
+        drop(DropReason::TooLarge);
+        continue;
     }
     stampIdentity(*inner, peer);
     accepted.emplace_back(boost::json::serialize(*inner));
@@ -365,8 +383,10 @@ void Hub::handleIntroduce(Peer& peer, const boost::json::object& msg) {
   Peer* sending = findPeerBySid(sendingId);
   Peer* receiving = findPeerBySid(receivingId);
   const std::string& realm = peer.membership().realm;
-  if (sending == nullptr || sending->membership().realm != realm) return fail("sendingPeerNotFound");
-  if (receiving == nullptr || receiving->membership().realm != realm) return fail("receivingPeerNotFound");
+  if (sending == nullptr || sending->membership().realm != realm)
+    return fail("sendingPeerNotFound");
+  if (receiving == nullptr || receiving->membership().realm != realm)
+    return fail("receivingPeerNotFound");
   if (sending == receiving) return fail("samePeer");
   if (sending->roomKey() != receiving->roomKey()) return fail("notInSameRoom");
 
@@ -423,7 +443,8 @@ bool Hub::kick(std::string_view sid) {
   if (peer == nullptr) return false;
   // SkylinkJS has no "kicked" reason; `roomclose` (the session has ended, reject) is what a
   // removed peer should act on.
-  redirect(*peer, "reject", "roomclose", "You were removed from the room.", peer->roomKey(), "kicked");
+  redirect(*peer, "reject", "roomclose", "You were removed from the room.", peer->roomKey(),
+           "kicked");
   closePeer(peer->id(), CloseReason::Kicked);
   return true;
 }
@@ -437,8 +458,8 @@ void Hub::shutdown() {
 
 // ---- helpers --------------------------------------------------------------------------------
 
-void Hub::redirect(Peer& peer, std::string_view action, std::string_view reason, std::string_view info,
-                   std::string_view rid, std::string_view statsKey) {
+void Hub::redirect(Peer& peer, std::string_view action, std::string_view reason,
+                   std::string_view info, std::string_view rid, std::string_view statsKey) {
   boost::json::object msg;
   msg["type"] = "redirect";
   msg["rid"] = rid;
@@ -450,7 +471,8 @@ void Hub::redirect(Peer& peer, std::string_view action, std::string_view reason,
 }
 
 Hub::Packet Hub::encode(const boost::json::object& msg) {
-  return std::make_shared<const std::string>(SocketIoCodec::encodeMessage(boost::json::serialize(msg)));
+  return std::make_shared<const std::string>(
+      SocketIoCodec::encodeMessage(boost::json::serialize(msg)));
 }
 
 void Hub::sendTo(Peer& peer, const Packet& packet, std::string_view type) {
@@ -463,8 +485,8 @@ void Hub::sendTo(Peer& peer, const boost::json::object& msg) {
   sendTo(peer, encode(msg), {type.data(), type.size()});
 }
 
-void Hub::broadcast(const Room& room, std::string_view exceptSid, const Packet& packet, std::string_view type,
-                    bool onlyAutoIntroduce) {
+void Hub::broadcast(const Room& room, std::string_view exceptSid, const Packet& packet,
+                    std::string_view type, bool onlyAutoIntroduce) {
   for (const auto& member : room.members()) {
     if (member.sid == exceptSid) continue;
     Peer* receiver = findPeerBySid(member.sid);
@@ -490,17 +512,22 @@ Room* Hub::findRoom(std::string_view roomKey) {
 }
 
 std::string Hub::newSid() {
-  // A UUID v4 string. sids are public (every peer of the room sees them) and grant nothing:
-  // the Hub stamps `mid` itself, so a guessed sid cannot be spoken as.
+  // A UUID v4 string from the CSPRNG. sids are public (every peer of the room sees them) and
+  // grant nothing, since the Hub stamps `mid` itself; unpredictable ones still keep a peer from
+  // aiming messages at peers that have not joined yet.
+  static constexpr char hex[] = "0123456789abcdef";
   for (;;) {
-    const std::uint64_t hi = (rng_() & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;
-    const std::uint64_t lo = (rng_() & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;
-    std::array<char, 37> buf{};
-    std::snprintf(buf.data(), buf.size(), "%08llx-%04llx-%04llx-%04llx-%012llx",
-                  static_cast<unsigned long long>(hi >> 32), static_cast<unsigned long long>((hi >> 16) & 0xFFFF),
-                  static_cast<unsigned long long>(hi & 0xFFFF), static_cast<unsigned long long>(lo >> 48),
-                  static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFull));
-    std::string sid(buf.data(), 36);
+    std::string bytes = crypto::randomBytes(16);
+    bytes[6] = static_cast<char>((bytes[6] & 0x0F) | 0x40);  // version 4
+    bytes[8] = static_cast<char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
+    std::string sid;
+    sid.reserve(36);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+      if (i == 4 || i == 6 || i == 8 || i == 10) sid += '-';
+      const auto b = static_cast<unsigned char>(bytes[i]);
+      sid += hex[b >> 4];
+      sid += hex[b & 0x0F];
+    }
     if (!bySid_.contains(sid)) return sid;
   }
 }
@@ -512,7 +539,9 @@ std::uint64_t Hub::newTieBreaker(const Room& room) {
   }
 }
 
-void Hub::drop(DropReason reason) { count(counters_.dropped, toString(reason)); }
+void Hub::drop(DropReason reason) {
+  count(counters_.dropped, toString(reason));
+}
 
 void Hub::count(std::map<std::string, std::uint64_t>& counters, std::string_view key) {
   ++counters[std::string(key)];

@@ -2,6 +2,7 @@
 // The signaling core: connections, rooms and the relay rules of protocol spec sections 4 and 5.
 // Pure logic (no Asio/Beast). Single-threaded by contract: the transport calls a Hub from one
 // thread only, and a PeerSink must not call back into the Hub synchronously.
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -10,8 +11,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "core/Limits.hpp"
 #include "signaling/HubStats.hpp"
@@ -77,8 +76,8 @@ class Hub {
   // To every member of `room` but `exceptSid`. `onlyAutoIntroduce` for an untargeted `enter`:
   // peers that joined with autoIntroduce:false do not get each other's enter (they wait for an
   // `introduce` by a privileged peer).
-  void broadcast(const Room& room, std::string_view exceptSid, const Packet& packet, std::string_view type,
-                 bool onlyAutoIntroduce = false);
+  void broadcast(const Room& room, std::string_view exceptSid, const Packet& packet,
+                 std::string_view type, bool onlyAutoIntroduce = false);
 
   Peer* findPeer(ConnId id);
   Peer* findPeerBySid(std::string_view sid);

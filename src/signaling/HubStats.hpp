@@ -17,27 +17,39 @@ enum class DropReason {
   NotPrivileged,      // getPeers from a key without isPrivileged
   MissingField,
   WrongType,
-  TooLarge,           // userInfo/userData above Limits::maxUserDataBytes
-  BadTarget,          // target not in the sender's room, or the sender itself
+  TooLarge,   // userInfo/userData above Limits::maxUserDataBytes
+  BadTarget,  // target not in the sender's room, or the sender itself
   RateLimited,
-  NotGroupable,       // a group entry of a type clients never batch
-  InternalError,      // an exception caught at the Hub's boundary
+  NotGroupable,   // a group entry of a type clients never batch
+  InternalError,  // an exception caught at the Hub's boundary
 };
 
 inline const char* toString(DropReason r) {
   switch (r) {
-    case DropReason::Malformed: return "malformed";
-    case DropReason::UnknownType: return "unknownType";
-    case DropReason::UnknownConnection: return "unknownConnection";
-    case DropReason::NotJoined: return "notJoined";
-    case DropReason::NotPrivileged: return "notPrivileged";
-    case DropReason::MissingField: return "missingField";
-    case DropReason::WrongType: return "wrongType";
-    case DropReason::TooLarge: return "tooLarge";
-    case DropReason::BadTarget: return "badTarget";
-    case DropReason::RateLimited: return "rateLimited";
-    case DropReason::NotGroupable: return "notGroupable";
-    case DropReason::InternalError: return "internalError";
+    case DropReason::Malformed:
+      return "malformed";
+    case DropReason::UnknownType:
+      return "unknownType";
+    case DropReason::UnknownConnection:
+      return "unknownConnection";
+    case DropReason::NotJoined:
+      return "notJoined";
+    case DropReason::NotPrivileged:
+      return "notPrivileged";
+    case DropReason::MissingField:
+      return "missingField";
+    case DropReason::WrongType:
+      return "wrongType";
+    case DropReason::TooLarge:
+      return "tooLarge";
+    case DropReason::BadTarget:
+      return "badTarget";
+    case DropReason::RateLimited:
+      return "rateLimited";
+    case DropReason::NotGroupable:
+      return "notGroupable";
+    case DropReason::InternalError:
+      return "internalError";
   }
   return "?";
 }
@@ -47,9 +59,12 @@ enum class CloseReason { JoinTimeout, OverBudget, Kicked };
 
 inline const char* toString(CloseReason r) {
   switch (r) {
-    case CloseReason::JoinTimeout: return "joinTimeout";
-    case CloseReason::OverBudget: return "overBudget";
-    case CloseReason::Kicked: return "kicked";
+    case CloseReason::JoinTimeout:
+      return "joinTimeout";
+    case CloseReason::OverBudget:
+      return "overBudget";
+    case CloseReason::Kicked:
+      return "kicked";
   }
   return "?";
 }

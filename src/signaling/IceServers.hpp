@@ -1,8 +1,7 @@
 #pragma once
 // `pc_config.iceServers` for `inRoom`, shaped so SkylinkJS 0.6.x and 2.x both use it.
-#include <cstdint>
-
 #include <boost/json/array.hpp>
+#include <cstdint>
 
 #include "signaling/ApiConfig.hpp"
 

@@ -1,7 +1,6 @@
 #include "signaling/MessageRules.hpp"
 
 #include <array>
-
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
@@ -21,13 +20,15 @@ constexpr FieldRule kEnter[] = {
 constexpr FieldRule kWelcome[] = {{"target", K::String, true},
                                   {"userInfo", K::Object | K::Null, false, true},
                                   {"weight", K::Number}};
-constexpr FieldRule kSdp[] = {
-    {"target", K::String, true}, {"sdp", K::String, true}, {"userInfo", K::Object | K::Null, false, true}};
+constexpr FieldRule kSdp[] = {{"target", K::String, true},
+                              {"sdp", K::String, true},
+                              {"userInfo", K::Object | K::Null, false, true}};
 constexpr FieldRule kCandidate[] = {{"target", K::String, true},
                                     {"candidate", K::String, true},
                                     {"label", K::Number | K::Null},
                                     {"id", K::String | K::Null}};
-constexpr FieldRule kEndOfCandidates[] = {{"target", K::String, true}, {"noOfExpectedCandidates", K::Number}};
+constexpr FieldRule kEndOfCandidates[] = {{"target", K::String, true},
+                                          {"noOfExpectedCandidates", K::Number}};
 constexpr FieldRule kTargetOnly[] = {{"target", K::String, true}};
 constexpr FieldRule kOptionalTarget[] = {{"target", K::String}};
 constexpr FieldRule kUpdateUser[] = {{"userData", K::Any, false, true}, {"stamp", K::Number}};
@@ -36,7 +37,8 @@ constexpr FieldRule kStream[] = {{"streamId", K::String}, {"status", K::String}}
 constexpr FieldRule kRoomLock[] = {{"lock", K::Bool, true}};
 constexpr FieldRule kGroup[] = {{"lists", K::Array, true}};
 constexpr FieldRule kGetPeers[] = {{"showAll", K::Bool | K::Null}};
-constexpr FieldRule kIntroduce[] = {{"sendingPeerId", K::String, true}, {"receivingPeerId", K::String, true}};
+constexpr FieldRule kIntroduce[] = {{"sendingPeerId", K::String, true},
+                                    {"receivingPeerId", K::String, true}};
 
 using R = Routing;
 using B = RateBucket;
@@ -78,14 +80,20 @@ constexpr std::array kRules = {
 
 unsigned kindOf(const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::string: return K::String;
+    case boost::json::kind::string:
+      return K::String;
     case boost::json::kind::int64:
     case boost::json::kind::uint64:
-    case boost::json::kind::double_: return K::Number;
-    case boost::json::kind::bool_: return K::Bool;
-    case boost::json::kind::object: return K::Object;
-    case boost::json::kind::array: return K::Array;
-    case boost::json::kind::null: return K::Null;
+    case boost::json::kind::double_:
+      return K::Number;
+    case boost::json::kind::bool_:
+      return K::Bool;
+    case boost::json::kind::object:
+      return K::Object;
+    case boost::json::kind::array:
+      return K::Array;
+    case boost::json::kind::null:
+      return K::Null;
   }
   return 0;
 }
@@ -94,29 +102,40 @@ unsigned kindOf(const boost::json::value& v) {
 
 const char* toString(RuleViolation v) {
   switch (v) {
-    case RuleViolation::None: return "none";
-    case RuleViolation::MissingField: return "missingField";
-    case RuleViolation::WrongType: return "wrongType";
-    case RuleViolation::TooLarge: return "tooLarge";
+    case RuleViolation::None:
+      return "none";
+    case RuleViolation::MissingField:
+      return "missingField";
+    case RuleViolation::WrongType:
+      return "wrongType";
+    case RuleViolation::TooLarge:
+      return "tooLarge";
   }
   return "?";
 }
 
 const char* toString(Routing r) {
   switch (r) {
-    case Routing::Targeted: return "targeted";
-    case Routing::Broadcast: return "broadcast";
-    case Routing::TargetOrBroadcast: return "targetOrBroadcast";
-    case Routing::Server: return "server";
+    case Routing::Targeted:
+      return "targeted";
+    case Routing::Broadcast:
+      return "broadcast";
+    case Routing::TargetOrBroadcast:
+      return "targetOrBroadcast";
+    case Routing::Server:
+      return "server";
   }
   return "?";
 }
 
 const char* toString(RateBucket b) {
   switch (b) {
-    case RateBucket::None: return "none";
-    case RateBucket::Targeted: return "targeted";
-    case RateBucket::Broadcast: return "broadcast";
+    case RateBucket::None:
+      return "none";
+    case RateBucket::Targeted:
+      return "targeted";
+    case RateBucket::Broadcast:
+      return "broadcast";
   }
   return "?";
 }
@@ -128,7 +147,9 @@ const MessageRule* MessageRules::find(std::string_view type) {
   return nullptr;
 }
 
-std::span<const MessageRule> MessageRules::all() { return kRules; }
+std::span<const MessageRule> MessageRules::all() {
+  return kRules;
+}
 
 RuleViolation MessageRules::check(const MessageRule& rule, const boost::json::object& message,
                                   std::size_t maxUserDataBytes) {
@@ -146,7 +167,8 @@ RuleViolation MessageRules::check(const MessageRule& rule, const boost::json::ob
   return RuleViolation::None;
 }
 
-std::optional<boost::json::object> MessageRules::parse(std::string_view json, std::size_t maxDepth) {
+std::optional<boost::json::object> MessageRules::parse(std::string_view json,
+                                                       std::size_t maxDepth) {
   boost::json::parse_options options;
   options.max_depth = maxDepth;
   boost::system::error_code ec;

@@ -3,12 +3,11 @@
 // message type its required and optional fields with their JSON kinds, how the Hub routes it
 // and which rate bucket pays for it. Every handler in the Hub starts from a message that passed
 // this table, so the handlers themselves never re-check field types.
+#include <boost/json/object.hpp>
 #include <cstddef>
 #include <optional>
 #include <span>
 #include <string_view>
-
-#include <boost/json/object.hpp>
 
 namespace aerie {
 

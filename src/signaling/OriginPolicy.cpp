@@ -5,17 +5,26 @@
 namespace aerie {
 namespace {
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
-bool isAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isHex(char c) { return isDigit(c) || (lower(c) >= 'a' && lower(c) <= 'f'); }
+bool isAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool isHex(char c) {
+  return isDigit(c) || (lower(c) >= 'a' && lower(c) <= 'f');
+}
 
 // RFC 3986 section 3.1.
 bool validScheme(std::string_view s) {
   if (s.empty() || !isAlpha(s[0])) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return isAlpha(c) || isDigit(c) || c == '+' || c == '-' || c == '.'; });
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return isAlpha(c) || isDigit(c) || c == '+' || c == '-' || c == '.';
+  });
 }
 
 bool validPort(std::string_view p) {
@@ -99,6 +108,7 @@ bool matches(std::string_view pattern, std::string_view host) {
 }  // namespace
 
 std::optional<std::string> OriginPolicy::hostOf(std::string_view s) {
+  if (s == "null") return std::nullopt;
   const auto sep = s.find("://");
   if (sep == std::string_view::npos) return hostOfAuthority(s);
   if (!validScheme(s.substr(0, sep))) return std::nullopt;
@@ -115,10 +125,10 @@ std::optional<std::string_view> OriginPolicy::originOfUrl(std::string_view url) 
   return url.substr(0, end);
 }
 
-bool OriginPolicy::allows(const std::vector<std::string>& domains,
-                          std::string_view hostOrOrigin) {
+bool OriginPolicy::allows(const std::vector<std::string>& domains, std::string_view hostOrOrigin) {
   const bool any = std::find(domains.begin(), domains.end(), "*") != domains.end();
-  // Sandboxed iframes and file:// pages send `Origin: null`; it names no one.
+  // Sandboxed iframes and file:// pages send `Origin: null` (RFC 6454 section 7.3); it
+  // names no one.
   if (hostOrOrigin == "null") return any;
   const auto host = hostOf(hostOrOrigin);
   if (!host) return false;

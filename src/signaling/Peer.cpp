@@ -6,18 +6,24 @@ namespace aerie {
 
 const char* toString(PeerState s) {
   switch (s) {
-    case PeerState::AwaitingJoin: return "awaitingJoin";
-    case PeerState::InRoom: return "inRoom";
+    case PeerState::AwaitingJoin:
+      return "awaitingJoin";
+    case PeerState::InRoom:
+      return "inRoom";
   }
   return "?";
 }
 
 const char* toString(RateVerdict v) {
   switch (v) {
-    case RateVerdict::Pass: return "pass";
-    case RateVerdict::Drop: return "drop";
-    case RateVerdict::DropAndWarn: return "dropAndWarn";
-    case RateVerdict::Disconnect: return "disconnect";
+    case RateVerdict::Pass:
+      return "pass";
+    case RateVerdict::Drop:
+      return "drop";
+    case RateVerdict::DropAndWarn:
+      return "dropAndWarn";
+    case RateVerdict::Disconnect:
+      return "disconnect";
   }
   return "?";
 }
@@ -30,7 +36,9 @@ Peer::Peer(ConnId id, std::shared_ptr<PeerSink> sink, const Limits& limits, std:
       targeted_(limits.targetedBurst, limits.targetedPerSecond, nowMs),
       broadcast_(limits.broadcastBurst, limits.broadcastPerSecond, nowMs) {}
 
-void Peer::setState(PeerState next) { state_ = next; }
+void Peer::setState(PeerState next) {
+  state_ = next;
+}
 
 void Peer::enterRoom(Membership membership) {
   membership_ = std::move(membership);
@@ -46,7 +54,8 @@ void Peer::leaveRoom(std::int64_t nowMs) {
 RateVerdict Peer::charge(RateBucket bucket, std::int64_t nowMs) {
   if (bucket == RateBucket::None) return RateVerdict::Pass;
   const bool quietSinceLastDrop =
-      overBudgetSinceMs_ && nowMs - lastDropMs_ > static_cast<std::int64_t>(limits_.overBudgetGapMs);
+      overBudgetSinceMs_ &&
+      nowMs - lastDropMs_ > static_cast<std::int64_t>(limits_.overBudgetGapMs);
   if (quietSinceLastDrop) overBudgetSinceMs_.reset();
 
   TokenBucket& tokens = bucket == RateBucket::Targeted ? targeted_ : broadcast_;
@@ -57,7 +66,8 @@ RateVerdict Peer::charge(RateBucket bucket, std::int64_t nowMs) {
   if (nowMs - *overBudgetSinceMs_ >= static_cast<std::int64_t>(limits_.overBudgetDisconnectMs)) {
     return RateVerdict::Disconnect;
   }
-  if (!lastWarnMs_ || nowMs - *lastWarnMs_ >= static_cast<std::int64_t>(limits_.fastmsgWarnIntervalMs)) {
+  if (!lastWarnMs_ ||
+      nowMs - *lastWarnMs_ >= static_cast<std::int64_t>(limits_.fastmsgWarnIntervalMs)) {
     lastWarnMs_ = nowMs;
     return RateVerdict::DropAndWarn;
   }

@@ -15,14 +15,16 @@ bool Room::add(std::string sid, std::uint64_t tieBreaker) {
 }
 
 bool Room::remove(std::string_view sid) {
-  auto it = std::find_if(members_.begin(), members_.end(), [&](const Member& m) { return m.sid == sid; });
+  auto it =
+      std::find_if(members_.begin(), members_.end(), [&](const Member& m) { return m.sid == sid; });
   if (it == members_.end()) return false;
   members_.erase(it);
   return true;
 }
 
 bool Room::contains(std::string_view sid) const {
-  return std::any_of(members_.begin(), members_.end(), [&](const Member& m) { return m.sid == sid; });
+  return std::any_of(members_.begin(), members_.end(),
+                     [&](const Member& m) { return m.sid == sid; });
 }
 
 bool Room::tieBreakerTaken(std::uint64_t tieBreaker) const {

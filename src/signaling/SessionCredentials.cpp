@@ -33,29 +33,29 @@ std::optional<std::string> SessionCredentials::roomNameOf(std::string_view roomC
 }
 
 std::string SessionCredentials::userCred(const Session& s) const {
-  return signer_.sign({"userCred", s.username, s.roomKey, s.timeStamp, s.start,
-                       formatHours(s.lenHours), s.appKey});
+  return signer_.sign(
+      {"userCred", s.username, s.roomKey, s.timeStamp, s.start, formatHours(s.lenHours), s.appKey});
 }
 
 std::string SessionCredentials::roomCred(const Session& s) const {
   return crypto::base64UrlEncode(s.roomName) + "." +
-         signer_.sign({"roomCred", s.roomKey, s.realm, s.roomName, s.start,
-                       formatHours(s.lenHours), s.appKey});
+         signer_.sign({"roomCred", s.roomKey, s.realm, s.roomName, s.start, formatHours(s.lenHours),
+                       s.appKey});
 }
 
 bool SessionCredentials::verifyUserCred(const Session& s, std::string_view token) const {
-  return signer_.verify({"userCred", s.username, s.roomKey, s.timeStamp, s.start,
-                         formatHours(s.lenHours), s.appKey},
-                        token);
+  return signer_.verify(
+      {"userCred", s.username, s.roomKey, s.timeStamp, s.start, formatHours(s.lenHours), s.appKey},
+      token);
 }
 
 bool SessionCredentials::verifyRoomCred(const Session& s, std::string_view token) const {
   const auto dot = token.find('.');
   if (dot == std::string_view::npos) return false;
   // The name in front is only a carrier; the MAC below binds the name actually used.
-  return signer_.verify({"roomCred", s.roomKey, s.realm, s.roomName, s.start,
-                         formatHours(s.lenHours), s.appKey},
-                        token.substr(dot + 1));
+  return signer_.verify(
+      {"roomCred", s.roomKey, s.realm, s.roomName, s.start, formatHours(s.lenHours), s.appKey},
+      token.substr(dot + 1));
 }
 
 }  // namespace aerie

@@ -5,7 +5,10 @@
 namespace aerie {
 
 TokenBucket::TokenBucket(double burst, double perSecond, std::int64_t nowMs)
-    : burst_(std::max(burst, 0.0)), perSecond_(std::max(perSecond, 0.0)), tokens_(burst_), lastMs_(nowMs) {}
+    : burst_(std::max(burst, 0.0)),
+      perSecond_(std::max(perSecond, 0.0)),
+      tokens_(burst_),
+      lastMs_(nowMs) {}
 
 void TokenBucket::refill(std::int64_t nowMs) {
   // A clock that steps backwards (should not happen with a monotonic clock) must not drain the

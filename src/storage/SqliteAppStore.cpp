@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/Crypto.hpp"
+#include "storage/SqliteStatement.hpp"
 
 namespace aerie {
 namespace {
@@ -42,66 +43,6 @@ constexpr std::array<std::string_view, 1> kMigrations = {
     )sql",
 };
 
-// A prepared statement that finalizes itself. Errors throw: this is our own database,
-// not wire data, and a failed query leaves nothing sensible to return.
-class Statement {
- public:
-  Statement(sqlite3* db, std::string_view sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
-        SQLITE_OK) {
-      throw std::runtime_error(std::string("SQLite prepare failed: ") + sqlite3_errmsg(db));
-    }
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& bind(int i, std::string_view v) {
-    check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Statement& bind(int i, std::int64_t v) {
-    check(sqlite3_bind_int64(stmt_, i, v));
-    return *this;
-  }
-  Statement& bindNull(int i) {
-    check(sqlite3_bind_null(stmt_, i));
-    return *this;
-  }
-  // True while a row is available.
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw std::runtime_error(std::string("SQLite step failed: ") + sqlite3_errmsg(db_));
-  }
-  bool isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-  std::string text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) {
-      throw std::runtime_error(std::string("SQLite bind failed: ") + sqlite3_errmsg(db_));
-    }
-  }
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-void exec(sqlite3* db, const std::string& sql, const std::string& what) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = what + ": " + (err ? err : sqlite3_errmsg(db));
-    sqlite3_free(err);
-    throw std::runtime_error(msg);
-  }
-}
-
 constexpr std::string_view kAppColumns =
     "id, app_key, name, owner, secret, domains, parent_key, revoked, created_at_ms, "
     "expires_at_ms, max_peers_per_room, turn_enabled";
@@ -124,7 +65,7 @@ std::vector<std::string> domainsFromJson(const std::string& text) {
   return out;
 }
 
-App readApp(const Statement& s) {
+App readApp(const SqliteStatement& s) {
   App a;
   a.id = s.integer(0);
   a.appKey = s.text(1);
@@ -175,10 +116,11 @@ SqliteAppStore::SqliteAppStore(const std::string& path) : path_(path) {
         path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
     sqlite3_busy_timeout(db_, 5000);
     // Reading the header first turns "not a database" into a clear error.
-    exec(db_, "PRAGMA journal_mode=WAL", "cannot open app database " + path);
-    exec(db_, "PRAGMA synchronous=NORMAL", "cannot configure app database " + path);
+    SqliteStatement::execute(db_, "PRAGMA journal_mode=WAL", "cannot open app database " + path);
+    SqliteStatement::execute(db_, "PRAGMA synchronous=NORMAL",
+                             "cannot configure app database " + path);
     {
-      Statement check(db_, "PRAGMA quick_check");
+      SqliteStatement check(db_, "PRAGMA quick_check");
       const std::string result = check.step() ? check.text(0) : "no result";
       if (result != "ok") {
         throw std::runtime_error("app database " + path + " is corrupt: " + result);
@@ -194,7 +136,9 @@ SqliteAppStore::SqliteAppStore(const std::string& path) : path_(path) {
   }
 }
 
-SqliteAppStore::~SqliteAppStore() { sqlite3_close(db_); }
+SqliteAppStore::~SqliteAppStore() {
+  sqlite3_close(db_);
+}
 
 std::unique_ptr<SqliteAppStore> SqliteAppStore::openInDir(const std::string& dataDir) {
   std::error_code ec;
@@ -206,22 +150,26 @@ std::unique_ptr<SqliteAppStore> SqliteAppStore::openInDir(const std::string& dat
       (std::filesystem::path(dataDir) / "aerie.sqlite3").string());
 }
 
-int SqliteAppStore::latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+int SqliteAppStore::latestSchemaVersion() {
+  return static_cast<int>(kMigrations.size());
+}
 
 void SqliteAppStore::migrate() {
   // IMMEDIATE takes the write lock at once, so two processes opening the same fresh file
   // cannot both apply migration 1.
-  exec(db_, "BEGIN IMMEDIATE", "cannot start migration");
+  SqliteStatement::execute(db_, "BEGIN IMMEDIATE", "cannot start migration");
   try {
-    exec(db_, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
-         "cannot create schema_version");
+    SqliteStatement::execute(db_,
+                             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+                             "cannot create schema_version");
     std::int64_t version = 0;
     {
-      Statement s(db_, "SELECT version FROM schema_version LIMIT 1");
+      SqliteStatement s(db_, "SELECT version FROM schema_version LIMIT 1");
       if (s.step()) {
         version = s.integer(0);
       } else {
-        exec(db_, "INSERT INTO schema_version (version) VALUES (0)", "cannot set schema version");
+        SqliteStatement::execute(db_, "INSERT INTO schema_version (version) VALUES (0)",
+                                 "cannot set schema version");
       }
     }
     if (version < 0 || version > latestSchemaVersion()) {
@@ -230,11 +178,12 @@ void SqliteAppStore::migrate() {
                                std::to_string(latestSchemaVersion()) + ")");
     }
     for (auto v = static_cast<std::size_t>(version); v < kMigrations.size(); ++v) {
-      exec(db_, std::string(kMigrations[v]), "migration " + std::to_string(v + 1) + " failed");
+      SqliteStatement::execute(db_, std::string(kMigrations[v]),
+                               "migration " + std::to_string(v + 1) + " failed");
     }
-    Statement u(db_, "UPDATE schema_version SET version = ?");
+    SqliteStatement u(db_, "UPDATE schema_version SET version = ?");
     u.bind(1, static_cast<std::int64_t>(latestSchemaVersion())).step();
-    exec(db_, "COMMIT", "cannot commit migration");
+    SqliteStatement::execute(db_, "COMMIT", "cannot commit migration");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
@@ -243,7 +192,7 @@ void SqliteAppStore::migrate() {
 
 int SqliteAppStore::schemaVersion() {
   std::lock_guard lock(mutex_);
-  Statement s(db_, "SELECT version FROM schema_version LIMIT 1");
+  SqliteStatement s(db_, "SELECT version FROM schema_version LIMIT 1");
   return s.step() ? static_cast<int>(s.integer(0)) : 0;
 }
 
@@ -267,10 +216,10 @@ App SqliteAppStore::create(const NewApp& n, std::int64_t nowMs) {
   a.expiresAtMs = n.expiresAtMs;
   a.maxPeersPerRoom = n.maxPeersPerRoom;
 
-  Statement s(db_,
-              "INSERT INTO apps (app_key, name, owner, secret, domains, parent_key, revoked, "
-              "created_at_ms, expires_at_ms, max_peers_per_room, turn_enabled) "
-              "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)");
+  SqliteStatement s(db_,
+                    "INSERT INTO apps (app_key, name, owner, secret, domains, parent_key, revoked, "
+                    "created_at_ms, expires_at_ms, max_peers_per_room, turn_enabled) "
+                    "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)");
   s.bind(1, a.appKey).bind(2, a.name).bind(3, a.owner).bind(4, a.secret);
   s.bind(5, domainsToJson(a.domains));
   if (a.parentKey) {
@@ -297,7 +246,7 @@ std::optional<App> SqliteAppStore::findByKey(const std::string& appKey) {
 }
 
 std::optional<App> SqliteAppStore::findByKeyLocked(const std::string& appKey) {
-  Statement s(db_, "SELECT " + std::string(kAppColumns) + " FROM apps WHERE app_key = ?");
+  SqliteStatement s(db_, "SELECT " + std::string(kAppColumns) + " FROM apps WHERE app_key = ?");
   s.bind(1, appKey);
   if (!s.step()) return std::nullopt;
   return readApp(s);
@@ -305,7 +254,7 @@ std::optional<App> SqliteAppStore::findByKeyLocked(const std::string& appKey) {
 
 std::vector<App> SqliteAppStore::list() {
   std::lock_guard lock(mutex_);
-  Statement s(db_, "SELECT " + std::string(kAppColumns) + " FROM apps ORDER BY id");
+  SqliteStatement s(db_, "SELECT " + std::string(kAppColumns) + " FROM apps ORDER BY id");
   std::vector<App> out;
   while (s.step()) out.push_back(readApp(s));
   return out;
@@ -313,7 +262,7 @@ std::vector<App> SqliteAppStore::list() {
 
 bool SqliteAppStore::revoke(const std::string& appKey) {
   std::lock_guard lock(mutex_);
-  Statement s(db_, "UPDATE apps SET revoked = 1 WHERE app_key = ?");
+  SqliteStatement s(db_, "UPDATE apps SET revoked = 1 WHERE app_key = ?");
   s.bind(1, appKey).step();
   return sqlite3_changes(db_) > 0;
 }
@@ -321,14 +270,14 @@ bool SqliteAppStore::revoke(const std::string& appKey) {
 bool SqliteAppStore::setDomains(const std::string& appKey,
                                 const std::vector<std::string>& domains) {
   std::lock_guard lock(mutex_);
-  Statement s(db_, "UPDATE apps SET domains = ? WHERE app_key = ?");
+  SqliteStatement s(db_, "UPDATE apps SET domains = ? WHERE app_key = ?");
   s.bind(1, domainsToJson(domains)).bind(2, appKey).step();
   return sqlite3_changes(db_) > 0;
 }
 
 std::optional<std::string> SqliteAppStore::setting(const std::string& name) {
   std::lock_guard lock(mutex_);
-  Statement s(db_, "SELECT value FROM settings WHERE name = ?");
+  SqliteStatement s(db_, "SELECT value FROM settings WHERE name = ?");
   s.bind(1, name);
   if (!s.step()) return std::nullopt;
   return s.text(0);
@@ -336,9 +285,9 @@ std::optional<std::string> SqliteAppStore::setting(const std::string& name) {
 
 void SqliteAppStore::setSetting(const std::string& name, const std::string& value) {
   std::lock_guard lock(mutex_);
-  Statement s(db_,
-              "INSERT INTO settings (name, value) VALUES (?, ?) "
-              "ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+  SqliteStatement s(db_,
+                    "INSERT INTO settings (name, value) VALUES (?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET value = excluded.value");
   s.bind(1, name).bind(2, value).step();
 }
 

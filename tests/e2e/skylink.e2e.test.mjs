@@ -83,8 +83,12 @@ describe('SkylinkJS 0.6.37 in Chromium against Aerie', () => {
     pages.b.peerId = jb.peerId;
     assert.ok(ja.peerId && jb.peerId && ja.peerId !== jb.peerId, 'each page gets its own peer id');
 
-    const open = await events(pages.a, 'channelOpen');
-    assert.ok(open.length > 0 && /^https:/.test(open[0].socketServer), `the socket went to https (forceSSL): ${JSON.stringify(open)}`);
+    for (const p of [pages.a, pages.b]) {
+      const open = await events(p, 'channelOpen');
+      assert.ok(open.length > 0 && /^https:/.test(open[0].socketServer), `${p.label}: the socket went to https (forceSSL): ${JSON.stringify(open)}`);
+      assert.equal(open[0].transportType, 'WebSocket', `${p.label}: the first transport (WebSocket) must work, no fallback\n${await pageDiagnostics(p)}`);
+      assert.deepEqual(await events(p, 'socketError'), [], `${p.label}: no socket errors`);
+    }
 
     await waitForEvent(pages.a, (e, id) => e.name === 'peerJoined' && !e.isSelf && e.peerId === id, pages.b.peerId, { what: 'peerJoined for B' });
     await waitForEvent(pages.b, (e, id) => e.name === 'peerJoined' && !e.isSelf && e.peerId === id, pages.a.peerId, { what: 'peerJoined for A' });
@@ -189,6 +193,54 @@ describe('cross-origin page (CORS preflight with Skylink_SDK_* headers)', () => 
       assert.equal(init.error.errorCode, 4003, `expected errorCode 4003, got ${JSON.stringify(init.error)}\n${await pageDiagnostics(page)}`);
     } finally {
       await page.close();
+    }
+  });
+});
+
+describe('long-polling only (the page has no WebSocket)', () => {
+  test('two pages join over XHR polling on https, see and hear each other, chat, leave', { timeout: 90000 }, async () => {
+    const room = `${ROOM}-polling`;
+    const p = await openPage(context, pageUrl, 'P', { noWebSocket: true });
+    const q = await openPage(context, pageUrl, 'Q', { noWebSocket: true });
+    try {
+      const [jp, jq] = await Promise.all([
+        initAndJoin(p, { audio: true, video: true }, room),
+        initAndJoin(q, { audio: true, video: true }, room),
+      ]);
+      assert.equal(jp.error, null, `P joinRoom failed: ${JSON.stringify(jp.error)}\n${await pageDiagnostics(p)}`);
+      assert.equal(jq.error, null, `Q joinRoom failed: ${JSON.stringify(jq.error)}\n${await pageDiagnostics(q)}`);
+      for (const page of [p, q]) {
+        const open = await events(page, 'channelOpen');
+        assert.equal(open[0]?.transportType, 'Polling', `${page.label} must be on polling: ${JSON.stringify(open)}`);
+      }
+      await waitForEvent(p, (e, id) => e.name === 'incomingStream' && !e.isSelf && e.peerId === id, jq.peerId,
+        { what: 'incomingStream from Q', timeoutMs: 30000 });
+      await waitForEvent(q, (e, id) => e.name === 'incomingStream' && !e.isSelf && e.peerId === id, jp.peerId,
+        { what: 'incomingStream from P', timeoutMs: 30000 });
+      try {
+        await p.waitForFunction((id) => { const v = window.videos[id]; return v && v.videoWidth > 0 && v.currentTime > 0.5; },
+          jq.peerId, { timeout: 20000, polling: 100 });
+      } catch {
+        assert.fail(`P: remote video of Q does not play: ${JSON.stringify(await remoteVideoState(p, jq.peerId))}\n${await pageDiagnostics(p)}`);
+      }
+      // Non-BMP text over Engine.IO 3 polling (lengths in UTF-16 units).
+      const text = `polling 😀 ${Date.now()}`;
+      await p.evaluate((t) => window.skylink.sendMessage(t), text);
+      await waitForEvent(q, (e, t) => e.name === 'incomingMessage' && !e.isSelf && e.content === t, text, { what: 'incomingMessage over polling' });
+      // Stay connected across a few poll cycles without errors.
+      await new Promise((r) => setTimeout(r, 3000));
+      for (const page of [p, q]) {
+        const bad = (await events(page)).filter((e) => ['channelError', 'channelClose', 'socketError', 'sessionDisconnect'].includes(e.name));
+        assert.deepEqual(bad, [], `${page.label}: the polling session stays healthy\n${await pageDiagnostics(page)}`);
+      }
+      // Closing the tab aborts its pending poll: the server must end that session at once (as
+      // Engine.IO servers do), not only at the 45 s ping timeout.
+      await q.close();
+      await waitForEvent(p, (e, id) => e.name === 'peerLeft' && e.peerId === id, jq.peerId,
+        { what: 'peerLeft for Q (closed tab on long-polling)', timeoutMs: 15000 });
+    } finally {
+      await p.close().catch(() => {});
+      await q.close().catch(() => {});
     }
   });
 });

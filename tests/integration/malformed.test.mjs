@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import WebSocket from 'ws';
-import { startAerie, joinRoom, request, sleep } from '../lib/server.mjs';
+import { startAerie, joinRoom, request, sleep, getSession, joinRoomMessage } from '../lib/server.mjs';
 
 const T = { timeout: 30000 };
 let server;
@@ -77,29 +77,27 @@ function rawWs(eio) {
 }
 
 // After bad input the connection must either be closed by the server, or still be a working
-// Engine.IO session (it ignored the input). Returns 'closed' or 'ignored'.
-async function closedOrIgnored(conn, eio, ms = 3000) {
-  const settle = await Promise.race([conn.closedP.then(() => 'closed'), sleep(300).then(() => 'open')]);
+// session that ignored the input: a valid joinRoom on it must then get inRoom.
+// Returns 'closed' or 'ignored'.
+let probeRoom = 0;
+async function closedOrIgnored(conn) {
+  const settle = await Promise.race([conn.closedP.then(() => 'closed'), sleep(150).then(() => 'open')]);
   if (settle === 'closed' || conn.isClosed()) return 'closed';
-  if (eio === 3) {
-    // Engine.IO 3: the client pings, the server must answer pong.
-    const before = conn.frames.length;
-    conn.send('2');
-    const r = await Promise.race([
-      conn.closedP.then(() => 'closed'),
-      new Promise((resolve) => {
-        const iv = setInterval(() => {
-          if (conn.frames.slice(before).includes('3')) { clearInterval(iv); resolve('ignored'); }
-        }, 20);
-        setTimeout(() => { clearInterval(iv); resolve('stuck'); }, ms);
-      }),
-    ]);
-    assert.notEqual(r, 'stuck', 'the connection neither closed nor answered a ping after bad input');
-    return r;
-  }
-  // Engine.IO 4: the server pings on its own schedule; check the socket still accepts a message
-  // by waiting briefly for a close, otherwise call it ignored.
-  const r = await Promise.race([conn.closedP.then(() => 'closed'), sleep(500).then(() => 'ignored')]);
+  const session = await getSession(server, server.app.appKey, `garbage-probe-${++probeRoom}`);
+  const frame = '42' + JSON.stringify(['message', JSON.stringify(joinRoomMessage(session, server.app.appKey))]);
+  conn.send(frame);
+  const isInRoom = (f) => {
+    if (typeof f !== 'string' || !f.startsWith('42')) return false;
+    try {
+      const [ev, arg] = JSON.parse(f.slice(2));
+      return ev === 'message' && JSON.parse(arg).type === 'inRoom';
+    } catch { return false; }
+  };
+  const r = await Promise.race([
+    conn.closedP.then(() => 'closed'),
+    conn.frame(isInRoom, 3000).then(() => 'ignored', () => 'stuck'),
+  ]);
+  assert.notEqual(r, 'stuck', `the connection neither closed nor answered a valid joinRoom after bad input; frames: ${JSON.stringify(conn.frames).slice(0, 400)}`);
   return r;
 }
 
@@ -204,7 +202,7 @@ describe('malformed input', () => {
             await c.frame((f) => f === '40');
           }
           c.send(frame);
-          outcomes[label] = await closedOrIgnored(c, eio);
+          outcomes[label] = await closedOrIgnored(c);
         } finally {
           c.close();
         }
@@ -214,7 +212,7 @@ describe('malformed input', () => {
       try {
         await c.frame((f) => typeof f === 'string' && f.startsWith('0'));
         c.ws.send(Buffer.from([0x04, 0xff, 0x00, 0x13, 0x37]));
-        outcomes['binary frame'] = await closedOrIgnored(c, eio);
+        outcomes['binary frame'] = await closedOrIgnored(c);
       } finally { c.close(); }
       t.diagnostic(JSON.stringify(outcomes));
       await assertHealthyRoomWorks(`after EIO=${eio} garbage`);

@@ -3,11 +3,36 @@
 // (Engine.IO 4), each over websocket and over polling.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAerie, joinRoom, getSession, openSocket, signalingUrl, joinRoomMessage, CLIENTS } from '../lib/server.mjs';
+import net from 'node:net';
+import { startAerie, joinRoom, getSession, openSocket, signalingUrl, joinRoomMessage, request, CLIENTS } from '../lib/server.mjs';
 
 const T = { timeout: 20000 };
 // How long we listen for a message that must NOT arrive.
 const QUIET_MS = 400;
+
+// Engine.IO polling payload → packets: EIO 3 `<len>:<packet>` (len in UTF-16 units), EIO 4 \x1e-separated.
+function decodePayload(body, eio) {
+  if (eio === 4) return body.split('\x1e');
+  const out = [];
+  let i = 0;
+  while (i < body.length) {
+    const colon = body.indexOf(':', i);
+    if (colon < 0) break;
+    const len = Number(body.slice(i, colon));
+    out.push(body.slice(colon + 1, colon + 1 + len));
+    i = colon + 1 + len;
+  }
+  return out;
+}
+
+// The Skylink message inside a `42["message","..."]` packet, or null.
+function skylinkMessage(packet) {
+  if (!packet.startsWith('42')) return null;
+  try {
+    const [ev, arg] = JSON.parse(packet.slice(2));
+    return ev === 'message' ? JSON.parse(arg) : null;
+  } catch { return null; }
+}
 
 let server;
 let realmA;
@@ -117,10 +142,12 @@ for (const client of Object.keys(CLIENTS)) {
       const w = await a.waitFor((x) => x.type === 'welcome', { what: 'welcome from B' });
       assert.equal(w.mid, b.sid);
       assert.equal(w.target, a.sid);
-      a.send({ type: 'offer', target: b.sid, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n', userInfo: {} });
+      // An SDP of realistic size (a few m-lines, many codecs: ~30 KiB).
+      const sdp = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' + 'a=rtpmap:96 VP8/90000 ✓\r\n'.repeat(1200);
+      a.send({ type: 'offer', target: b.sid, sdp, userInfo: {} });
       const o = await b.waitFor((x) => x.type === 'offer', { what: 'offer from A' });
       assert.equal(o.mid, a.sid);
-      assert.equal(o.sdp, 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n', 'sdp relayed byte for byte');
+      assert.equal(o.sdp, sdp, 'sdp relayed byte for byte');
       b.send({ type: 'answer', target: a.sid, sdp: 'v=0\r\nanswer\r\n', userInfo: {} });
       await a.waitFor((x) => x.type === 'answer' && x.mid === b.sid, { what: 'answer from B' });
       b.send({ type: 'candidate', target: a.sid, label: 0, id: '0', candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host' });
@@ -166,7 +193,8 @@ for (const client of Object.keys(CLIENTS)) {
       const a = await join({ app: realmA, room, client });
       const b = await join({ app: realmA, room, client });
       const c = await join({ app: realmA, room, client });
-      const text = 'hello, room — ünïcødé ☕ "quoted" \\ back\nslash';
+      // Non-BMP characters count 2 in Engine.IO 3 polling lengths (UTF-16 units), 4 in UTF-8.
+      const text = 'hello, room — ünïcødé ☕ 😀🎉 "quoted" \\ back\nslash \u2028 \u0000 end';
       a.send({ type: 'public', cid: realmA.appKey, data: text });
       for (const p of [b, c]) {
         const m = await p.waitFor((x) => x.type === 'public', { what: 'public from A' });
@@ -307,6 +335,95 @@ describe('signaling across client versions and rules', () => {
     assert.deepEqual(upd.userData, { n: 1 });
     join.checkClean();
   });
+
+  // Rate limits at Aerie's defaults (spec section 4): room-wide burst 20 then 5/s, targeted burst
+  // 500 then 100/s, over-budget messages dropped and answered by one fastmsg warning per second.
+  test('room-wide messages over the burst are dropped with a fastmsg warning', T, async (t) => {
+    const join = peersFor(t);
+    const room = uniqueRoom('rate');
+    const a = await join({ app: realmA, room, client: 'sio1-websocket' });
+    const b = await join({ app: realmA, room, client: 'sio1-websocket' });
+    for (let i = 0; i < 40; i++) a.send({ type: 'public', cid: realmA.appKey, data: `burst-${i}` });
+    const warning = await a.waitFor((x) => x.type === 'redirect', { what: 'fastmsg warning' });
+    assert.equal(warning.action, 'warning', JSON.stringify(warning));
+    assert.equal(warning.reason, 'fastmsg', JSON.stringify(warning));
+    const got = await b.sock.collect((x) => x.type === 'public', 500);
+    assert.ok(got.length >= 18 && got.length <= 25, `about 20 of 40 burst messages pass, got ${got.length}`);
+    const warnings = a.matching((x) => x.type === 'redirect' && x.reason === 'fastmsg');
+    assert.ok(warnings.length <= 2, `at most one fastmsg warning per second, got ${warnings.length}`);
+    assert.ok(a.sock.isConnected, 'a short burst must not disconnect');
+    // Tokens come back at 5/s.
+    await new Promise((r) => setTimeout(r, 1200));
+    a.send({ type: 'public', cid: realmA.appKey, data: 'after-refill' });
+    await b.waitFor((x) => x.type === 'public' && x.data === 'after-refill', { what: 'public after the bucket refilled' });
+    join.checkClean();
+  });
+
+  test('an ICE-restart-sized burst of targeted messages all pass', T, async (t) => {
+    const join = peersFor(t);
+    const room = uniqueRoom('burst');
+    const a = await join({ app: realmA, room, client: 'sio4-websocket' });
+    const b = await join({ app: realmA, room, client: 'sio4-websocket' });
+    const n = 300;
+    for (let i = 0; i < n; i++) {
+      a.send({ type: 'candidate', target: b.sid, label: 0, id: '0', candidate: `candidate:${i} 1 udp 2122260223 127.0.0.1 ${40000 + i} typ host` });
+    }
+    const deadline = Date.now() + 5000;
+    while (b.matching('candidate').length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(b.matching('candidate').length, n, 'every candidate of the burst arrives');
+    assert.deepEqual(a.matching('redirect'), [], 'no fastmsg warning for 300 targeted messages');
+    join.checkClean();
+  });
+
+  // A browser tab on long-polling that is closed aborts its pending GET; Engine.IO servers
+  // (socketio/engine.io lib/transports/polling.js: req.on('close') → "poll connection closed
+  // prematurely") end the session at once, so the room hears bye without waiting for the
+  // 45-second ping timeout.
+  for (const eio of [3, 4]) {
+    test(`EIO=${eio}: an aborted pending poll (tab closed) ends the session promptly`, T, async (t) => {
+      const join = peersFor(t);
+      const room = uniqueRoom(`abort${eio}`);
+      const a = await join({ app: realmA, room, client: 'sio1-websocket' });
+      const session = await getSession(server, realmA.appKey, room);
+      const base = `/socket.io/?EIO=${eio}&transport=polling`;
+      const hs = await request(server, `${base}&t=1`);
+      assert.equal(hs.status, 200, hs.body);
+      const sid = JSON.parse(hs.body.match(/0(\{[^}]*\})/)[1]).sid;
+      const q = `${base}&sid=${encodeURIComponent(sid)}`;
+      const post = (packets) => request(server, q, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+        body: eio === 3 ? packets.map((p) => `${p.length}:${p}`).join('') : packets.join('\x1e'),
+      });
+      const join42 = '42' + JSON.stringify(['message', JSON.stringify(joinRoomMessage(session, realmA.appKey))]);
+      const poll = async () => decodePayload((await request(server, `${q}&t=${Date.now()}`)).body, eio);
+      if (eio === 4) {
+        // As socket.io-client 4 does: connect the namespace, wait for 40{sid}, then emit.
+        assert.equal((await post(['40'])).status, 200);
+        const packets = await poll();
+        assert.ok(packets.some((p) => p.startsWith('40')), `40{sid} expected, got ${JSON.stringify(packets)}`);
+      }
+      assert.equal((await post([join42])).status, 200);
+      let inRoom = null;
+      for (let i = 0; i < 5 && !inRoom; i++) {
+        inRoom = (await poll()).map(skylinkMessage).find((m) => m && m.type === 'inRoom') || null;
+      }
+      assert.ok(inRoom, 'joinRoom over raw polling gets inRoom');
+      const sidInRoom = inRoom.sid;
+      // A pending poll on its own connection, then the tab goes away.
+      const raw = net.connect(server.port, '127.0.0.1', () => {
+        raw.write(`GET ${q}&t=${Date.now()} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`);
+      });
+      raw.on('error', () => {});
+      await new Promise((r) => setTimeout(r, 300));
+      const t0 = Date.now();
+      raw.destroy();
+      const bye = await a.waitFor((x) => x.type === 'bye', { what: 'bye after the pending poll was aborted', timeoutMs: 5000 })
+        .catch((e) => { throw new Error(`${e.message.split(';')[0]} (a reference Engine.IO server closes the session when its pending poll's connection closes)`); });
+      assert.equal(bye.mid, sidInRoom);
+      t.diagnostic(`bye ${Date.now() - t0} ms after the abort`);
+    });
+  }
 
   test('joinRoom with a forged userCred is rejected (credentialError)', T, async (t) => {
     const room = uniqueRoom('cred');

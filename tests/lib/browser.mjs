@@ -30,6 +30,11 @@ export const CHROMIUM_ARGS = [
   // Aerie's certificate is self-signed; SkylinkJS 0.6 forces https/wss to the same port.
   '--ignore-certificate-errors',
   '--autoplay-policy=no-user-gesture-required',
+  // A page fulfilled by Playwright routing has no IP address space of its own, so Chromium's
+  // Local Network Access checks treat it as public and block its wss:// to 127.0.0.1
+  // (net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS). A page really served from loopback, or
+  // a public page talking to its own public server, is not affected: this is a test artifact.
+  '--disable-features=LocalNetworkAccessChecks,LocalNetworkAccessChecksWebSockets,LocalNetworkAccessChecksWebRTC',
 ];
 
 export async function launchChromium() {
@@ -46,7 +51,9 @@ export async function newContext(browser) {
     viewport: { width: 640, height: 480 },
     ignoreHTTPSErrors: true,
   });
-  await context.grantPermissions(['camera', 'microphone']).catch(() => {});
+  await context.grantPermissions(['camera', 'microphone']);
+  // Also the Local Network Access permission where this Chromium knows it (see CHROMIUM_ARGS).
+  await context.grantPermissions(['local-network-access']).catch(() => {});
   return context;
 }
 
@@ -88,8 +95,16 @@ export async function startStaticServer() {
 }
 
 // Opens the page and keeps its console output for diagnostics.
-export async function openPage(context, url, label) {
+// options.noWebSocket: remove window.WebSocket before the page's scripts run, so SkylinkJS
+// starts with XHR long-polling (its fallback when WebSocket is unavailable).
+export async function openPage(context, url, label, options = {}) {
   const page = await context.newPage();
+  if (options.noWebSocket) {
+    await page.addInitScript(() => {
+      try { delete window.WebSocket; } catch (e) { /* non-configurable */ }
+      window.WebSocket = undefined;
+    });
+  }
   page.label = label;
   page.consoleLines = [];
   page.on('console', (msg) => {

@@ -89,49 +89,75 @@ export async function startAerie(options = {}) {
 
   const port = options.port || (await freePort());
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir, ...(options.extraArgs || [])];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(options.env || {}) } });
   const echo = process.env.AERIE_TEST_LOG === '1';
   let log = '';
-  let exited = null;
-  let stopping = false;
-  const exitPromise = new Promise((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve(exited);
-    });
-  });
-  const onData = (chunk) => {
-    const s = chunk.toString();
-    log += s;
-    if (log.length > 4_000_000) log = log.slice(-2_000_000);
-    if (echo) process.stderr.write(`[aerie:${port}] ${s}`);
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
+  let proc = null; // {child, exited, exitPromise}
 
-  const ready = await new Promise((resolve) => {
-    const timer = setTimeout(() => resolve('timeout'), options.startTimeoutMs || 20000);
-    const check = () => {
-      if (/listening/i.test(log)) {
-        clearTimeout(timer);
-        resolve('ok');
-      }
-    };
-    child.stdout.on('data', check);
-    child.stderr.on('data', check);
-    exitPromise.then(() => {
-      clearTimeout(timer);
-      resolve('exited');
+  // Spawns `aerie serve` and waits for its `listening` line.
+  async function spawnServe() {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(options.env || {}) } });
+    const p = { child, exited: null, stopping: false };
+    p.exitPromise = new Promise((resolve) => {
+      child.on('exit', (code, signal) => {
+        p.exited = { code, signal };
+        resolve(p.exited);
+      });
     });
-    check();
-  });
-  if (ready !== 'ok') {
-    child.kill('SIGKILL');
-    await rm(dataDir, { recursive: true, force: true });
-    throw new Error(`aerie serve did not print "listening" (${ready}${exited ? ' ' + JSON.stringify(exited) : ''}); ` +
-      `output:\n${log.slice(-4000)}`);
+    let mine = '';
+    const onData = (chunk) => {
+      const s = chunk.toString();
+      mine += s;
+      if (mine.length > 100_000) mine = mine.slice(-50_000);
+      log += s;
+      if (log.length > 4_000_000) log = log.slice(-2_000_000);
+      if (echo) process.stderr.write(`[aerie:${port}] ${s}`);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const ready = await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve('timeout'), options.startTimeoutMs || 20000);
+      const check = () => {
+        if (/listening/i.test(mine)) {
+          clearTimeout(timer);
+          resolve('ok');
+        }
+      };
+      child.stdout.on('data', check);
+      child.stderr.on('data', check);
+      p.exitPromise.then(() => {
+        clearTimeout(timer);
+        resolve('exited');
+      });
+      check();
+    });
+    if (ready !== 'ok') {
+      child.kill('SIGKILL');
+      throw new Error(`aerie ${args.join(' ')} did not print "listening" (${ready}${p.exited ? ' ' + JSON.stringify(p.exited) : ''}); ` +
+        `output:\n${log.slice(-4000)}`);
+    }
+    return p;
   }
 
+  async function terminate(p) {
+    if (p.exited === null) {
+      p.stopping = true;
+      p.child.kill('SIGTERM');
+      const t = setTimeout(() => p.child.kill('SIGKILL'), 5000);
+      await p.exitPromise;
+      clearTimeout(t);
+      return true;
+    }
+    return false;
+  }
+
+  try {
+    proc = await spawnServe();
+  } catch (e) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+
+  let stopped = false;
   const server = {
     port,
     host: '127.0.0.1',
@@ -140,28 +166,28 @@ export async function startAerie(options = {}) {
     app: apps[0],
     httpUrl: `http://127.0.0.1:${port}`,
     httpsUrl: `https://127.0.0.1:${port}`,
-    child,
+    get child() { return proc.child; },
     log: () => log,
     logTail: (n = 3000) => log.slice(-n),
     // null while running; {code, signal} after the process ended.
-    exitInfo: () => exited,
-    alive: () => exited === null,
+    exitInfo: () => proc.exited,
+    alive: () => proc.exited === null,
+    // Stops the process (SIGTERM) and starts it again on the same port and data directory.
+    async restart() {
+      if (!(await terminate(proc))) throw new Error(`aerie had exited by itself before restart: ${JSON.stringify(proc.exited)}`);
+      proc = await spawnServe();
+    },
     async stop() {
-      if (stopping) return exitPromise;
-      stopping = true;
-      if (exited === null) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exitPromise;
-        clearTimeout(t);
-      } else {
+      if (stopped) return proc.exited;
+      stopped = true;
+      if (!(await terminate(proc))) {
         // It died before we asked: keep the evidence.
         const file = path.join(os.tmpdir(), `aerie-crash-${port}-${Date.now()}.log`);
         await writeFile(file, log);
-        process.stderr.write(`aerie on port ${port} had exited by itself (${JSON.stringify(exited)}); log in ${file}\n`);
+        process.stderr.write(`aerie on port ${port} had exited by itself (${JSON.stringify(proc.exited)}); log in ${file}\n`);
       }
       if (process.env.AERIE_KEEP_DATA !== '1') await rm(dataDir, { recursive: true, force: true });
-      return exited;
+      return proc.exited;
     },
   };
   return server;

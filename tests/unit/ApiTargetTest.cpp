@@ -1,6 +1,6 @@
-#include "signaling/ApiTarget.hpp"
-
 #include <gtest/gtest.h>
+
+#include "signaling/ApiTarget.hpp"
 
 namespace aerie {
 namespace {

@@ -1,9 +1,9 @@
-#include "core/Crypto.hpp"
-
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
+
+#include "core/Crypto.hpp"
 
 namespace aerie::crypto {
 namespace {
@@ -51,14 +51,18 @@ TEST(CryptoTest, SkylinkCredVector) {
 }
 
 TEST(CryptoTest, Sha256) {
-  EXPECT_EQ(hex(sha256("abc")),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hex(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(CryptoTest, Base64Rfc4648Vectors) {
   const std::pair<const char*, const char*> cases[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},       {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, encoded] : cases) {
     EXPECT_EQ(base64Encode(plain), encoded);
@@ -72,8 +76,8 @@ TEST(CryptoTest, Base64DecodeAcceptsMissingPadding) {
 }
 
 TEST(CryptoTest, Base64DecodeRejectsBadInput) {
-  for (const char* bad : {"Z", "Zg=", "Zg===", "Zm9v!", " Zg==", "Zg==\n", "Zh==", "Zm9=",
-                          "Zm9vY", "=Zg=", "Zg==Zg==", "Zm-v", "Zm_v"}) {
+  for (const char* bad : {"Z", "Zg=", "Zg===", "Zm9v!", " Zg==", "Zg==\n", "Zh==", "Zm9=", "Zm9vY",
+                          "=Zg=", "Zg==Zg==", "Zm-v", "Zm_v"}) {
     EXPECT_FALSE(base64Decode(bad).has_value()) << bad;
   }
 }
@@ -111,9 +115,9 @@ TEST(CryptoTest, RandomBytesAndTokens) {
   for (int i = 0; i < 100; ++i) {
     const std::string t = randomToken(16);
     EXPECT_EQ(t.size(), 22u);
-    EXPECT_EQ(t.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     seen.insert(t);
   }
   EXPECT_EQ(seen.size(), 100u);

@@ -1,8 +1,7 @@
-#include "signaling/IceServers.hpp"
-
 #include <gtest/gtest.h>
 
 #include "core/Crypto.hpp"
+#include "signaling/IceServers.hpp"
 
 namespace aerie {
 namespace {
@@ -54,7 +53,7 @@ TEST(IceServersTest, WithoutSecretTheEntryStaysWithAnUnusableCredential) {
 
   c.turnSecret = "s";
   const auto disabled = IceServers::build(c, 0, false);
-  EXPECT_NE(disabled[0].as_object().at("credential"),
+  EXPECT_NE(disabled[0].as_object().at("credential").as_string(),
             crypto::base64Encode(crypto::hmacSha1("s", "86400")));
 }
 

@@ -1,6 +1,6 @@
-#include "core/IsoTime.hpp"
-
 #include <gtest/gtest.h>
+
+#include "core/IsoTime.hpp"
 
 namespace aerie {
 namespace {

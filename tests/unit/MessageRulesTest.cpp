@@ -1,10 +1,10 @@
-#include "signaling/MessageRules.hpp"
+#include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
 #include <set>
 #include <string>
 
-#include <boost/json/parse.hpp>
-#include <gtest/gtest.h>
+#include "signaling/MessageRules.hpp"
 
 namespace aerie {
 namespace {
@@ -29,15 +29,18 @@ struct RuleCase {
 
 class MessageRulesCheckTest : public ::testing::TestWithParam<RuleCase> {};
 
-TEST_P(MessageRulesCheckTest, Check) { EXPECT_EQ(checkJson(GetParam().json), GetParam().expected) << GetParam().json; }
+TEST_P(MessageRulesCheckTest, Check) {
+  EXPECT_EQ(checkJson(GetParam().json), GetParam().expected) << GetParam().json;
+}
 
 INSTANTIATE_TEST_SUITE_P(
     MessageRulesTest, MessageRulesCheckTest,
     ::testing::Values(
         // What SkylinkJS 0.6.37 really sends passes.
-        RuleCase{R"({"type":"enter","mid":"a","rid":"r","agent":"chrome","version":"120","os":"Linux",)"
-                 R"("userInfo":{"userData":"x"},"receiveOnly":false,"weight":123.5,"enableIceTrickle":true})",
-                 RuleViolation::None},
+        RuleCase{
+            R"({"type":"enter","mid":"a","rid":"r","agent":"chrome","version":"120","os":"Linux",)"
+            R"("userInfo":{"userData":"x"},"receiveOnly":false,"weight":123.5,"enableIceTrickle":true})",
+            RuleViolation::None},
         RuleCase{R"({"type":"enter","target":"b"})", RuleViolation::None},
         RuleCase{R"({"type":"enter","target":5})", RuleViolation::WrongType},
         RuleCase{R"({"type":"enter","userInfo":null})", RuleViolation::None},
@@ -49,34 +52,44 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{R"({"type":"offer","target":"b","sdp":"v=0"})", RuleViolation::None},
         RuleCase{R"({"type":"offer","target":"b"})", RuleViolation::MissingField},
         RuleCase{R"({"type":"answer","target":"b","sdp":{}})", RuleViolation::WrongType},
-        RuleCase{R"({"type":"candidate","target":"b","candidate":"candidate:1","label":0,"id":"0"})",
-                 RuleViolation::None},
-        RuleCase{R"({"type":"candidate","target":"b","candidate":"candidate:1","label":null,"id":null})",
-                 RuleViolation::None},
-        RuleCase{R"({"type":"candidate","target":"b","candidate":"c","label":"0"})", RuleViolation::WrongType},
+        RuleCase{
+            R"({"type":"candidate","target":"b","candidate":"candidate:1","label":0,"id":"0"})",
+            RuleViolation::None},
+        RuleCase{
+            R"({"type":"candidate","target":"b","candidate":"candidate:1","label":null,"id":null})",
+            RuleViolation::None},
+        RuleCase{R"({"type":"candidate","target":"b","candidate":"c","label":"0"})",
+                 RuleViolation::WrongType},
         RuleCase{R"({"type":"candidate","target":"b"})", RuleViolation::MissingField},
-        RuleCase{R"({"type":"endOfCandidates","target":"b","noOfExpectedCandidates":3})", RuleViolation::None},
-        RuleCase{R"({"type":"private","target":"b","data":{"x":1},"cid":"k"})", RuleViolation::None},
+        RuleCase{R"({"type":"endOfCandidates","target":"b","noOfExpectedCandidates":3})",
+                 RuleViolation::None},
+        RuleCase{R"({"type":"private","target":"b","data":{"x":1},"cid":"k"})",
+                 RuleViolation::None},
         RuleCase{R"({"type":"private","target":null})", RuleViolation::WrongType},
         RuleCase{R"({"type":"answerAck","target":"b"})", RuleViolation::None},
         RuleCase{R"({"type":"public","data":"hi","cid":"k"})", RuleViolation::None},
-        RuleCase{R"({"type":"updateUserEvent","userData":{"name":"x"},"stamp":1})", RuleViolation::None},
-        RuleCase{R"({"type":"updateUserEvent","userData":"a string is fine too"})", RuleViolation::None},
+        RuleCase{R"({"type":"updateUserEvent","userData":{"name":"x"},"stamp":1})",
+                 RuleViolation::None},
+        RuleCase{R"({"type":"updateUserEvent","userData":"a string is fine too"})",
+                 RuleViolation::None},
         RuleCase{R"({"type":"updateUserEvent","userData":"0123456789012345678901234567890123456789)"
                  R"(01234567890123456789012345678901234567890123456789"})",
                  RuleViolation::TooLarge},
-        RuleCase{R"({"type":"enter","userInfo":{"userData":"012345678901234567890123456789012345678901234567890123456789"}})",
-                 RuleViolation::TooLarge},
+        RuleCase{
+            R"({"type":"enter","userInfo":{"userData":"012345678901234567890123456789012345678901234567890123456789"}})",
+            RuleViolation::TooLarge},
         RuleCase{R"({"type":"muteAudioEvent","muted":true,"stamp":1})", RuleViolation::None},
         RuleCase{R"({"type":"muteVideoEvent","muted":"yes"})", RuleViolation::WrongType},
         RuleCase{R"({"type":"muteVideoEvent"})", RuleViolation::MissingField},
-        RuleCase{R"({"type":"stream","streamId":"s","status":"ended","settings":{}})", RuleViolation::None},
+        RuleCase{R"({"type":"stream","streamId":"s","status":"ended","settings":{}})",
+                 RuleViolation::None},
         RuleCase{R"({"type":"roomLockEvent","lock":true})", RuleViolation::None},
         RuleCase{R"({"type":"roomLockEvent","lock":"true"})", RuleViolation::WrongType},
         RuleCase{R"({"type":"group","lists":["{}"]})", RuleViolation::None},
         RuleCase{R"({"type":"group","lists":"x"})", RuleViolation::WrongType},
         RuleCase{R"({"type":"getPeers","showAll":false})", RuleViolation::None},
-        RuleCase{R"({"type":"introduce","sendingPeerId":"a","receivingPeerId":"b"})", RuleViolation::None},
+        RuleCase{R"({"type":"introduce","sendingPeerId":"a","receivingPeerId":"b"})",
+                 RuleViolation::None},
         RuleCase{R"({"type":"introduce","sendingPeerId":"a"})", RuleViolation::MissingField},
         RuleCase{R"({"type":"joinRoom","rid":"r","userCred":"x"})", RuleViolation::None},
         RuleCase{R"({"type":"bye"})", RuleViolation::None},
@@ -113,21 +126,22 @@ TEST(MessageRulesTest, ParseEnforcesTheDepthLimit) {
 }
 
 TEST(MessageRulesTest, ServerOnlyTypesAreUnknown) {
-  for (const char* type : {"inRoom", "redirect", "peerList", "approach", "introduceError", "recordingEvent", ""}) {
+  for (const char* type :
+       {"inRoom", "redirect", "peerList", "approach", "introduceError", "recordingEvent", ""}) {
     EXPECT_EQ(MessageRules::find(type), nullptr) << type;
   }
 }
 
 TEST(MessageRulesTest, RoutingAndBucketsFollowTheSpecTable) {
-  for (const char* type : {"welcome", "offer", "answer", "candidate", "endOfCandidates", "restart", "private",
-                           "answerAck"}) {
+  for (const char* type : {"welcome", "offer", "answer", "candidate", "endOfCandidates", "restart",
+                           "private", "answerAck"}) {
     const auto* rule = MessageRules::find(type);
     ASSERT_NE(rule, nullptr) << type;
     EXPECT_EQ(rule->routing, Routing::Targeted) << type;
     EXPECT_EQ(rule->bucket, RateBucket::Targeted) << type;
   }
-  for (const char* type : {"public", "updateUserEvent", "muteAudioEvent", "muteVideoEvent", "stream",
-                           "roomLockEvent"}) {
+  for (const char* type : {"public", "updateUserEvent", "muteAudioEvent", "muteVideoEvent",
+                           "stream", "roomLockEvent"}) {
     const auto* rule = MessageRules::find(type);
     ASSERT_NE(rule, nullptr) << type;
     EXPECT_EQ(rule->routing, Routing::Broadcast) << type;
@@ -149,8 +163,8 @@ TEST(MessageRulesTest, GroupableIsExactlyTheClientsBatchList) {
     if (rule.groupable) groupable.emplace(rule.type);
   }
   // SkylinkJS 0.6.37 _GROUP_MESSAGE_LIST (2.x uses a subset of it).
-  EXPECT_EQ(groupable, (std::set<std::string>{"stream", "updateUserEvent", "muteAudioEvent", "muteVideoEvent",
-                                               "public"}));
+  EXPECT_EQ(groupable, (std::set<std::string>{"stream", "updateUserEvent", "muteAudioEvent",
+                                              "muteVideoEvent", "public"}));
 }
 
 TEST(MessageRulesTest, TypesAreUniqueAndNamed) {

@@ -1,6 +1,6 @@
-#include "signaling/OriginPolicy.hpp"
-
 #include <gtest/gtest.h>
+
+#include "signaling/OriginPolicy.hpp"
 
 namespace aerie {
 namespace {

@@ -1,6 +1,6 @@
-#include "signaling/RoomName.hpp"
-
 #include <gtest/gtest.h>
+
+#include "signaling/RoomName.hpp"
 
 namespace aerie {
 namespace {
@@ -18,7 +18,8 @@ TEST(RoomNameTest, Table) {
       {std::string(128, 'x'), nullptr},
       {"", "empty"},
       {std::string(129, 'x'), "longer than 128"},
-      {std::string(43, 'x') + "会議室会議室会議室会議室会議室会議室會議室會議室会議室会議室", "longer"},
+      {std::string(43, 'x') + "会議室会議室会議室会議室会議室会議室會議室會議室会議室会議室",
+       "longer"},
       {"a/b", "'/'"},
       {"a?b", "'/'"},
       {"a#b", "'/'"},
@@ -28,7 +29,7 @@ TEST(RoomNameTest, Table) {
       {"a\x7f", "control"},
       {"a\xc2\x85", "control"},  // U+0085 NEL, a C1 control
       {"a\xff", "UTF-8"},
-      {"a\xc3", "UTF-8"},            // truncated
+      {"a\xc3", "UTF-8"},             // truncated
       {"\xc0\xaf", "UTF-8"},          // overlong '/'
       {"\xe0\x80\xaf", "UTF-8"},      // overlong
       {"\xed\xa0\x80", "UTF-8"},      // surrogate U+D800

@@ -1,6 +1,6 @@
-#include "signaling/Room.hpp"
-
 #include <gtest/gtest.h>
+
+#include "signaling/Room.hpp"
 
 namespace aerie {
 namespace {

@@ -1,6 +1,6 @@
-#include "signaling/SessionCredentials.hpp"
-
 #include <gtest/gtest.h>
+
+#include "signaling/SessionCredentials.hpp"
 
 namespace aerie {
 namespace {
@@ -48,8 +48,15 @@ TEST(SessionCredentialsTest, RoundTrip) {
   EXPECT_FALSE(c.verifyUserCred(s, room.substr(room.find('.') + 1)));
   EXPECT_FALSE(c.verifyRoomCred(s, "x." + user));
 
-  for (auto change : {+[](SessionCredentials::Session& x) { x.username = "u2"; },
-                      +[](SessionCredentials::Session& x) { x.roomKey = "other"; },
+  // roomCred names the room, not the user: only userCred binds username and timeStamp.
+  auto otherUser = sample();
+  otherUser.username = "u2";
+  EXPECT_FALSE(c.verifyUserCred(otherUser, user));
+  otherUser = sample();
+  otherUser.timeStamp = "2026-11-25T10:00:00.001Z";
+  EXPECT_FALSE(c.verifyUserCred(otherUser, user));
+
+  for (auto change : {+[](SessionCredentials::Session& x) { x.roomKey = "other"; },
                       +[](SessionCredentials::Session& x) { x.start = "2026-11-26T10:00:00.000Z"; },
                       +[](SessionCredentials::Session& x) { x.lenHours = 48; },
                       +[](SessionCredentials::Session& x) { x.appKey = "realm"; }}) {

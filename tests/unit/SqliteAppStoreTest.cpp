@@ -1,5 +1,3 @@
-#include "storage/SqliteAppStore.hpp"
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -11,6 +9,7 @@
 #include <thread>
 
 #include "core/Crypto.hpp"
+#include "storage/SqliteAppStore.hpp"
 
 namespace aerie {
 namespace {

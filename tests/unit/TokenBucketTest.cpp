@@ -1,9 +1,8 @@
-#include "signaling/TokenBucket.hpp"
-
 #include <gtest/gtest.h>
 
 #include "core/Limits.hpp"
 #include "signaling/Peer.hpp"
+#include "signaling/TokenBucket.hpp"
 
 namespace aerie {
 namespace {
@@ -75,7 +74,7 @@ TEST(PeerRateTest, WarnsOncePerIntervalThenDisconnectsAfterAStreak) {
   EXPECT_EQ(peer.charge(RateBucket::Broadcast, 0), RateVerdict::Pass);
   EXPECT_EQ(peer.charge(RateBucket::Broadcast, 0), RateVerdict::DropAndWarn);
   EXPECT_EQ(peer.charge(RateBucket::Broadcast, 10), RateVerdict::Drop);
-  EXPECT_EQ(peer.charge(RateBucket::Broadcast, 999), RateVerdict::Drop);  // warned 999 ms ago
+  EXPECT_EQ(peer.charge(RateBucket::Broadcast, 999), RateVerdict::Drop);   // warned 999 ms ago
   EXPECT_EQ(peer.charge(RateBucket::Broadcast, 1000), RateVerdict::Pass);  // a token refilled
   EXPECT_EQ(peer.charge(RateBucket::Broadcast, 1000), RateVerdict::DropAndWarn);
   // Keep flooding every 100 ms: one message per second still gets through, but the streak
@@ -98,7 +97,8 @@ TEST(PeerRateTest, AQuietGapEndsTheStreak) {
   // Over budget in bursts, with quiet gaps longer than overBudgetGapMs between them: never
   // disconnected however long it goes on.
   for (int round = 0; round < 30; ++round) {
-    for (int i = 0; i < 5; ++i) EXPECT_NE(peer.charge(RateBucket::Broadcast, t), RateVerdict::Disconnect);
+    for (int i = 0; i < 5; ++i)
+      EXPECT_NE(peer.charge(RateBucket::Broadcast, t), RateVerdict::Disconnect);
     t += limits.overBudgetGapMs + 1500;
   }
 }
@@ -117,7 +117,8 @@ TEST(PeerRateTest, DefaultsLetAnIceRestartInATenMeshThrough) {
   // Spec section 4: 9 peers x (restart + offer/answer + ~20 candidates + endOfCandidates).
   const Limits limits;
   Peer peer(1, std::make_shared<NullSink>(), limits, 0);
-  for (int i = 0; i < 9 * 23; ++i) ASSERT_EQ(peer.charge(RateBucket::Targeted, 0), RateVerdict::Pass) << i;
+  for (int i = 0; i < 9 * 23; ++i)
+    ASSERT_EQ(peer.charge(RateBucket::Targeted, 0), RateVerdict::Pass) << i;
 }
 
 }  // namespace

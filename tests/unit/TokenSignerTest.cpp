@@ -1,11 +1,10 @@
-#include "signaling/TokenSigner.hpp"
-
 #include <gtest/gtest.h>
 
 #include <map>
 #include <stdexcept>
 
 #include "core/Crypto.hpp"
+#include "signaling/TokenSigner.hpp"
 #include "storage/AppStore.hpp"
 
 namespace aerie {
