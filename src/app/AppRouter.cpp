@@ -4,20 +4,21 @@
 
 namespace aerie {
 
-AppRouter::AppRouter(ApiService& api, StaticFiles files, StaticFiles vendor)
-    : api_(api), files_(std::move(files)), vendor_(std::move(vendor)) {}
+AppRouter::AppRouter(ApiService& api, std::vector<Mount> mounts)
+    : api_(api), mounts_(std::move(mounts)) {}
 
 HttpReply AppRouter::handle(const HttpRequestView& request, std::int64_t nowMs) {
   std::string_view target = request.target;
   std::string_view path = target.substr(0, target.find('?'));
-  if (path.rfind("/api/", 0) == 0 || path.rfind("/rest/", 0) == 0) return api_.handle(request, nowMs);
+  if (ApiService::handles(target)) return api_.handle(request, nowMs);
   if (path == "/health") return HttpReply{200, "application/json", {}, "{\"ok\":true}"};
   if (request.method == "GET" || request.method == "HEAD") {
-    constexpr std::string_view vendorPrefix = "/vendor/skylinkjs";
-    if (path.rfind(vendorPrefix, 0) == 0) {
-      if (auto file = vendor_.get(path.substr(vendorPrefix.size()))) return *file;
-    } else if (auto file = files_.get(path)) {
-      return *file;
+    for (const auto& m : mounts_) {
+      if (path.rfind(m.prefix, 0) != 0) continue;
+      bool isDir = m.prefix.empty() || m.prefix.back() == '/';
+      std::string_view rest = isDir ? path.substr(m.prefix.empty() ? 0 : m.prefix.size() - 1)
+                                    : path.substr(path.rfind('/'));
+      if (auto file = m.files.get(rest)) return *file;
     }
   }
   return HttpReply{404, "application/json", {}, "{\"error\":\"not found\"}"};

@@ -16,6 +16,7 @@
 #include "signaling/Hub.hpp"
 #include "signaling/TokenSigner.hpp"
 #include "storage/SqliteAppStore.hpp"
+#include "transport/HubGateway.hpp"
 #include "transport/SelfSignedCertificate.hpp"
 #include "transport/Server.hpp"
 
@@ -194,11 +195,18 @@ int Cli::serve(const std::vector<std::string>& args) {
   ApiService apiService(*store, signer, api, config.limits);
   CredentialJoinAuthorizer authorizer(*store, signer, api, config.limits);
   Hub hub(config.limits, authorizer);
+  HubGateway gateway(hub);
   std::string webRoot = config.webRoot.empty() ? AERIE_DEFAULT_WEB_ROOT : config.webRoot;
-  AppRouter router(apiService, StaticFiles(webRoot),
-                   StaticFiles(webRoot.empty() ? "" : webRoot + "/../node_modules/skylinkjs/publish"));
+  std::vector<AppRouter::Mount> mounts;
+  if (!webRoot.empty()) {
+    // The browser library's build (client/dist), the npm SkylinkJS for the demo, the pages.
+    mounts.push_back({"/skylink", StaticFiles(webRoot + "/../client/dist")});
+    mounts.push_back({"/vendor/skylinkjs/", StaticFiles(webRoot + "/../node_modules/skylinkjs/publish")});
+    mounts.push_back({"", StaticFiles(webRoot)});
+  }
+  AppRouter router(apiService, std::move(mounts));
 
-  Server server(options, config.limits, hub, router);
+  Server server(options, config.limits, hub, router, gateway);
   server.bind();
   // The actual port (with --listen HOST:0) goes into the API reply's port lists.
   // ApiService reads `api` by reference; the loops have not started yet.

@@ -15,6 +15,7 @@
 #include "core/Clock.hpp"
 #include "core/Log.hpp"
 #include "signaling/Hub.hpp"
+#include "transport/HubGateway.hpp"
 #include "transport/ServerContext.hpp"
 
 namespace aerie {
@@ -103,8 +104,13 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
 };
 
-Server::Server(ServerOptions options, const Limits& limits, Hub& hub, HttpHandler& http)
-    : impl_(std::make_unique<Impl>(std::move(options), limits, hub, http)) {}
+Server::Server(ServerOptions options, const Limits& limits, Hub& hub, HttpHandler& http,
+               HubGateway& gateway)
+    : impl_(std::make_unique<Impl>(std::move(options), limits, hub, http)) {
+  auto* loop = impl_->loops[0].get();
+  gateway.bind([loop](std::function<void()> fn) { asio::post(*loop, std::move(fn)); },
+               [loop] { return loop->get_executor().running_in_this_thread(); });
+}
 
 Server::~Server() = default;
 

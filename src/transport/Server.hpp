@@ -12,6 +12,7 @@
 namespace aerie {
 
 class Hub;
+class HubGateway;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -23,7 +24,9 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(ServerOptions options, const Limits& limits, Hub& hub, HttpHandler& http);
+  // Binds `gateway` to the Hub's loop.
+  Server(ServerOptions options, const Limits& limits, Hub& hub, HttpHandler& http,
+         HubGateway& gateway);
   ~Server();
   // Binds; throws std::runtime_error with a clear message if the address is taken.
   void bind();
