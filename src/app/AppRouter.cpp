@@ -1,16 +1,18 @@
 #include "app/AppRouter.hpp"
 
+#include "app/AdminApi.hpp"
 #include "signaling/ApiService.hpp"
 
 namespace aerie {
 
-AppRouter::AppRouter(ApiService& api, std::vector<Mount> mounts)
-    : api_(api), mounts_(std::move(mounts)) {}
+AppRouter::AppRouter(ApiService& api, AdminApi& admin, std::vector<Mount> mounts)
+    : api_(api), admin_(admin), mounts_(std::move(mounts)) {}
 
 HttpReply AppRouter::handle(const HttpRequestView& request, std::int64_t nowMs) {
   std::string_view target = request.target;
   std::string_view path = target.substr(0, target.find('?'));
   if (ApiService::handles(target)) return api_.handle(request, nowMs);
+  if (AdminApi::handles(target)) return admin_.handle(request, nowMs);
   if (path == "/health") return HttpReply{200, "application/json", {}, "{\"ok\":true}"};
   if (request.method == "GET" || request.method == "HEAD") {
     for (const auto& m : mounts_) {

@@ -8,9 +8,11 @@
 
 namespace aerie {
 
+class AdminApi;
 class ApiService;
 
-// Every HTTP request but socket.io: the API server, health, static pages.
+// Every HTTP request but socket.io: the API server, the admin API, health, static pages
+// (the developer console is the static page /console).
 class AppRouter : public HttpHandler {
  public:
   // A URL prefix served from a directory; the first matching prefix wins. A prefix ending in
@@ -20,11 +22,12 @@ class AppRouter : public HttpHandler {
     std::string prefix;
     StaticFiles files;
   };
-  AppRouter(ApiService& api, std::vector<Mount> mounts);
+  AppRouter(ApiService& api, AdminApi& admin, std::vector<Mount> mounts);
   HttpReply handle(const HttpRequestView& request, std::int64_t nowMs) override;
 
  private:
   ApiService& api_;
+  AdminApi& admin_;
   std::vector<Mount> mounts_;
 };
 

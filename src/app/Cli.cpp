@@ -1,14 +1,15 @@
 #include "app/Cli.hpp"
 
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
 
+#include "app/AdminApi.hpp"
+#include "app/AdminToken.hpp"
 #include "app/AppRouter.hpp"
 #include "app/Config.hpp"
+#include "app/StoreCommands.hpp"
+#include "app/UsageRecorder.hpp"
 #include "core/Clock.hpp"
 #include "core/Log.hpp"
 #include "signaling/ApiService.hpp"
@@ -25,67 +26,15 @@
 #endif
 
 namespace aerie {
-namespace {
-
-boost::json::object describe(const App& app, bool withSecret) {
-  boost::json::object o;
-  o["appKey"] = app.appKey;
-  if (withSecret) o["secret"] = app.secret;
-  o["name"] = app.name;
-  o["owner"] = app.owner;
-  boost::json::array domains;
-  for (const auto& d : app.domains) domains.emplace_back(d);
-  o["domains"] = std::move(domains);
-  if (app.parentKey) o["parentKey"] = *app.parentKey;
-  o["revoked"] = app.revoked;
-  o["maxPeersPerRoom"] = app.maxPeersPerRoom;
-  return o;
-}
-
-// Splits the app subcommand's own flags from the config flags (--data, --config, ...).
-struct AppFlags {
-  std::string name, owner, parent;
-  std::vector<std::string> domains;
-  std::uint32_t maxPeers = 0;
-  std::vector<std::string> positional;
-  std::vector<std::string> configArgs;
-};
-
-AppFlags parseAppFlags(const std::vector<std::string>& args) {
-  AppFlags f;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const auto& a = args[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw std::runtime_error("option " + a + " needs a value");
-      return args[++i];
-    };
-    if (a == "--name") f.name = value();
-    else if (a == "--owner") f.owner = value();
-    else if (a == "--domain") f.domains.push_back(value());
-    else if (a == "--parent") f.parent = value();
-    else if (a == "--max-peers") f.maxPeers = static_cast<std::uint32_t>(std::stoul(value()));
-    else if (a.rfind("--", 0) == 0) {
-      f.configArgs.push_back(a);
-      if (a.find('=') == std::string::npos) f.configArgs.push_back(value());
-    } else {
-      f.positional.push_back(a);
-    }
-  }
-  return f;
-}
-
-}  // namespace
 
 void Cli::usage() {
   std::cout << "usage:\n"
                "  aerie serve [--listen HOST:PORT] [--data DIR] [--config FILE] [--threads N]\n"
                "              [--tls on|off] [--tls-cert PEM --tls-key PEM] [--public-host NAME]\n"
-               "              [--ice-host HOST] [--turn-secret S] [--log-level debug|info|warn|error]\n"
-               "  aerie app create --data DIR --name NAME --domain DOMAIN [--domain ...] [--owner O]\n"
-               "                   [--max-peers N] [--parent KEY]   (prints the app as JSON)\n"
-               "  aerie app list --data DIR\n"
-               "  aerie app revoke --data DIR KEY\n"
-               "  aerie version\n"
+               "              [--ice-host HOST] [--turn-secret S] [--stun HOST:PORT|off]\n"
+               "              [--log-level debug|info|warn|error]\n"
+            << StoreCommands::usage()
+            << "  aerie version\n"
                "Every option can also come from a JSON config file (--config) or an AERIE_<OPTION>\n"
                "environment variable (e.g. AERIE_LISTEN=127.0.0.1:8080).\n";
 }
@@ -98,7 +47,9 @@ int Cli::run(const std::vector<std::string>& args) {
     }
     std::vector<std::string> rest(args.begin() + 1, args.end());
     if (args[0] == "serve") return serve(rest);
-    if (args[0] == "app") return app(rest);
+    if (args[0] == "app") return StoreCommands::app(rest);
+    if (args[0] == "alias") return StoreCommands::alias(rest);
+    if (args[0] == "token") return StoreCommands::token(rest);
     if (args[0] == "version" || args[0] == "--version") {
       std::cout << "aerie 0.1.0\n";
       return 0;
@@ -110,43 +61,6 @@ int Cli::run(const std::vector<std::string>& args) {
     std::cerr << "aerie: " << e.what() << "\n";
     return 1;
   }
-}
-
-int Cli::app(const std::vector<std::string>& args) {
-  if (args.empty()) throw std::runtime_error("app: expected create, list or revoke");
-  std::string sub = args[0];
-  AppFlags f = parseAppFlags({args.begin() + 1, args.end()});
-  Config config = Config::load(f.configArgs);
-  auto store = SqliteAppStore::openInDir(config.dataDir);
-  if (sub == "create") {
-    if (f.name.empty()) throw std::runtime_error("app create: --name is required");
-    if (f.domains.empty() && f.parent.empty()) throw std::runtime_error("app create: at least one --domain is required");
-    NewApp n;
-    n.name = f.name;
-    n.owner = f.owner.empty() ? f.name : f.owner;
-    n.domains = f.domains;
-    n.maxPeersPerRoom = f.maxPeers;
-    if (!f.parent.empty()) n.parentKey = f.parent;
-    App app = store->create(n, nowMs());
-    std::cout << boost::json::serialize(describe(app, true)) << "\n";
-    return 0;
-  }
-  if (sub == "list") {
-    boost::json::array out;
-    for (const auto& a : store->list()) out.push_back(describe(a, false));
-    std::cout << boost::json::serialize(out) << "\n";
-    return 0;
-  }
-  if (sub == "revoke") {
-    if (f.positional.size() != 1) throw std::runtime_error("app revoke: give exactly one app key");
-    if (!store->revoke(f.positional[0])) {
-      std::cerr << "aerie: no such app key\n";
-      return 1;
-    }
-    std::cout << "{\"revoked\":\"" << f.positional[0] << "\"}\n";
-    return 0;
-  }
-  throw std::runtime_error("app: unknown subcommand '" + sub + "'");
 }
 
 int Cli::serve(const std::vector<std::string>& args) {
@@ -165,11 +79,25 @@ int Cli::serve(const std::vector<std::string>& args) {
     std::cout << "Created a development app key (first start): " << app.appKey << "\n"
               << "  secret (shown once, signs room credentials): " << app.secret << "\n";
   }
+  bool newToken = false;
+  const std::string adminToken = AdminToken::ensure(*store, newToken);
+  if (newToken) {
+    std::cout << "Created the admin token (first start; `aerie token --data DIR` shows it again):\n"
+              << "  " << adminToken << "\n";
+  }
 
   ServerOptions options;
   options.host = config.listenHost;
   options.port = config.listenPort;
   options.threads = config.threads;
+  if (config.stun == "off") {
+    options.stunPort = 0;
+  } else {
+    Config stunAddress;
+    stunAddress.setListen(config.stun);
+    options.stunHost = stunAddress.listenHost;
+    options.stunPort = stunAddress.listenPort;
+  }
   if (config.tlsEnabled) {
     options.certFile = config.tlsCert;
     options.keyFile = config.tlsKey;
@@ -195,7 +123,10 @@ int Cli::serve(const std::vector<std::string>& args) {
   ApiService apiService(*store, signer, api, config.limits);
   CredentialJoinAuthorizer authorizer(*store, signer, api, config.limits);
   Hub hub(config.limits, authorizer);
+  UsageRecorder usageRecorder(*store);
+  hub.setListener(&usageRecorder);
   HubGateway gateway(hub);
+  AdminApi adminApi(*store, gateway, config.limits);
   std::string webRoot = config.webRoot.empty() ? AERIE_DEFAULT_WEB_ROOT : config.webRoot;
   std::vector<AppRouter::Mount> mounts;
   if (!webRoot.empty()) {
@@ -204,7 +135,7 @@ int Cli::serve(const std::vector<std::string>& args) {
     mounts.push_back({"/vendor/skylinkjs/", StaticFiles(webRoot + "/../node_modules/skylinkjs/publish")});
     mounts.push_back({"", StaticFiles(webRoot)});
   }
-  AppRouter router(apiService, std::move(mounts));
+  AppRouter router(apiService, adminApi, std::move(mounts));
 
   Server server(options, config.limits, hub, router, gateway);
   server.bind();
@@ -218,9 +149,13 @@ int Cli::serve(const std::vector<std::string>& args) {
   for (const auto& a : store->list()) {
     if (a.name == "development" && !a.revoked) std::cout << "Demo page: " << url << "/demo?key=" << a.appKey << "\n";
   }
+  std::cout << "Developer console: " << url << "/console\n";
   std::cout.flush();
   log::info("server", "listening", {{"url", url}, {"data", config.dataDir}});
   server.run();
+  // The loops have stopped: nobody else touches the Hub or the recorder now.
+  usageRecorder.flush(nowMs());
+  hub.setListener(nullptr);
   log::info("server", "stopped");
   return 0;
 }

@@ -4,14 +4,14 @@
 
 namespace aerie {
 
-// `aerie <command> ...`: serve, app create|list|revoke, version, help. Returns the exit code.
+// `aerie <command> ...`: serve, app ..., alias ..., token, version, help (the store commands are
+// StoreCommands). Returns the exit code.
 class Cli {
  public:
   static int run(const std::vector<std::string>& args);
 
  private:
   static int serve(const std::vector<std::string>& args);
-  static int app(const std::vector<std::string>& args);
   static void usage();
 };
 

@@ -22,6 +22,7 @@ struct Config {
   std::string iceHost;      // STUN/TURN host handed to peers; empty: listen host
   std::string turnSecret;   // coturn static-auth-secret
   std::uint32_t turnTtlSeconds = 86400;
+  std::string stun = "127.0.0.1:3478";  // built-in STUN server; "off" when coturn owns 3478
   std::string webRoot;      // static pages; empty: built-in default
   Limits limits;
 

@@ -1,6 +1,7 @@
 #include "signaling/Hub.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <algorithm>
 #include <boost/json/value.hpp>
 #include <utility>
 
@@ -39,12 +40,14 @@ Hub::Hub(const Limits& limits, JoinAuthorizer& authorizer)
 Hub::~Hub() = default;
 
 Hub::ConnId Hub::connect(std::shared_ptr<PeerSink> sink, std::int64_t nowMs) {
+  lastNowMs_ = std::max(lastNowMs_, nowMs);
   const ConnId id = nextId_++;
   peers_.emplace(id, std::make_unique<Peer>(id, std::move(sink), limits_, nowMs));
   return id;
 }
 
 void Hub::onMessage(ConnId id, std::string_view json, std::int64_t nowMs) {
+  lastNowMs_ = std::max(lastNowMs_, nowMs);
   // The boundary of the data plane: nothing a client sends may take the server down.
   try {
     handleMessage(id, json, nowMs);
@@ -54,6 +57,7 @@ void Hub::onMessage(ConnId id, std::string_view json, std::int64_t nowMs) {
 }
 
 void Hub::disconnect(ConnId id, std::int64_t nowMs) {
+  lastNowMs_ = std::max(lastNowMs_, nowMs);
   try {
     Peer* peer = findPeer(id);
     if (peer == nullptr) return;
@@ -65,6 +69,7 @@ void Hub::disconnect(ConnId id, std::int64_t nowMs) {
 }
 
 void Hub::tick(std::int64_t nowMs) {
+  lastNowMs_ = std::max(lastNowMs_, nowMs);
   try {
     std::vector<ConnId> late;
     for (const auto& [id, peer] : peers_) {
@@ -212,6 +217,16 @@ void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t no
   inRoom["pc_config"] = boost::json::object{{"iceServers", grant.iceServers}};
   inRoom["tieBreaker"] = tieBreaker;
   sendTo(peer, inRoom);
+
+  PeerSession& session = sessions_[sid];
+  session = PeerSession{grant.realm, grant.appKey, grant.roomName, grant.roomKey, sid, nowMs, 0};
+  if (listener_ != nullptr) {
+    try {
+      listener_->onPeerJoined(session);
+    } catch (...) {
+      drop(DropReason::InternalError);
+    }
+  }
 }
 
 void Hub::leaveRoom(Peer& peer, std::int64_t nowMs) {
@@ -220,6 +235,7 @@ void Hub::leaveRoom(Peer& peer, std::int64_t nowMs) {
   const std::string roomKey = peer.roomKey();
   bySid_.erase(sid);
   peer.leaveRoom(nowMs);
+  notifyLeft(sid, nowMs);
 
   auto it = rooms_.find(roomKey);
   if (it == rooms_.end() || !it->second->remove(sid)) return;
@@ -238,8 +254,7 @@ void Hub::closePeer(ConnId id, CloseReason reason) {
   auto it = peers_.find(id);
   if (it == peers_.end()) return;
   Peer& peer = *it->second;
-  // The time only restarts a join timer, and this peer is about to be forgotten.
-  if (peer.state() == PeerState::InRoom) leaveRoom(peer, 0);
+  if (peer.state() == PeerState::InRoom) leaveRoom(peer, lastNowMs_);
   peer.sink().close();
   count(counters_.closed, toString(reason));
   peers_.erase(it);
@@ -536,6 +551,18 @@ std::uint64_t Hub::newTieBreaker(const Room& room) {
   for (;;) {
     const std::uint64_t candidate = rng_() & kTieBreakerMask;
     if (!room.tieBreakerTaken(candidate)) return candidate;
+  }
+}
+
+void Hub::notifyLeft(const std::string& sid, std::int64_t nowMs) {
+  auto node = sessions_.extract(sid);
+  if (node.empty() || listener_ == nullptr) return;
+  PeerSession& session = node.mapped();
+  session.leftAtMs = std::max(nowMs, session.joinedAtMs);
+  try {
+    listener_->onPeerLeft(session);
+  } catch (...) {
+    drop(DropReason::InternalError);
   }
 }
 

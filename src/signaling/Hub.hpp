@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/Limits.hpp"
+#include "signaling/HubListener.hpp"
 #include "signaling/HubStats.hpp"
 #include "signaling/JoinAuthorizer.hpp"
 #include "signaling/MessageRules.hpp"
@@ -48,6 +49,8 @@ class Hub {
   bool kick(std::string_view sid);
   // Redirect warning `toclose` to everyone; later joins are rejected with `roomclose`.
   void shutdown();
+  // Optional; must outlive the Hub or be reset to nullptr first. Set before the loops run.
+  void setListener(HubListener* listener) { listener_ = listener; }
 
  private:
   using Packet = std::shared_ptr<const std::string>;
@@ -88,8 +91,15 @@ class Hub {
   void drop(DropReason reason);
   static void count(std::map<std::string, std::uint64_t>& counters, std::string_view key);
 
+  // Tells the listener, swallowing (and counting) what it throws: see HubListener.hpp.
+  void notifyLeft(const std::string& sid, std::int64_t nowMs);
+
   Limits limits_;
   JoinAuthorizer& authorizer_;
+  HubListener* listener_ = nullptr;
+  std::map<std::string, PeerSession, std::less<>> sessions_;  // by sid, for the listener
+  // The latest time a caller gave; a leave the Hub causes itself (kick) has no time of its own.
+  std::int64_t lastNowMs_ = 0;
   ConnId nextId_ = 1;
   bool shuttingDown_ = false;
   std::unordered_map<ConnId, std::unique_ptr<Peer>> peers_;

@@ -19,7 +19,8 @@ struct App {
   std::int64_t createdAtMs = 0;
   std::optional<std::int64_t> expiresAtMs;  // temporary (alias) keys
   std::uint32_t maxPeersPerRoom = 0;   // 0: the server default (Limits)
-  bool turnEnabled = true;
+  bool turnEnabled = true;             // false: inRoom carries no TURN entry for this realm
+  bool persistentRooms = false;        // stored for the meetings feature; nothing reads it yet
 };
 
 }  // namespace aerie

@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "storage/App.hpp"
+#include "storage/AppUpdate.hpp"
+#include "storage/Usage.hpp"
 
 namespace aerie {
 
@@ -14,9 +16,12 @@ struct NewApp {
   std::optional<std::string> parentKey;  // create an alias key of this key
   std::optional<std::int64_t> expiresAtMs;
   std::uint32_t maxPeersPerRoom = 0;
+  bool turnEnabled = true;
+  bool persistentRooms = false;
 };
 
-// Persistent apps (realms) and alias keys. Implementations are thread-safe.
+// Persistent apps (realms), alias keys, server settings and usage records. Implementations
+// are thread-safe.
 class AppStore {
  public:
   virtual ~AppStore() = default;
@@ -24,11 +29,25 @@ class AppStore {
   virtual App create(const NewApp& app, std::int64_t nowMs) = 0;
   virtual std::optional<App> findByKey(const std::string& appKey) = 0;
   virtual std::vector<App> list() = 0;
+  // The alias keys whose parent is `parentKey`, oldest first.
+  virtual std::vector<App> listAliases(const std::string& parentKey) = 0;
   virtual bool revoke(const std::string& appKey) = 0;
   virtual bool setDomains(const std::string& appKey, const std::vector<std::string>& domains) = 0;
+  // Applies the fields that are set; returns the app after the change, nullopt if no such key.
+  virtual std::optional<App> update(const std::string& appKey, const AppUpdate& change) = 0;
+  // Replaces the secret (credentials signed with the old one stop verifying at once).
+  // Returns the new secret, nullopt if no such key.
+  virtual std::optional<std::string> rotateSecret(const std::string& appKey) = 0;
+
   // Server-wide secrets and settings (signing key of userCred/roomCred, admin token).
   virtual std::optional<std::string> setting(const std::string& name) = 0;
   virtual void setSetting(const std::string& name, const std::string& value) = 0;
+
+  virtual void recordSession(const SessionRecord& session) = 0;
+  // Sessions of `appKey` overlapping [fromMs, toMs): for a primary key its whole realm (its
+  // aliases included), for an alias key only the sessions made with it.
+  virtual UsageReport usage(const std::string& appKey, std::int64_t fromMs,
+                            std::int64_t toMs) = 0;
 };
 
 }  // namespace aerie

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
@@ -12,6 +13,7 @@
 
 #include "core/Crypto.hpp"
 #include "storage/SqliteStatement.hpp"
+#include "storage/SqliteTransaction.hpp"
 
 namespace aerie {
 namespace {
@@ -19,7 +21,7 @@ namespace {
 // Schema migrations, applied in order inside one transaction. Entry i brings the schema
 // from version i to i + 1. Never edit an entry once released: append a new one instead, so
 // that a file written by an older Aerie upgrades in place.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
     CREATE TABLE apps (
       id                 INTEGER PRIMARY KEY,
@@ -41,11 +43,27 @@ constexpr std::array<std::string_view, 1> kMigrations = {
       value TEXT NOT NULL
     );
     )sql",
+    // 2: the persistent-rooms flag, and one usage record per peer session. A session is
+    // written when the peer leaves, so a row is always complete.
+    R"sql(
+    ALTER TABLE apps ADD COLUMN persistent_rooms INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE sessions (
+      id           INTEGER PRIMARY KEY,
+      app_key      TEXT NOT NULL,  -- the key used; an alias key's sessions stay its own
+      realm        TEXT NOT NULL,  -- primary key of the realm
+      room_name    TEXT NOT NULL,
+      sid          TEXT NOT NULL,
+      joined_at_ms INTEGER NOT NULL,
+      left_at_ms   INTEGER NOT NULL
+    );
+    CREATE INDEX sessions_realm ON sessions(realm, joined_at_ms);
+    CREATE INDEX sessions_app_key ON sessions(app_key, joined_at_ms);
+    )sql",
 };
 
 constexpr std::string_view kAppColumns =
     "id, app_key, name, owner, secret, domains, parent_key, revoked, created_at_ms, "
-    "expires_at_ms, max_peers_per_room, turn_enabled";
+    "expires_at_ms, max_peers_per_room, turn_enabled, persistent_rooms";
 
 std::string domainsToJson(const std::vector<std::string>& domains) {
   boost::json::array a;
@@ -79,6 +97,7 @@ App readApp(const SqliteStatement& s) {
   if (!s.isNull(9)) a.expiresAtMs = s.integer(9);
   a.maxPeersPerRoom = static_cast<std::uint32_t>(s.integer(10));
   a.turnEnabled = s.integer(11) != 0;
+  a.persistentRooms = s.integer(12) != 0;
   return a;
 }
 
@@ -215,11 +234,13 @@ App SqliteAppStore::create(const NewApp& n, std::int64_t nowMs) {
   a.createdAtMs = nowMs;
   a.expiresAtMs = n.expiresAtMs;
   a.maxPeersPerRoom = n.maxPeersPerRoom;
+  a.turnEnabled = n.turnEnabled;
+  a.persistentRooms = n.persistentRooms;
 
   SqliteStatement s(db_,
                     "INSERT INTO apps (app_key, name, owner, secret, domains, parent_key, revoked, "
-                    "created_at_ms, expires_at_ms, max_peers_per_room, turn_enabled) "
-                    "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)");
+                    "created_at_ms, expires_at_ms, max_peers_per_room, turn_enabled, "
+                    "persistent_rooms) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)");
   s.bind(1, a.appKey).bind(2, a.name).bind(3, a.owner).bind(4, a.secret);
   s.bind(5, domainsToJson(a.domains));
   if (a.parentKey) {
@@ -235,6 +256,7 @@ App SqliteAppStore::create(const NewApp& n, std::int64_t nowMs) {
   }
   s.bind(9, static_cast<std::int64_t>(a.maxPeersPerRoom));
   s.bind(10, std::int64_t{a.turnEnabled ? 1 : 0});
+  s.bind(11, std::int64_t{a.persistentRooms ? 1 : 0});
   s.step();
   a.id = sqlite3_last_insert_rowid(db_);
   return a;
@@ -273,6 +295,101 @@ bool SqliteAppStore::setDomains(const std::string& appKey,
   SqliteStatement s(db_, "UPDATE apps SET domains = ? WHERE app_key = ?");
   s.bind(1, domainsToJson(domains)).bind(2, appKey).step();
   return sqlite3_changes(db_) > 0;
+}
+
+std::vector<App> SqliteAppStore::listAliases(const std::string& parentKey) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_, "SELECT " + std::string(kAppColumns) +
+                             " FROM apps WHERE parent_key = ? ORDER BY id");
+  s.bind(1, parentKey);
+  std::vector<App> out;
+  while (s.step()) out.push_back(readApp(s));
+  return out;
+}
+
+std::optional<App> SqliteAppStore::update(const std::string& appKey, const AppUpdate& change) {
+  std::lock_guard lock(mutex_);
+  SqliteTransaction tx(db_);
+  auto app = findByKeyLocked(appKey);
+  if (!app) return std::nullopt;
+  if (change.name) app->name = *change.name;
+  if (change.domains) app->domains = *change.domains;
+  if (change.maxPeersPerRoom) app->maxPeersPerRoom = *change.maxPeersPerRoom;
+  if (change.turnEnabled) app->turnEnabled = *change.turnEnabled;
+  if (change.persistentRooms) app->persistentRooms = *change.persistentRooms;
+  if (change.expiresAtMs) app->expiresAtMs = *change.expiresAtMs;
+
+  SqliteStatement s(db_,
+                    "UPDATE apps SET name = ?, domains = ?, max_peers_per_room = ?, "
+                    "turn_enabled = ?, persistent_rooms = ?, expires_at_ms = ? WHERE app_key = ?");
+  s.bind(1, app->name).bind(2, domainsToJson(app->domains));
+  s.bind(3, static_cast<std::int64_t>(app->maxPeersPerRoom));
+  s.bind(4, std::int64_t{app->turnEnabled ? 1 : 0});
+  s.bind(5, std::int64_t{app->persistentRooms ? 1 : 0});
+  if (app->expiresAtMs) {
+    s.bind(6, *app->expiresAtMs);
+  } else {
+    s.bindNull(6);
+  }
+  s.bind(7, appKey).step();
+  tx.commit();
+  return app;
+}
+
+std::optional<std::string> SqliteAppStore::rotateSecret(const std::string& appKey) {
+  std::lock_guard lock(mutex_);
+  std::string secret = crypto::randomToken(24);
+  SqliteStatement s(db_, "UPDATE apps SET secret = ? WHERE app_key = ?");
+  s.bind(1, secret).bind(2, appKey).step();
+  if (sqlite3_changes(db_) == 0) return std::nullopt;
+  return secret;
+}
+
+void SqliteAppStore::recordSession(const SessionRecord& r) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "INSERT INTO sessions (app_key, realm, room_name, sid, joined_at_ms, "
+                    "left_at_ms) VALUES (?, ?, ?, ?, ?, ?)");
+  s.bind(1, r.appKey).bind(2, r.realm).bind(3, r.roomName).bind(4, r.sid);
+  s.bind(5, r.joinedAtMs).bind(6, std::max(r.leftAtMs, r.joinedAtMs)).step();
+}
+
+UsageReport SqliteAppStore::usage(const std::string& appKey, std::int64_t fromMs,
+                                  std::int64_t toMs) {
+  std::lock_guard lock(mutex_);
+  UsageReport report;
+  report.fromMs = fromMs;
+  report.toMs = toMs;
+  if (toMs <= fromMs) return report;
+  // A primary key answers for its realm, an alias key for its own sessions; each session is
+  // counted for the part of it inside the window. The two indexes serve the two branches.
+  const std::string select =
+      "SELECT {group}, COUNT(*), SUM(MIN(left_at_ms, ?1) - MAX(joined_at_ms, ?2)) FROM sessions "
+      "WHERE (realm = ?3 OR app_key = ?3) AND joined_at_ms < ?1 AND left_at_ms > ?2 "
+      "GROUP BY {group} ORDER BY 3 DESC, 1";
+  auto run = [&](std::string_view column, auto&& each) {
+    std::string sql = select;
+    for (std::size_t at; (at = sql.find("{group}")) != std::string::npos;) {
+      sql.replace(at, 7, column);
+    }
+    SqliteStatement s(db_, sql);
+    s.bind(1, toMs).bind(2, fromMs).bind(3, appKey);
+    while (s.step()) {
+      UsageTotals t;
+      t.sessions = static_cast<std::uint64_t>(s.integer(1));
+      t.peerMs = s.integer(2);
+      each(s.text(0), t);
+    }
+  };
+  run("room_name", [&](std::string name, const UsageTotals& t) {
+    report.rooms.push_back({std::move(name), t});
+    report.totals.sessions += t.sessions;
+    report.totals.peerMs += t.peerMs;
+  });
+  run("app_key", [&](std::string key, const UsageTotals& t) {
+    report.keys.push_back({std::move(key), t});
+  });
+  return report;
 }
 
 std::optional<std::string> SqliteAppStore::setting(const std::string& name) {

@@ -31,8 +31,13 @@ class SqliteAppStore final : public AppStore {
   std::vector<App> list() override;
   bool revoke(const std::string& appKey) override;
   bool setDomains(const std::string& appKey, const std::vector<std::string>& domains) override;
+  std::vector<App> listAliases(const std::string& parentKey) override;
+  std::optional<App> update(const std::string& appKey, const AppUpdate& change) override;
+  std::optional<std::string> rotateSecret(const std::string& appKey) override;
   std::optional<std::string> setting(const std::string& name) override;
   void setSetting(const std::string& name, const std::string& value) override;
+  void recordSession(const SessionRecord& session) override;
+  UsageReport usage(const std::string& appKey, std::int64_t fromMs, std::int64_t toMs) override;
 
   // Version of the schema after migrations: the number of migrations applied.
   int schemaVersion();

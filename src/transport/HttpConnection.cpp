@@ -101,8 +101,17 @@ Response pollingResponse(const Request& req, EioVersion v,
   return res;
 }
 
+// Watches the connection of a pending poll: a browser tab that closes must leave its room at
+// once, not after the ping timeout.
+struct PollWatch {
+  bool readable = false;
+  std::function<void()> wake;
+  std::function<bool()> peerGone;  // readable with nothing to read: the peer sent FIN
+};
+
 // One GET or POST of Engine.IO long-polling.
-asio::awaitable<Response> servePolling(ServerContext& ctx, const Request& req, EioVersion v) {
+asio::awaitable<Response> servePolling(ServerContext& ctx, const Request& req, EioVersion v,
+                                       PollWatch& watch) {
   std::string_view target = req.target();
   if (req.method() == http::verb::options) {
     auto res = makeResponse(req, http::status::no_content, "", "text/plain");
@@ -154,6 +163,7 @@ asio::awaitable<Response> servePolling(ServerContext& ctx, const Request& req, E
   }
   auto wakeup = std::make_shared<Wakeup>(co_await asio::this_coro::executor);
   session->setWaker(Wakeup::make(wakeup));
+  watch.wake = Wakeup::make(wakeup);
   std::vector<std::shared_ptr<const std::string>> out;
   auto deadline = std::chrono::steady_clock::now() + milliseconds(ctx.limits.pingIntervalMs);
   for (;;) {
@@ -166,6 +176,17 @@ asio::awaitable<Response> servePolling(ServerContext& ctx, const Request& req, E
       break;
     }
     if (!out.empty()) break;
+    if (watch.readable) {
+      if (watch.peerGone()) {
+        // As the reference server: a poll whose connection closed ends the session.
+        session->close();
+        session->markClosed();
+        session->endPoll();
+        co_return pollingResponse(req, v, {});
+      }
+      out.push_back(std::make_shared<const std::string>("6"));  // pipelined data: answer now
+      break;
+    }
     if (session->transport() != EngineIoSession::Transport::Polling ||
         std::chrono::steady_clock::now() >= deadline) {
       out.push_back(std::make_shared<const std::string>("6"));
@@ -323,8 +344,30 @@ asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_b
       } else if (QueryString::get(target, "transport").value_or("") != "polling") {
         res = engineIoError(req, 0, "Transport unknown");
       } else {
-        beast::get_lowest_layer(stream).expires_never();  // a poll may wait pingInterval
-        res = co_await servePolling(ctx, req, *v);
+        auto& tcpStream = beast::get_lowest_layer(stream);
+        tcpStream.expires_never();  // a poll may wait pingInterval
+        PollWatch watch;
+        auto& socket = tcpStream.socket();
+        watch.peerGone = [&socket] {
+          boost::system::error_code aec;
+          return socket.available(aec) == 0 || aec;
+        };
+        bool pendingGet = req.method() == http::verb::get && QueryString::get(target, "sid");
+        if (pendingGet) {
+          socket.async_wait(tcp::socket::wait_read, [&watch](boost::system::error_code ec) {
+            if (ec) return;
+            watch.readable = true;
+            if (watch.wake) watch.wake();
+          });
+        }
+        res = co_await servePolling(ctx, req, *v, watch);
+        if (pendingGet) {
+          boost::system::error_code cec;
+          socket.cancel(cec);
+          // The wait's handler may still be queued: let it run while `watch` exists.
+          co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+        }
+        if (watch.readable && watch.peerGone()) break;
       }
     } else {
       HttpRequestView view;
@@ -343,6 +386,12 @@ asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_b
     beast::get_lowest_layer(stream).expires_after(milliseconds(ctx.limits.idleHttpTimeoutMs));
     bool keepAlive = res.keep_alive();
     auto [wec, wn] = co_await http::async_write(stream, res, nothrow);
+    if (wec && path.starts_with("/socket.io")) {
+      // Packets of a poll response that never arrived are lost: end that session.
+      if (auto sid = QueryString::get(target, "sid")) {
+        if (auto s = ctx.registry.find(*sid)) s->markClosed();
+      }
+    }
     if (wec || !keepAlive) break;
   }
   if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {

@@ -17,6 +17,7 @@
 #include "signaling/Hub.hpp"
 #include "transport/HubGateway.hpp"
 #include "transport/ServerContext.hpp"
+#include "transport/StunListener.hpp"
 
 namespace aerie {
 
@@ -81,6 +82,7 @@ struct Server::Impl {
     asio::post(*loops[0], [this] {
       hub.shutdown();
       if (acceptor) acceptor->close();
+      if (stun) stun->stop();
     });
     auto timer = std::make_shared<asio::steady_timer>(*loops[0], std::chrono::seconds(1));
     timer->async_wait([this, timer](auto) { stopLoops(); });
@@ -101,6 +103,7 @@ struct Server::Impl {
   std::unique_ptr<asio::ssl::context> tls;
   std::unique_ptr<ServerContext> context;
   std::optional<tcp::acceptor> acceptor;
+  std::unique_ptr<StunListener> stun;
   std::atomic<bool> stopping{false};
 };
 
@@ -128,6 +131,11 @@ void Server::bind() {
   if (ec) {
     throw std::runtime_error("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " +
                              ec.message());
+  }
+  if (o.stunPort != 0) {
+    // The last loop: away from the Hub's when there are several.
+    impl_->stun = std::make_unique<StunListener>(*impl_->loops.back());
+    if (!impl_->stun->start(o.stunHost, o.stunPort)) impl_->stun.reset();
   }
 }
 

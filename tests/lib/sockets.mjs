@@ -253,11 +253,7 @@ export async function joinRoom(server, { app = server.app, room, client = 'sio1-
     }
     return peer;
   }
-  if (expectReject) {
-    peer.inRoom = reply;
-    peer.sid = reply.sid;
-    return peer;
-  }
+  // With expectReject an inRoom is returned as is: the caller asserts on peer.redirect.
   peer.inRoom = reply;
   peer.sid = reply.sid;
   return peer;

@@ -46,6 +46,11 @@ class MapStore : public AppStore {
   std::vector<App> list() override { return {}; }
   bool revoke(const std::string&) override { return false; }
   bool setDomains(const std::string&, const std::vector<std::string>&) override { return false; }
+  std::vector<App> listAliases(const std::string&) override { return {}; }
+  std::optional<App> update(const std::string&, const AppUpdate&) override { return std::nullopt; }
+  std::optional<std::string> rotateSecret(const std::string&) override { return std::nullopt; }
+  void recordSession(const SessionRecord&) override {}
+  UsageReport usage(const std::string&, std::int64_t, std::int64_t) override { return {}; }
   std::optional<std::string> setting(const std::string& n) override {
     auto it = settings.find(n);
     return it == settings.end() ? std::nullopt : std::optional<std::string>(it->second);
