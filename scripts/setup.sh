@@ -5,12 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=(cmake ninja-build g++ ccache pkg-config libssl-dev libsqlite3-dev libgtest-dev
-      libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev nodejs npm)
-[[ "${1:-}" == "--test" ]] && want+=(chromium iproute2 util-linux)
+      libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev)
+[[ "${1:-}" == "--test" ]] && want+=(chromium coturn iproute2 util-linux)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from elsewhere than Debian (as on these machines): judge it by the command.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo

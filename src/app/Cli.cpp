@@ -31,7 +31,8 @@ void Cli::usage() {
   std::cout << "usage:\n"
                "  aerie serve [--listen HOST:PORT] [--data DIR] [--config FILE] [--threads N]\n"
                "              [--tls on|off] [--tls-cert PEM --tls-key PEM] [--public-host NAME]\n"
-               "              [--ice-host HOST] [--turn-secret S] [--stun HOST:PORT|off]\n"
+               "              [--turn-host HOST] [--public-ip IP] [--turn-secret S] [--turn-ttl SECONDS]\n"
+               "              [--turn-tls-port PORT] [--stun HOST:PORT|off]\n"
                "              [--log-level debug|info|warn|error]\n"
             << StoreCommands::usage()
             << "  aerie version\n"
@@ -115,9 +116,12 @@ int Cli::serve(const std::vector<std::string>& args) {
   TokenSigner signer = TokenSigner::fromStore(*store);
   ApiConfig api;
   api.signalingHost = config.publicHost;
-  api.iceHost = !config.iceHost.empty() ? config.iceHost
+  // Addresses handed to peers come from the config, never from a request (issue: NAT).
+  api.iceHost = !config.iceHost.empty()    ? config.iceHost
+                : !config.publicIp.empty() ? config.publicIp
                 : (config.listenHost == "0.0.0.0" || config.listenHost == "::") ? "127.0.0.1"
                                                                                 : config.listenHost;
+  api.turnTlsPort = config.turnTlsPort;
   api.turnSecret = config.turnSecret;
   api.turnTtlSeconds = config.turnTtlSeconds;
   ApiService apiService(*store, signer, api, config.limits);

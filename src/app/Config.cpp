@@ -31,7 +31,9 @@ void set(Config& c, const std::string& name, const std::string& value) {
   else if (name == "tls-key") c.tlsKey = value;
   else if (name == "tls") c.tlsEnabled = value != "off" && value != "false" && value != "0";
   else if (name == "public-host") c.publicHost = value;
-  else if (name == "ice-host") c.iceHost = value;
+  else if (name == "ice-host" || name == "turn-host") c.iceHost = value;
+  else if (name == "public-ip") c.publicIp = value;
+  else if (name == "turn-tls-port") c.turnTlsPort = static_cast<std::uint16_t>(toUint(name, value));
   else if (name == "turn-secret") c.turnSecret = value;
   else if (name == "turn-ttl") c.turnTtlSeconds = toUint(name, value);
   else if (name == "web-root") c.webRoot = value;
@@ -42,7 +44,7 @@ void set(Config& c, const std::string& name, const std::string& value) {
 
 const char* const kNames[] = {"listen", "data", "threads", "log-level", "tls-cert", "tls-key", "tls",
                               "public-host", "ice-host", "turn-secret", "turn-ttl", "web-root",
-                              "max-peers-per-room", "stun"};
+                              "max-peers-per-room", "stun", "turn-host", "public-ip", "turn-tls-port"};
 
 }  // namespace
 

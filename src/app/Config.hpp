@@ -19,7 +19,9 @@ struct Config {
   std::string tlsKey;
   bool tlsEnabled = true;
   std::string publicHost;   // `ipSigserver` override; empty: the Host the browser used
-  std::string iceHost;      // STUN/TURN host handed to peers; empty: listen host
+  std::string iceHost;      // STUN/TURN host handed to peers; empty: public-ip, else listen host
+  std::string publicIp;     // the address peers reach this machine by (servers behind NAT)
+  std::uint16_t turnTlsPort = 0;  // offer `turns:` on this port (coturn with a certificate)
   std::string turnSecret;   // coturn static-auth-secret
   std::uint32_t turnTtlSeconds = 86400;
   std::string stun = "127.0.0.1:3478";  // built-in STUN server; "off" when coturn owns 3478

@@ -20,6 +20,8 @@ struct ApiConfig {
   std::string iceHost = "127.0.0.1";
   // SkylinkJS 0.6.x ignores the port in the TURN entry and always uses 3478 (spec section 4).
   std::uint16_t turnPort = 3478;
+  // TURN over TLS (`turns:`) for newer clients; 0: not offered (coturn runs without a cert).
+  std::uint16_t turnTlsPort = 0;
   // coturn `static-auth-secret`. Empty: the TURN entry is still sent, since 0.6.x clients
   // cannot connect without one, but with a credential no server accepts.
   std::string turnSecret;

@@ -90,7 +90,9 @@ JoinGrant CredentialJoinAuthorizer::authorize(const boost::json::object& m, std:
   if (nowMs < *startMs - config_.clockSkewMs) {
     return refuse("notStart", "the room session has not started yet");
   }
-  if (static_cast<double>(nowMs) > static_cast<double>(*startMs) + s.lenHours * 3600000.0) {
+  const auto sessionEndMs =
+      static_cast<std::int64_t>(static_cast<double>(*startMs) + s.lenHours * 3600000.0);
+  if (nowMs > sessionEndMs) {
     return refuse("expired", "the credentials have expired");
   }
 
@@ -105,7 +107,7 @@ JoinGrant CredentialJoinAuthorizer::authorize(const boost::json::object& m, std:
   g.maxPeers =
       realmApp->maxPeersPerRoom != 0 ? realmApp->maxPeersPerRoom : limits_.defaultMaxPeersPerRoom;
   g.privileged = false;
-  g.iceServers = IceServers::build(config_, nowMs, realmApp->turnEnabled);
+  g.iceServers = IceServers::build(config_, nowMs, realmApp->turnEnabled, sessionEndMs);
   return g;
 }
 

@@ -2,6 +2,7 @@
 // `pc_config.iceServers` for `inRoom`, shaped so SkylinkJS 0.6.x and 2.x both use it.
 #include <boost/json/array.hpp>
 #include <cstdint>
+#include <climits>
 
 #include "signaling/ApiConfig.hpp"
 
@@ -14,9 +15,11 @@ class IceServers {
   // Credentials follow the TURN REST convention (spec section 7): username = unix expiry
   // seconds, credential = base64(HMAC-SHA1(turnSecret, username)). With `turnEnabled`
   // false, or no turnSecret configured, the entry is kept with a credential that never
-  // authenticates.
+  // authenticates. The credential expires after turnTtlSeconds, but never after
+  // `sessionEndMs`, the end of the room session it was issued for.
   static boost::json::array build(const ApiConfig& config, std::int64_t nowMs,
-                                  bool turnEnabled = true);
+                                  bool turnEnabled = true,
+                                  std::int64_t sessionEndMs = INT64_MAX);
 };
 
 }  // namespace aerie

@@ -57,6 +57,26 @@ TEST(IceServersTest, WithoutSecretTheEntryStaysWithAnUnusableCredential) {
             crypto::base64Encode(crypto::hmacSha1("s", "86400")));
 }
 
+TEST(IceServersTest, CredentialNeverOutlivesTheRoomSession) {
+  ApiConfig c;
+  c.turnSecret = "s";
+  c.turnTtlSeconds = 86400;
+  // The room session ends 600 s from now: the TURN username expires then, not in a day.
+  const auto a = IceServers::build(c, 1'000'000, true, 1'000'000 + 600'000);
+  EXPECT_EQ(a[0].as_object().at("username"), "1600");
+  EXPECT_EQ(std::string(a[0].as_object().at("credential").as_string()),
+            crypto::base64Encode(crypto::hmacSha1("s", "1600")));
+}
+
+TEST(IceServersTest, TurnsOfferedOnlyWhenConfigured) {
+  ApiConfig c;
+  EXPECT_EQ(IceServers::build(c, 0)[0].as_object().at("urls").as_array().size(), 2u);
+  c.turnTlsPort = 5349;
+  const auto urls = IceServers::build(c, 0)[0].as_object().at("urls").as_array();
+  ASSERT_EQ(urls.size(), 3u);
+  EXPECT_EQ(urls[2], "turns:127.0.0.1:5349?transport=tcp");
+}
+
 TEST(IceServersTest, Ipv6HostIsBracketed) {
   ApiConfig c;
   c.iceHost = "2001:db8::1";
