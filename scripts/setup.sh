@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing aerie need on Debian 12, only what is missing.
-# Usage: scripts/setup.sh [--test]   (--test adds Chromium and the test suites' npm packages)
+# Usage: scripts/setup.sh [--test|--turn]   (--test adds Chromium, coturn and the test suites'
+# npm packages; --turn adds coturn)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=(cmake ninja-build g++ ccache pkg-config libssl-dev libsqlite3-dev libgtest-dev
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev)
 [[ "${1:-}" == "--test" ]] && want+=(chromium coturn iproute2 util-linux)
+[[ "${1:-}" == "--turn" ]] && want+=(coturn)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
