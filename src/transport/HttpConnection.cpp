@@ -16,7 +16,7 @@
 #include "core/Clock.hpp"
 #include "core/Crypto.hpp"
 #include "core/Log.hpp"
-#include "transport/QueryString.hpp"
+#include "engineio/QueryString.hpp"
 #include "transport/ServerContext.hpp"
 
 namespace aerie {

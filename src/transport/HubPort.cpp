@@ -4,8 +4,8 @@
 
 #include "core/Clock.hpp"
 #include "signaling/Hub.hpp"
-#include "transport/EngineIoSession.hpp"
-#include "transport/SessionRegistry.hpp"
+#include "engineio/EngineIoSession.hpp"
+#include "engineio/SessionRegistry.hpp"
 
 namespace aerie {
 

@@ -3,7 +3,7 @@
 // single-threaded; per session, posts keep their order.
 #include <boost/asio/any_io_executor.hpp>
 
-#include "transport/SessionListener.hpp"
+#include "engineio/SessionListener.hpp"
 
 namespace aerie {
 

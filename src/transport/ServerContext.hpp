@@ -7,7 +7,7 @@
 #include "core/Limits.hpp"
 #include "transport/HttpHandler.hpp"
 #include "transport/HubPort.hpp"
-#include "transport/SessionRegistry.hpp"
+#include "engineio/SessionRegistry.hpp"
 
 namespace aerie {
 

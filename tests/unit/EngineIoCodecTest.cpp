@@ -1,4 +1,4 @@
-#include "transport/EngineIoCodec.hpp"
+#include "engineio/EngineIoCodec.hpp"
 
 #include <gtest/gtest.h>
 

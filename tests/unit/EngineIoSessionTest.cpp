@@ -1,4 +1,4 @@
-#include "transport/EngineIoSession.hpp"
+#include "engineio/EngineIoSession.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "transport/QueryString.hpp"
+#include "engineio/QueryString.hpp"
 
 namespace aerie {
 namespace {

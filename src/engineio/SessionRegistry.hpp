@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "transport/EngineIoSession.hpp"
+#include "engineio/EngineIoSession.hpp"
 
 namespace aerie {
 

@@ -1,4 +1,4 @@
-#include "transport/SessionRegistry.hpp"
+#include "engineio/SessionRegistry.hpp"
 
 namespace aerie {
 

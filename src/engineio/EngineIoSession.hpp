@@ -13,8 +13,8 @@
 
 #include "core/Limits.hpp"
 #include "signaling/PeerSink.hpp"
-#include "transport/EngineIoCodec.hpp"
-#include "transport/SessionListener.hpp"
+#include "engineio/EngineIoCodec.hpp"
+#include "engineio/SessionListener.hpp"
 
 namespace aerie {
 
