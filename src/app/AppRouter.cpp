@@ -5,8 +5,9 @@
 
 namespace aerie {
 
-AppRouter::AppRouter(ApiService& api, AdminApi& admin, std::vector<Mount> mounts)
-    : api_(api), admin_(admin), mounts_(std::move(mounts)) {}
+AppRouter::AppRouter(ApiService& api, AdminApi& admin, std::vector<Mount> mounts,
+                     MetricsHandler metrics)
+    : api_(api), admin_(admin), mounts_(std::move(mounts)), metrics_(std::move(metrics)) {}
 
 HttpReply AppRouter::handle(const HttpRequestView& request, std::int64_t nowMs) {
   std::string_view target = request.target;
@@ -14,6 +15,9 @@ HttpReply AppRouter::handle(const HttpRequestView& request, std::int64_t nowMs) 
   if (ApiService::handles(target)) return api_.handle(request, nowMs);
   if (AdminApi::handles(target)) return admin_.handle(request, nowMs);
   if (path == "/health") return HttpReply{200, "application/json", {}, "{\"ok\":true}"};
+  if (path == "/metrics" && metrics_) return metrics_(request, nowMs);
+  // The conferencing app: every /r/<room> is its room page.
+  if (path.rfind("/r/", 0) == 0 && path.size() > 3) path = "/room.html";
   if (request.method == "GET" || request.method == "HEAD") {
     for (const auto& m : mounts_) {
       if (path.rfind(m.prefix, 0) != 0) continue;

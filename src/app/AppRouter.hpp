@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,13 +23,17 @@ class AppRouter : public HttpHandler {
     std::string prefix;
     StaticFiles files;
   };
-  AppRouter(ApiService& api, AdminApi& admin, std::vector<Mount> mounts);
+  // `metrics` answers GET /metrics (Prometheus text); empty: 404.
+  using MetricsHandler = std::function<HttpReply(const HttpRequestView&, std::int64_t)>;
+  AppRouter(ApiService& api, AdminApi& admin, std::vector<Mount> mounts,
+            MetricsHandler metrics = {});
   HttpReply handle(const HttpRequestView& request, std::int64_t nowMs) override;
 
  private:
   ApiService& api_;
   AdminApi& admin_;
   std::vector<Mount> mounts_;
+  MetricsHandler metrics_;
 };
 
 }  // namespace aerie

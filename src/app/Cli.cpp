@@ -137,6 +137,8 @@ int Cli::serve(const std::vector<std::string>& args) {
     // The browser library's build (client/dist), the npm SkylinkJS for the demo, the pages.
     mounts.push_back({"/skylink", StaticFiles(webRoot + "/../client/dist")});
     mounts.push_back({"/vendor/skylinkjs/", StaticFiles(webRoot + "/../node_modules/skylinkjs/publish")});
+    // The conferencing app's build (webapp/dist) first: its index.html is the landing page.
+    mounts.push_back({"", StaticFiles(webRoot + "/../webapp/dist")});
     mounts.push_back({"", StaticFiles(webRoot)});
   }
   AppRouter router(apiService, adminApi, std::move(mounts));
