@@ -16,6 +16,9 @@ HttpReply AppRouter::handle(const HttpRequestView& request, std::int64_t nowMs) 
   if (AdminApi::handles(target)) return admin_.handle(request, nowMs);
   if (path == "/health") return HttpReply{200, "application/json", {}, "{\"ok\":true}"};
   if (path == "/metrics" && metrics_) return metrics_(request, nowMs);
+  for (const auto& [fixedPath, reply] : fixed_) {
+    if (path == fixedPath) return reply;
+  }
   // The conferencing app: every /r/<room> is its room page.
   if (path.rfind("/r/", 0) == 0 && path.size() > 3) path = "/room.html";
   if (request.method == "GET" || request.method == "HEAD") {
@@ -30,4 +33,10 @@ HttpReply AppRouter::handle(const HttpRequestView& request, std::int64_t nowMs) 
   return HttpReply{404, "application/json", {}, "{\"error\":\"not found\"}"};
 }
 
+}  // namespace aerie
+
+namespace aerie {
+void AppRouter::addFixed(std::string path, HttpReply reply) {
+  fixed_.emplace_back(std::move(path), std::move(reply));
+}
 }  // namespace aerie

@@ -27,6 +27,8 @@ class AppRouter : public HttpHandler {
   using MetricsHandler = std::function<HttpReply(const HttpRequestView&, std::int64_t)>;
   AppRouter(ApiService& api, AdminApi& admin, std::vector<Mount> mounts,
             MetricsHandler metrics = {});
+  // A fixed reply for one path (e.g. /app-config.json for the conferencing app).
+  void addFixed(std::string path, HttpReply reply);
   HttpReply handle(const HttpRequestView& request, std::int64_t nowMs) override;
 
  private:
@@ -34,6 +36,7 @@ class AppRouter : public HttpHandler {
   AdminApi& admin_;
   std::vector<Mount> mounts_;
   MetricsHandler metrics_;
+  std::vector<std::pair<std::string, HttpReply>> fixed_;
 };
 
 }  // namespace aerie

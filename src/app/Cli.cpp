@@ -1,5 +1,8 @@
 #include "app/Cli.hpp"
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
@@ -32,7 +35,7 @@ void Cli::usage() {
                "  aerie serve [--listen HOST:PORT] [--data DIR] [--config FILE] [--threads N]\n"
                "              [--tls on|off] [--tls-cert PEM --tls-key PEM] [--public-host NAME]\n"
                "              [--turn-host HOST] [--public-ip IP] [--turn-secret S] [--turn-ttl SECONDS]\n"
-               "              [--turn-tls-port PORT] [--stun HOST:PORT|off]\n"
+               "              [--turn-tls-port PORT] [--stun HOST:PORT|off] [--site-key KEY]\n"
                "              [--log-level debug|info|warn|error]\n"
             << StoreCommands::usage()
             << "  aerie version\n"
@@ -142,6 +145,22 @@ int Cli::serve(const std::vector<std::string>& args) {
     mounts.push_back({"", StaticFiles(webRoot)});
   }
   AppRouter router(apiService, adminApi, std::move(mounts));
+  // The conferencing app (webapp/) learns which key to use here: the one set with --site-key,
+  // else the development key. App keys are public by design; their domains protect them.
+  {
+    std::string siteKey = config.siteKey;
+    if (siteKey.empty()) {
+      for (const auto& a : store->list()) {
+        if (a.name == "development" && !a.revoked && !a.parentKey) siteKey = a.appKey;
+      }
+    }
+    boost::json::object appConfig;
+    appConfig["appKey"] = siteKey;
+    appConfig["roomServer"] = "";
+    router.addFixed("/app-config.json",
+                    HttpReply{200, "application/json", {{"Cache-Control", "no-cache"}},
+                              boost::json::serialize(appConfig)});
+  }
 
   Server server(options, config.limits, hub, router, gateway);
   server.bind();

@@ -38,13 +38,14 @@ void set(Config& c, const std::string& name, const std::string& value) {
   else if (name == "turn-ttl") c.turnTtlSeconds = toUint(name, value);
   else if (name == "web-root") c.webRoot = value;
   else if (name == "stun") c.stun = value;
+  else if (name == "site-key") c.siteKey = value;
   else if (name == "max-peers-per-room") c.limits.defaultMaxPeersPerRoom = toUint(name, value);
   else throw std::runtime_error("unknown option '" + name + "'");
 }
 
 const char* const kNames[] = {"listen", "data", "threads", "log-level", "tls-cert", "tls-key", "tls",
                               "public-host", "ice-host", "turn-secret", "turn-ttl", "web-root",
-                              "max-peers-per-room", "stun", "turn-host", "public-ip", "turn-tls-port"};
+                              "max-peers-per-room", "stun", "turn-host", "public-ip", "turn-tls-port", "site-key"};
 
 }  // namespace
 

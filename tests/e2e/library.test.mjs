@@ -180,13 +180,22 @@ describe('two pages with the instrumented harness', () => {
     const ev = await waitForEvent(b, (e, arg) => e.name === 'incomingStream' && e.peerId === arg.id && e.isScreensharing, { id: a.peerId, n: before },
       { what: 'screen share incomingStream', timeoutMs: 30000 });
     assert.ok(ev.tracks.includes('video'));
-    // The fake screen is 1280x720 (the fake camera 640x480).
-    await b.waitForFunction((id) => { const v = window.videos[id]; return v && v.videoWidth >= 1000 && v.currentTime > 0; }, a.peerId, { timeout: 30000 })
-      .catch(async (e) => assert.fail(`screen video not shown: ${e.message} ${JSON.stringify(await remoteVideos(b))}\n${await pageDiagnostics(b)}`));
+    // The page shows the screen stream, and it plays.
+    await b.waitForFunction((arg) => { const v = window.videos[arg.id]; return v && v.srcObject && v.srcObject.id === arg.sid && v.videoWidth > 0; },
+      { id: a.peerId, sid: ev.streamId }, { timeout: 30000 })
+      .catch(async (e) => assert.fail(`screen stream not shown: ${e.message} ${JSON.stringify(await remoteVideos(b))}\n${await pageDiagnostics(b)}`));
+    const t1 = await b.evaluate((id) => window.videos[id].currentTime, a.peerId);
+    await new Promise((r) => setTimeout(r, 1000));
+    const t2 = await b.evaluate((id) => window.videos[id].currentTime, a.peerId);
+    assert.ok(t2 > t1 + 0.3, `screen video advances: ${t1} → ${t2}`);
+    const sender = await a.evaluate(() => { for (const rec of window.skylink.peers.values()) return rec.session.pc.getSenders().map((s) => s.track && s.track.label); });
+    assert.ok(sender.some((l) => l && /screen/.test(l)), `A sends the screen track: ${JSON.stringify(sender)}`);
+    const count = (await events(b, 'incomingStream')).length;
     await a.evaluate(() => window.skylink.stopScreen());
     await waitForEvent(b, (e, id) => e.name === 'streamEnded' && e.peerId === id && e.isScreensharing, a.peerId, { what: 'screen streamEnded' });
-    await b.waitForFunction((id) => { const v = window.videos[id]; return v && v.videoWidth > 0 && v.videoWidth < 1000; }, a.peerId, { timeout: 30000 })
-      .catch(async (e) => assert.fail(`camera video not back: ${e.message} ${JSON.stringify(await remoteVideos(b))}`));
+    await waitForEvent(b, (e, arg) => e.name === 'incomingStream' && e.peerId === arg.id && !e.isScreensharing && e.tracks.includes('video'),
+      { id: a.peerId }, { what: 'camera stream back' });
+    assert.ok((await events(b, 'incomingStream')).length > count);
   });
 
   test('leaveRoom() fires peerLeft on the other page', STEP, async () => {

@@ -53,7 +53,7 @@ export class PeerSession {
   private remoteCandidates: RTCIceCandidateInit[] = [];
   private slots: Partial<Record<Kind, RTCRtpTransceiver>> = {};
   private sentStreamIds: Partial<Record<Kind, string>> = {};
-  private announcedStreams = new Set<string>();
+  private remoteStreamId: string | null = null;
   private local: LocalMedia = { stream: null };
   private gathered = 0;
   private closed = false;
@@ -259,8 +259,10 @@ export class PeerSession {
   private onTrack(ev: RTCTrackEvent): void {
     if (this.closed) return;
     const stream = ev.streams[0] ?? new MediaStream([ev.track]);
-    if (this.announcedStreams.has(stream.id)) return;
-    this.announcedStreams.add(stream.id);
+    // One announcement per stream change (a description adds all its tracks at once; a peer
+    // switching to its screen and back changes the stream id each time).
+    if (stream.id === this.remoteStreamId) return;
+    this.remoteStreamId = stream.id;
     // All tracks of one description are added before any track event fires; announcing on the
     // next task lets the page see the complete stream once.
     setTimeout(() => { if (!this.closed) this.listener.onRemoteStream(stream); }, 0);
