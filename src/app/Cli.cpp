@@ -11,6 +11,7 @@
 #include "app/AdminToken.hpp"
 #include "app/AppRouter.hpp"
 #include "app/Config.hpp"
+#include "app/Metrics.hpp"
 #include "app/StoreCommands.hpp"
 #include "app/UsageRecorder.hpp"
 #include "core/Clock.hpp"
@@ -144,7 +145,9 @@ int Cli::serve(const std::vector<std::string>& args) {
     mounts.push_back({"", StaticFiles(webRoot + "/../webapp/dist")});
     mounts.push_back({"", StaticFiles(webRoot)});
   }
-  AppRouter router(apiService, adminApi, std::move(mounts));
+  Metrics metrics(gateway, *store);  // GET /metrics; see Metrics.hpp for who may read it
+  AppRouter router(apiService, adminApi, std::move(mounts),
+                   [&metrics](const HttpRequestView& r, std::int64_t now) { return metrics.handle(r, now); });
   // The conferencing app (webapp/) learns which key to use here: the one set with --site-key,
   // else the development key. App keys are public by design; their domains protect them.
   {
@@ -162,7 +165,8 @@ int Cli::serve(const std::vector<std::string>& args) {
                               boost::json::serialize(appConfig)});
   }
 
-  Server server(options, config.limits, hub, router, gateway);
+  CountingHttpHandler countedRouter(router, metrics.http());  // API replies by status, for /metrics
+  Server server(options, config.limits, hub, countedRouter, gateway);
   server.bind();
   // The actual port (with --listen HOST:0) goes into the API reply's port lists.
   // ApiService reads `api` by reference; the loops have not started yet.

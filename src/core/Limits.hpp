@@ -16,7 +16,10 @@ struct Limits {
   std::uint32_t pingIntervalMs = 25000;          // socket.io defaults
   std::uint32_t pingTimeoutMs = 20000;
   std::uint32_t handshakeTimeoutMs = 10000;      // TCP/TLS/HTTP request must complete (slowloris)
-  std::uint32_t idleHttpTimeoutMs = 30000;       // keep-alive HTTP connection without a request
+  std::uint32_t idleHttpTimeoutMs = 30000;
+  // Open TCP connections per client address (loopback exempt: a reverse proxy limits there).
+  // A browser tab holds one or two; an office behind one NAT address holds hundreds.
+  std::size_t maxConnectionsPerIp = 1000;       // keep-alive HTTP connection without a request
 
   // Rooms and peers
   std::size_t maxRoomNameBytes = 128;            // protocol spec section 2

@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <algorithm>
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <utility>
 
 #include "core/Crypto.hpp"
@@ -155,6 +156,7 @@ RateVerdict Hub::admit(Peer& peer, RateBucket bucket, std::int64_t nowMs) {
 // ---- joinRoom -------------------------------------------------------------------------------
 
 void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t nowMs) {
+  const auto startedAt = std::chrono::steady_clock::now();  // for HubStats::joinLatency
   // A second joinRoom on the same socket (rejoin, or another room) leaves the current room
   // first, whatever comes of the new join: the client tears its peers down either way.
   if (peer.state() == PeerState::InRoom) leaveRoom(peer, nowMs);
@@ -217,6 +219,10 @@ void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t no
   inRoom["pc_config"] = boost::json::object{{"iceServers", grant.iceServers}};
   inRoom["tieBreaker"] = tieBreaker;
   sendTo(peer, inRoom);
+  counters_.joinLatency.observeUs(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                            startedAt)
+          .count()));
 
   PeerSession& session = sessions_[sid];
   session = PeerSession{grant.realm, grant.appKey, grant.roomName, grant.roomKey, sid, nowMs, 0};

@@ -6,6 +6,8 @@
 #include <map>
 #include <string>
 
+#include "core/Histogram.hpp"
+
 namespace aerie {
 
 // Why the Hub dropped a client message (data plane: drop and count, never throw).
@@ -78,6 +80,9 @@ struct HubStats {
   std::map<std::string, std::uint64_t> dropped;      // by DropReason
   std::map<std::string, std::uint64_t> redirects;    // by reason (locked, roomFull, fastmsg, ...)
   std::map<std::string, std::uint64_t> closed;       // by CloseReason
+  // joinRoom handled → inRoom sent, in µs, successful joins only (the Hub's own work: credential
+  // checks and room bookkeeping; the wait in the loop's queue before it is not included).
+  Histogram joinLatency;
 };
 
 }  // namespace aerie

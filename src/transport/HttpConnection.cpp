@@ -425,9 +425,10 @@ asio::awaitable<void> detectAndServe(ServerContext& ctx, tcp::socket socket) {
 
 }  // namespace
 
-void startConnection(ServerContext& ctx, tcp::socket socket) {
+void startConnection(ServerContext& ctx, tcp::socket socket, std::function<void()> onEnd) {
   auto exec = socket.get_executor();
-  asio::co_spawn(exec, detectAndServe(ctx, std::move(socket)), [](std::exception_ptr e) {
+  asio::co_spawn(exec, detectAndServe(ctx, std::move(socket)), [onEnd = std::move(onEnd)](std::exception_ptr e) {
+    if (onEnd) onEnd();
     if (!e) return;
     try {
       std::rethrow_exception(e);

@@ -15,6 +15,7 @@
 #include "core/Clock.hpp"
 #include "core/Log.hpp"
 #include "signaling/Hub.hpp"
+#include "transport/ConnectionLimiter.hpp"
 #include "transport/HubGateway.hpp"
 #include "transport/ServerContext.hpp"
 #include "transport/StunListener.hpp"
@@ -39,6 +40,12 @@ struct Server::Impl {
       tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+      // TLS 1.2+ with forward-secret AEAD suites only (TLS 1.3 suites are OpenSSL's defaults).
+      SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
+      SSL_CTX_set_cipher_list(tls->native_handle(),
+                              "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                              "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                              "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
       tls->use_certificate_chain_file(options.certFile);
       tls->use_private_key_file(options.keyFile, asio::ssl::context::pem);
     }
@@ -55,8 +62,22 @@ struct Server::Impl {
         log::warn("server", "accept failed", {{"error", ec.message()}});
         continue;  // e.g. too many open files: keep serving the connections we have
       }
+      boost::system::error_code rec;
+      auto remote = socket.remote_endpoint(rec);
+      if (rec) continue;
+      auto address = remote.address();
+      bool loopback = address.is_loopback() ||
+                      (address.is_v6() && address.to_v6().is_v4_mapped() &&
+                       asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback());
+      std::string key = address.to_string();
+      if (!limiter.tryAcquire(key, loopback)) {
+        // Over the per-address limit: refuse at once, before any byte is read.
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
       socket.set_option(tcp::no_delay(true));
-      startConnection(*context, std::move(socket));
+      startConnection(*context, std::move(socket), [this, key, loopback] { limiter.release(key, loopback); });
     }
   }
 
@@ -105,6 +126,7 @@ struct Server::Impl {
   std::optional<tcp::acceptor> acceptor;
   std::unique_ptr<StunListener> stun;
   std::atomic<bool> stopping{false};
+  ConnectionLimiter limiter{limits.maxConnectionsPerIp};
 };
 
 Server::Server(ServerOptions options, const Limits& limits, Hub& hub, HttpHandler& http,

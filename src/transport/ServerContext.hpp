@@ -2,6 +2,7 @@
 // Transport-internal: what every connection needs. Only the Asio/Beast translation units
 // include this header.
 #include <boost/asio/ip/tcp.hpp>
+#include <functional>
 #include <boost/asio/ssl/context.hpp>
 
 #include "core/Limits.hpp"
@@ -19,7 +20,9 @@ struct ServerContext {
   boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP only
 };
 
-// Serves one accepted TCP connection on the socket's own loop until it closes.
-void startConnection(ServerContext& ctx, boost::asio::ip::tcp::socket socket);
+// Serves one accepted TCP connection on the socket's own loop until it closes, then calls
+// `onEnd` (on that loop).
+void startConnection(ServerContext& ctx, boost::asio::ip::tcp::socket socket,
+                     std::function<void()> onEnd);
 
 }  // namespace aerie

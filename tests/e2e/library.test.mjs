@@ -82,8 +82,8 @@ function initOptions(room, lib) {
 }
 
 /** init() then joinRoom() (the real SkylinkJS needs init's callback first, spec section 8). */
-async function join(page, room, media = { audio: true, video: true }, lib = 'ours') {
-  const init = await page.evaluate((o) => window.initSkylink(o), initOptions(room, lib));
+async function join(page, room, media = { audio: true, video: true }, lib = 'ours', extra = {}) {
+  const init = await page.evaluate((o) => window.initSkylink(o), { ...initOptions(room, lib), ...extra });
   assert.equal(init.error, null, `${page.label}: init failed: ${JSON.stringify(init.error)}\n${await pageDiagnostics(page)}`);
   const j = await page.evaluate((m) => window.joinSkylinkRoom(null, m), media);
   assert.equal(j.error, null, `${page.label}: joinRoom failed: ${JSON.stringify(j.error)}\n${await pageDiagnostics(page)}`);
@@ -235,5 +235,62 @@ describe('errors', () => {
     } finally {
       await page.close();
     }
+  });
+});
+
+for (const scheme of ['enforceOfferer', 'enforceAnswerer']) describe(`interop: our library (${scheme}) and the real SkylinkJS 0.6.37 in one room`, () => {
+  const room = `interop-${scheme}`;
+  let ours; let real;
+  before(async () => {
+    ours = await openHarness('OURS', 'ours');
+    real = await openHarness('REAL', 'real');
+    // Our priorityWeightScheme makes us the offerer in one run and the answerer in the other.
+    await join(real, room, { audio: true, video: true }, 'real');
+    await join(ours, room, { audio: true, video: true }, 'ours', { priorityWeightScheme: scheme });
+    await waitPeer(ours, real.peerId);
+    await waitPeer(real, ours.peerId);
+  });
+  after(async () => { await ours?.close().catch(() => {}); await real?.close().catch(() => {}); });
+
+  test('video both ways', STEP, async () => {
+    const offered = await ours.evaluate((id) => window.events.some((e) => e.name === 'peerConnectionState' && e.peerId === id && e.state === 'have-local-offer'), real.peerId);
+    assert.equal(offered, scheme === 'enforceOfferer', `our library offered: ${offered}`);
+    await waitForPlayingVideos(ours, 1, 30000).catch(async (e) => assert.fail(`${e.message}\n${await pageDiagnostics(ours)}`));
+    await waitForPlayingVideos(real, 1, 30000).catch(async (e) => assert.fail(`${e.message}\n${await pageDiagnostics(real)}`));
+  });
+
+  test('a chat message both ways', STEP, async () => {
+    await ours.evaluate(() => window.skylink.sendMessage('from ours'));
+    await waitForEvent(real, (e) => e.name === 'incomingMessage' && !e.isSelf && e.content === 'from ours', null, { what: 'message from ours' });
+    await real.evaluate(() => window.skylink.sendMessage('from real'));
+    const ev = await waitForEvent(ours, (e) => e.name === 'incomingMessage' && !e.isSelf && e.content === 'from real', null, { what: 'message from real' });
+    assert.equal(ev.peerId, real.peerId);
+    await waitDataChannel(ours, real.peerId);
+    await ours.evaluate((id) => window.skylink.sendP2PMessage('p2p from ours', id), real.peerId);
+    await waitForEvent(real, (e) => e.name === 'incomingMessage' && e.content === 'p2p from ours' && e.isDataChannel, null, { what: 'P2P message from ours' });
+    await real.evaluate((id) => window.skylink.sendP2PMessage('p2p from real', id), ours.peerId);
+    await waitForEvent(ours, (e) => e.name === 'incomingMessage' && e.content === 'p2p from real' && e.isDataChannel, null, { what: 'P2P message from real' });
+  });
+
+  test('a file both ways (base64 chunks), and binary chunks from ours', STEP, async () => {
+    await waitDataChannel(ours, real.peerId);
+    const size = 1024 * 1024 + 5;
+    let sent = await ours.evaluate((s) => window.sendFile(s, 11), size);
+    assert.equal(sent.error, null, `ours → real failed: ${sent.error}\n${await pageDiagnostics(real)}`);
+    let got = await real.waitForFunction((tid) => window.received[tid], sent.transferId, { timeout: 60000 }).then((h) => h.jsonValue());
+    assert.equal(got.sha256, sent.sha256, 'ours → real: same bytes');
+    sent = await real.evaluate((s) => window.sendFile(s, 12), size);
+    assert.equal(sent.error, null, `real → ours failed: ${sent.error}\n${await pageDiagnostics(ours)}`);
+    got = await ours.waitForFunction((tid) => window.received[tid], sent.transferId, { timeout: 60000 }).then((h) => h.jsonValue());
+    assert.equal(got.sha256, sent.sha256, 'real → ours: same bytes');
+    sent = await ours.evaluate((s) => window.sendFile(s, 13, null, true), 200 * 1024 + 3);
+    assert.equal(sent.error, null, `ours → real (binary) failed: ${sent.error}`);
+    got = await real.waitForFunction((tid) => window.received[tid], sent.transferId, { timeout: 60000 }).then((h) => h.jsonValue());
+    assert.equal(got.sha256, sent.sha256, 'ours → real binary: same bytes');
+  });
+
+  test('leaving fires peerLeft on the real SkylinkJS', STEP, async () => {
+    await ours.evaluate(() => new Promise((r) => window.skylink.leaveRoom(() => r())));
+    await waitForEvent(real, (e, id) => e.name === 'peerLeft' && e.peerId === id, ours.peerId, { what: 'peerLeft on real', timeoutMs: 20000 });
   });
 });

@@ -1,0 +1,101 @@
+// The part of the SkylinkJS 0.6 API the app uses, typed here so the app builds without the
+// library's build and runs on either implementation: Aerie's own library (client/, served by
+// aerie at /skylink.complete.min.js, the default) or the real SkylinkJS 0.6.37 from npm (served
+// at /vendor/skylinkjs/skylink.complete.js; pick it with ?lib=skylinkjs, for comparisons).
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type Callback = (error: any, success: any) => void;
+
+export interface PeerInfo {
+  userData?: unknown;
+  settings?: { audio?: unknown; video?: false | { screenshare?: boolean; [k: string]: unknown } };
+  mediaStatus?: { audioMuted?: boolean; videoMuted?: boolean };
+  [k: string]: unknown;
+}
+
+export interface TransferInfo {
+  name?: string;
+  size?: number;
+  percentage?: number;
+  data?: Blob | string;
+  direction?: string;
+  mimeType?: string;
+  isPrivate?: boolean;
+  [k: string]: unknown;
+}
+
+export interface MediaOptions {
+  audio: boolean | { deviceId?: string; mute?: boolean };
+  video: boolean | { deviceId?: string; mute?: boolean; resolution?: { width: number; height: number } };
+  userData?: unknown;
+}
+
+export interface SkylinkApi {
+  on(event: string, listener: (...args: any[]) => void): void;
+  off(event?: string, listener?: (...args: any[]) => void): void;
+  init(options: Record<string, unknown>, callback: Callback): void;
+  joinRoom(room: string, options: MediaOptions, callback: Callback): void;
+  leaveRoom(stopMedia?: boolean, callback?: Callback): void;
+  lockRoom(): void;
+  unlockRoom(): void;
+  enableAudio(): void;
+  disableAudio(): void;
+  enableVideo(): void;
+  disableVideo(): void;
+  sendMessage(message: unknown, targetPeerId?: string): void;
+  sendBlobData(data: Blob, timeout?: number, targetPeerId?: string | string[]): void;
+  acceptDataTransfer(peerId: string, transferId: string, accept: boolean): void;
+  cancelDataTransfer(peerId: string, transferId: string): void;
+  shareScreen(enableAudio?: boolean, mediaSource?: unknown, callback?: Callback): void;
+  stopScreen(): void;
+  setUserData(userData: unknown): void;
+  getPeerInfo(peerId?: string): PeerInfo;
+}
+
+export type SkylinkConstructor = new () => SkylinkApi;
+export type LibraryChoice = 'aerie' | 'skylinkjs';
+
+export const LIBRARY_URLS: Record<LibraryChoice, string> = {
+  aerie: '/skylink.complete.min.js',
+  skylinkjs: '/vendor/skylinkjs/skylink.complete.js',
+};
+
+/** SkylinkJS 0.6 event argument orders and constants the app relies on (same in both libraries). */
+export const TRANSFER_STATE = {
+  UPLOAD_REQUEST: 'request',
+  UPLOAD_STARTED: 'uploadStarted',
+  DOWNLOAD_STARTED: 'downloadStarted',
+  REJECTED: 'rejected',
+  CANCEL: 'cancel',
+  ERROR: 'error',
+  UPLOADING: 'uploading',
+  DOWNLOADING: 'downloading',
+  UPLOAD_COMPLETED: 'uploadCompleted',
+  DOWNLOAD_COMPLETED: 'downloadCompleted',
+  USER_REJECTED: 'userRejected',
+  USER_UPLOAD_REQUEST: 'userRequest',
+  START_ERROR: 'startError',
+} as const;
+
+let loading: Promise<SkylinkConstructor> | null = null;
+
+/** Loads the library once with a classic script tag and returns its global constructor. */
+export function loadSkylink(choice: LibraryChoice): Promise<SkylinkConstructor> {
+  if (loading) return loading;
+  loading = new Promise<SkylinkConstructor>((resolve, reject) => {
+    const existing = (window as any).Skylink;
+    if (typeof existing === 'function') { resolve(existing); return; }
+    const script = document.createElement('script');
+    script.src = LIBRARY_URLS[choice];
+    script.async = true;
+    script.onload = () => {
+      const ctor = (window as any).Skylink;
+      if (typeof ctor === 'function') resolve(ctor);
+      else reject(new Error(`${script.src} loaded but defined no Skylink`));
+    };
+    script.onerror = () => reject(new Error(`could not load the Skylink library from ${script.src}`));
+    document.head.appendChild(script);
+  });
+  loading.catch(() => { loading = null; });
+  return loading;
+}
