@@ -177,6 +177,19 @@ export async function startAerie(options = {}) {
       if (!(await terminate(proc))) throw new Error(`aerie had exited by itself before restart: ${JSON.stringify(proc.exited)}`);
       proc = await spawnServe();
     },
+    // kill -9, then start again on the same port and data directory.
+    async crashAndRestart() {
+      if (proc.exited === null) {
+        proc.child.kill('SIGKILL');
+        await proc.exitPromise;
+      }
+      proc = await spawnServe();
+    },
+    // SIGTERM and wait for the exit, keeping the data directory (stop() removes it).
+    async terminate() {
+      await terminate(proc);
+      return proc.exited;
+    },
     async stop() {
       if (stopped) return proc.exited;
       stopped = true;
