@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 want=(cmake ninja-build g++ ccache pkg-config libssl-dev libsqlite3-dev libgtest-dev
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev)
-[[ "${1:-}" == "--test" ]] && want+=(chromium coturn iproute2 util-linux)
+[[ "${1:-}" == "--test" ]] && want+=(chromium coturn iproute2 util-linux clang libclang-rt-14-dev)
 [[ "${1:-}" == "--turn" ]] && want+=(coturn)
 missing=()
 for p in "${want[@]}"; do
@@ -25,6 +25,12 @@ fi
 
 # Browser-side packages the pages use (the demo page loads SkylinkJS from here).
 [[ -d node_modules/skylinkjs ]] || npm install --no-audit --no-fund --loglevel=error
+# Aerie's own Skylink library (client/) and the conferencing app (webapp/): built, not committed.
+for dir in client webapp; do
+  [[ -f $dir/package.json ]] || continue
+  [[ -d $dir/node_modules ]] || (cd $dir && npm ci --no-audit --no-fund --loglevel=error)
+  (cd $dir && npm run --silent build)
+done
 if [[ "${1:-}" == "--test" ]]; then
   (cd tests && { [[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund --loglevel=error; })
 fi

@@ -3,7 +3,7 @@
 // Usage: node scripts/build.mjs [--no-types]
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { mkdirSync, statSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-rmSync(dist, { recursive: true, force: true });
+// Overwrite in place: aerie may be serving these files while we build.
 mkdirSync(dist, { recursive: true });
 
 const banner = { js: `/*! Aerie Skylink library ${pkg.version} (SkylinkJS 0.6 API) — bundles socket.io-client (MIT) */` };

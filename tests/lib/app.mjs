@@ -1,0 +1,153 @@
+// Helpers for the end-to-end tests of the conferencing app (webapp/): build it, start aerie so
+// that it serves the app with its development key, open app pages, and read the app's DOM.
+//
+// The app is served by aerie itself (webapp/dist at /, room.html for /r/<room>), so the pages
+// here are real pages of the server, not fixtures. They find the app key at /app-config.json.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { newContext, pageDiagnostics } from './browser.mjs';
+import { buildClient } from './library.mjs';
+import { createApp, repoRoot, startAerie } from './server.mjs';
+
+export const WEBAPP_DIR = path.join(repoRoot, 'webapp');
+
+/** Builds webapp/dist (and client/dist, which the room page loads) unless AERIE_SKIP_WEBAPP_BUILD=1. */
+export function buildWebapp() {
+  buildClient();
+  if (process.env.AERIE_SKIP_WEBAPP_BUILD === '1' && existsSync(path.join(WEBAPP_DIR, 'dist', 'room.html'))) return;
+  if (!existsSync(path.join(WEBAPP_DIR, 'node_modules', 'esbuild'))) {
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: WEBAPP_DIR, stdio: 'inherit' });
+  }
+  execFileSync(process.execPath, [path.join(WEBAPP_DIR, 'scripts', 'build.mjs'), '--no-typecheck'], { cwd: WEBAPP_DIR, stdio: 'pipe' });
+}
+
+/**
+ * Starts aerie with an empty data directory, so that it creates its development key and serves
+ * it at /app-config.json, as on a first `scripts/run.sh`. Returns the server and the key.
+ * If this aerie does not serve /app-config.json, the key is made with `aerie app create` and
+ * each context gets the file through routing (see appContext).
+ */
+export async function startAerieForApp(options = {}) {
+  const server = await startAerie({ ...options, apps: [] });
+  let appKey = '';
+  let served = false;
+  try {
+    const res = await fetch(`${server.httpUrl}/app-config.json`);
+    if (res.ok) {
+      const body = await res.json();
+      if (typeof body.appKey === 'string' && body.appKey) { appKey = body.appKey; served = true; }
+    }
+  } catch { /* fall back below */ }
+  if (!appKey) appKey = (await createApp(server.dataDir, { name: 'webapp-e2e' })).appKey;
+  return { server, appKey, configServed: served };
+}
+
+/** A browser context (640x480, media permissions) that also has /app-config.json if aerie lacks it. */
+export async function appContext(browser, env, options = {}) {
+  const ctx = options.viewport ? await newContextWithViewport(browser, options.viewport) : await newContext(browser);
+  if (!env.configServed) {
+    await ctx.route(`${env.server.httpUrl}/app-config.json`, (route) => route.fulfill({
+      status: 200, contentType: 'application/json', body: JSON.stringify({ appKey: env.appKey, roomServer: '' }),
+    }));
+  }
+  return ctx;
+}
+
+async function newContextWithViewport(browser, viewport) {
+  const context = await browser.newContext({ viewport, ignoreHTTPSErrors: true, deviceScaleFactor: viewport.deviceScaleFactor || 1, isMobile: !!viewport.isMobile, hasTouch: !!viewport.isMobile });
+  await context.grantPermissions(['camera', 'microphone']);
+  await context.grantPermissions(['local-network-access']).catch(() => {});
+  return context;
+}
+
+/** Opens a page of the app and keeps its console for diagnostics. */
+export async function openAppPage(context, url, label) {
+  const page = await context.newPage();
+  page.label = label;
+  page.consoleLines = [];
+  page.on('console', (m) => { page.consoleLines.push(`[${label} ${m.type()}] ${m.text()}`); if (page.consoleLines.length > 400) page.consoleLines.shift(); });
+  page.on('pageerror', (e) => page.consoleLines.push(`[${label} pageerror] ${e.message}`));
+  await page.goto(url, { waitUntil: 'load', timeout: 20000 });
+  return page;
+}
+
+export function consoleTail(page, n = 40) {
+  return (page.consoleLines || []).slice(-n).join('\n');
+}
+
+/** A readable account of an app page: phase, connection, tiles, console. */
+export async function appDiagnostics(page) {
+  let state = '(state unavailable)';
+  try {
+    state = await page.evaluate(() => {
+      const s = window.aerieApp?.model?.store.get();
+      if (!s) return 'no model';
+      return JSON.stringify({
+        phase: s.phase, connection: s.connection, msg: s.connectionMessage, error: s.error, blocked: s.blocked, selfId: s.selfId,
+        locked: s.locked, participants: s.participants.map((p) => ({ key: p.key, name: p.name, a: p.audioMuted, v: p.videoMuted, stream: !!p.stream })),
+      });
+    });
+  } catch (e) { state = `(state unavailable: ${e.message})`; }
+  return `--- ${page.label} state ---\n${state}\n--- ${page.label} console ---\n${consoleTail(page)}`;
+}
+
+/** On the setup screen: types the name and clicks Join once init is done. */
+export async function joinAs(page, name, { timeoutMs = 20000 } = {}) {
+  await page.waitForSelector('#display-name', { timeout: timeoutMs });
+  await page.fill('#display-name', name);
+  await page.waitForSelector('#btn-join:not([disabled])', { timeout: timeoutMs });
+  await page.click('#btn-join');
+}
+
+/** Waits until the page is in the call (phase in-call, connected). */
+export async function waitInCall(page, timeoutMs = 20000) {
+  try {
+    await page.waitForFunction(() => {
+      const s = window.aerieApp?.model?.store.get();
+      return s && s.phase === 'in-call' && s.connection === 'connected' && s.selfId;
+    }, null, { timeout: timeoutMs, polling: 100 });
+  } catch (e) {
+    throw new Error(`${page.label}: not in the call within ${timeoutMs} ms\n${await appDiagnostics(page)}`);
+  }
+}
+
+/** Every remote tile's video: [{peer, name, videoWidth, currentTime, paused}]. */
+export async function remoteTiles(page) {
+  return page.evaluate(() => Array.from(document.querySelectorAll('.tile[data-self="false"]')).map((t) => {
+    const v = t.querySelector('video');
+    return {
+      peer: t.dataset.peer, name: t.querySelector('.tile-name')?.textContent, audioMuted: t.dataset.audioMuted === 'true',
+      videoMuted: t.dataset.videoMuted === 'true', videoWidth: v?.videoWidth ?? 0, currentTime: v?.currentTime ?? 0, paused: v?.paused ?? true,
+    };
+  }));
+}
+
+/** Waits until exactly `count` remote tiles show video that plays (width > 0, time advancing). */
+export async function waitForRemoteVideos(page, count, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = [];
+  while (Date.now() < deadline) {
+    const a = await remoteTiles(page);
+    const ready = a.filter((v) => v.videoWidth > 0 && v.currentTime > 0 && !v.paused);
+    if (a.length === count && ready.length === count) {
+      await new Promise((r) => setTimeout(r, 600));
+      const b = await remoteTiles(page);
+      const advancing = b.filter((v) => { const o = a.find((x) => x.peer === v.peer); return o && v.videoWidth > 0 && v.currentTime > o.currentTime + 0.15; });
+      if (b.length === count && advancing.length === count) return b;
+      last = b;
+    } else {
+      last = a;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${page.label}: expected ${count} playing remote videos, have ${JSON.stringify(last)}\n${await appDiagnostics(page)}`);
+}
+
+/** The remote tile showing `name`, as seen on `page` (null if none). */
+export async function tileOf(page, name) {
+  const tiles = await remoteTiles(page);
+  return tiles.find((t) => t.name === name) ?? null;
+}
+
+export { pageDiagnostics };

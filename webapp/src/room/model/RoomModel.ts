@@ -1,0 +1,704 @@
+// The room page's model: owns the Skylink object, turns its events into RoomState snapshots,
+// and carries the user's actions to it. Views never call the library; this is the only file
+// that knows the SkylinkJS event names and argument orders.
+//
+// Lifecycle: start() loads the config and the library and calls init(); join() calls
+// joinRoom(); leave() calls leaveRoom(). While in the call, a lost signaling channel puts the
+// page in 'reconnecting': the library gets a few seconds to rejoin by itself, then the model
+// rejoins (init() for fresh credentials, then joinRoom()) on a backoff schedule until it is back
+// in, the room turns out locked, or the user leaves.
+import { carriedQuery, loadConfig, roomServerFor, type AppConfig } from '../../common/config.js';
+import { nameFromUserData } from '../../common/format.js';
+import { roomPath } from '../../common/roomName.js';
+import { loadSkylink, TRANSFER_STATE as TS, type MediaOptions, type PeerInfo, type SkylinkApi, type TransferInfo } from '../../common/skylink.js';
+import { Store } from '../../common/store.js';
+import { AudioLevels } from './AudioLevels.js';
+import { backoffDelay } from './backoff.js';
+import { SpeakerPicker } from './speaker.js';
+import type { FeedEntry, Participant, RoomState, TransferEntry, TransferRow, TransferStatus } from './types.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export interface JoinChoice {
+  name: string;
+  audioDeviceId: string | null;
+  videoDeviceId: string | null;
+  /** Devices exist and may be used; false joins without them (receive only). */
+  hasAudio: boolean;
+  hasVideo: boolean;
+  /** Start muted. */
+  audioMuted: boolean;
+  videoMuted: boolean;
+}
+
+export const TIMINGS = {
+  /** How long the library may try to get back in by itself before the model rejoins. */
+  libraryGraceMs: 6000,
+  /** A rejoin attempt that has not answered by then counts as failed. */
+  attemptTimeoutMs: 15000,
+  /** Audio level sampling period (speaker highlight). */
+  levelPeriodMs: 150,
+  /** Upload timeout handed to sendBlobData (seconds; SkylinkJS' unit). */
+  transferTimeoutS: 60,
+};
+
+const FULL_RE = /full/i;
+
+function initialState(room: string): RoomState {
+  return {
+    phase: 'loading', room, shareUrl: `${location.origin}${roomPath(room)}${carriedQuery()}`,
+    error: null, blocked: null, ready: false, selfName: '', selfId: null,
+    connection: 'connected', connectionMessage: '', reconnectAttempt: 0,
+    participants: [], speakerKey: null, locked: false,
+    audioMuted: false, videoMuted: false, hasAudio: false, hasVideo: false, sharingScreen: false,
+    feed: [], unread: 0, panelOpen: typeof window !== 'undefined' && window.innerWidth >= 1100, announcement: null,
+  };
+}
+
+export class RoomModel {
+  readonly store: Store<RoomState>;
+  private sk: SkylinkApi | null = null;
+  private config: AppConfig | null = null;
+  private choice: JoinChoice | null = null;
+  private readonly peers = new Map<string, Participant>();
+  private readonly levels = new AudioLevels();
+  private readonly speaker = new SpeakerPicker();
+  private levelTimer: ReturnType<typeof setInterval> | null = null;
+  private rejoinTimer: ReturnType<typeof setTimeout> | null = null;
+  private attemptTimer: ReturnType<typeof setTimeout> | null = null;
+  private attempt = 0;
+  private attemptSeq = 0;
+  private leaving = false;
+  private announceSeq = 0;
+  private msgSeq = 0;
+  private readonly objectUrls: string[] = [];
+
+  constructor(readonly room: string) {
+    this.store = new Store(initialState(room));
+  }
+
+  private get s(): RoomState { return this.store.get(); }
+  private set(patch: Partial<RoomState>): void { this.store.update(patch); }
+
+  /** The Skylink object, for diagnostics (window.aerieApp). */
+  get skylink(): SkylinkApi | null { return this.sk; }
+
+  // ---- start and init --------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    this.set({ phase: 'loading', error: null });
+    try {
+      this.config = await loadConfig();
+      if (!this.config.appKey) {
+        const why = this.config.configError ? ` (${this.config.configError})` : '';
+        this.fail(`This server has no app key for this site${why}. Start aerie with --site-key KEY, or add ?key=YOUR_APP_KEY to the address.`);
+        return;
+      }
+      const Skylink = await loadSkylink(this.config.lib);
+      this.sk = new Skylink();
+      this.wire(this.sk);
+    } catch (e) {
+      this.fail(e instanceof Error ? e.message : String(e));
+      return;
+    }
+    this.set({ phase: 'setup' });
+    window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
+    window.addEventListener('pagehide', this.onPageHide);
+    this.initLibrary().catch(() => undefined);
+  }
+
+  private fail(message: string): void {
+    this.set({ phase: 'error', error: message });
+  }
+
+  /** init(): fetches fresh room credentials from the API server. */
+  private initLibrary(): Promise<void> {
+    const sk = this.sk!;
+    const config = this.config!;
+    return new Promise<void>((resolve, reject) => {
+      sk.init({
+        appKey: config.appKey,
+        defaultRoom: this.room,
+        roomServer: roomServerFor(config),
+        // SkylinkJS 0.6 defaults to https even on an http page.
+        forceSSL: location.protocol === 'https:',
+      }, (err: any) => {
+        if (err) {
+          const msg = describeInitError(err);
+          if (this.s.phase === 'setup' || this.s.phase === 'loading') this.set({ ready: false, error: msg });
+          reject(new Error(msg));
+          return;
+        }
+        if (this.s.phase === 'setup') this.set({ ready: true, error: null });
+        resolve();
+      });
+    });
+  }
+
+  /** The setup screen's "Try again" after init failed. */
+  retryInit(): void {
+    this.set({ error: null });
+    this.initLibrary().catch(() => undefined);
+  }
+
+  // ---- join and leave --------------------------------------------------------------------------
+
+  join(choice: JoinChoice): void {
+    if (!this.sk || !this.s.ready) return;
+    this.choice = { ...choice, name: choice.name.trim() || 'Guest' };
+    this.leaving = false;
+    this.levels.start();
+    this.set({
+      phase: 'joining', error: null, blocked: null, selfName: this.choice.name,
+      audioMuted: choice.hasAudio ? choice.audioMuted : true, videoMuted: choice.hasVideo ? choice.videoMuted : true,
+      hasAudio: choice.hasAudio, hasVideo: choice.hasVideo, sharingScreen: false, locked: false,
+    });
+    this.joinRoom(++this.attemptSeq);
+  }
+
+  private mediaOptions(): MediaOptions {
+    const c = this.choice!;
+    return {
+      audio: c.hasAudio ? { ...(c.audioDeviceId ? { deviceId: c.audioDeviceId } : {}), mute: this.s.audioMuted } : false,
+      video: c.hasVideo ? { ...(c.videoDeviceId ? { deviceId: c.videoDeviceId } : {}), mute: this.s.videoMuted, resolution: { width: 640, height: 480 } } : false,
+      userData: { name: c.name },
+    };
+  }
+
+  private joinRoom(seq: number): void {
+    this.sk!.joinRoom(this.room, this.mediaOptions(), (err: any) => {
+      if (seq !== this.attemptSeq || this.leaving) return;
+      this.clearAttemptTimer();
+      if (!err) { this.onInRoom(); return; }
+      if (this.s.phase === 'blocked') return; // systemAction said why
+      const msg = err?.error?.message || err?.message || 'joinRoom failed';
+      if (this.s.connection !== 'connected' && this.s.phase === 'in-call') { this.scheduleRejoin(); return; }
+      this.set({ phase: 'setup', error: `Could not join the room: ${msg}` });
+    });
+  }
+
+  private onInRoom(): void {
+    const wasReconnecting = this.s.connection !== 'connected';
+    this.stopRejoin();
+    this.attempt = 0;
+    this.set({ phase: 'in-call', connection: 'connected', connectionMessage: '', reconnectAttempt: 0, error: null });
+    if (wasReconnecting) this.announce('Reconnected.');
+    this.startLevels();
+  }
+
+  leave(): void {
+    if (!this.sk) return;
+    this.leaving = true;
+    this.attemptSeq++;
+    this.stopRejoin();
+    this.stopLevels();
+    this.sk.leaveRoom(true);
+    this.peers.clear();
+    this.set({ phase: 'left', participants: [], speakerKey: null, connection: 'connected', connectionMessage: '', sharingScreen: false, locked: false, selfId: null });
+  }
+
+  /** After leaving or being kept out: back to the setup screen (the preview restarts there). */
+  backToSetup(): void {
+    this.leaving = false;
+    this.set({ phase: 'setup', blocked: null, error: null, ready: false });
+    this.initLibrary().catch(() => undefined);
+  }
+
+  /** The blocked screen's "Try again": straight back in with the same choices. */
+  tryAgain(): void {
+    if (!this.choice) { this.backToSetup(); return; }
+    const choice = this.choice;
+    this.set({ blocked: null, ready: false, phase: 'joining' });
+    this.initLibrary().then(() => { this.set({ ready: true }); this.join(choice); }, (e) => this.set({ phase: 'setup', error: e.message }));
+  }
+
+  // ---- reconnecting ----------------------------------------------------------------------------
+
+  private readonly onOnline = (): void => {
+    if (this.s.connection === 'connected') return;
+    this.set({ connection: 'reconnecting', connectionMessage: 'Back online. Reconnecting…' });
+    // Do not wait for the backoff: the network just came back.
+    if (this.rejoinTimer) { clearTimeout(this.rejoinTimer); this.rejoinTimer = null; this.rejoinNow(); }
+  };
+
+  private readonly onOffline = (): void => {
+    if (this.s.phase !== 'in-call') return;
+    this.set({ connection: 'offline', connectionMessage: 'You are offline. Waiting for the network…' });
+  };
+
+  private readonly onPageHide = (): void => {
+    // Leave cleanly so the others see us go at once instead of after a timeout.
+    if (this.s.phase === 'in-call' && this.sk) { this.leaving = true; this.sk.leaveRoom(true); }
+    for (const u of this.objectUrls) URL.revokeObjectURL(u);
+  };
+
+  private beginReconnect(message: string): void {
+    if (this.s.phase !== 'in-call' || this.leaving) return;
+    if (this.s.connection === 'connected') {
+      this.announce('Connection lost. Reconnecting…');
+      this.set({ connection: navigator.onLine === false ? 'offline' : 'reconnecting', connectionMessage: message, sharingScreen: false });
+    }
+    // The library may rejoin by itself (its socket reconnects); give it a moment first.
+    if (!this.rejoinTimer && !this.attemptTimer) {
+      this.rejoinTimer = setTimeout(() => { this.rejoinTimer = null; this.rejoinNow(); }, TIMINGS.libraryGraceMs);
+    }
+  }
+
+  private scheduleRejoin(): void {
+    this.clearAttemptTimer();
+    if (this.rejoinTimer || this.leaving) return;
+    const delay = backoffDelay(this.attempt);
+    this.rejoinTimer = setTimeout(() => { this.rejoinTimer = null; this.rejoinNow(); }, delay);
+  }
+
+  private rejoinNow(): void {
+    if (this.leaving || this.s.phase !== 'in-call' || this.s.connection === 'connected') return;
+    if (navigator.onLine === false) { this.scheduleRejoin(); return; }
+    this.attempt++;
+    const seq = ++this.attemptSeq;
+    this.set({
+      reconnectAttempt: this.attempt,
+      connection: 'reconnecting',
+      connectionMessage: this.attempt === 1 ? 'Reconnecting…' : `Reconnecting… (attempt ${this.attempt})`,
+    });
+    this.clearAttemptTimer();
+    this.attemptTimer = setTimeout(() => {
+      this.attemptTimer = null;
+      if (seq === this.attemptSeq) this.scheduleRejoin();
+    }, TIMINGS.attemptTimeoutMs);
+    // Fresh credentials first (the server may have restarted), then joinRoom.
+    this.initLibrary().then(() => {
+      if (seq !== this.attemptSeq || this.leaving) return;
+      this.joinRoom(seq);
+    }, () => {
+      if (seq === this.attemptSeq) this.scheduleRejoin();
+    });
+  }
+
+  private clearAttemptTimer(): void {
+    if (this.attemptTimer) { clearTimeout(this.attemptTimer); this.attemptTimer = null; }
+  }
+
+  private stopRejoin(): void {
+    if (this.rejoinTimer) { clearTimeout(this.rejoinTimer); this.rejoinTimer = null; }
+    this.clearAttemptTimer();
+  }
+
+  // ---- library events --------------------------------------------------------------------------
+
+  private wire(sk: SkylinkApi): void {
+    sk.on('peerJoined', (peerId: string, info: PeerInfo, isSelf: boolean) => {
+      if (isSelf) {
+        this.set({ selfId: peerId, locked: false });
+        this.upsertSelf(info);
+        // The library rejoined by itself after a drop.
+        if (this.s.phase === 'in-call' && this.s.connection !== 'connected') this.onInRoom();
+        return;
+      }
+      const existing = this.peers.get(peerId);
+      const p: Participant = {
+        key: peerId, peerId, isSelf: false, name: nameFromUserData(info?.userData, 'Guest'),
+        stream: existing?.stream ?? null, audioMuted: !!info?.mediaStatus?.audioMuted, videoMuted: !!info?.mediaStatus?.videoMuted,
+        screenshare: isScreen(info), joinedAt: existing?.joinedAt ?? Date.now(),
+      };
+      this.peers.set(peerId, p);
+      this.publishPeers();
+      if (!existing) this.announce(`${p.name} joined.`);
+    });
+
+    sk.on('peerUpdated', (peerId: string, info: PeerInfo, isSelf: boolean) => {
+      if (isSelf) { this.upsertSelf(info); return; }
+      this.updatePeer(peerId, info);
+    });
+
+    sk.on('streamMuted', (peerId: string, info: PeerInfo, isSelf: boolean) => {
+      if (isSelf) { this.upsertSelf(info); return; }
+      this.updatePeer(peerId, info);
+    });
+
+    sk.on('peerLeft', (peerId: string, _info: PeerInfo, isSelf: boolean) => {
+      if (isSelf) return;
+      const p = this.peers.get(peerId);
+      if (!p) return;
+      this.peers.delete(peerId);
+      this.levels.untrack(peerId);
+      this.publishPeers();
+      // During a reconnect the library drops everyone at once: say it once, in the banner.
+      if (this.s.connection === 'connected') this.announce(`${p.name} left.`);
+    });
+
+    sk.on('incomingStream', (peerId: string, stream: MediaStream, isSelf: boolean, info: PeerInfo, isScreensharing: boolean) => {
+      if (isSelf) {
+        this.upsertSelf(info ?? sk.getPeerInfo(), stream, !!isScreensharing);
+        this.levels.track('self', stream);
+        return;
+      }
+      const p = this.peers.get(peerId);
+      if (!p) return;
+      this.peers.set(peerId, { ...p, ...peerFields(info), stream, screenshare: !!isScreensharing || isScreen(info) });
+      this.levels.track(peerId, stream);
+      this.publishPeers();
+    });
+
+    sk.on('mediaAccessStopped', (isScreensharing: boolean) => {
+      if (isScreensharing) this.set({ sharingScreen: false });
+    });
+
+    sk.on('roomLock', (isLocked: boolean, peerId: string, info: PeerInfo, isSelf: boolean) => {
+      if (this.s.locked === !!isLocked) return;
+      this.set({ locked: !!isLocked });
+      const who = isSelf ? 'You' : nameFromUserData(info?.userData, this.peers.get(peerId)?.name ?? 'Someone');
+      this.announce(`${who} ${isLocked ? 'locked' : 'unlocked'} the room.`);
+    });
+
+    sk.on('systemAction', (action: string, message: string, reason: string) => {
+      if (action === 'reject') {
+        if (reason === 'locked') {
+          const full = FULL_RE.test(message || '');
+          this.stopRejoin();
+          this.stopLevels();
+          this.peers.clear();
+          this.attemptSeq++;
+          this.set({
+            phase: 'blocked', participants: [], speakerKey: null, connection: 'connected', connectionMessage: '',
+            blocked: { reason: full ? 'full' : 'locked', message: message || '' },
+          });
+          return;
+        }
+        if (this.s.phase === 'in-call') { this.beginReconnect(`The server turned us away (${message || reason}). Retrying…`); return; }
+        this.set({ phase: 'setup', error: `The server refused to let us in: ${message || reason}.` });
+        return;
+      }
+      if (action === 'warning' && reason === 'toclose' && this.s.phase === 'in-call') {
+        this.set({ connectionMessage: 'The server is restarting. Reconnecting…' });
+        this.announce('The server is restarting.');
+      }
+    });
+
+    sk.on('channelClose', () => {
+      if (this.s.phase === 'in-call' && !this.leaving) {
+        const msg = this.s.connectionMessage.startsWith('The server is restarting') ? this.s.connectionMessage : 'Connection lost. Reconnecting…';
+        this.beginReconnect(msg);
+      }
+    });
+
+    sk.on('sessionDisconnect', () => {
+      // The library gave up on its own reconnection: ours starts now.
+      if (this.s.phase !== 'in-call' || this.leaving) return;
+      this.beginReconnect(this.s.connectionMessage || 'Connection lost. Reconnecting…');
+      if (this.rejoinTimer && !this.attemptTimer) { clearTimeout(this.rejoinTimer); this.rejoinTimer = null; this.rejoinNow(); }
+    });
+
+    sk.on('incomingMessage', (message: any, peerId: string, info: PeerInfo, isSelf: boolean) => {
+      const content = message?.content;
+      const text = typeof content === 'string' ? content : content && typeof content === 'object' && typeof content.text === 'string' ? content.text : JSON.stringify(content);
+      if (!text) return;
+      let toName: string | null = null;
+      if (message?.isPrivate) {
+        if (isSelf) {
+          const t = Array.isArray(message.targetPeerId) ? message.targetPeerId[0] : message.targetPeerId;
+          toName = (t && this.peers.get(t)?.name) || 'someone';
+        } else toName = 'you';
+      }
+      const fromName = isSelf ? this.s.selfName : nameFromUserData(info?.userData, this.peers.get(peerId)?.name ?? 'Guest');
+      this.addFeed({ kind: 'message', id: `m${++this.msgSeq}`, ts: Date.now(), fromName, isSelf, isPrivate: !!message?.isPrivate, toName, text: text.slice(0, 4000) }, !isSelf);
+    });
+
+    sk.on('incomingDataRequest', (transferId: string, peerId: string, info: TransferInfo, isSelf: boolean) => {
+      if (isSelf) return;
+      this.onTransfer(TS.UPLOAD_REQUEST, transferId, peerId, info, null);
+    });
+
+    sk.on('dataTransferState', (state: string, transferId: string, peerId: string, info: TransferInfo, error: any) => {
+      this.onTransfer(state, transferId, peerId, info, error);
+    });
+
+    sk.on('incomingData', (data: Blob | string, transferId: string, _peerId: string, _info: TransferInfo, isSelf: boolean) => {
+      if (isSelf) return;
+      this.setDownloadData(transferId, data);
+    });
+  }
+
+  private upsertSelf(info: PeerInfo | null, stream?: MediaStream, screenshare?: boolean): void {
+    const old = this.peers.get('self');
+    const status = info?.mediaStatus;
+    const p: Participant = {
+      key: 'self', peerId: this.s.selfId, isSelf: true, name: this.s.selfName || 'You',
+      stream: stream ?? old?.stream ?? null,
+      audioMuted: status ? !!status.audioMuted : this.s.audioMuted,
+      videoMuted: status ? !!status.videoMuted : this.s.videoMuted,
+      screenshare: screenshare ?? old?.screenshare ?? false,
+      joinedAt: old?.joinedAt ?? 0,
+    };
+    this.peers.set('self', p);
+    const patch: Partial<RoomState> = {};
+    if (status && this.s.hasAudio) patch.audioMuted = !!status.audioMuted;
+    if (status && this.s.hasVideo) patch.videoMuted = !!status.videoMuted;
+    if (screenshare !== undefined) patch.sharingScreen = screenshare;
+    this.set(patch);
+    this.publishPeers();
+  }
+
+  private updatePeer(peerId: string, info: PeerInfo): void {
+    const p = this.peers.get(peerId);
+    if (!p || !info) return;
+    this.peers.set(peerId, { ...p, ...peerFields(info) });
+    this.publishPeers();
+  }
+
+  private publishPeers(): void {
+    const list = [...this.peers.values()].sort((a, b) => (a.isSelf ? -1 : b.isSelf ? 1 : a.joinedAt - b.joinedAt));
+    this.set({ participants: list });
+  }
+
+  // ---- speaker highlight -----------------------------------------------------------------------
+
+  private startLevels(): void {
+    if (this.levelTimer) return;
+    this.levelTimer = setInterval(() => {
+      const levels = this.levels.sample();
+      // A muted participant is never "speaking", whatever their track still carries.
+      for (const p of this.peers.values()) if (p.audioMuted) levels.set(p.key, 0);
+      const key = this.speaker.update(levels, Date.now());
+      if (key !== this.s.speakerKey) this.set({ speakerKey: key });
+    }, TIMINGS.levelPeriodMs);
+  }
+
+  private stopLevels(): void {
+    if (this.levelTimer) { clearInterval(this.levelTimer); this.levelTimer = null; }
+  }
+
+  // ---- controls --------------------------------------------------------------------------------
+
+  toggleAudio(): void {
+    if (!this.sk || !this.s.hasAudio || this.s.phase !== 'in-call') return;
+    const muted = !this.s.audioMuted;
+    this.set({ audioMuted: muted });
+    if (muted) this.sk.disableAudio(); else this.sk.enableAudio();
+    this.upsertSelf(null);
+  }
+
+  toggleVideo(): void {
+    if (!this.sk || !this.s.hasVideo || this.s.phase !== 'in-call') return;
+    const muted = !this.s.videoMuted;
+    this.set({ videoMuted: muted });
+    if (muted) this.sk.disableVideo(); else this.sk.enableVideo();
+    this.upsertSelf(null);
+  }
+
+  toggleScreen(): void {
+    if (!this.sk || this.s.phase !== 'in-call' || this.s.connection !== 'connected') return;
+    if (this.s.sharingScreen) {
+      this.sk.stopScreen();
+      this.set({ sharingScreen: false });
+      return;
+    }
+    this.sk.shareScreen(false, (err: any) => {
+      if (err) this.announce(`Screen sharing did not start: ${err?.message || err?.error?.message || 'cancelled or not allowed'}.`);
+      else this.set({ sharingScreen: true });
+    });
+  }
+
+  toggleLock(): void {
+    if (!this.sk || this.s.phase !== 'in-call' || this.s.connection !== 'connected') return;
+    if (this.s.locked) this.sk.unlockRoom(); else this.sk.lockRoom();
+  }
+
+  setPanelOpen(open: boolean): void {
+    this.set({ panelOpen: open, unread: open ? 0 : this.s.unread });
+  }
+
+  /** The page became visible again with the panel open: the messages have been seen. */
+  markRead(): void {
+    if (this.s.panelOpen && this.s.unread) this.set({ unread: 0 });
+  }
+
+  sendChat(text: string, targetKey: string | null): boolean {
+    const t = text.trim();
+    if (!t || !this.sk || this.s.phase !== 'in-call' || this.s.connection !== 'connected') return false;
+    if (targetKey && !this.peers.has(targetKey)) return false;
+    if (targetKey) this.sk.sendMessage(t, targetKey); else this.sk.sendMessage(t);
+    return true;
+  }
+
+  sendFile(file: File, targetKey: string | null): string | null {
+    if (!this.sk || this.s.phase !== 'in-call' || this.s.connection !== 'connected') return 'You are not connected right now.';
+    const others = [...this.peers.values()].filter((p) => !p.isSelf);
+    if (others.length === 0) return 'Nobody else is in the room yet.';
+    if (targetKey && !this.peers.has(targetKey)) return 'That person has left.';
+    const cb = (err: any) => {
+      if (!err) return;
+      const id = err.transferId;
+      const errors = err.transferErrors || {};
+      for (const [peerId, e] of Object.entries(errors)) {
+        if (id) this.onTransfer(TS.ERROR, id, peerId, { name: file.name, size: file.size }, { message: e });
+      }
+      if (!id) this.announce(`The file could not be sent: ${describeError(errors.self ?? err.error ?? err)}.`);
+    };
+    if (targetKey) (this.sk.sendBlobData as any)(file, TIMINGS.transferTimeoutS, targetKey, false, cb);
+    else (this.sk.sendBlobData as any)(file, TIMINGS.transferTimeoutS, cb);
+    return null;
+  }
+
+  answerTransfer(entryId: string, accept: boolean): void {
+    const e = this.s.feed.find((f): f is TransferEntry => f.kind === 'transfer' && f.id === entryId);
+    if (!e || e.direction !== 'download' || !this.sk) return;
+    const row = e.rows[0];
+    if (!row || row.status !== 'request') return;
+    this.sk.acceptDataTransfer(row.peerId, e.transferId, accept);
+    this.patchTransfer(e.id, (t) => ({ ...t, rows: [{ ...row, status: accept ? 'transferring' : 'declined' }] }));
+  }
+
+  cancelTransfer(entryId: string, peerId: string): void {
+    const e = this.s.feed.find((f): f is TransferEntry => f.kind === 'transfer' && f.id === entryId);
+    if (!e || !this.sk) return;
+    this.sk.cancelDataTransfer(peerId, e.transferId);
+    this.patchTransfer(e.id, (t) => ({ ...t, rows: t.rows.map((r) => (r.peerId === peerId && isActive(r.status) ? { ...r, status: 'cancelled' } : r)) }));
+  }
+
+  // ---- feed: chat and transfers ----------------------------------------------------------------
+
+  private addFeed(entry: FeedEntry, countsAsUnread: boolean): void {
+    const feed = [...this.s.feed, entry];
+    // Keep the feed bounded; drop the oldest chat lines first.
+    if (feed.length > 500) feed.splice(feed.findIndex((f) => f.kind === 'message'), 1);
+    const seen = this.s.panelOpen && document.visibilityState !== 'hidden';
+    this.set({ feed, unread: countsAsUnread && !seen ? this.s.unread + 1 : this.s.unread });
+  }
+
+  private patchTransfer(id: string, fn: (t: TransferEntry) => TransferEntry): void {
+    this.set({ feed: this.s.feed.map((f) => (f.kind === 'transfer' && f.id === id ? fn(f) : f)) });
+  }
+
+  private onTransfer(state: string, transferId: string, peerId: string, info: TransferInfo, error: any): void {
+    const direction = transferDirection(state, info, this.s.feed, transferId);
+    if (!direction) return;
+    const id = `${direction}:${transferId}`;
+    const peerName = this.peers.get(peerId)?.name ?? 'Someone';
+    let entry = this.s.feed.find((f): f is TransferEntry => f.kind === 'transfer' && f.id === id);
+    if (!entry) {
+      entry = {
+        kind: 'transfer', id, transferId, ts: Date.now(), direction,
+        name: String(info?.name || 'file'), size: Number(info?.size) || 0,
+        fromName: direction === 'upload' ? this.s.selfName : peerName,
+        isPrivate: !!info?.isPrivate, rows: [], url: null,
+      };
+      this.addFeed(entry, direction === 'download');
+    }
+    const status = statusFor(state, direction);
+    if (!status) return;
+    const pct = clampPct(info?.percentage);
+    this.patchTransfer(id, (t) => {
+      const rows = [...t.rows];
+      const i = rows.findIndex((r) => r.peerId === peerId);
+      const old: TransferRow = i >= 0 ? rows[i] : { peerId, peerName, status: 'waiting', percentage: 0, error: null };
+      // A late progress event must not undo an ending.
+      if (!isActive(old.status) && isActive(status) && old.status !== 'waiting' && old.status !== 'request') return t;
+      const row: TransferRow = {
+        ...old,
+        status,
+        percentage: status === 'done' ? 100 : pct ?? old.percentage,
+        error: status === 'failed' || status === 'cancelled' ? describeError(error?.message ?? error) : null,
+      };
+      if (i >= 0) rows[i] = row; else rows.push(row);
+      let url = t.url;
+      if (status === 'done' && direction === 'download' && !url && info?.data) url = this.objectUrl(info.data, t.name, info.mimeType);
+      return { ...t, rows, url, size: t.size || Number(info?.size) || 0 };
+    });
+    if (status === 'done' && direction === 'download') this.announce(`${peerName}'s file ${entry.name} has arrived.`);
+  }
+
+  private setDownloadData(transferId: string, data: Blob | string): void {
+    const id = `download:${transferId}`;
+    const e = this.s.feed.find((f): f is TransferEntry => f.kind === 'transfer' && f.id === id);
+    if (!e || e.url) return;
+    this.patchTransfer(id, (t) => ({ ...t, url: this.objectUrl(data, t.name) }));
+  }
+
+  private objectUrl(data: Blob | string, _name: string, mime?: string): string {
+    if (typeof data === 'string') return data; // sendURLData: already a data URL
+    const blob = mime && !data.type ? new Blob([data], { type: mime }) : data;
+    const url = URL.createObjectURL(blob);
+    this.objectUrls.push(url);
+    return url;
+  }
+
+  // ---- misc --------------------------------------------------------------------------------------
+
+  private announce(text: string): void {
+    this.set({ announcement: { id: ++this.announceSeq, text } });
+  }
+}
+
+function peerFields(info: PeerInfo): Partial<Participant> {
+  const out: Partial<Participant> = {};
+  if (!info) return out;
+  if (info.userData !== undefined) out.name = nameFromUserData(info.userData, 'Guest');
+  if (info.mediaStatus) {
+    out.audioMuted = !!info.mediaStatus.audioMuted;
+    out.videoMuted = !!info.mediaStatus.videoMuted;
+  }
+  if (info.settings) out.screenshare = isScreen(info);
+  return out;
+}
+
+function isScreen(info: PeerInfo | null | undefined): boolean {
+  const v = info?.settings?.video;
+  return !!(v && typeof v === 'object' && v.screenshare);
+}
+
+function clampPct(p: unknown): number | null {
+  const n = typeof p === 'number' ? p : Number(p);
+  if (!Number.isFinite(n)) return null;
+  return Math.max(0, Math.min(100, Math.round(n)));
+}
+
+function isActive(s: TransferStatus): boolean {
+  return s === 'waiting' || s === 'request' || s === 'transferring';
+}
+
+const UPLOAD_STATES = new Set<string>([TS.USER_UPLOAD_REQUEST, TS.UPLOAD_STARTED, TS.UPLOADING, TS.UPLOAD_COMPLETED, TS.REJECTED]);
+const DOWNLOAD_STATES = new Set<string>([TS.UPLOAD_REQUEST, TS.DOWNLOAD_STARTED, TS.DOWNLOADING, TS.DOWNLOAD_COMPLETED, TS.USER_REJECTED]);
+
+/** Which side of a transfer an event is about (SkylinkJS names states by the sender's view). */
+export function transferDirection(state: string, info: TransferInfo | null, feed: FeedEntry[], transferId: string): 'upload' | 'download' | null {
+  if (UPLOAD_STATES.has(state)) return 'upload';
+  if (DOWNLOAD_STATES.has(state)) return 'download';
+  if (info?.direction === 'upload' || info?.direction === 'download') return info.direction;
+  const known = feed.find((f): f is TransferEntry => f.kind === 'transfer' && f.transferId === transferId);
+  return known ? known.direction : null;
+}
+
+export function statusFor(state: string, direction: 'upload' | 'download'): TransferStatus | null {
+  switch (state) {
+    case TS.USER_UPLOAD_REQUEST: return 'waiting';
+    case TS.UPLOAD_REQUEST: return direction === 'download' ? 'request' : 'waiting';
+    case TS.UPLOAD_STARTED: case TS.DOWNLOAD_STARTED: case TS.UPLOADING: case TS.DOWNLOADING: return 'transferring';
+    case TS.UPLOAD_COMPLETED: case TS.DOWNLOAD_COMPLETED: return 'done';
+    case TS.REJECTED: case TS.USER_REJECTED: return 'declined';
+    case TS.CANCEL: return 'cancelled';
+    case TS.ERROR: case TS.START_ERROR: return 'failed';
+    default: return null;
+  }
+}
+
+function describeError(e: unknown): string {
+  if (!e) return '';
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  const m = (e as any).message;
+  if (m instanceof Error) return m.message;
+  if (typeof m === 'string') return m;
+  return String(e);
+}
+
+function describeInitError(err: any): string {
+  const status = err?.status;
+  const inner = err?.error?.message || err?.message || '';
+  const code = err?.errorCode;
+  if (status === 0 || status === -1 || /network|fetch|timeout|XMLHttpRequest/i.test(inner)) {
+    return `Cannot reach the server${inner ? ` (${inner})` : ''}. Check your connection and try again.`;
+  }
+  return `The server did not accept this page's app key${inner ? `: ${inner}` : ''}${code !== undefined ? ` (code ${code})` : ''}.`;
+}

@@ -1,0 +1,60 @@
+// In the call: top bar (room, people, link), the video grid, the controls, the side panel,
+// and the reconnecting banner.
+import { useEffect, useState } from 'preact/hooks';
+import { LockIcon, UsersIcon, WifiOffIcon } from '../../common/icons.js';
+import type { RoomModel } from '../model/RoomModel.js';
+import type { RoomState } from '../model/types.js';
+import { ControlBar } from './ControlBar.js';
+import { ShareLink } from './ShareLink.js';
+import { SidePanel } from './SidePanel.js';
+import { Stage } from './Stage.js';
+
+export function CallScreen({ s, model }: { s: RoomState; model: RoomModel }) {
+  const [showInvite, setShowInvite] = useState(false);
+  const alone = s.participants.filter((p) => !p.isSelf).length === 0;
+
+  useEffect(() => {
+    const onVis = () => { if (document.visibilityState === 'visible') model.markRead(); };
+    document.addEventListener('visibilitychange', onVis);
+    return () => document.removeEventListener('visibilitychange', onVis);
+  }, [model]);
+
+  return (
+    <div class={`call${s.panelOpen ? ' with-panel' : ''}`} data-phase={s.phase} data-connection={s.connection}>
+      <header class="topbar">
+        <div class="topbar-room">
+          <a class="brand small" href="/" aria-label="Aerie start page">Aerie</a>
+          <h1 class="room-title" title={s.room}>{s.room}</h1>
+          {s.locked && <span class="pill locked" id="locked-indicator"><LockIcon /> Locked</span>}
+        </div>
+        <div class="topbar-right">
+          <span class="pill" aria-label={`${s.participants.length} in the call`}><UsersIcon /> {s.participants.length}</span>
+          <button type="button" class="btn secondary small" id="btn-invite" aria-expanded={showInvite ? 'true' : 'false'} aria-controls="invite"
+            onClick={() => setShowInvite(!showInvite)}>Invite</button>
+        </div>
+      </header>
+      {(showInvite || (alone && s.phase === 'in-call' && s.connection === 'connected')) && (
+        <div class="invite" id="invite">
+          {alone && <p class="invite-hint">You are the only one here. Send this link to the people you want to talk to:</p>}
+          <ShareLink url={s.shareUrl} compact={!alone} />
+        </div>
+      )}
+      {s.connection !== 'connected' && (
+        <div class="banner" role="status" id="connection-banner" data-state={s.connection}>
+          {s.connection === 'offline' ? <WifiOffIcon /> : <span class="spinner" aria-hidden="true" />}
+          <span>{s.connectionMessage || 'Reconnecting…'}</span>
+        </div>
+      )}
+      {s.phase === 'joining' && (
+        <div class="banner info" role="status" id="joining-banner"><span class="spinner" aria-hidden="true" /><span>Joining the room…</span></div>
+      )}
+      <div class="call-body">
+        <main class="call-main" aria-label="Video">
+          <Stage participants={s.participants} speakerKey={s.speakerKey} />
+        </main>
+        <SidePanel s={s} model={model} />
+      </div>
+      <ControlBar s={s} model={model} />
+    </div>
+  );
+}
