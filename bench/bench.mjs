@@ -49,6 +49,13 @@ M.room = Number(opt('room', M.room));
 M.joinRate = Number(opt('join-rate', M.joinRate));
 M.workers = Number(opt('workers', M.workers));
 M.capacity = Number(opt('capacity', M.capacity));
+// --steps 20:2:8000,40:2:8000 = candidate/s per peer : public/s per peer : duration ms, per step
+if (opt('steps')) {
+  M.steps = opt('steps').split(',').map((s) => {
+    const [candidateRate, publicRate, durationMs] = s.split(':').map(Number);
+    return { candidateRate, publicRate, durationMs };
+  });
+}
 M.capacityWorkers = Number(opt('capacity-workers', 4));
 M.capacityRate = Number(opt('capacity-rate', 2000));
 const outFile = opt('out', path.join(here, 'results', `${mode}-latest.json`));

@@ -37,6 +37,7 @@ void Cli::usage() {
                "              [--tls on|off] [--tls-cert PEM --tls-key PEM] [--public-host NAME]\n"
                "              [--turn-host HOST] [--public-ip IP] [--turn-secret S] [--turn-ttl SECONDS]\n"
                "              [--turn-tls-port PORT] [--stun HOST:PORT|off] [--site-key KEY]\n"
+               "              [--limit NAME=NUMBER ...]  (every bound of src/core/Limits.hpp)\n"
                "              [--log-level debug|info|warn|error]\n"
             << StoreCommands::usage()
             << "  aerie version\n"

@@ -39,6 +39,14 @@ void set(Config& c, const std::string& name, const std::string& value) {
   else if (name == "web-root") c.webRoot = value;
   else if (name == "stun") c.stun = value;
   else if (name == "site-key") c.siteKey = value;
+  else if (name == "limit") {
+    auto eq = value.find('=');
+    if (eq == std::string::npos || !c.limits.set(value.substr(0, eq), value.substr(eq + 1))) {
+      std::string known;
+      for (const auto& n : Limits::names()) known += " " + n;
+      throw std::runtime_error("--limit wants NAME=NUMBER with NAME one of:" + known + "; got '" + value + "'");
+    }
+  }
   else if (name == "max-peers-per-room") c.limits.defaultMaxPeersPerRoom = toUint(name, value);
   else throw std::runtime_error("unknown option '" + name + "'");
 }
@@ -69,6 +77,16 @@ void Config::applyFile(const std::string& path) {
   auto v = boost::json::parse(ss.str(), ec);
   if (ec || !v.is_object()) throw std::runtime_error("config file " + path + " is not a JSON object");
   for (const auto& [key, value] : v.as_object()) {
+    if (key == "limits" && value.is_object()) {
+      // {"limits": {"max-frame-bytes": 65536, ...}}
+      for (const auto& [name, limit] : value.as_object()) {
+        std::string number = limit.is_int64() ? std::to_string(limit.as_int64())
+                             : limit.is_double() ? std::to_string(limit.as_double())
+                                                 : std::string();
+        set(*this, "limit", std::string(name) + "=" + number);
+      }
+      continue;
+    }
     std::string text;
     if (value.is_string()) text = std::string(value.as_string());
     else if (value.is_int64()) text = std::to_string(value.as_int64());

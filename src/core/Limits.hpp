@@ -2,6 +2,9 @@
 // Every bound Aerie enforces, in one place. Each default says why; each has a test.
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace aerie {
 
@@ -16,10 +19,11 @@ struct Limits {
   std::uint32_t pingIntervalMs = 25000;          // socket.io defaults
   std::uint32_t pingTimeoutMs = 20000;
   std::uint32_t handshakeTimeoutMs = 10000;      // TCP/TLS/HTTP request must complete (slowloris)
-  std::uint32_t idleHttpTimeoutMs = 30000;
-  // Open TCP connections per client address (loopback exempt: a reverse proxy limits there).
-  // A browser tab holds one or two; an office behind one NAT address holds hundreds.
-  std::size_t maxConnectionsPerIp = 1000;       // keep-alive HTTP connection without a request
+  std::uint32_t idleHttpTimeoutMs = 30000;       // keep-alive HTTP connection without a request
+  // Open TCP connections per client address, 0 = no limit. 127.0.0.1 and ::1 are exempt: a
+  // reverse proxy connects from there and limits by itself. A browser tab holds one or two;
+  // an office behind one NAT address holds hundreds.
+  std::size_t maxConnectionsPerIp = 1000;
 
   // Rooms and peers
   std::size_t maxRoomNameBytes = 128;            // protocol spec section 2
@@ -36,6 +40,12 @@ struct Limits {
   std::uint32_t overBudgetDisconnectMs = 10000;  // continuously over budget this long: disconnect
   std::uint32_t overBudgetGapMs = 1000;          // a quiet gap this long (no dropped message) ends an
                                                  // over-budget streak; 1 s is 5 refills of the room bucket
+
+  // Sets one limit by its name as `--limit NAME=VALUE` spells it (kebab case of the field,
+  // e.g. `max-frame-bytes`). False: unknown name or a value that is not a number.
+  bool set(std::string_view name, std::string_view value);
+  // Every name `set` accepts.
+  static std::vector<std::string> names();
 };
 
 }  // namespace aerie

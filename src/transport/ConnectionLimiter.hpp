@@ -1,6 +1,7 @@
 #pragma once
-// Open connections per client address, so one host cannot take every socket. Loopback is
-// exempt: behind a reverse proxy every client arrives from it, and the proxy limits instead.
+// Open connections per client address, so one host cannot take every socket. The caller
+// exempts 127.0.0.1 and ::1: behind a reverse proxy every client arrives from there, and the
+// proxy limits instead.
 // Thread-safe: connections are accepted on one loop and end on others.
 #include <cstddef>
 #include <mutex>

@@ -66,9 +66,12 @@ struct Server::Impl {
       auto remote = socket.remote_endpoint(rec);
       if (rec) continue;
       auto address = remote.address();
-      bool loopback = address.is_loopback() ||
-                      (address.is_v6() && address.to_v6().is_v4_mapped() &&
-                       asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback());
+      if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+      }
+      // Exactly 127.0.0.1 and ::1, where a local reverse proxy connects from.
+      bool loopback = address == asio::ip::address_v4::loopback() ||
+                      address == asio::ip::address_v6::loopback();
       std::string key = address.to_string();
       if (!limiter.tryAcquire(key, loopback)) {
         // Over the per-address limit: refuse at once, before any byte is read.

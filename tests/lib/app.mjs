@@ -86,6 +86,7 @@ export async function appDiagnostics(page) {
       return JSON.stringify({
         phase: s.phase, connection: s.connection, msg: s.connectionMessage, error: s.error, blocked: s.blocked, selfId: s.selfId,
         locked: s.locked, participants: s.participants.map((p) => ({ key: p.key, name: p.name, a: p.audioMuted, v: p.videoMuted, stream: !!p.stream })),
+        transfers: s.feed.filter((f) => f.kind === 'transfer').map((t) => ({ id: t.id, rows: t.rows.map((r) => `${r.peerName}:${r.status}:${r.percentage}${r.error ? ':' + r.error : ''}`) })),
       });
     });
   } catch (e) { state = `(state unavailable: ${e.message})`; }

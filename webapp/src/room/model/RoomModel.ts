@@ -593,8 +593,9 @@ export class RoomModel {
       const rows = [...t.rows];
       const i = rows.findIndex((r) => r.peerId === peerId);
       const old: TransferRow = i >= 0 ? rows[i] : { peerId, peerName, status: 'waiting', percentage: 0, error: null };
-      // A late progress event must not undo an ending.
-      if (!isActive(old.status) && isActive(status) && old.status !== 'waiting' && old.status !== 'request') return t;
+      // The first ending stays: a late progress event, or the send callback's summary of a
+      // decline as an error, must not rewrite it.
+      if (i >= 0 && !isActive(old.status)) return t;
       const row: TransferRow = {
         ...old,
         status,

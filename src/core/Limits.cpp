@@ -1,0 +1,74 @@
+#include "core/Limits.hpp"
+
+#include <charconv>
+
+namespace aerie {
+namespace {
+
+// One row per limit: its name on the command line and where it lives.
+struct Row {
+  const char* name;
+  std::size_t Limits::*size = nullptr;
+  std::uint32_t Limits::*u32 = nullptr;
+  double Limits::*real = nullptr;
+};
+
+const Row kRows[] = {
+    {"max-frame-bytes", &Limits::maxFrameBytes},
+    {"max-poll-body-bytes", &Limits::maxPollBodyBytes},
+    {"max-http-header-bytes", &Limits::maxHttpHeaderBytes},
+    {"max-http-body-bytes", &Limits::maxHttpBodyBytes},
+    {"max-json-depth", &Limits::maxJsonDepth},
+    {"max-write-queue-bytes", &Limits::maxWriteQueueBytes},
+    {"ping-interval-ms", nullptr, &Limits::pingIntervalMs},
+    {"ping-timeout-ms", nullptr, &Limits::pingTimeoutMs},
+    {"handshake-timeout-ms", nullptr, &Limits::handshakeTimeoutMs},
+    {"idle-http-timeout-ms", nullptr, &Limits::idleHttpTimeoutMs},
+    {"max-connections-per-ip", &Limits::maxConnectionsPerIp},
+    {"max-room-name-bytes", &Limits::maxRoomNameBytes},
+    {"max-user-data-bytes", &Limits::maxUserDataBytes},
+    {"default-max-peers-per-room", nullptr, &Limits::defaultMaxPeersPerRoom},
+    {"join-timeout-ms", nullptr, &Limits::joinTimeoutMs},
+    {"targeted-burst", nullptr, nullptr, &Limits::targetedBurst},
+    {"targeted-per-second", nullptr, nullptr, &Limits::targetedPerSecond},
+    {"broadcast-burst", nullptr, nullptr, &Limits::broadcastBurst},
+    {"broadcast-per-second", nullptr, nullptr, &Limits::broadcastPerSecond},
+    {"fastmsg-warn-interval-ms", nullptr, &Limits::fastmsgWarnIntervalMs},
+    {"over-budget-disconnect-ms", nullptr, &Limits::overBudgetDisconnectMs},
+    {"over-budget-gap-ms", nullptr, &Limits::overBudgetGapMs},
+};
+
+}  // namespace
+
+bool Limits::set(std::string_view name, std::string_view value) {
+  for (const Row& r : kRows) {
+    if (name != r.name) continue;
+    const char* end = value.data() + value.size();
+    if (r.real) {
+      double v = 0;
+      auto [p, ec] = std::from_chars(value.data(), end, v);
+      if (ec != std::errc() || p != end || v < 0) return false;
+      this->*r.real = v;
+      return true;
+    }
+    unsigned long long v = 0;
+    auto [p, ec] = std::from_chars(value.data(), end, v);
+    if (ec != std::errc() || p != end) return false;
+    if (r.u32) {
+      if (v > 0xFFFFFFFFull) return false;
+      this->*r.u32 = static_cast<std::uint32_t>(v);
+    } else {
+      this->*r.size = static_cast<std::size_t>(v);
+    }
+    return true;
+  }
+  return false;
+}
+
+std::vector<std::string> Limits::names() {
+  std::vector<std::string> out;
+  for (const Row& r : kRows) out.emplace_back(r.name);
+  return out;
+}
+
+}  // namespace aerie
