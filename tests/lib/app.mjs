@@ -152,3 +152,39 @@ export async function tileOf(page, name) {
 }
 
 export { pageDiagnostics };
+
+/**
+ * A network drop for one browser context, between its pages and aerie: every signaling
+ * WebSocket goes through Playwright (routeWebSocket, forwarded to the server), so `cut()` can
+ * close them all and refuse new ones, API calls and polling requests fail, until `restore()`.
+ * Media between browsers is not touched (it does not pass through aerie).
+ */
+export async function cuttableNetwork(context, origin) {
+  let down = false;
+  const open = new Set();
+  const wsOrigin = origin.replace(/^http/, 'ws');
+  await context.routeWebSocket((url) => url.href.startsWith(wsOrigin) && url.pathname.startsWith('/socket.io/'), (ws) => {
+    if (down) { ws.close({ code: 1011, reason: 'network down (test)' }); return; }
+    const server = ws.connectToServer();
+    const pair = { ws, server };
+    open.add(pair);
+    ws.onClose(() => { open.delete(pair); server.close(); });
+    server.onClose(() => { open.delete(pair); ws.close(); });
+  });
+  await context.route((url) => url.href.startsWith(origin) && (url.pathname.startsWith('/api/') || url.pathname.startsWith('/socket.io/')), (route) => {
+    if (down) return route.abort('internetdisconnected');
+    return route.fallback();
+  });
+  return {
+    cut() {
+      down = true;
+      for (const { ws, server } of [...open]) {
+        server.close({ code: 1011, reason: 'network down (test)' });
+        ws.close({ code: 1011, reason: 'network down (test)' });
+      }
+      open.clear();
+    },
+    restore() { down = false; },
+    get openSockets() { return open.size; },
+  };
+}

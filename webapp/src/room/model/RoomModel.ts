@@ -216,7 +216,12 @@ export class RoomModel {
   // ---- reconnecting ----------------------------------------------------------------------------
 
   private readonly onOnline = (): void => {
-    if (this.s.connection === 'connected') return;
+    if (this.s.phase !== 'in-call' || this.s.connection === 'connected') return;
+    if (!this.rejoinTimer && !this.attemptTimer) {
+      // The signaling channel outlived the outage: nothing to redo.
+      this.set({ connection: 'connected', connectionMessage: '' });
+      return;
+    }
     this.set({ connection: 'reconnecting', connectionMessage: 'Back online. Reconnecting…' });
     // Do not wait for the backoff: the network just came back.
     if (this.rejoinTimer) { clearTimeout(this.rejoinTimer); this.rejoinTimer = null; this.rejoinNow(); }
