@@ -333,7 +333,11 @@ const deadline = setTimeout(() => { console.error('bench: overall time limit rea
   mode === 'smoke' ? 60_000 : mode === 'quick' ? 15 * 60_000 : 60 * 60_000);
 deadline.unref();
 
-for (const target of M.targets) {
+// --only capacity | --only latency: one half of --full.
+const only = opt('only', '');
+if (only === 'capacity') M.peers = 0;
+if (only === 'latency') M.capacity = 0;
+for (const target of M.peers > 0 ? M.targets : []) {
   const r = await runTarget(target, { peers: M.peers, room: M.room, joinRate: M.joinRate, workers: M.workers,
     steps: M.steps, tag: 'lat' });
   report.runs.push(r);
@@ -347,9 +351,11 @@ if (M.capacity > 0) {
   }
 }
 
-console.log(`\n## ${M.peers.toLocaleString('en-US')} peers, rooms of ${M.room}, ${M.joinRate} joins/s\n`);
-console.log(table(report.runs));
-console.log(`\n${ratios(report.runs)}`);
+if (report.runs.length) {
+  console.log(`\n## ${M.peers.toLocaleString('en-US')} peers, rooms of ${M.room}, ${M.joinRate} joins/s\n`);
+  console.log(table(report.runs));
+  console.log(`\n${ratios(report.runs)}`);
+}
 if (report.capacity.length) {
   console.log(`\n## Capacity: ${M.capacity.toLocaleString('en-US')} idle peers, rooms of ${M.room}, joined at ${M.capacityRate}/s\n`);
   console.log(table(report.capacity));

@@ -86,6 +86,11 @@ int Cli::serve(const std::vector<std::string>& args) {
               << "  secret (shown once, signs room credentials): " << app.secret << "\n";
   }
   bool newToken = false;
+  if (!config.adminToken.empty()) {
+    // A token from the config (file or AERIE_ADMIN_TOKEN) replaces the stored one.
+    if (config.adminToken.size() < 32) throw std::runtime_error("admin-token must have at least 32 characters");
+    store->setSetting("admin_token", config.adminToken);
+  }
   const std::string adminToken = AdminToken::ensure(*store, newToken);
   if (newToken) {
     std::cout << "Created the admin token (first start; `aerie token --data DIR` shows it again):\n"

@@ -39,6 +39,7 @@ void set(Config& c, const std::string& name, const std::string& value) {
   else if (name == "web-root") c.webRoot = value;
   else if (name == "stun") c.stun = value;
   else if (name == "site-key") c.siteKey = value;
+  else if (name == "admin-token") c.adminToken = value;
   else if (name == "limit") {
     auto eq = value.find('=');
     if (eq == std::string::npos || !c.limits.set(value.substr(0, eq), value.substr(eq + 1))) {
@@ -53,7 +54,7 @@ void set(Config& c, const std::string& name, const std::string& value) {
 
 const char* const kNames[] = {"listen", "data", "threads", "log-level", "tls-cert", "tls-key", "tls",
                               "public-host", "ice-host", "turn-secret", "turn-ttl", "web-root",
-                              "max-peers-per-room", "stun", "turn-host", "public-ip", "turn-tls-port", "site-key"};
+                              "max-peers-per-room", "stun", "turn-host", "public-ip", "turn-tls-port", "site-key", "admin-token"};
 
 }  // namespace
 

@@ -25,6 +25,7 @@ struct Config {
   std::string turnSecret;   // coturn static-auth-secret
   std::uint32_t turnTtlSeconds = 86400;
   std::string stun = "127.0.0.1:3478";  // built-in STUN server; "off" when coturn owns 3478
+  std::string adminToken;  // bearer token of /admin/v1; empty: generated on first start, stored
   std::string siteKey;  // app key of the conferencing app at /; empty: the development key
   std::string webRoot;      // static pages; empty: built-in default
   Limits limits;
