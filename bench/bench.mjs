@@ -58,6 +58,16 @@ if (opt('steps')) {
 }
 M.capacityWorkers = Number(opt('capacity-workers', 4));
 M.capacityRate = Number(opt('capacity-rate', 2000));
+// One process can hold at most its descriptor limit in sockets: cap the capacity run by it
+// (a sandbox without CAP_SYS_RESOURCE keeps the hard limit wherever it is) and say so.
+import { readFileSync } from 'node:fs';
+const fdLimit = Number(/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] || 1024);
+if (M.capacity > fdLimit - 200) {
+  console.log(`bench: capacity ${M.capacity} is above this process' descriptor limit ${fdLimit}; using ${fdLimit - 200}`);
+  M.capacityAsked = M.capacity;
+  M.capacity = fdLimit - 200;
+}
+M.fdLimit = fdLimit;
 const outFile = opt('out', path.join(here, 'results', `${mode}-latest.json`));
 
 const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -158,7 +168,7 @@ class Worker {
 }
 
 // Peers of one room stay in one worker (the pairwise handshake needs both ends' sids). Worker w
-// uses source addresses 127.1.w.1 and 127.1.w.2: each gets its own ~28,000 ephemeral ports.
+// uses source addresses 127.1.w.1, 127.1.w.2, ...: each has its own ~28,000 ephemeral ports.
 function shard(total, room, workers, runTag) {
   const rooms = Math.ceil(total / room);
   const shards = Array.from({ length: workers }, () => []);
@@ -172,7 +182,10 @@ function shard(total, room, workers, runTag) {
       shards[w].push({ idx, room: `${runTag}-${r}`, mates });
     }
   }
-  return shards.map((peers, w) => ({ peers, sources: [`127.1.${w}.1`, `127.1.${w}.2`] }));
+  // aerie admits at most Limits::maxConnectionsPerIp (1,000) connections per client address
+  // other than 127.0.0.1: like real clients, the peers come from many hosts, 800 per address.
+  return shards.map((peers, w) => ({ peers,
+    sources: Array.from({ length: Math.max(2, Math.ceil(peers.length / 800)) }, (_, i) => `127.1.${w}.${i + 1}`) }));
 }
 
 async function all(workers, cmd, args) {

@@ -29,8 +29,8 @@ if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$want" ]; then
 fi
 ulimit -Sn "$want" 2>/dev/null || ulimit -Sn "$(ulimit -Hn)"
 if [ "$mode" = full ] && [ "$(ulimit -n)" -lt 110000 ]; then
-  echo "bench: need ulimit -n >= 110000 for --full (have $(ulimit -n)); run as root or raise the hard limit" >&2
-  exit 2
+  echo "bench: ulimit -n is $(ulimit -n) (the hard limit cannot be raised here): the capacity run holds" \
+       "at most that many peers in one server" >&2
 fi
 
 if [ ! -x "${AERIE_BIN:-$root/build/release/aerie}" ]; then

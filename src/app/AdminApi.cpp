@@ -184,7 +184,9 @@ HttpReply AdminApi::updateApp(const HttpRequestView& req, const App& app) {
 
 HttpReply AdminApi::revokeApp(const App& app) {
   store_.revoke(app.appKey);
-  log::info("admin", "app revoked", {{"appKey", app.appKey}});
+  // Peers already in rooms with this key (or in its realm) leave now, not when they next join.
+  const auto kicked = hub_.call<std::size_t>([&](Hub& h) { return h.kickApp(app.appKey); });
+  log::info("admin", "app revoked", {{"appKey", app.appKey}, {"peersRemoved", std::to_string(kicked)}});
   const auto after = store_.findByKey(app.appKey);
   return AdminJson::reply(200, AdminJson::app(after.value_or(app), false));
 }

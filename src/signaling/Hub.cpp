@@ -459,6 +459,16 @@ bool Hub::setLocked(std::string_view roomKey, bool locked) {
   return true;
 }
 
+std::size_t Hub::kickApp(std::string_view appKey) {
+  std::vector<std::string> sids;
+  for (const auto& [sid, session] : sessions_) {
+    if (session.appKey == appKey || session.realm == appKey) sids.push_back(sid);
+  }
+  std::size_t kicked = 0;
+  for (const auto& sid : sids) kicked += kick(sid) ? 1 : 0;
+  return kicked;
+}
+
 bool Hub::kick(std::string_view sid) {
   Peer* peer = findPeerBySid(sid);
   if (peer == nullptr) return false;

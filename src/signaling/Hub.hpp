@@ -47,6 +47,9 @@ class Hub {
   bool setLocked(std::string_view roomKey, bool locked);
   // Redirect reject, bye to the room, close. False if no peer has this sid.
   bool kick(std::string_view sid);
+  // Kicks every peer that joined with `appKey`, or, for a primary key, anywhere in its realm
+  // (a revoked key must not keep its rooms). Returns how many.
+  std::size_t kickApp(std::string_view appKey);
   // Redirect warning `toclose` to everyone; later joins are rejected with `roomclose`.
   void shutdown();
   // Optional; must outlive the Hub or be reset to nullptr first. Set before the loops run.

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { launchChromium } from '../lib/browser.mjs';
 import {
-  appContext, appDiagnostics, buildWebapp, joinAs, openAppPage, remoteTiles, startAerieForApp, waitForRemoteVideos, waitInCall,
+  appContext, appDiagnostics, buildWebapp, cuttableNetwork, joinAs, openAppPage, remoteTiles, startAerieForApp, waitForRemoteVideos, waitInCall,
 } from '../lib/app.mjs';
 
 const STEP = { timeout: 120000 };
@@ -260,6 +260,49 @@ describe('four people in one room', () => {
     }
     // No reload happened: the chat from before the restart is still there.
     assert.ok(await pages.B.$('.msg .msg-text >> text=hello everyone'));
+  });
+});
+
+describe('a network drop', () => {
+  let ctxB;
+  let net;
+  const pages = [];
+  before(async () => {
+    ctxB = await appContext(browser, env);
+    net = await cuttableNetwork(ctxB, env.server.httpUrl);
+  });
+  after(async () => {
+    for (const p of pages) await p.close().catch(() => {});
+    await ctxB?.close().catch(() => {});
+  });
+
+  test('a page that loses the server for 8 s says so and gets back in by itself', STEP, async () => {
+    const url = `${env.server.httpUrl}/r/network-drop`;
+    const A = await openAppPage(context, url, 'A');
+    pages.push(A);
+    await joinAs(A, 'Ada');
+    await waitInCall(A);
+    const B = await openAppPage(ctxB, url, 'B');
+    pages.push(B);
+    await joinAs(B, 'Bob');
+    await waitInCall(B);
+    await waitForRemoteVideos(A, 1);
+    await waitForRemoteVideos(B, 1);
+    await B.evaluate(() => { window.__sameDocument = true; });
+
+    net.cut();
+    await explained([B], () => B.waitForSelector('#connection-banner >> text=Reconnecting', { timeout: 10000 }));
+    // The server saw Bob go: Ada's page drops his tile.
+    await explained([A], () => A.waitForFunction(() => document.querySelectorAll('.tile[data-self="false"]').length === 0, null, { timeout: 15000 }));
+    await new Promise((r) => setTimeout(r, 8000));
+    assert.ok(await B.$('#connection-banner'), 'still saying so while the network is down');
+    net.restore();
+
+    await waitInCall(B, 30000);
+    await B.waitForSelector('#connection-banner', { state: 'detached' });
+    await waitForRemoteVideos(B, 1);
+    await waitForRemoteVideos(A, 1);
+    assert.equal(await B.evaluate(() => window.__sameDocument), true, 'no reload');
   });
 });
 

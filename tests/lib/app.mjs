@@ -188,3 +188,40 @@ export async function cuttableNetwork(context, origin) {
     get openSockets() { return open.size; },
   };
 }
+
+/**
+ * Writes a short Y4M clip for Chromium's --use-file-for-fake-video-capture: a coloured backdrop
+ * with a head-and-shoulders silhouette that bobs a little, so screenshots show people that look
+ * different from each other instead of the same test pattern four times.
+ */
+export async function writeFakeCamera(file, { backdrop = [40, 90, 160], figure = [230, 190, 160], shirt = [30, 40, 60], frames = 12, width = 640, height = 480 } = {}) {
+  const { open } = await import('node:fs/promises');
+  const yuv = ([r, g, b]) => [
+    Math.round(0.299 * r + 0.587 * g + 0.114 * b),
+    Math.round(-0.169 * r - 0.331 * g + 0.5 * b + 128),
+    Math.round(0.5 * r - 0.419 * g - 0.081 * b + 128),
+  ];
+  const fh = await open(file, 'w');
+  await fh.write(`YUV4MPEG2 W${width} H${height} F20:1 Ip A1:1 C420jpeg\n`);
+  const cw = width / 2;
+  const ch = height / 2;
+  for (let f = 0; f < frames; f++) {
+    const bob = Math.round(4 * Math.sin((2 * Math.PI * f) / frames));
+    const colourAt = (x, y) => {
+      const hx = width / 2; const hy = height * 0.4 + bob; const hr = height * 0.17;
+      if ((x - hx) ** 2 + (y - hy) ** 2 < hr * hr) return figure;
+      const sx = width / 2; const sy = height * 1.02 + bob; const rx = width * 0.3; const ry = height * 0.38;
+      if (((x - sx) / rx) ** 2 + ((y - sy) / ry) ** 2 < 1) return shirt;
+      const shade = 0.75 + 0.25 * (1 - y / height);
+      return backdrop.map((c) => Math.round(c * shade));
+    };
+    const Y = Buffer.alloc(width * height);
+    const U = Buffer.alloc(cw * ch);
+    const V = Buffer.alloc(cw * ch);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) Y[y * width + x] = yuv(colourAt(x, y))[0];
+    for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) { const [, u, v] = yuv(colourAt(2 * x + 1, 2 * y + 1)); U[y * cw + x] = u; V[y * cw + x] = v; }
+    await fh.write('FRAME\n');
+    await fh.write(Y); await fh.write(U); await fh.write(V);
+  }
+  await fh.close();
+}

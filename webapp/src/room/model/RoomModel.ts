@@ -44,6 +44,10 @@ export const TIMINGS = {
 
 const FULL_RE = /full/i;
 
+function log(...args: unknown[]): void {
+  console.info('[aerie-app]', ...args);
+}
+
 function initialState(room: string): RoomState {
   return {
     phase: 'loading', room, shareUrl: `${location.origin}${roomPath(room)}${carriedQuery()}`,
@@ -180,6 +184,7 @@ export class RoomModel {
 
   private onInRoom(): void {
     const wasReconnecting = this.s.connection !== 'connected';
+    if (wasReconnecting) log('back in the room after', this.attempt, 'attempt(s) of ours');
     this.stopRejoin();
     this.attempt = 0;
     this.set({ phase: 'in-call', connection: 'connected', connectionMessage: '', reconnectAttempt: 0, error: null });
@@ -229,6 +234,7 @@ export class RoomModel {
 
   private readonly onOffline = (): void => {
     if (this.s.phase !== 'in-call') return;
+    log('the browser went offline');
     this.set({ connection: 'offline', connectionMessage: 'You are offline. Waiting for the network…' });
   };
 
@@ -240,9 +246,10 @@ export class RoomModel {
 
   private beginReconnect(message: string): void {
     if (this.s.phase !== 'in-call' || this.leaving) return;
+    if (this.s.connection === 'connected') log('signaling lost:', message);
     if (this.s.connection === 'connected') {
       this.announce('Connection lost. Reconnecting…');
-      this.set({ connection: navigator.onLine === false ? 'offline' : 'reconnecting', connectionMessage: message, sharingScreen: false });
+      this.set({ connection: 'reconnecting', connectionMessage: message, sharingScreen: false });
     }
     // The library may rejoin by itself (its socket reconnects); give it a moment first.
     if (!this.rejoinTimer && !this.attemptTimer) {
@@ -259,8 +266,10 @@ export class RoomModel {
 
   private rejoinNow(): void {
     if (this.leaving || this.s.phase !== 'in-call' || this.s.connection === 'connected') return;
-    if (navigator.onLine === false) { this.scheduleRejoin(); return; }
+    // navigator.onLine is not asked: it is false on hosts with only a loopback interface and
+    // true behind a dead Wi-Fi; an attempt is cheap and the backoff bounds them.
     this.attempt++;
+    log('rejoin attempt', this.attempt);
     const seq = ++this.attemptSeq;
     this.set({
       reconnectAttempt: this.attempt,
