@@ -40,15 +40,17 @@ struct Sink : aerie::PeerSink {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  // One Hub for the whole run (as in the server); each input brings three new connections
+  // and removes them at the end, so rooms empty again. Time only moves forward.
   static aerie::Limits limits;
-  AllowAll auth;
-  aerie::Hub hub(limits, auth);
+  static AllowAll auth;
+  static aerie::Hub hub(limits, auth);
+  static std::int64_t now = 1;
   aerie::Hub::ConnId ids[3];
-  for (auto& id : ids) id = hub.connect(std::make_shared<Sink>(), 0);
-  hub.onMessage(ids[0], R"({"type":"joinRoom","rid":"r"})", 0);
-  hub.onMessage(ids[1], R"({"type":"joinRoom","rid":"r"})", 0);
+  for (auto& id : ids) id = hub.connect(std::make_shared<Sink>(), now);
+  hub.onMessage(ids[0], R"({"type":"joinRoom","rid":"r"})", now);
+  hub.onMessage(ids[1], R"({"type":"joinRoom","rid":"r"})", now);
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  std::int64_t now = 1;
   while (!in.empty()) {
     auto nl = in.find('\n');
     std::string_view line = in.substr(0, nl);
@@ -60,7 +62,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (nl == std::string_view::npos) break;
     in = in.substr(nl + 1);
   }
-  hub.tick(now + 100000);
   for (auto id : ids) hub.disconnect(id, now);
+  now += 100000;
+  hub.tick(now);
+  // Every input leaves the Hub as it found it: no connection, no room.
+  if (hub.stats().connections != 0 || hub.stats().rooms != 0) __builtin_trap();
   return 0;
 }

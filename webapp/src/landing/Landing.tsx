@@ -44,7 +44,7 @@ export function Landing({ config }: { config: AppConfig }) {
         <p class="or"><span>or join one by name</span></p>
         <form class="join-form" onSubmit={join}>
           <label class="visually-hidden" for="room-name">Room name</label>
-          <input id="room-name" type="text" placeholder="Room name, e.g. team-standup" maxLength={128} autocomplete="off"
+          <input id="room-name" type="text" placeholder="Room name" maxLength={128} autocomplete="off"
             aria-describedby={nameProblem ? 'room-name-problem' : undefined} aria-invalid={nameProblem ? 'true' : 'false'}
             value={name} onInput={(e) => { setName((e.currentTarget as HTMLInputElement).value); setNameProblem(null); }} />
           <button type="submit" id="btn-join-name" class="btn secondary big">Join</button>

@@ -1,7 +1,7 @@
 // The video grid: every participant's tile, sized by bestGrid() to the space the stage has
 // (measured with a ResizeObserver), largest tiles first for 1 to 10 people.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { bestGrid } from '../model/gridLayout.js';
+import { LANDSCAPE_ASPECTS, PORTRAIT_ASPECTS, bestGrid } from '../model/gridLayout.js';
 import type { Participant } from '../model/types.js';
 import { Tile } from './Tile.js';
 
@@ -14,17 +14,23 @@ export function Stage({ participants, speakerKey }: { participants: Participant[
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const measure = () => setSize({ w: el.clientWidth, h: el.clientHeight });
+    // The box inside the stage's padding (which leaves room for the speaker's glow).
+    const measure = () => {
+      const cs = getComputedStyle(el);
+      const px = (v: string) => parseFloat(v) || 0;
+      setSize({
+        w: el.clientWidth - px(cs.paddingLeft) - px(cs.paddingRight),
+        h: el.clientHeight - px(cs.paddingTop) - px(cs.paddingBottom),
+      });
+    };
     measure();
     const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
 
-  // Portrait phones: portrait-ish tiles use the height better for one or two people.
   const portrait = size.h > size.w * 1.2;
-  const aspect = portrait && participants.length <= 2 ? 3 / 4 : 4 / 3;
-  const g = bestGrid(participants.length, size.w, size.h, aspect, GAP);
+  const g = bestGrid(participants.length, size.w, size.h, portrait ? PORTRAIT_ASPECTS : LANDSCAPE_ASPECTS, GAP);
   const speaking = participants.length > 1 ? speakerKey : null;
   return (
     <div class="stage" ref={box}>
