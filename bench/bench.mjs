@@ -16,7 +16,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { procStats, summarize, machine } from './lib/proc.mjs';
+import { procStats, summarize, machine, machineBusy, threadStats } from './lib/proc.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -34,12 +34,13 @@ const MODES = {
   // CI: aerie only, a few hundred peers, every phase once; fails on any error. < 30 s.
   smoke: { targets: 'aerie', peers: 200, room: 4, joinRate: 400, workers: 1, capacity: 0,
     steps: [{ candidateRate: 10, publicRate: 1, durationMs: 2000 }] },
-  // A few minutes: all three servers, 4,000 peers at 1,000 joins/s, two relay steps.
+  // ~2 minutes: all three servers, 4,000 peers at 1,000 joins/s, two relay steps (14k and 56k msg/s offered).
   quick: { targets: 'aerie,sio,peerjs', peers: 4000, room: 4, joinRate: 1000, workers: 2, capacity: 0,
-    steps: [{ candidateRate: 5, publicRate: 1, durationMs: 8000 }, { candidateRate: 20, publicRate: 2, durationMs: 8000 }] },
-  // The issue's targets: 10,000 peers at 1,000 joins/s with relay steps, then 100,000 idle peers.
+    steps: [{ candidateRate: 2, publicRate: 0.5, durationMs: 8000 }, { candidateRate: 8, publicRate: 2, durationMs: 8000 }] },
+  // The issue's targets: 10,000 peers at 1,000 joins/s, relay steps of 25k and 70k msg/s offered,
+  // then 100,000 idle peers (capped by the descriptor limit).
   full: { targets: 'aerie,sio,peerjs', peers: 10000, room: 4, joinRate: 1000, workers: 2, capacity: 100000,
-    steps: [{ candidateRate: 2, publicRate: 1, durationMs: 10000 }, { candidateRate: 8, publicRate: 2, durationMs: 10000 }] },
+    steps: [{ candidateRate: 1, publicRate: 0.5, durationMs: 10000 }, { candidateRate: 4, publicRate: 1, durationMs: 10000 }] },
 };
 if (!MODES[mode]) throw new Error(`unknown --mode ${mode}`);
 const M = { ...MODES[mode] };
@@ -50,14 +51,15 @@ M.joinRate = Number(opt('join-rate', M.joinRate));
 M.workers = Number(opt('workers', M.workers));
 M.capacity = Number(opt('capacity', M.capacity));
 // --steps 20:2:8000,40:2:8000 = candidate/s per peer : public/s per peer : duration ms, per step
-if (opt('steps')) {
+if (opt('steps') === 'none') M.steps = [];
+else if (opt('steps')) {
   M.steps = opt('steps').split(',').map((s) => {
     const [candidateRate, publicRate, durationMs] = s.split(':').map(Number);
     return { candidateRate, publicRate, durationMs };
   });
 }
 M.capacityWorkers = Number(opt('capacity-workers', 4));
-M.capacityRate = Number(opt('capacity-rate', 2000));
+M.capacityRate = Number(opt('capacity-rate', 1000));
 // One process can hold at most its descriptor limit in sockets: cap the capacity run by it
 // (a sandbox without CAP_SYS_RESOURCE keeps the hard limit wherever it is) and say so.
 import { readFileSync } from 'node:fs';
@@ -139,6 +141,19 @@ function scrapeMetrics(port) {
   });
 }
 
+// p50/p99 of aerie_join_latency_seconds (upper bound of the bucket that holds it), ms.
+function hubJoinLatency(text) {
+  const buckets = [];
+  for (const line of text.split('\n')) {
+    const m = /^aerie_join_latency_seconds_bucket\{le="([^"]+)"\} (\d+)/.exec(line);
+    if (m) buckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]) * 1000, Number(m[2])]);
+  }
+  const total = buckets.length ? buckets[buckets.length - 1][1] : 0;
+  const at = (p) => buckets.find(([, n]) => n >= total * p)?.[0];
+  const sumS = metricValue(text, 'aerie_join_latency_seconds_sum');
+  return { n: total, p50: at(0.5), p99: at(0.99), mean: total ? (sumS * 1000) / total : NaN };
+}
+
 export function metricValue(text, name, labels = '') {
   const line = text.split('\n').find((l) => l.startsWith(labels ? `${name}{${labels}}` : `${name} `));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
@@ -212,17 +227,23 @@ async function runTarget(target, { peers, room, joinRate, workers: nWorkers, ste
 
     log(`${target}: joining ${peers} peers in rooms of ${room} at ${joinRate}/s`);
     const cpu0 = procStats(pid).cpu;
+    const busy0 = machineBusy();
     const joined = await all(workers, 'join', { rate: joinRate / nWorkers });
     const cpu1 = procStats(pid).cpu;
+    const joinBusy = machineBusy() - busy0;
     result.join = {
       joined: sum(joined, 'joined'),
       seconds: Math.max(...joined.map((r) => r.seconds)),
       serverCpu: cpu1 - cpu0,
+      machineBusy: joinBusy,
+      clientCpu: sum(joined, 'cpu'),
+      clientLagP99: Math.max(...joined.map((r) => r.loopLag.p99)),
       api: summarize(merge(joined, 'api')),
       connect: summarize(merge(joined, 'connect')),
       joinRoom: summarize(merge(joined, 'join')),
       enter: summarize(merge(joined, 'enter')),
     };
+    if (target === 'aerie') result.join.hub = hubJoinLatency(await scrapeMetrics(server.port));
     await sleep(1500);
     result.rssJoined = procStats(pid).rss;
 
@@ -241,21 +262,33 @@ async function runTarget(target, { peers, room, joinRate, workers: nWorkers, ste
     result.steps = [];
     for (const step of steps) {
       log(`${target}: relay ${step.candidateRate} candidate/s + ${step.publicRate} public/s per peer for ${step.durationMs / 1000} s`);
+      const clientCpu0 = sum(await all(workers, 'status'), 'cpu');
+      const busy0 = machineBusy();
+      const t0threads = threadStats(pid);
       const s0 = procStats(pid);
       const t0 = performance.now();
       const rep = await all(workers, 'traffic', step);
       const seconds = (performance.now() - t0) / 1000;
       const s1 = procStats(pid);
+      const busy1 = machineBusy();
+      // The busiest thread's share of the step: 1.0 means one loop (aerie: the Hub's) was the bound.
+      const threads = threadStats(pid).map((t) => ({ ...t, cpu: t.cpu - (t0threads.find((u) => u.tid === t.tid)?.cpu || 0) }))
+        .sort((a, b) => b.cpu - a.cpu);
       const received = sum(rep, 'received');
       const sent = sum(rep, 'sentCandidates') + sum(rep, 'sentPublic');
       const expected = sum(rep, 'sentCandidates') + sum(rep, 'sentPublic') * (room - 1);
       const activeSeconds = Math.max(...rep.map((r) => r.seconds));
       result.steps.push({ ...step, senders: sum(rep, 'senders'), sent, expected, received,
         seconds: activeSeconds, window: seconds, serverCpu: s1.cpu - s0.cpu,
+        serverSys: s1.sys - s0.sys, clientCpu: sum(await all(workers, 'status'), 'cpu') - clientCpu0,
+        machineBusy: busy1 - busy0,
+        clientLagP99: Math.max(...rep.map((r) => r.loopLag.p99)),
+        busiestThread: threads[0] ? threads[0].cpu / seconds : NaN, threads: threads.slice(0, 4),
         relayedPerSec: received / activeSeconds,
         perCpuSecond: received / Math.max(1e-9, s1.cpu - s0.cpu),
         serverCores: (s1.cpu - s0.cpu) / seconds,
-        relay: summarize(merge(rep, 'relay')), rss: s1.rss });
+        relay: summarize(merge(rep, 'relay')), rss: s1.rss,
+        byType: rep.reduce((a, r) => { for (const [k, v] of Object.entries(r.byType)) a[k] = (a[k] || 0) + v; return a; }, {}) });
       await sleep(500);
     }
     if (target === 'aerie') result.metrics = await scrapeMetrics(server.port);
@@ -303,15 +336,26 @@ function table(results) {
   row('join: joinRoom → inRoom on the wire, ms', (r) => lat3(r.join.joinRoom));
   row('enter → first welcome, ms', (r) => lat3(r.join.enter));
   row('offer → answer, ms', (r) => lat3(r.negotiate?.answer));
-  row('server CPU s during joins', (r) => f2(r.join.serverCpu));
+  row('server CPU s during joins (per join, µs)', (r) => `${f2(r.join.serverCpu)} (${int((r.join.serverCpu * 1e6) / r.join.joined)})`);
+  row('machine busy during joins, cores (of 2); load generator CPU s', (r) => `${f2(r.join.machineBusy / r.join.seconds)}; ${f2(r.join.clientCpu)}`);
+  row('load generator event-loop lag p99 during joins, ms', (r) => f1(r.join.clientLagP99));
+  if (results.some((r) => r.join.hub)) {
+    row('aerie Hub: joinRoom handled → inRoom sent (/metrics), ms p50 ≤ / p99 ≤ / mean', (r) => (r.join.hub
+      ? `${r.join.hub.p50} / ${r.join.hub.p99} / ${f2(r.join.hub.mean)}` : '–'));
+  }
   for (let i = 0; i < (results[0]?.steps.length || 0); i++) {
     const st = results[0].steps[i];
     const label = `relay step ${i + 1} (${st.candidateRate} candidate + ${st.publicRate} public /s/peer)`;
     row(`${label}: delivered msg/s`, (r) => int(r.steps[i]?.relayedPerSec));
     row(`${label}: delivered / expected`, (r) => (r.steps[i] ? `${int(r.steps[i].received)} / ${int(r.steps[i].expected)}` : '–'));
-    row(`${label}: server cores busy`, (r) => f2(r.steps[i]?.serverCores));
+    row(`${label}: server cores busy (system share)`, (r) => (r.steps[i]
+      ? `${f2(r.steps[i].serverCores)} (${int((100 * r.steps[i].serverSys) / Math.max(1e-9, r.steps[i].serverCpu))} %)` : '–'));
+    row(`${label}: busiest server thread, share of one core over the step`, (r) => f2(r.steps[i]?.busiestThread));
+    row(`${label}: CPU s: load generator / everything else on the machine`, (r) => (r.steps[i]
+      ? `${f2(r.steps[i].clientCpu)} / ${f2(r.steps[i].machineBusy - r.steps[i].clientCpu - r.steps[i].serverCpu)}` : '–'));
     row(`${label}: **msg per server CPU-second**`, (r) => int(r.steps[i]?.perCpuSecond));
     row(`${label}: relay latency ms p50 / p99 / max`, (r) => lat3(r.steps[i]?.relay));
+    row(`${label}: load generator event-loop lag p99, ms`, (r) => f1(r.steps[i]?.clientLagP99));
   }
   row('server RSS idle before → with peers, MiB', (r) => `${mib(r.rssBase)} → ${mib(r.rssIdle)}`);
   row('**RSS per connected idle peer, KiB**', (r) => kib(r.rssPerPeer));
@@ -375,7 +419,7 @@ if (report.capacity.length) {
 }
 
 mkdirSync(path.dirname(outFile), { recursive: true });
-writeFileSync(outFile, JSON.stringify(report, (k, v) => (k === 'metrics' ? undefined : v), 1));
+writeFileSync(outFile, JSON.stringify(report, null, 1));
 log(`results in ${path.relative(process.cwd(), outFile)}`);
 
 // The smoke check: every peer joined, everything sent arrived, no errors, /metrics agrees.

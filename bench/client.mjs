@@ -12,7 +12,7 @@
 //   leave     {}                bye, then close
 //   status    {}                counts so far
 import http from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { sioFrame, parseSioFrame, syntheticSdp, skylink, joinRoomFromApi, joinRoomPlain, frameTimestamp } from './lib/proto.mjs';
 
@@ -208,13 +208,13 @@ function countType(type) {
 
 function onFrame(peer, data) {
   const text = data.toString();
+  if (text === '3') return;  // Engine.IO pong
   counters.received++;
   if (phase === 'traffic') {
     // Fast path: no JSON parse; classify by substring, time from the embedded stamp.
     if (text.includes('candidate')) countType(cfg.target === 'peerjs' ? 'CANDIDATE' : 'candidate');
     else if (text.includes('private')) countType('private');
     else if (text.includes('public')) countType('public');
-    else if (text === '3') return;
     else countType('other');
     const ts = frameTimestamp(text);
     if (!Number.isNaN(ts)) lat.relay.add(stamp() - ts);
@@ -235,7 +235,6 @@ function onFrame(peer, data) {
     peer.send(cfg.target === 'aerie' ? joinRoomFromApi(peer.session, cfg.appKey) : joinRoomPlain(peer.room, `u${peer.idx}`));
     return;
   }
-  if (text === '3') return;  // pong
   const msg = parseSioFrame(text);
   if (!msg) return;
   countType(msg.type);
@@ -266,8 +265,17 @@ async function joinOne(peer) {
   });
 }
 
+// How late this worker's own event loop runs: latencies measured here include it.
+function loopDelay() {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  return () => { h.disable(); return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 }; };
+}
+
 async function join({ rate }) {
   phase = 'join';
+  const lag = loopDelay();
+  const cpu0 = process.cpuUsage();
   const t0 = now();
   const interval = 1000 / rate;
   let joined = 0;
@@ -282,7 +290,8 @@ async function join({ rate }) {
   // Let the last welcomes arrive.
   await new Promise((r) => setTimeout(r, 500));
   phase = 'idle';
-  return { joined, seconds: (now() - t0) / 1000, lat: { api: lat.api.take(), connect: lat.connect.take(),
+  const cpu = process.cpuUsage(cpu0);
+  return { joined, seconds: (now() - t0) / 1000, loopLag: lag(), cpu: (cpu.user + cpu.system) / 1e6, lat: { api: lat.api.take(), connect: lat.connect.take(),
     join: lat.join.take(), enter: lat.enter.take() } };
 }
 
@@ -328,6 +337,7 @@ async function negotiate({ rate = 2000 }) {
 // `candidateRate`/s and `public` chat to its room at `publicRate`/s.
 async function traffic({ durationMs, candidateRate = 0, publicRate = 0 }) {
   phase = 'traffic';
+  const lag = loopDelay();
   const senders = peers.filter((p) => p.mates.length > 0 && p.ws?.readyState === WebSocket.OPEN);
   const before = { sent: counters.sent, received: counters.received, byType: { ...counters.receivedByType } };
   const t0 = now();
@@ -371,7 +381,7 @@ async function traffic({ durationMs, candidateRate = 0, publicRate = 0 }) {
   phase = 'idle';
   const byType = {};
   for (const [k, v] of Object.entries(counters.receivedByType)) byType[k] = v - (before.byType[k] || 0);
-  return { senders: senders.length, seconds: (sentAt - t0) / 1000, sentCandidates: sentCand, sentPublic: sentPub,
+  return { senders: senders.length, seconds: (sentAt - t0) / 1000, loopLag: lag(), sentCandidates: sentCand, sentPublic: sentPub,
     received: counters.received - before.received, byType, lat: { relay: lat.relay.take() } };
 }
 
@@ -413,7 +423,8 @@ const handlers = {
   leave,
   status() {
     const mem = process.memoryUsage();
-    return { ...counters, rss: mem.rss, open: peers.filter((p) => p.ws?.readyState === WebSocket.OPEN).length };
+    const cpu = process.cpuUsage();
+    return { ...counters, rss: mem.rss, cpu: (cpu.user + cpu.system) / 1e6, open: peers.filter((p) => p.ws?.readyState === WebSocket.OPEN).length };
   },
 };
 

@@ -110,7 +110,8 @@ test('screenshots of the landing page and a four-person room', { skip: !enabled 
   await ada.press('#chat-input', 'Enter');
   await ada.waitForSelector('.tile[data-peer] [data-state="audio-muted"]');
   await ada.evaluate(() => document.activeElement?.blur());
-  await ada.waitForTimeout(1500);
+  // Let the "file has arrived" toast go.
+  await ada.waitForSelector('.toast', { state: 'detached', timeout: 10000 });
   await shot(ada, 'room-desktop.png');
   await adaCtx.close();
 
@@ -120,7 +121,7 @@ test('screenshots of the landing page and a four-person room', { skip: !enabled 
   await joinAs(phone, 'Ada');
   await waitInCall(phone);
   await waitForRemoteVideos(phone, 3, 45000);
-  await phone.waitForTimeout(1500);
+  await phone.waitForSelector('.toast', { state: 'detached', timeout: 10000 });
   await shot(phone, 'room-phone.png');
   await cara.fill('#chat-input', 'Ada, are you on your phone now?');
   await cara.press('#chat-input', 'Enter');

@@ -306,6 +306,99 @@ describe('a network drop', () => {
   });
 });
 
+describe('keyboard only, and screen sharing', () => {
+  let wide;
+  const pages = [];
+  before(async () => { wide = await appContext(browser, env, { viewport: { width: 1024, height: 700 } }); });
+  after(async () => {
+    for (const p of pages) await p.close().catch(() => {});
+    await wide?.close().catch(() => {});
+  });
+
+  async function tabTo(page, id) {
+    for (let i = 0; i < 40; i++) {
+      if (await page.evaluate(() => document.activeElement?.id) === id) return;
+      await page.keyboard.press('Tab');
+    }
+    assert.fail(`${page.label}: #${id} cannot be reached with Tab`);
+  }
+
+  test('create, join, mute and chat with the keyboard alone', STEP, async () => {
+    const K = await openAppPage(wide, `${env.server.httpUrl}/`, 'K');
+    pages.push(K);
+    // The main action has the focus from the start.
+    await K.waitForFunction(() => document.activeElement?.id === 'btn-create', null, { timeout: 5000 });
+    await K.keyboard.press('Enter');
+    await K.waitForURL(/\/r\//);
+    await K.waitForFunction(() => document.activeElement?.id === 'display-name');
+    await K.keyboard.type('Kim');
+    await K.waitForSelector('#btn-join:not([disabled])');
+    await K.keyboard.press('Enter');
+    await waitInCall(K);
+    pages.room = K.url();
+
+    await tabTo(K, 'btn-mic');
+    await K.keyboard.press('Space');
+    await K.waitForSelector('#btn-mic[aria-pressed="true"]');
+    await K.keyboard.press('Enter');
+    await K.waitForSelector('#btn-mic[aria-pressed="false"]');
+
+    // At 1024 px the panel starts closed; open it from the keyboard, write, close with Escape.
+    await tabTo(K, 'btn-chat');
+    await K.keyboard.press('Enter');
+    await K.waitForFunction(() => document.activeElement?.id === 'chat-input');
+    await K.keyboard.type('typed, not clicked');
+    await K.keyboard.press('Enter');
+    await K.waitForSelector('.msg.self >> text=typed, not clicked');
+    await K.keyboard.press('Escape');
+    await K.waitForSelector('#side-panel', { state: 'hidden' });
+    assert.equal(await K.evaluate(() => document.activeElement?.id), 'btn-chat', 'focus goes back to the Chat button');
+  });
+
+  test('a shared screen replaces the camera on the others and comes back', STEP, async () => {
+    const K = pages[0];
+    const L = await openAppPage(context, pages.room, 'L');
+    pages.push(L);
+    await joinAs(L, 'Lee');
+    await waitInCall(L);
+    await waitForRemoteVideos(L, 1);
+    await K.click('#btn-screen');
+    await K.waitForSelector('#btn-screen[aria-pressed="true"]');
+    await explained([L, K], () => L.waitForSelector('.tile.screen[data-self="false"]', { timeout: 15000 }));
+    await waitForRemoteVideos(L, 1);
+    await K.click('#btn-screen');
+    await explained([L, K], () => L.waitForSelector('.tile.screen', { state: 'detached', timeout: 15000 }));
+    await waitForRemoteVideos(L, 1);
+  });
+});
+
+describe('on the real SkylinkJS 0.6.37', () => {
+  test('?lib=skylinkjs: two pages call, see mute and chat', STEP, async () => {
+    const url = `${env.server.httpUrl}/r/real-skylinkjs?lib=skylinkjs`;
+    const a = await openAppPage(context, url, 'RA');
+    const b = await openAppPage(context, url, 'RB');
+    try {
+      assert.ok(await a.evaluate(() => !!document.querySelector('script[src="/vendor/skylinkjs/skylink.complete.js"]')));
+      await joinAs(a, 'Ann');
+      await waitInCall(a);
+      await joinAs(b, 'Ben');
+      await waitInCall(b);
+      await waitForRemoteVideos(a, 1);
+      await waitForRemoteVideos(b, 1);
+      await a.click('#btn-mic');
+      await explained([b], () => b.waitForSelector('.tile[data-self="false"][data-audio-muted="true"]', { timeout: 5000 }));
+      await a.click('#btn-chat');
+      await a.fill('#chat-input', 'from 0.6.37');
+      await a.press('#chat-input', 'Enter');
+      await b.click('#btn-chat');
+      await b.waitForSelector('.msg >> text=from 0.6.37', { timeout: 5000 });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
 describe('a full room', () => {
   let server2;
   let ctx2;

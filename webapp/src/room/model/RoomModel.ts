@@ -13,9 +13,10 @@ import { roomPath } from '../../common/roomName.js';
 import { loadSkylink, TRANSFER_STATE as TS, type MediaOptions, type PeerInfo, type SkylinkApi, type TransferInfo } from '../../common/skylink.js';
 import { Store } from '../../common/store.js';
 import { AudioLevels } from './AudioLevels.js';
-import { backoffDelay } from './backoff.js';
+import { Reconnector } from './Reconnector.js';
 import { SpeakerPicker } from './speaker.js';
-import type { FeedEntry, Participant, RoomState, TransferEntry, TransferRow, TransferStatus } from './types.js';
+import { applyTransferEvent, describeError, findTransfer, isActive, patchTransfer } from './transfers.js';
+import type { FeedEntry, Participant, RoomState } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -29,6 +30,12 @@ export interface JoinChoice {
   /** Start muted. */
   audioMuted: boolean;
   videoMuted: boolean;
+}
+
+/** What start() loads; tests give their own. */
+export interface RoomModelDeps {
+  loadConfig: () => Promise<AppConfig>;
+  loadSkylink: (choice: AppConfig['lib']) => Promise<new () => SkylinkApi>;
 }
 
 export const TIMINGS = {
@@ -68,16 +75,22 @@ export class RoomModel {
   private readonly levels = new AudioLevels();
   private readonly speaker = new SpeakerPicker();
   private levelTimer: ReturnType<typeof setInterval> | null = null;
-  private rejoinTimer: ReturnType<typeof setTimeout> | null = null;
-  private attemptTimer: ReturnType<typeof setTimeout> | null = null;
-  private attempt = 0;
+  /** Bumped by every join attempt and by leaving: a joinRoom callback of an older one is ignored. */
   private attemptSeq = 0;
+  private readonly reconnector = new Reconnector(
+    (n) => this.rejoin(n),
+    () => ({ graceMs: TIMINGS.libraryGraceMs, attemptTimeoutMs: TIMINGS.attemptTimeoutMs }),
+    () => { this.attemptSeq++; },
+  );
   private leaving = false;
   private announceSeq = 0;
   private msgSeq = 0;
   private readonly objectUrls: string[] = [];
 
-  constructor(readonly room: string) {
+  private readonly deps: RoomModelDeps;
+
+  constructor(readonly room: string, deps: Partial<RoomModelDeps> = {}) {
+    this.deps = { loadConfig, loadSkylink, ...deps };
     this.store = new Store(initialState(room));
   }
 
@@ -92,13 +105,13 @@ export class RoomModel {
   async start(): Promise<void> {
     this.set({ phase: 'loading', error: null });
     try {
-      this.config = await loadConfig();
+      this.config = await this.deps.loadConfig();
       if (!this.config.appKey) {
         const why = this.config.configError ? ` (${this.config.configError})` : '';
         this.fail(`This server has no app key for this site${why}. Start aerie with --site-key KEY, or add ?key=YOUR_APP_KEY to the address.`);
         return;
       }
-      const Skylink = await loadSkylink(this.config.lib);
+      const Skylink = await this.deps.loadSkylink(this.config.lib);
       this.sk = new Skylink();
       this.wire(this.sk);
     } catch (e) {
@@ -173,20 +186,18 @@ export class RoomModel {
   private joinRoom(seq: number): void {
     this.sk!.joinRoom(this.room, this.mediaOptions(), (err: any) => {
       if (seq !== this.attemptSeq || this.leaving) return;
-      this.clearAttemptTimer();
       if (!err) { this.onInRoom(); return; }
       if (this.s.phase === 'blocked') return; // systemAction said why
       const msg = err?.error?.message || err?.message || 'joinRoom failed';
-      if (this.s.connection !== 'connected' && this.s.phase === 'in-call') { this.scheduleRejoin(); return; }
+      if (this.s.connection !== 'connected' && this.s.phase === 'in-call') { this.reconnector.failed(); return; }
       this.set({ phase: 'setup', error: `Could not join the room: ${msg}` });
     });
   }
 
   private onInRoom(): void {
     const wasReconnecting = this.s.connection !== 'connected';
-    if (wasReconnecting) log('back in the room after', this.attempt, 'attempt(s) of ours');
-    this.stopRejoin();
-    this.attempt = 0;
+    if (wasReconnecting) log('back in the room after', this.reconnector.attempt, 'attempt(s) of ours');
+    this.reconnector.succeeded();
     this.set({ phase: 'in-call', connection: 'connected', connectionMessage: '', reconnectAttempt: 0, error: null });
     if (wasReconnecting) this.announce('Reconnected.');
     this.startLevels();
@@ -196,7 +207,7 @@ export class RoomModel {
     if (!this.sk) return;
     this.leaving = true;
     this.attemptSeq++;
-    this.stopRejoin();
+    this.reconnector.stop();
     this.stopLevels();
     this.sk.leaveRoom(true);
     this.peers.clear();
@@ -222,14 +233,14 @@ export class RoomModel {
 
   private readonly onOnline = (): void => {
     if (this.s.phase !== 'in-call' || this.s.connection === 'connected') return;
-    if (!this.rejoinTimer && !this.attemptTimer) {
+    if (this.reconnector.current === 'idle') {
       // The signaling channel outlived the outage: nothing to redo.
       this.set({ connection: 'connected', connectionMessage: '' });
       return;
     }
     this.set({ connection: 'reconnecting', connectionMessage: 'Back online. Reconnecting…' });
     // Do not wait for the backoff: the network just came back.
-    if (this.rejoinTimer) { clearTimeout(this.rejoinTimer); this.rejoinTimer = null; this.rejoinNow(); }
+    this.reconnector.now();
   };
 
   private readonly onOffline = (): void => {
@@ -246,57 +257,33 @@ export class RoomModel {
 
   private beginReconnect(message: string): void {
     if (this.s.phase !== 'in-call' || this.leaving) return;
-    if (this.s.connection === 'connected') log('signaling lost:', message);
     if (this.s.connection === 'connected') {
-      this.announce('Connection lost. Reconnecting…');
+      log('signaling lost:', message);
+      // The banner (role=status) says it; no toast on top of it.
       this.set({ connection: 'reconnecting', connectionMessage: message, sharingScreen: false });
     }
-    // The library may rejoin by itself (its socket reconnects); give it a moment first.
-    if (!this.rejoinTimer && !this.attemptTimer) {
-      this.rejoinTimer = setTimeout(() => { this.rejoinTimer = null; this.rejoinNow(); }, TIMINGS.libraryGraceMs);
-    }
+    // The library may rejoin by itself (its socket reconnects): the reconnector gives it a moment.
+    this.reconnector.lost();
   }
 
-  private scheduleRejoin(): void {
-    this.clearAttemptTimer();
-    if (this.rejoinTimer || this.leaving) return;
-    const delay = backoffDelay(this.attempt);
-    this.rejoinTimer = setTimeout(() => { this.rejoinTimer = null; this.rejoinNow(); }, delay);
-  }
-
-  private rejoinNow(): void {
-    if (this.leaving || this.s.phase !== 'in-call' || this.s.connection === 'connected') return;
+  /** One attempt of ours: fresh credentials first (the server may have restarted), then joinRoom. */
+  private rejoin(attempt: number): void {
+    if (this.leaving || this.s.phase !== 'in-call' || this.s.connection === 'connected') { this.reconnector.stop(); return; }
     // navigator.onLine is not asked: it is false on hosts with only a loopback interface and
     // true behind a dead Wi-Fi; an attempt is cheap and the backoff bounds them.
-    this.attempt++;
-    log('rejoin attempt', this.attempt);
+    log('rejoin attempt', attempt);
     const seq = ++this.attemptSeq;
     this.set({
-      reconnectAttempt: this.attempt,
+      reconnectAttempt: attempt,
       connection: 'reconnecting',
-      connectionMessage: this.attempt === 1 ? 'Reconnecting…' : `Reconnecting… (attempt ${this.attempt})`,
+      connectionMessage: attempt === 1 ? 'Reconnecting…' : `Reconnecting… (attempt ${attempt})`,
     });
-    this.clearAttemptTimer();
-    this.attemptTimer = setTimeout(() => {
-      this.attemptTimer = null;
-      if (seq === this.attemptSeq) this.scheduleRejoin();
-    }, TIMINGS.attemptTimeoutMs);
-    // Fresh credentials first (the server may have restarted), then joinRoom.
     this.initLibrary().then(() => {
       if (seq !== this.attemptSeq || this.leaving) return;
       this.joinRoom(seq);
     }, () => {
-      if (seq === this.attemptSeq) this.scheduleRejoin();
+      if (seq === this.attemptSeq) this.reconnector.failed();
     });
-  }
-
-  private clearAttemptTimer(): void {
-    if (this.attemptTimer) { clearTimeout(this.attemptTimer); this.attemptTimer = null; }
-  }
-
-  private stopRejoin(): void {
-    if (this.rejoinTimer) { clearTimeout(this.rejoinTimer); this.rejoinTimer = null; }
-    this.clearAttemptTimer();
   }
 
   // ---- library events --------------------------------------------------------------------------
@@ -370,7 +357,7 @@ export class RoomModel {
       if (action === 'reject') {
         if (reason === 'locked') {
           const full = FULL_RE.test(message || '');
-          this.stopRejoin();
+          this.reconnector.stop();
           this.stopLevels();
           this.peers.clear();
           this.attemptSeq++;
@@ -386,7 +373,6 @@ export class RoomModel {
       }
       if (action === 'warning' && reason === 'toclose' && this.s.phase === 'in-call') {
         this.set({ connectionMessage: 'The server is restarting. Reconnecting…' });
-        this.announce('The server is restarting.');
       }
     });
 
@@ -401,7 +387,7 @@ export class RoomModel {
       // The library gave up on its own reconnection: ours starts now.
       if (this.s.phase !== 'in-call' || this.leaving) return;
       this.beginReconnect(this.s.connectionMessage || 'Connection lost. Reconnecting…');
-      if (this.rejoinTimer && !this.attemptTimer) { clearTimeout(this.rejoinTimer); this.rejoinTimer = null; this.rejoinNow(); }
+      this.reconnector.now();
     });
 
     sk.on('incomingMessage', (message: any, peerId: string, info: PeerInfo, isSelf: boolean) => {
@@ -556,19 +542,19 @@ export class RoomModel {
   }
 
   answerTransfer(entryId: string, accept: boolean): void {
-    const e = this.s.feed.find((f): f is TransferEntry => f.kind === 'transfer' && f.id === entryId);
+    const e = findTransfer(this.s.feed, entryId);
     if (!e || e.direction !== 'download' || !this.sk) return;
     const row = e.rows[0];
     if (!row || row.status !== 'request') return;
     this.sk.acceptDataTransfer(row.peerId, e.transferId, accept);
-    this.patchTransfer(e.id, (t) => ({ ...t, rows: [{ ...row, status: accept ? 'transferring' : 'declined' }] }));
+    this.set({ feed: patchTransfer(this.s.feed, e.id, (t) => ({ ...t, rows: [{ ...row, status: accept ? 'transferring' : 'declined' }] })) });
   }
 
   cancelTransfer(entryId: string, peerId: string): void {
-    const e = this.s.feed.find((f): f is TransferEntry => f.kind === 'transfer' && f.id === entryId);
+    const e = findTransfer(this.s.feed, entryId);
     if (!e || !this.sk) return;
     this.sk.cancelDataTransfer(peerId, e.transferId);
-    this.patchTransfer(e.id, (t) => ({ ...t, rows: t.rows.map((r) => (r.peerId === peerId && isActive(r.status) ? { ...r, status: 'cancelled' } : r)) }));
+    this.set({ feed: patchTransfer(this.s.feed, e.id, (t) => ({ ...t, rows: t.rows.map((r) => (r.peerId === peerId && isActive(r.status) ? { ...r, status: 'cancelled' } : r)) })) });
   }
 
   // ---- feed: chat and transfers ----------------------------------------------------------------
@@ -581,57 +567,25 @@ export class RoomModel {
     this.set({ feed, unread: countsAsUnread && !seen ? this.s.unread + 1 : this.s.unread });
   }
 
-  private patchTransfer(id: string, fn: (t: TransferEntry) => TransferEntry): void {
-    this.set({ feed: this.s.feed.map((f) => (f.kind === 'transfer' && f.id === id ? fn(f) : f)) });
-  }
-
   private onTransfer(state: string, transferId: string, peerId: string, info: TransferInfo, error: any): void {
-    const direction = transferDirection(state, info, this.s.feed, transferId);
-    if (!direction) return;
-    const id = `${direction}:${transferId}`;
     const peerName = this.peers.get(peerId)?.name ?? 'Someone';
-    let entry = this.s.feed.find((f): f is TransferEntry => f.kind === 'transfer' && f.id === id);
-    if (!entry) {
-      entry = {
-        kind: 'transfer', id, transferId, ts: Date.now(), direction,
-        name: String(info?.name || 'file'), size: Number(info?.size) || 0,
-        fromName: direction === 'upload' ? this.s.selfName : peerName,
-        isPrivate: !!info?.isPrivate, rows: [], url: null,
-      };
-      this.addFeed(entry, direction === 'download');
-    }
-    const status = statusFor(state, direction);
-    if (!status) return;
-    const pct = clampPct(info?.percentage);
-    this.patchTransfer(id, (t) => {
-      const rows = [...t.rows];
-      const i = rows.findIndex((r) => r.peerId === peerId);
-      const old: TransferRow = i >= 0 ? rows[i] : { peerId, peerName, status: 'waiting', percentage: 0, error: null };
-      // The first ending stays: a late progress event, or the send callback's summary of a
-      // decline as an error, must not rewrite it.
-      if (i >= 0 && !isActive(old.status)) return t;
-      const row: TransferRow = {
-        ...old,
-        status,
-        percentage: status === 'done' ? 100 : pct ?? old.percentage,
-        error: status === 'failed' || status === 'cancelled' ? describeError(error?.message ?? error) : null,
-      };
-      if (i >= 0) rows[i] = row; else rows.push(row);
-      let url = t.url;
-      if (status === 'done' && direction === 'download' && !url && info?.data) url = this.objectUrl(info.data, t.name, info.mimeType);
-      return { ...t, rows, url, size: t.size || Number(info?.size) || 0 };
-    });
-    if (status === 'done' && direction === 'download') this.announce(`${peerName}'s file ${entry.name} has arrived.`);
+    const { feed, created, arrived } = applyTransferEvent(this.s.feed, {
+      state, transferId, peerId, peerName, info, error, now: Date.now(), selfName: this.s.selfName,
+    }, (data, mime) => this.objectUrl(data, mime));
+    if (feed === this.s.feed) return;
+    const seen = this.s.panelOpen && document.visibilityState !== 'hidden';
+    const unread = created && created.direction === 'download' && !seen ? this.s.unread + 1 : this.s.unread;
+    this.set({ feed, unread });
+    if (arrived) this.announce(`${peerName}'s file ${arrived.name} has arrived.`);
   }
 
   private setDownloadData(transferId: string, data: Blob | string): void {
-    const id = `download:${transferId}`;
-    const e = this.s.feed.find((f): f is TransferEntry => f.kind === 'transfer' && f.id === id);
+    const e = findTransfer(this.s.feed, `download:${transferId}`);
     if (!e || e.url) return;
-    this.patchTransfer(id, (t) => ({ ...t, url: this.objectUrl(data, t.name) }));
+    this.set({ feed: patchTransfer(this.s.feed, e.id, (t) => ({ ...t, url: this.objectUrl(data) })) });
   }
 
-  private objectUrl(data: Blob | string, _name: string, mime?: string): string {
+  private objectUrl(data: Blob | string, mime?: string): string {
     if (typeof data === 'string') return data; // sendURLData: already a data URL
     const blob = mime && !data.type ? new Blob([data], { type: mime }) : data;
     const url = URL.createObjectURL(blob);
@@ -661,51 +615,6 @@ function peerFields(info: PeerInfo): Partial<Participant> {
 function isScreen(info: PeerInfo | null | undefined): boolean {
   const v = info?.settings?.video;
   return !!(v && typeof v === 'object' && v.screenshare);
-}
-
-function clampPct(p: unknown): number | null {
-  const n = typeof p === 'number' ? p : Number(p);
-  if (!Number.isFinite(n)) return null;
-  return Math.max(0, Math.min(100, Math.round(n)));
-}
-
-function isActive(s: TransferStatus): boolean {
-  return s === 'waiting' || s === 'request' || s === 'transferring';
-}
-
-const UPLOAD_STATES = new Set<string>([TS.USER_UPLOAD_REQUEST, TS.UPLOAD_STARTED, TS.UPLOADING, TS.UPLOAD_COMPLETED, TS.REJECTED]);
-const DOWNLOAD_STATES = new Set<string>([TS.UPLOAD_REQUEST, TS.DOWNLOAD_STARTED, TS.DOWNLOADING, TS.DOWNLOAD_COMPLETED, TS.USER_REJECTED]);
-
-/** Which side of a transfer an event is about (SkylinkJS names states by the sender's view). */
-export function transferDirection(state: string, info: TransferInfo | null, feed: FeedEntry[], transferId: string): 'upload' | 'download' | null {
-  if (UPLOAD_STATES.has(state)) return 'upload';
-  if (DOWNLOAD_STATES.has(state)) return 'download';
-  if (info?.direction === 'upload' || info?.direction === 'download') return info.direction;
-  const known = feed.find((f): f is TransferEntry => f.kind === 'transfer' && f.transferId === transferId);
-  return known ? known.direction : null;
-}
-
-export function statusFor(state: string, direction: 'upload' | 'download'): TransferStatus | null {
-  switch (state) {
-    case TS.USER_UPLOAD_REQUEST: return 'waiting';
-    case TS.UPLOAD_REQUEST: return direction === 'download' ? 'request' : 'waiting';
-    case TS.UPLOAD_STARTED: case TS.DOWNLOAD_STARTED: case TS.UPLOADING: case TS.DOWNLOADING: return 'transferring';
-    case TS.UPLOAD_COMPLETED: case TS.DOWNLOAD_COMPLETED: return 'done';
-    case TS.REJECTED: case TS.USER_REJECTED: return 'declined';
-    case TS.CANCEL: return 'cancelled';
-    case TS.ERROR: case TS.START_ERROR: return 'failed';
-    default: return null;
-  }
-}
-
-function describeError(e: unknown): string {
-  if (!e) return '';
-  if (e instanceof Error) return e.message;
-  if (typeof e === 'string') return e;
-  const m = (e as any).message;
-  if (m instanceof Error) return m.message;
-  if (typeof m === 'string') return m;
-  return String(e);
 }
 
 function describeInitError(err: any): string {

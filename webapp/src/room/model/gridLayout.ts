@@ -6,8 +6,8 @@ export interface GridShape { cols: number; rows: number; tileWidth: number; tile
 
 export interface AspectRange { min: number; max: number }
 
-/** Landscape boxes: between 4:3 portrait and 4:3 landscape, the camera's own shape. */
-export const LANDSCAPE_ASPECTS: AspectRange = { min: 3 / 4, max: 4 / 3 };
+/** Landscape boxes: from about square to 4:3, the camera's own shape. */
+export const LANDSCAPE_ASPECTS: AspectRange = { min: 0.9, max: 4 / 3 };
 /** Portrait boxes (phones): tall tiles down to 9:16 use the screen better. */
 export const PORTRAIT_ASPECTS: AspectRange = { min: 9 / 16, max: 4 / 3 };
 

@@ -58,12 +58,12 @@ export function SetupScreen({ s, model, preview }: { s: RoomState; model: RoomMo
           <div class="preview-toggles">
             <button type="button" id="preview-mic" class={`ctl round${p.microphoneOn && hasMic ? '' : ' off'}`} disabled={!hasMic}
               aria-pressed={p.microphoneOn ? 'false' : 'true'} onClick={() => preview.toggleMicrophone()}
-              aria-label={p.microphoneOn ? 'Join with microphone off' : 'Join with microphone on'} title={p.microphoneOn ? 'Microphone on' : 'Microphone off'}>
+              aria-label="Join muted" title={p.microphoneOn ? 'Microphone on: click to join muted' : 'Microphone off: click to turn it on'}>
               {p.microphoneOn && hasMic ? <MicIcon /> : <MicOffIcon />}
             </button>
             <button type="button" id="preview-camera" class={`ctl round${p.cameraOn && hasCam ? '' : ' off'}`} disabled={!hasCam}
               aria-pressed={p.cameraOn ? 'false' : 'true'} onClick={() => preview.toggleCamera()}
-              aria-label={p.cameraOn ? 'Join with camera off' : 'Join with camera on'} title={p.cameraOn ? 'Camera on' : 'Camera off'}>
+              aria-label="Join with camera off" title={p.cameraOn ? 'Camera on: click to join with it off' : 'Camera off: click to turn it on'}>
               {p.cameraOn && hasCam ? <CameraIcon /> : <CameraOffIcon />}
             </button>
           </div>

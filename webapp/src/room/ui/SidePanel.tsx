@@ -29,7 +29,12 @@ export function SidePanel({ s, model }: { s: RoomState; model: RoomModel }) {
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;
   }, [s.feed]);
 
-  useEffect(() => { if (s.panelOpen) textInput.current?.focus(); }, [s.panelOpen]);
+  // Opening the panel (not its being open from the start on a wide screen) moves the focus in.
+  const wasOpen = useRef(s.panelOpen);
+  useEffect(() => {
+    if (s.panelOpen && !wasOpen.current) textInput.current?.focus();
+    wasOpen.current = s.panelOpen;
+  }, [s.panelOpen]);
 
   const submit = (e: Event) => {
     e.preventDefault();
