@@ -17,6 +17,8 @@ echo "=== unit tests (ctest, release) ==="
 ctest --preset release --output-on-failure -j2 || status=1
 echo "=== browser library unit tests (node --test, client/) ==="
 (cd client && npm test) || status=1
+echo "=== conferencing app unit tests (node --test, webapp/) ==="
+(cd webapp && npm test) || status=1
 echo "=== integration and end-to-end tests (node --test, release) ==="
 AERIE_BIN="$PWD/build/release/aerie" tests/run-node-tests.sh || status=1
 
