@@ -60,22 +60,8 @@ export const LIBRARY_URLS: Record<LibraryChoice, string> = {
   skylinkjs: '/vendor/skylinkjs/skylink.complete.js',
 };
 
-/** SkylinkJS 0.6 event argument orders and constants the app relies on (same in both libraries). */
-export const TRANSFER_STATE = {
-  UPLOAD_REQUEST: 'request',
-  UPLOAD_STARTED: 'uploadStarted',
-  DOWNLOAD_STARTED: 'downloadStarted',
-  REJECTED: 'rejected',
-  CANCEL: 'cancel',
-  ERROR: 'error',
-  UPLOADING: 'uploading',
-  DOWNLOADING: 'downloading',
-  UPLOAD_COMPLETED: 'uploadCompleted',
-  DOWNLOAD_COMPLETED: 'downloadCompleted',
-  USER_REJECTED: 'userRejected',
-  USER_UPLOAD_REQUEST: 'userRequest',
-  START_ERROR: 'startError',
-} as const;
+/** The transfer states the app relies on: the same values in both libraries, taken from ours. */
+export { DATA_TRANSFER_STATE as TRANSFER_STATE } from '../../../client/src/constants';
 
 let loading: Promise<SkylinkConstructor> | null = null;
 
