@@ -348,6 +348,8 @@ async function traffic({ durationMs, candidateRate = 0, publicRate = 0 }) {
   let rr = 0;
   let rrPub = 0;
   let i = 0;
+  // Every receiver is a peer of this worker (a room stays in one worker): what must arrive here.
+  let expected = 0;
   await new Promise((resolve) => {
     const tick = () => {
       const elapsed = now() - t0;
@@ -361,27 +363,34 @@ async function traffic({ durationMs, candidateRate = 0, publicRate = 0 }) {
         if (cfg.target === 'peerjs') p.send({ type: 'CANDIDATE', dst: target, payload: { candidate: skylink.candidate('', i++, ts).candidate, type: 'media' } });
         else p.send(skylink.candidate(target, i++, ts));
         sentCand++;
+        expected++;
       }
       while (sentPub < duePub) {
         const p = senders[rrPub++ % senders.length];
         p.send(skylink.chat(null, ts));
         sentPub++;
+        if (cfg.target !== 'peerjs') expected += p.mates.length;  // PeerJS cannot broadcast
       }
       setTimeout(tick, 5);
     };
     tick();
   });
-  // Drain: what is in flight arrives within a second on loopback unless the server is behind.
+  // Drain: until everything expected is in, or nothing came for 2 s, or 10 s passed (a server
+  // that is behind keeps delivering its backlog; one that lost messages goes quiet).
   const sentAt = now();
-  let last = -1;
-  while (now() - sentAt < 5000 && counters.received !== last) {
-    last = counters.received;
-    await new Promise((r) => setTimeout(r, 250));
+  let last = counters.received;
+  let lastProgress = now();
+  while (counters.received - before.received < expected && now() - sentAt < 10000 && now() - lastProgress < 2000) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (counters.received !== last) {
+      last = counters.received;
+      lastProgress = now();
+    }
   }
   phase = 'idle';
   const byType = {};
   for (const [k, v] of Object.entries(counters.receivedByType)) byType[k] = v - (before.byType[k] || 0);
-  return { senders: senders.length, seconds: (sentAt - t0) / 1000, loopLag: lag(), sentCandidates: sentCand, sentPublic: sentPub,
+  return { senders: senders.length, seconds: (sentAt - t0) / 1000, loopLag: lag(), expectedHere: expected, sentCandidates: sentCand, sentPublic: sentPub,
     received: counters.received - before.received, byType, lat: { relay: lat.relay.take() } };
 }
 

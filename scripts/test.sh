@@ -21,6 +21,8 @@ echo "=== conferencing app unit tests (node --test, webapp/) ==="
 (cd webapp && npm test) || status=1
 echo "=== integration and end-to-end tests (node --test, release) ==="
 AERIE_BIN="$PWD/build/release/aerie" tests/run-node-tests.sh || status=1
+echo "=== benchmark smoke run (bench/run.sh --smoke) ==="
+bench/run.sh --smoke || status=1
 
 if [[ "${AERIE_TEST_QUICK:-0}" != 1 ]]; then
   cmake --preset asan >/dev/null

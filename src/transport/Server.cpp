@@ -54,34 +54,59 @@ struct Server::Impl {
 
   asio::awaitable<void> acceptLoop() {
     std::size_t next = 0;
+    boost::system::error_code nbec;
+    acceptor->non_blocking(true, nbec);
     while (acceptor && acceptor->is_open()) {
-      auto& loop = *loops[next++ % loops.size()];
-      auto [ec, socket] = co_await acceptor->async_accept(loop, nothrow);
-      if (ec) {
-        if (ec == asio::error::operation_aborted) co_return;
-        log::warn("server", "accept failed", {{"error", ec.message()}});
-        continue;  // e.g. too many open files: keep serving the connections we have
-      }
-      boost::system::error_code rec;
-      auto remote = socket.remote_endpoint(rec);
-      if (rec) continue;
-      auto address = remote.address();
-      if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
-      }
-      // Exactly 127.0.0.1 and ::1, where a local reverse proxy connects from.
-      bool loopback = address == asio::ip::address_v4::loopback() ||
-                      address == asio::ip::address_v6::loopback();
-      std::string key = address.to_string();
-      if (!limiter.tryAcquire(key, loopback)) {
-        // Over the per-address limit: refuse at once, before any byte is read.
-        boost::system::error_code ignored;
-        socket.close(ignored);
+      // One wake-up of the listening socket may stand for many queued connections: take them
+      // all now. Awaiting async_accept once per connection took one per turn of this loop,
+      // which is also the Hub's, and the kernel's accept queue overflowed under load.
+      auto [wec] = co_await acceptor->async_wait(tcp::acceptor::wait_read, nothrow);
+      if (wec) {
+        if (wec == asio::error::operation_aborted) co_return;
         continue;
       }
-      socket.set_option(tcp::no_delay(true));
-      startConnection(*context, std::move(socket), [this, key, loopback] { limiter.release(key, loopback); });
+      bool failed = false;
+      for (int burst = 0; burst < 512; ++burst) {
+        tcp::socket socket(*loops[next % loops.size()]);
+        boost::system::error_code ec;
+        acceptor->accept(socket, ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+        if (ec) {
+          log::warn("server", "accept failed", {{"error", ec.message()}});
+          failed = true;  // e.g. too many open files: keep serving the connections we have
+          break;
+        }
+        ++next;
+        admit(std::move(socket));
+      }
+      if (failed) {
+        // The listening socket stays readable while the cause lasts: do not spin on it.
+        asio::steady_timer pause(*loops[0], std::chrono::milliseconds(100));
+        co_await pause.async_wait(nothrow);
+      }
     }
+  }
+
+  void admit(tcp::socket socket) {
+    boost::system::error_code rec;
+    auto remote = socket.remote_endpoint(rec);
+    if (rec) return;
+    auto address = remote.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    // Exactly 127.0.0.1 and ::1, where a local reverse proxy connects from.
+    bool loopback = address == asio::ip::address_v4::loopback() ||
+                    address == asio::ip::address_v6::loopback();
+    std::string key = address.to_string();
+    if (!limiter.tryAcquire(key, loopback)) {
+      // Over the per-address limit: refuse at once, before any byte is read.
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      return;
+    }
+    socket.set_option(tcp::no_delay(true));
+    startConnection(*context, std::move(socket), [this, key, loopback] { limiter.release(key, loopback); });
   }
 
   asio::awaitable<void> sweepLoop() {

@@ -1,0 +1,202 @@
+// Our local streams: the camera/microphone stream and the screen share, their mute state, and
+// what the room hears when they start, change or end.
+import * as C from '../constants.js';
+import { env } from '../env.js';
+import { logger } from '../log.js';
+import { SIG } from '../signaling/messages.js';
+import { parseMediaOptions, screenSettings, type MediaOptions } from './settings.js';
+import type { Callback, LocalMediaSource, LocalStream, PartContext, PeerInfoSource, RoomSender } from '../context.js';
+
+const log = logger('skylink');
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export interface LocalMediaDeps extends PartContext {
+  readonly room: RoomSender;
+  readonly info: Pick<PeerInfoSource, 'getPeerInfo'>;
+}
+
+export class LocalMedia implements LocalMediaSource {
+  private userMedia: LocalStream | null = null;
+  private screen: LocalStream | null = null;
+  muted = { audioMuted: false, videoMuted: false };
+
+  constructor(private readonly ctx: LocalMediaDeps) {}
+
+  activeLocal(): LocalStream | null { return this.screen ?? this.userMedia; }
+  hasUserMedia(): boolean { return !!this.userMedia; }
+  hasScreen(): boolean { return !!this.screen; }
+
+  async acquireUserMedia(options: MediaOptions): Promise<MediaStream> {
+    const parsed = parseMediaOptions(options);
+    let stream: MediaStream;
+    let audioFallback = false;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia(parsed.constraints);
+    } catch (e) {
+      if (!(this.ctx.state.initOptions?.audioFallback && parsed.settings.audio && parsed.settings.video)) {
+        this.ctx.emit('mediaAccessError', e as Error, false, false);
+        throw e;
+      }
+      this.ctx.emit('mediaAccessFallback', { error: e as Error, diff: null }, C.MEDIA_ACCESS_FALLBACK_STATE.FALLBACKING, false, true);
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ audio: parsed.constraints.audio });
+        parsed.settings.video = false;
+        audioFallback = true;
+      } catch (e2) {
+        this.ctx.emit('mediaAccessError', e2 as Error, false, true);
+        this.ctx.emit('mediaAccessFallback', { error: e2 as Error, diff: null }, C.MEDIA_ACCESS_FALLBACK_STATE.ERROR, false, true);
+        throw e2;
+      }
+    }
+    if (this.userMedia) this.stopLocal('user', true);
+    if (parsed.muted.audio) this.muted.audioMuted = true;
+    if (parsed.muted.video) this.muted.videoMuted = true;
+    this.userMedia = { stream, settings: parsed.settings, screenshare: false, audioFallback };
+    this.watchEnded(this.userMedia);
+    this.applyMute();
+    this.ctx.emit('mediaAccessSuccess', stream, false, audioFallback, stream.id);
+    return stream;
+  }
+
+  getUserMedia(options?: MediaOptions | Callback, callback?: Callback): void {
+    let o: MediaOptions = { audio: true, video: true };
+    let cb: Callback | null = null;
+    if (typeof options === 'function') cb = options;
+    else if (options && typeof options === 'object') o = options;
+    if (typeof callback === 'function') cb = callback;
+    this.acquireUserMedia(o).then((s) => { this.onLocalMediaChanged(false); cb?.(null, s); }, (e) => cb?.(e, null));
+  }
+
+  sendStream(options: MediaOptions | MediaStream, callback?: Callback): void {
+    if (typeof MediaStream !== 'undefined' && options instanceof MediaStream) {
+      if (this.userMedia) this.stopLocal('user', true);
+      this.userMedia = { stream: options, settings: { audio: options.getAudioTracks().length ? { stereo: false } : false,
+        video: options.getVideoTracks().length ? { screenshare: false } : false }, screenshare: false, audioFallback: false };
+      this.watchEnded(this.userMedia);
+      this.ctx.emit('mediaAccessSuccess', options, false, false, options.id);
+      this.onLocalMediaChanged(true);
+      callback?.(null, options);
+      return;
+    }
+    this.acquireUserMedia(options as MediaOptions).then((s) => { this.onLocalMediaChanged(true); callback?.(null, s); }, (e) => callback?.(e, null));
+  }
+
+  stopStream(): void { if (this.userMedia) { this.stopLocal('user'); this.onLocalMediaChanged(false); } }
+
+  shareScreen(enableAudio?: boolean | Callback | unknown, mediaSource?: unknown, callback?: Callback): void {
+    let withAudio = false;
+    let cb: Callback | null = null;
+    if (typeof enableAudio === 'boolean') withAudio = enableAudio;
+    else if (enableAudio && typeof enableAudio === 'object' && !Array.isArray(enableAudio)) withAudio = true;
+    else if (typeof enableAudio === 'function') cb = enableAudio as Callback;
+    if (typeof mediaSource === 'function') cb = mediaSource as Callback;
+    if (typeof callback === 'function') cb = callback;
+    (async () => {
+      const md = navigator.mediaDevices as MediaDevices & { getDisplayMedia?: (c?: any) => Promise<MediaStream> };
+      if (!md.getDisplayMedia) throw new Error('Screensharing is not supported');
+      const display = await md.getDisplayMedia({ video: true, audio: false });
+      const tracks: MediaStreamTrack[] = [...display.getVideoTracks()];
+      if (withAudio) {
+        const mic = this.userMedia?.stream.getAudioTracks()[0];
+        if (mic) tracks.push(mic.clone());
+        else {
+          try { tracks.push(...(await navigator.mediaDevices.getUserMedia({ audio: true })).getAudioTracks()); } catch { /* screen only */ }
+        }
+      }
+      const stream = new MediaStream(tracks);
+      if (this.screen) this.stopLocal('screen', true);
+      this.screen = { stream, settings: screenSettings(stream.getAudioTracks().length > 0), screenshare: true, audioFallback: false };
+      this.watchEnded(this.screen);
+      // The browser's "Stop sharing" ends the video track: behave as stopScreen().
+      display.getVideoTracks()[0]?.addEventListener('ended', () => { if (this.screen?.stream === stream) this.stopScreen(); });
+      this.applyMute();
+      this.ctx.emit('mediaAccessSuccess', stream, true, false, stream.id);
+      this.onLocalMediaChanged(true);
+      return stream;
+    })().then((s) => cb?.(null, s), (e) => { this.ctx.emit('mediaAccessError', e as Error, true, false); cb?.(e, null); });
+  }
+
+  stopScreen(): void {
+    if (!this.screen) return;
+    this.stopLocal('screen');
+    this.onLocalMediaChanged(true);
+  }
+
+  private watchEnded(local: LocalStream): void {
+    let fired = false;
+    const onEnded = () => {
+      if (fired || local.stream.getTracks().some((t) => t.readyState === 'live')) return;
+      fired = true;
+      this.localEnded(local);
+    };
+    for (const t of local.stream.getTracks()) t.addEventListener('ended', onEnded);
+    (local as LocalStream & { onEnded?: () => void }).onEnded = onEnded;
+  }
+
+  private localEnded(local: LocalStream): void {
+    const s = this.ctx.state;
+    this.ctx.emit('mediaAccessStopped', local.screenshare, local.audioFallback, local.stream.id);
+    if (s.inRoom && s.sid) {
+      this.ctx.room.sendRoom({ type: SIG.STREAM, cid: s.session!.cid, streamId: local.stream.id, settings: local.settings, status: 'ended' });
+      this.ctx.emit('streamEnded', s.sid, this.ctx.info.getPeerInfo(), true, local.screenshare, local.stream.id);
+    }
+  }
+
+  /** Stops our stream (tracks end: the page's stop also lands here through watchEnded). */
+  stopLocal(which: 'user' | 'screen', replacing = false): void {
+    const s = this.ctx.state;
+    const local = which === 'user' ? this.userMedia : this.screen;
+    if (!local) return;
+    if (which === 'user') this.userMedia = null; else this.screen = null;
+    for (const t of local.stream.getTracks()) t.stop();
+    // Track.stop() fires no 'ended' event: report it ourselves.
+    (local as LocalStream & { onEnded?: () => void }).onEnded?.();
+    if (!replacing && s.inRoom && s.sid) this.ctx.emit('peerUpdated', s.sid, this.ctx.info.getPeerInfo(), true);
+  }
+
+  private onLocalMediaChanged(announce: boolean): void {
+    const s = this.ctx.state;
+    const local = this.activeLocal();
+    for (const rec of s.peers.values()) void rec.session.setLocalMedia({ stream: local?.stream ?? null });
+    if (s.inRoom && s.sid && announce) {
+      if (local) this.ctx.emit('incomingStream', s.sid, local.stream, true, this.ctx.info.getPeerInfo(), local.screenshare, local.stream.id);
+      this.ctx.emit('peerUpdated', s.sid, this.ctx.info.getPeerInfo(), true);
+    }
+  }
+
+  private applyMute(): { hasAudio: boolean; hasVideo: boolean } {
+    let hasAudio = false;
+    let hasVideo = false;
+    for (const l of [this.userMedia, this.screen]) {
+      if (!l) continue;
+      for (const t of l.stream.getAudioTracks()) { t.enabled = !this.muted.audioMuted; hasAudio = true; }
+      for (const t of l.stream.getVideoTracks()) { t.enabled = !this.muted.videoMuted; hasVideo = true; }
+    }
+    return { hasAudio, hasVideo };
+  }
+
+  muteStream(options: { audioMuted?: boolean; videoMuted?: boolean }): void {
+    const s = this.ctx.state;
+    if (!options || typeof options !== 'object') { log.error('Provided settings is not an object'); return; }
+    if (!this.userMedia && !this.screen) { log.warn('No streams are available to mute / unmute!'); return; }
+    const audioMuted = typeof options.audioMuted === 'boolean' ? options.audioMuted : true;
+    const videoMuted = typeof options.videoMuted === 'boolean' ? options.videoMuted : true;
+    const toggledAudio = this.muted.audioMuted !== audioMuted;
+    const toggledVideo = this.muted.videoMuted !== videoMuted;
+    if (!toggledAudio && !toggledVideo) return;
+    this.muted = { audioMuted, videoMuted };
+    const has = this.applyMute();
+    const stamp = env.now();
+    if (s.inRoom) {
+      if (toggledVideo) this.ctx.room.sendRoom({ type: SIG.MUTE_VIDEO, muted: videoMuted, stamp });
+      if (toggledAudio) this.ctx.room.sendRoom({ type: SIG.MUTE_AUDIO, muted: audioMuted, stamp });
+    }
+    if ((has.hasVideo && toggledVideo) || (has.hasAudio && toggledAudio)) {
+      this.ctx.emit('localMediaMuted', { audioMuted: has.hasAudio ? audioMuted : true, videoMuted: has.hasVideo ? videoMuted : true });
+      if (s.inRoom && s.sid) {
+        this.ctx.emit('streamMuted', s.sid, this.ctx.info.getPeerInfo(), true, !!this.screen);
+        this.ctx.emit('peerUpdated', s.sid, this.ctx.info.getPeerInfo(), true);
+      }
+    }
+  }
+}
