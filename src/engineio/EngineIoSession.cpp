@@ -138,9 +138,8 @@ void EngineIoSession::wake(std::unique_lock<std::mutex>& lock) {
 
 std::vector<std::shared_ptr<const std::string>> EngineIoSession::drain() {
   std::lock_guard lock(mutex_);
-  std::vector<std::shared_ptr<const std::string>> out(std::make_move_iterator(queue_.begin()),
-                                                       std::make_move_iterator(queue_.end()));
-  queue_.clear();
+  std::vector<std::shared_ptr<const std::string>> out;
+  out.swap(queue_);
   queuedBytes_ = 0;
   return out;
 }

@@ -71,7 +71,7 @@ class EngineIoSession : public PeerSink, public std::enable_shared_from_this<Eng
   mutable std::mutex mutex_;
   Transport transport_;
   State state_ = State::Open;
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::vector<std::shared_ptr<const std::string>> queue_;  // no allocation while empty
   std::size_t queuedBytes_ = 0;
   std::function<void()> waker_;
   bool pollPending_ = false;

@@ -199,6 +199,10 @@ asio::awaitable<Response> servePolling(ServerContext& ctx, const Request& req, E
   co_return pollingResponse(req, v, out);
 }
 
+// Held by whatever serves the connection now; the last holder's end runs the connection's
+// end callback (the per-address limiter's release).
+using ConnectionGuard = std::shared_ptr<void>;
+
 template <class Stream>
 struct WsConnection {
   explicit WsConnection(Stream&& s) : ws(std::move(s)) {}
@@ -228,7 +232,12 @@ asio::awaitable<void> wsWriter(std::shared_ptr<WsConnection<Stream>> conn,
 }
 
 template <class Stream>
-asio::awaitable<void> serveWebSocket(ServerContext& ctx, Stream stream, Request req, EioVersion v) {
+asio::awaitable<void> serveWebSocket(ServerContext& ctx, Stream stream, Request upgrade, EioVersion v,
+                                     ConnectionGuard guard) {
+  (void)guard;  // kept in this frame: the connection ends when this coroutine does
+  // The upgrade request is needed for the handshake and the sid only: not for the socket's life.
+  std::optional<Request> reqHolder(std::move(upgrade));
+  Request& req = *reqHolder;
   auto conn = std::make_shared<WsConnection<Stream>>(std::move(stream));
   auto& ws = conn->ws;
   websocket::stream_base::timeout timeouts{};
@@ -247,7 +256,9 @@ asio::awaitable<void> serveWebSocket(ServerContext& ctx, Stream stream, Request 
   conn->wakeup = std::make_shared<Wakeup>(exec);
   std::shared_ptr<EngineIoSession> session;
   bool probing = false;
-  if (auto sid = QueryString::get(req.target(), "sid")) {
+  const auto upgradeSid = QueryString::get(req.target(), "sid");
+  reqHolder.reset();
+  if (auto sid = upgradeSid) {
     session = ctx.registry.find(*sid);
     if (!session || session->version() != v ||
         session->transport() != EngineIoSession::Transport::Polling) {
@@ -288,6 +299,7 @@ asio::awaitable<void> serveWebSocket(ServerContext& ctx, Stream stream, Request 
       session->close();  // the writer flushes and closes; the read below then fails
     }
     buffer.consume(buffer.size());
+    buffer.shrink_to_fit();  // an idle socket keeps no read buffer
   }
   // A session that was only probing stays with polling.
   if (!probing) session->markClosed();
@@ -311,7 +323,7 @@ Response toResponse(const Request& req, HttpReply reply) {
 
 template <class Stream>
 asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_buffer buffer,
-                                bool secure, std::string remote) {
+                                bool secure, std::string remote, ConnectionGuard guard) {
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(ctx.limits.maxHttpHeaderBytes));
@@ -339,7 +351,11 @@ asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_b
         res = engineIoError(req, 5, "Unsupported protocol version");
       } else if (websocket::is_upgrade(req)) {
         beast::get_lowest_layer(stream).expires_never();
-        co_await serveWebSocket(ctx, std::move(stream), std::move(req), *v);
+        // A coroutine of its own: this frame, the HTTP parser and buffer, and the callers'
+        // frames end now instead of living as long as the WebSocket.
+        auto exec = co_await asio::this_coro::executor;
+        asio::co_spawn(exec, serveWebSocket(ctx, std::move(stream), std::move(req), *v, std::move(guard)),
+                       asio::detached);
         co_return;
       } else if (QueryString::get(target, "transport").value_or("") != "polling") {
         res = engineIoError(req, 0, "Transport unknown");
@@ -402,7 +418,7 @@ asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_b
   }
 }
 
-asio::awaitable<void> detectAndServe(ServerContext& ctx, tcp::socket socket) {
+asio::awaitable<void> detectAndServe(ServerContext& ctx, tcp::socket socket, ConnectionGuard guard) {
   boost::system::error_code rec;
   auto endpoint = socket.remote_endpoint(rec);
   std::string remote = rec ? std::string() : endpoint.address().to_string();
@@ -417,9 +433,9 @@ asio::awaitable<void> detectAndServe(ServerContext& ctx, tcp::socket socket) {
     auto [hec, used] = co_await tls.async_handshake(asio::ssl::stream_base::server, buffer.data(), nothrow);
     if (hec) co_return;
     buffer.consume(used);
-    co_await serveHttp(ctx, std::move(tls), std::move(buffer), true, std::move(remote));
+    co_await serveHttp(ctx, std::move(tls), std::move(buffer), true, std::move(remote), std::move(guard));
   } else {
-    co_await serveHttp(ctx, std::move(stream), std::move(buffer), false, std::move(remote));
+    co_await serveHttp(ctx, std::move(stream), std::move(buffer), false, std::move(remote), std::move(guard));
   }
 }
 
@@ -427,8 +443,10 @@ asio::awaitable<void> detectAndServe(ServerContext& ctx, tcp::socket socket) {
 
 void startConnection(ServerContext& ctx, tcp::socket socket, std::function<void()> onEnd) {
   auto exec = socket.get_executor();
-  asio::co_spawn(exec, detectAndServe(ctx, std::move(socket)), [onEnd = std::move(onEnd)](std::exception_ptr e) {
+  ConnectionGuard guard(nullptr, [onEnd = std::move(onEnd)](void*) {
     if (onEnd) onEnd();
+  });
+  asio::co_spawn(exec, detectAndServe(ctx, std::move(socket), std::move(guard)), [](std::exception_ptr e) {
     if (!e) return;
     try {
       std::rethrow_exception(e);
