@@ -1,0 +1,60 @@
+// A bounded soak: peers join rooms of 4 through the API and the socket (socket.io-client 1.4.8
+// and 4, WebSocket and polling), say enter/welcome, chat publicly and privately, and leave,
+// over and over for --minutes, while aerie's RSS is sampled. Passes when every round completed,
+// RSS at the end is within 20 % of RSS after the first minute (no growth with churn) and aerie
+// exits 0 on SIGTERM. Run it against an ASan build to also catch memory errors:
+//   AERIE_BIN=build/asan/aerie ASAN_OPTIONS=log_path=/tmp/asan/a node bench/soak.mjs --minutes 10
+import { readFileSync } from 'node:fs';
+import { startAerie, joinRoom, sleep } from '../tests/lib/server.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, def) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
+const minutes = opt('minutes', 10);
+const parallelRooms = opt('rooms', 50);  // 4 peers each: 200 connected at once
+const clients = ['sio1-websocket', 'sio1-polling', 'sio4-websocket', 'sio4-polling'];
+
+const server = await startAerie({ extraArgs: ['--stun', 'off'] });
+const rssKiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))[1]);
+const deadline = Date.now() + minutes * 60_000;
+let rounds = 0;
+let failures = 0;
+let peersServed = 0;
+const samples = [];
+
+async function round(worker) {
+  const room = `soak-${worker}-${rounds}`;
+  const peers = [];
+  try {
+    for (let i = 0; i < 4; i++) peers.push(await joinRoom(server, { room, client: clients[(worker + i) % 4] }));
+    for (const p of peers) p.enter();
+    const last = peers[3];
+    await last.waitFor((m) => m.type === 'enter', { timeoutMs: 5000, what: 'enter' }).catch(() => {});
+    for (let i = 0; i < 3; i++) peers[i].welcome(last.sid);
+    peers[0].send({ type: 'public', cid: server.app.appKey, data: `hello ${rounds}` });
+    peers[1].send({ type: 'private', cid: server.app.appKey, data: 'psst', target: last.sid });
+    await last.waitFor((m) => m.type === 'private', { timeoutMs: 5000, what: 'private' });
+    peersServed += 4;
+    rounds++;
+  } catch (e) {
+    failures++;
+    if (failures <= 5) console.error(`round in ${room} failed: ${e.message}`);
+  } finally {
+    for (const p of peers) p.close();
+  }
+}
+
+const sampler = setInterval(() => samples.push({ t: Date.now(), rss: rssKiB() }), 10_000);
+await Promise.all(Array.from({ length: parallelRooms }, async (_, w) => {
+  while (Date.now() < deadline) await round(w);
+}));
+clearInterval(sampler);
+await sleep(3000);  // let the last sockets close
+const end = rssKiB();
+const warm = samples.find((s) => s.t - samples[0].t >= 50_000) || samples[0] || { rss: end };
+const exit = await server.stop();
+const growth = (end - warm.rss) / warm.rss;
+console.log(`soak: ${minutes} min, ${rounds} rounds, ${peersServed} peer sessions, ${failures} failed rounds`);
+console.log(`soak: RSS ${warm.rss} KiB after warm-up → ${end} KiB at the end (${(growth * 100).toFixed(1)} %); exit ${JSON.stringify(exit)}`);
+const ok = failures === 0 && growth < 0.2 && exit && exit.code === 0;
+console.log(`soak: ${ok ? 'passed' : 'FAILED'}`);
+process.exit(ok ? 0 : 1);
