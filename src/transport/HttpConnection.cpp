@@ -299,7 +299,9 @@ asio::awaitable<void> serveWebSocket(ServerContext& ctx, Stream stream, Request 
       session->close();  // the writer flushes and closes; the read below then fails
     }
     buffer.consume(buffer.size());
-    buffer.shrink_to_fit();  // an idle socket keeps no read buffer
+    // An idle socket keeps no large read buffer; small ones are reused, so the usual message
+    // costs no allocation.
+    if (buffer.capacity() > 2048) buffer.shrink_to_fit();
   }
   // A session that was only probing stays with polling.
   if (!probing) session->markClosed();
