@@ -4,19 +4,22 @@
 //
 //   node bench/bench.mjs [--mode smoke|quick|full] [--targets aerie,sio,peerjs] [--out FILE]
 //                        [--peers N] [--room K] [--join-rate R] [--capacity N] [--workers W]
+//                        [--generator node|cpp]
 //
-// Phases per target: start the server; W worker processes (bench/client.mjs) join N peers in
+// Phases per target: start the server; W worker processes (bench/client.mjs, or with
+// --generator cpp build/loadgen/aerie-loadgen from bench/loadgen/) join N peers in
 // rooms of K at R joins/s (API → socket → joinRoom → inRoom → enter → welcome); negotiate
 // (offer → answer → 2+2 candidates per pair, synthetic SDP); relay steps (targeted `candidate`
 // and room-wide `public` chat at fixed per-peer rates, every peer sending); leave (bye, close).
 // Server CPU seconds and RSS come from /proc/<pid>. Everything is bounded in count and time.
-import { fork, spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procStats, summarize, machine, machineBusy, threadStats } from './lib/proc.mjs';
+import { startWorker, generatorFor, loadgenBin } from './lib/workers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -59,6 +62,13 @@ else if (opt('steps')) {
   });
 }
 M.capacityWorkers = Number(opt('capacity-workers', 4));
+// --generator cpp: the C++ load generator (bench/loadgen/, built by run.sh) instead of client.mjs
+// for aerie and socket.io; PeerJS keeps the Node one.
+M.generator = opt('generator', 'node');
+if (!['node', 'cpp'].includes(M.generator)) throw new Error(`unknown --generator ${M.generator} (node, cpp)`);
+if (M.generator === 'cpp' && !existsSync(loadgenBin)) {
+  throw new Error(`--generator cpp: ${loadgenBin} is missing (bench/run.sh builds it; or cmake -S bench/loadgen -B build/loadgen -G Ninja && ninja -C build/loadgen)`);
+}
 M.capacityRate = Number(opt('capacity-rate', 1000));
 // One process can hold at most its descriptor limit in sockets: cap the capacity run by it
 // (a sandbox without CAP_SYS_RESOURCE keeps the hard limit wherever it is) and say so.
@@ -71,6 +81,7 @@ if (M.capacity > fdLimit - 200) {
 }
 M.fdLimit = fdLimit;
 const outFile = opt('out', path.join(here, 'results', `${mode}-latest.json`));
+const timeLimitMs = mode === 'smoke' ? 60_000 : mode === 'quick' ? 15 * 60_000 : 60 * 60_000;
 
 const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -161,27 +172,6 @@ export function metricValue(text, name, labels = '') {
 
 // ---- workers ------------------------------------------------------------------------------
 
-class Worker {
-  constructor(index) {
-    this.child = fork(path.join(here, 'client.mjs'), [], { execArgv: ['--max-old-space-size=8192'] });
-    this.pending = new Map();
-    this.nextId = 1;
-    this.child.on('message', (m) => {
-      const p = this.pending.get(m.id);
-      if (p) { this.pending.delete(m.id); p(m); }
-    });
-    this.index = index;
-  }
-  call(cmd, args = {}) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, (m) => (m.failed ? reject(new Error(`worker ${this.index} ${cmd}: ${m.failed}`)) : resolve(m)));
-      this.child.send({ id, cmd, ...args });
-    });
-  }
-  stop() { this.child.kill(); }
-}
-
 // Peers of one room stay in one worker (the pairwise handshake needs both ends' sids). Worker w
 // uses source addresses 127.1.w.1, 127.1.w.2, ...: each has its own ~28,000 ephemeral ports.
 function shard(total, room, workers, runTag) {
@@ -215,8 +205,9 @@ const sum = (replies, key) => replies.reduce((a, r) => a + (r[key] || 0), 0);
 async function runTarget(target, { peers, room, joinRate, workers: nWorkers, steps, negotiate = true, tag }) {
   const server = await startServer(target);
   const pid = server.child.pid;
-  const result = { target, peers, room, joinRate };
-  const workers = Array.from({ length: nWorkers }, (_, i) => new Worker(i));
+  const generator = generatorFor(M.generator, target);
+  const result = { target, peers, room, joinRate, generator };
+  const workers = Array.from({ length: nWorkers }, (_, i) => startWorker(generator, i, { maxSeconds: timeLimitMs / 1000 + 60 }));
   try {
     await sleep(300);
     const base = procStats(pid);
@@ -330,6 +321,7 @@ function table(results) {
   lines.push(`| | ${results.map((r) => names[r.target]).join(' | ')} |`);
   lines.push(`|---|${results.map(() => '---').join('|')}|`);
   const row = (label, fn) => lines.push(`| ${label} | ${results.map(fn).join(' | ')} |`);
+  row('load generator', (r) => (r.generator === 'cpp' ? 'C++ (aerie-loadgen)' : 'Node (client.mjs)'));
   row('peers joined / asked', (r) => `${int(r.join.joined)} / ${int(r.peers)}`);
   row(`join: API call → inRoom, ms p50 / p99 / max`, (r) => lat3(r.join.api));
   row('join: socket open → inRoom (PeerJS: → OPEN), ms', (r) => lat3(r.join.connect));
@@ -338,6 +330,7 @@ function table(results) {
   row('offer → answer, ms', (r) => lat3(r.negotiate?.answer));
   row('server CPU s during joins (per join, µs)', (r) => `${f2(r.join.serverCpu)} (${int((r.join.serverCpu * 1e6) / r.join.joined)})`);
   row('machine busy during joins, cores (of 2); load generator CPU s', (r) => `${f2(r.join.machineBusy / r.join.seconds)}; ${f2(r.join.clientCpu)}`);
+  row('load generator CPU per join, µs', (r) => int((r.join.clientCpu * 1e6) / Math.max(1, r.join.joined)));
   row('load generator event-loop lag p99 during joins, ms', (r) => f1(r.join.clientLagP99));
   if (results.some((r) => r.join.hub)) {
     row('aerie Hub: joinRoom handled → inRoom sent (/metrics), ms p50 ≤ / p99 ≤ / mean', (r) => (r.join.hub
@@ -353,6 +346,8 @@ function table(results) {
     row(`${label}: busiest server thread, share of one core over the step`, (r) => f2(r.steps[i]?.busiestThread));
     row(`${label}: CPU s: load generator / everything else on the machine`, (r) => (r.steps[i]
       ? `${f2(r.steps[i].clientCpu)} / ${f2(r.steps[i].machineBusy - r.steps[i].clientCpu - r.steps[i].serverCpu)}` : '–'));
+    row(`${label}: load generator CPU per delivered message, µs`, (r) => (r.steps[i]
+      ? f2((r.steps[i].clientCpu * 1e6) / Math.max(1, r.steps[i].received)) : '–'));
     row(`${label}: **msg per server CPU-second**`, (r) => int(r.steps[i]?.perCpuSecond));
     row(`${label}: relay latency ms p50 / p99 / max`, (r) => lat3(r.steps[i]?.relay));
     row(`${label}: load generator event-loop lag p99, ms`, (r) => f1(r.steps[i]?.clientLagP99));
@@ -386,8 +381,7 @@ const report = { mode, started: new Date().toISOString(), machine: machine(), op
 log(`mode ${mode}: ${JSON.stringify(M)}`);
 log(`machine: ${JSON.stringify(report.machine)}`);
 let failed = false;
-const deadline = setTimeout(() => { console.error('bench: overall time limit reached'); process.exit(3); },
-  mode === 'smoke' ? 60_000 : mode === 'quick' ? 15 * 60_000 : 60 * 60_000);
+const deadline = setTimeout(() => { console.error('bench: overall time limit reached'); process.exit(3); }, timeLimitMs);
 deadline.unref();
 
 // --only capacity | --only latency: one half of --full.

@@ -5,6 +5,9 @@
 #   bench/run.sh --quick     aerie, socket.io and PeerJS, 4,000 peers at 1,000 joins/s; a few minutes
 #   bench/run.sh --full      10,000 peers with relay steps, then 100,000 idle peers per server; ~20 min
 #
+# --generator cpp swaps the Node load generator (client.mjs) for the C++ one (bench/loadgen/,
+# built here into build/loadgen/aerie-loadgen) for aerie and socket.io.
+#
 # Other arguments go to bench/bench.mjs (--targets aerie,sio --peers N --room K --join-rate R ...).
 # Loopback only: servers listen on 127.0.0.1, clients bind 127.1.w.{1,2}.
 set -euo pipefail
@@ -12,7 +15,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
 mode=quick
+generator=node
 args=()
+prev=
 for a in "$@"; do
   case "$a" in
     --smoke) mode=smoke ;;
@@ -20,6 +25,8 @@ for a in "$@"; do
     --full) mode=full ;;
     *) args+=("$a") ;;
   esac
+  if [ "$prev" = --generator ]; then generator="$a"; fi
+  prev="$a"
 done
 
 # 100,000 peers need 100,000 descriptors in the server and as many across the clients.
@@ -36,6 +43,14 @@ fi
 if [ ! -x "${AERIE_BIN:-$root/build/release/aerie}" ]; then
   echo "bench: building aerie (Release)" >&2
   (cd "$root" && cmake --preset release >/dev/null && cmake --build --preset release >/dev/null)
+fi
+if [ "$generator" = cpp ] && [ -z "${AERIE_LOADGEN:-}" ]; then
+  # Incremental: a no-op when nothing changed. Its own build tree, never build/release.
+  if [ ! -f "$root/build/loadgen/build.ninja" ]; then
+    echo "bench: configuring the C++ load generator (build/loadgen)" >&2
+    cmake -S "$here/loadgen" -B "$root/build/loadgen" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  ninja -C "$root/build/loadgen" >/dev/null || { echo "bench: building build/loadgen/aerie-loadgen failed" >&2; exit 1; }
 fi
 if [ ! -d "$here/node_modules/socket.io" ] || [ ! -d "$here/node_modules/peer" ] || [ ! -d "$here/node_modules/ws" ]; then
   echo "bench: installing the load generator's and reference servers' packages (npm ci in bench/)" >&2
