@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -31,9 +32,9 @@ void appendEscaped(std::string& out, std::string_view s) {
 }
 
 void appendStamp(std::string& out, double ms) {
-  char buf[32];
+  char buf[64];
   int n = std::snprintf(buf, sizeof buf, "%.3f", ms);
-  out.append(buf, static_cast<std::size_t>(n));
+  out.append(buf, static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof buf) - 1)));
 }
 
 const json::object& userInfo() {
@@ -191,16 +192,17 @@ json::object joinRoomPlain(std::string_view room, std::string_view uid) {
 std::string candidateFrame(std::string_view target, std::uint64_t i, double stampMs) {
   // {"type":"candidate","mid":"","rid":"","label":L,"id":"L","target":"T","candidate":"candidate:N 1 udp ..."}
   std::string j;
-  j.reserve(256);
-  char num[64];
+  j.reserve(320);
+  char num[160];
+  auto append = [&](int n) { j.append(num, static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof num) - 1))); };
   j += R"({"type":"candidate","mid":"","rid":"","label":)";
   int n = std::snprintf(num, sizeof num, "%u,\"id\":\"%u\",\"target\":\"", static_cast<unsigned>(i % 3),
                         static_cast<unsigned>(i % 3));
-  j.append(num, static_cast<std::size_t>(n));
+  append(n);
   appendEscaped(j, target);
   n = std::snprintf(num, sizeof num, "\",\"candidate\":\"candidate:%llu 1 udp 2122260223 127.0.0.1 %llu",
                     static_cast<unsigned long long>(1000 + i), static_cast<unsigned long long>(50000 + i));
-  j.append(num, static_cast<std::size_t>(n));
+  append(n);
   j += " typ host generation 0 ufrag bEnC network-id 1 bench-ts=";
   appendStamp(j, stampMs);
   j += "\"}";
