@@ -104,6 +104,12 @@ std::string hmacSha256(std::string_view key, std::string_view data) {
   return hmac(EVP_sha256(), key, data);
 }
 
+std::string sha1(std::string_view data) {
+  std::array<unsigned char, SHA_DIGEST_LENGTH> out{};
+  SHA1(bytesOf(data), data.size(), out.data());
+  return std::string(reinterpret_cast<const char*>(out.data()), out.size());
+}
+
 std::string sha256(std::string_view data) {
   std::array<unsigned char, SHA256_DIGEST_LENGTH> out{};
   SHA256(bytesOf(data), data.size(), out.data());

@@ -11,6 +11,7 @@ namespace aerie::crypto {
 // Raw (binary) MACs and digests.
 std::string hmacSha1(std::string_view key, std::string_view data);
 std::string hmacSha256(std::string_view key, std::string_view data);
+std::string sha1(std::string_view data);  // RFC 6455's handshake only: never for security
 std::string sha256(std::string_view data);
 
 // RFC 4648 section 4, with `=` padding.

@@ -131,9 +131,9 @@ void EngineIoSession::close() {
 }
 
 void EngineIoSession::wake(std::unique_lock<std::mutex>& lock) {
-  auto waker = waker_;
+  auto waker = waker_.lock();
   lock.unlock();
-  if (waker) waker();
+  if (waker) waker->wake();
 }
 
 std::vector<std::shared_ptr<const std::string>> EngineIoSession::drain() {
@@ -144,7 +144,7 @@ std::vector<std::shared_ptr<const std::string>> EngineIoSession::drain() {
   return out;
 }
 
-void EngineIoSession::setWaker(std::function<void()> waker) {
+void EngineIoSession::setWaker(std::weak_ptr<SessionWaker> waker) {
   std::unique_lock lock(mutex_);
   waker_ = std::move(waker);
   bool pending = !queue_.empty() || state_ != State::Open;

@@ -5,7 +5,6 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,6 +14,7 @@
 #include "signaling/PeerSink.hpp"
 #include "engineio/EngineIoCodec.hpp"
 #include "engineio/SessionListener.hpp"
+#include "engineio/SessionWaker.hpp"
 
 namespace aerie {
 
@@ -43,9 +43,10 @@ class EngineIoSession : public PeerSink, public std::enable_shared_from_this<Eng
 
   // The active transport takes what is queued.
   std::vector<std::shared_ptr<const std::string>> drain();
-  // Called (from any thread, outside the lock) when there is something to drain or the state
-  // changed. The transport that currently carries the session installs it.
-  void setWaker(std::function<void()> waker);
+  // Woken (from any thread, outside the lock) when there is something to drain or the state
+  // changed. The transport that currently carries the session installs itself; the session
+  // does not keep it alive.
+  void setWaker(std::weak_ptr<SessionWaker> waker);
 
   bool beginPoll();  // false if a GET is already pending
   void endPoll();
@@ -73,7 +74,7 @@ class EngineIoSession : public PeerSink, public std::enable_shared_from_this<Eng
   State state_ = State::Open;
   std::vector<std::shared_ptr<const std::string>> queue_;  // no allocation while empty
   std::size_t queuedBytes_ = 0;
-  std::function<void()> waker_;
+  std::weak_ptr<SessionWaker> waker_;
   bool pollPending_ = false;
 
   std::atomic<std::int64_t> lastSeenMs_;

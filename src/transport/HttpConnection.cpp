@@ -17,7 +17,9 @@
 #include "core/Crypto.hpp"
 #include "core/Log.hpp"
 #include "engineio/QueryString.hpp"
+#include "transport/PlainWebSocket.hpp"
 #include "transport/ServerContext.hpp"
+#include "websocket/WsHandshake.hpp"
 
 namespace aerie {
 namespace {
@@ -35,21 +37,17 @@ using std::chrono::milliseconds;
 std::string newSid() { return crypto::randomToken(15); }
 
 // Wakes a coroutine parked on a timer from any thread. Coalesces: one post per wake-up.
-struct Wakeup {
+struct Wakeup : SessionWaker, std::enable_shared_from_this<Wakeup> {
   explicit Wakeup(asio::any_io_executor ex) : exec(ex), timer(ex) {}
   asio::any_io_executor exec;
   asio::steady_timer timer;
   std::atomic<bool> signaled{false};
 
-  static std::function<void()> make(const std::shared_ptr<Wakeup>& w) {
-    std::weak_ptr<Wakeup> weak = w;
-    return [weak] {
-      auto self = weak.lock();
-      if (!self || self->signaled.exchange(true)) return;
-      asio::post(self->exec, [weak] {
-        if (auto s = weak.lock()) s->timer.cancel();
-      });
-    };
+  void wake() override {
+    if (signaled.exchange(true)) return;
+    asio::post(exec, [weak = weak_from_this()] {
+      if (auto s = weak.lock()) s->timer.cancel();
+    });
   }
   asio::awaitable<void> wait(milliseconds limit) {
     if (signaled.load()) co_return;
@@ -105,7 +103,7 @@ Response pollingResponse(const Request& req, EioVersion v,
 // once, not after the ping timeout.
 struct PollWatch {
   bool readable = false;
-  std::function<void()> wake;
+  std::shared_ptr<Wakeup> wakeup;
   std::function<bool()> peerGone;  // readable with nothing to read: the peer sent FIN
 };
 
@@ -162,8 +160,8 @@ asio::awaitable<Response> servePolling(ServerContext& ctx, const Request& req, E
     co_return engineIoError(req, 3, "Overlapping poll");
   }
   auto wakeup = std::make_shared<Wakeup>(co_await asio::this_coro::executor);
-  session->setWaker(Wakeup::make(wakeup));
-  watch.wake = Wakeup::make(wakeup);
+  session->setWaker(wakeup);
+  watch.wakeup = wakeup;
   std::vector<std::shared_ptr<const std::string>> out;
   auto deadline = std::chrono::steady_clock::now() + milliseconds(ctx.limits.pingIntervalMs);
   for (;;) {
@@ -198,10 +196,6 @@ asio::awaitable<Response> servePolling(ServerContext& ctx, const Request& req, E
   session->endPoll();
   co_return pollingResponse(req, v, out);
 }
-
-// Held by whatever serves the connection now; the last holder's end runs the connection's
-// end callback (the per-address limiter's release).
-using ConnectionGuard = std::shared_ptr<void>;
 
 template <class Stream>
 struct WsConnection {
@@ -270,7 +264,7 @@ asio::awaitable<void> serveWebSocket(ServerContext& ctx, Stream stream, Request 
     session = std::make_shared<EngineIoSession>(newSid(), v, EngineIoSession::Transport::WebSocket,
                                                 ctx.limits, ctx.hubPort, nowMs());
     ctx.registry.add(session);
-    session->setWaker(Wakeup::make(conn->wakeup));
+    session->setWaker(conn->wakeup);
     session->start(false);
     asio::co_spawn(exec, wsWriter(conn, session), asio::detached);
   }
@@ -292,7 +286,7 @@ asio::awaitable<void> serveWebSocket(ServerContext& ctx, Stream stream, Request 
       } else if (text == "5") {
         probing = false;
         session->upgradeToWebSocket();
-        session->setWaker(Wakeup::make(conn->wakeup));
+        session->setWaker(conn->wakeup);
         asio::co_spawn(exec, wsWriter(conn, session), asio::detached);
       }
     } else if (!session->receive(text, nowMs())) {
@@ -353,7 +347,24 @@ asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_b
         res = engineIoError(req, 5, "Unsupported protocol version");
       } else if (websocket::is_upgrade(req)) {
         beast::get_lowest_layer(stream).expires_never();
-        // A coroutine of its own: this frame, the HTTP parser and buffer, and the callers'
+        if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+          // Plain TCP: the lean connection without Beast's WebSocket stream.
+          auto check = WsHandshake::check(headerValue(req, http::field::sec_websocket_version),
+                                          headerValue(req, http::field::sec_websocket_key));
+          if (check != WsHandshake::Result::Ok) {
+            auto refusal = WsHandshake::refusal(check);
+            co_await asio::async_write(stream, asio::buffer(refusal), nothrow);
+            break;
+          }
+          auto data = buffer.cdata();
+          std::string leftover(static_cast<const char*>(data.data()), data.size());
+          auto upgradeSid = QueryString::get(target, "sid");
+          auto conn = std::make_shared<PlainWebSocket>(ctx, stream.release_socket(), *v, std::move(guard));
+          conn->start(WsHandshake::response(headerValue(req, http::field::sec_websocket_key)),
+                      std::move(leftover), std::move(upgradeSid));
+          co_return;
+        }
+        // TLS: a coroutine of its own: this frame, the HTTP parser and buffer, and the callers'
         // frames end now instead of living as long as the WebSocket.
         auto exec = co_await asio::this_coro::executor;
         asio::co_spawn(exec, serveWebSocket(ctx, std::move(stream), std::move(req), *v, std::move(guard)),
@@ -375,7 +386,7 @@ asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_b
           socket.async_wait(tcp::socket::wait_read, [&watch](boost::system::error_code ec) {
             if (ec) return;
             watch.readable = true;
-            if (watch.wake) watch.wake();
+            if (watch.wakeup) watch.wakeup->wake();
           });
         }
         res = co_await servePolling(ctx, req, *v, watch);

@@ -3,6 +3,7 @@
 // include this header.
 #include <boost/asio/ip/tcp.hpp>
 #include <functional>
+#include <memory>
 #include <boost/asio/ssl/context.hpp>
 
 #include "core/Limits.hpp"
@@ -11,6 +12,10 @@
 #include "engineio/SessionRegistry.hpp"
 
 namespace aerie {
+
+// Held by whatever serves a connection now; the last holder's end runs the connection's end
+// callback (the per-address limiter's release).
+using ConnectionGuard = std::shared_ptr<void>;
 
 struct ServerContext {
   const Limits& limits;

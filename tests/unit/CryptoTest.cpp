@@ -50,6 +50,10 @@ TEST(CryptoTest, SkylinkCredVector) {
             "vfi4SJe/f+ES+uHxE8bzc5+Cs4c=");
 }
 
+TEST(CryptoTest, Sha1Fips180) {
+  EXPECT_EQ(hex(sha1("abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
+}
+
 TEST(CryptoTest, Sha256) {
   EXPECT_EQ(hex(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

@@ -89,8 +89,13 @@ TEST_F(Fixture, SlowReaderIsDroppedNotBuffered) {
 
 TEST_F(Fixture, WakerFiresOnSendAndClose) {
   auto s = make(EioVersion::V3);
-  int wakes = 0;
-  s->setWaker([&] { ++wakes; });
+  struct Counter : aerie::SessionWaker {
+    int wakes = 0;
+    void wake() override { ++wakes; }
+  };
+  auto counter = std::make_shared<Counter>();
+  int& wakes = counter->wakes;
+  s->setWaker(counter);
   s->send(std::make_shared<const std::string>("42[]"));
   EXPECT_EQ(wakes, 1);
   s->close();

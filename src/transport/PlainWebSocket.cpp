@@ -1,0 +1,242 @@
+#include "transport/PlainWebSocket.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+#include "core/Clock.hpp"
+#include "core/Crypto.hpp"
+
+namespace aerie {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// One read buffer per loop thread: an idle connection owns none.
+constexpr std::size_t kReadBufferBytes = 64 * 1024;
+// Reads per wake-up before other connections of the loop get their turn.
+constexpr int kReadsPerTurn = 8;
+
+char* threadReadBuffer() {
+  static thread_local std::unique_ptr<char[]> buffer(new char[kReadBufferBytes]);
+  return buffer.get();
+}
+
+}  // namespace
+
+PlainWebSocket::PlainWebSocket(ServerContext& ctx, tcp::socket socket, EioVersion v,
+                               ConnectionGuard guard)
+    : ctx_(ctx), socket_(std::move(socket)), exec_(socket_.get_executor()), version_(v),
+      guard_(std::move(guard)), decoder_(ctx.limits.maxFrameBytes) {}
+
+void PlainWebSocket::start(std::string handshakeResponse, std::string leftover,
+                           std::optional<std::string> upgradeSid) {
+  boost::system::error_code ec;
+  socket_.non_blocking(true, ec);
+  control_ = std::move(handshakeResponse);
+  if (upgradeSid) {
+    session_ = ctx_.registry.find(*upgradeSid);
+    if (!session_ || session_->version() != version_ ||
+        session_->transport() != EngineIoSession::Transport::Polling) {
+      session_.reset();
+      queueClose(1008);  // policy violation: nothing to upgrade
+    } else {
+      probing_ = true;
+    }
+  } else {
+    session_ = std::make_shared<EngineIoSession>(crypto::randomToken(15), version_,
+                                                 EngineIoSession::Transport::WebSocket, ctx_.limits,
+                                                 ctx_.hubPort, nowMs());
+    ctx_.registry.add(session_);
+    session_->setWaker(weak_from_this());
+    session_->start(false);
+  }
+  flush();
+  if (!leftover.empty() && !feed(leftover.data(), leftover.size())) return;
+  if (state_ != State::Closed && reading_) armRead();
+}
+
+void PlainWebSocket::wake() {
+  if (wakePosted_.exchange(true)) return;
+  asio::post(exec_, [self = shared_from_this()] {
+    self->wakePosted_ = false;
+    self->flush();
+  });
+}
+
+void PlainWebSocket::armRead() {
+  socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
+    self->onReadable(ec);
+  });
+}
+
+void PlainWebSocket::onReadable(const boost::system::error_code& ec) {
+  if (state_ == State::Closed || !reading_) return;
+  if (ec) {
+    finish();
+    return;
+  }
+  char* buffer = threadReadBuffer();
+  for (int round = 0; round < kReadsPerTurn; ++round) {
+    boost::system::error_code rec;
+    std::size_t n = socket_.read_some(asio::buffer(buffer, kReadBufferBytes), rec);
+    if (rec == asio::error::would_block || rec == asio::error::try_again) break;
+    if (rec) {
+      finish();  // end of stream or reset
+      return;
+    }
+    if (!feed(buffer, n) || state_ == State::Closed) return;
+    // A short read took everything the kernel had; new bytes will wake the wait below.
+    if (n < kReadBufferBytes) break;
+    if (round + 1 == kReadsPerTurn) {
+      asio::post(exec_, [self = shared_from_this()] { self->onReadable({}); });
+      return;
+    }
+  }
+  armRead();
+}
+
+bool PlainWebSocket::feed(char* data, std::size_t size) {
+  auto status = decoder_.feed(data, size, *this);
+  if (status != WsFrameDecoder::Status::Ok) {
+    // Malformed, oversized or not UTF-8: close with the matching code; the peer's session ends.
+    reading_ = false;
+    if (session_ && !probing_) session_->close();
+    queueClose(WsFrameDecoder::closeCode(status));
+    flush();
+    return false;
+  }
+  return reading_;
+}
+
+bool PlainWebSocket::onMessage(const WsFrameDecoder::Message& m) {
+  using Kind = WsFrameDecoder::Kind;
+  switch (m.kind) {
+    case Kind::Text:
+      if (!session_) return true;
+      if (probing_) {
+        // Upgrade from polling: `2probe` / `3probe`, then `5` switches transports.
+        if (m.payload == "2probe") {
+          control_ += WsFrameHeader::frame(WsFrameHeader::Text, "3probe");
+          flush();
+        } else if (m.payload == "5") {
+          probing_ = false;
+          session_->upgradeToWebSocket();
+          session_->setWaker(weak_from_this());
+        }
+      } else if (!session_->receive(m.payload, nowMs())) {
+        session_->close();  // the flush that follows sends a close frame
+      }
+      return true;
+    case Kind::Binary:
+      if (session_) session_->close();  // Skylink sends text only
+      return true;
+    case Kind::Ping:
+      control_ += WsFrameHeader::frame(WsFrameHeader::Pong, m.payload);
+      flush();
+      return true;
+    case Kind::Pong:
+      return true;
+    case Kind::Close:
+      closeReceived_ = true;
+      reading_ = false;
+      if (closeQueued_) {
+        if (!writing_) finish();  // the answer to our close: done
+      } else {
+        if (session_ && !probing_) session_->close();
+        queueClose(0, m.payload.substr(0, 2), true);  // echo the peer's code
+        flush();
+      }
+      return false;
+  }
+  return true;
+}
+
+void PlainWebSocket::queueClose(std::uint16_t code, std::string_view payloadOverride, bool echo) {
+  if (closeQueued_) return;
+  closeQueued_ = true;
+  std::string payload = echo ? std::string(payloadOverride) : WsFrameHeader::closePayload(code);
+  closeFrame_ = WsFrameHeader::frame(WsFrameHeader::Close, payload);
+}
+
+void PlainWebSocket::flush() {
+  if (writing_ || state_ == State::Closed) return;
+  controlInFlight_.swap(control_);
+  if (!controlInFlight_.empty()) buffers_.push_back(asio::buffer(controlInFlight_));
+  if (session_ && !probing_ && !closeQueued_) {
+    auto state = session_->state();
+    inFlight_ = session_->drain();
+    if (state == EngineIoSession::State::Closed) {
+      finish();
+      return;
+    }
+    headers_.reserve(inFlight_.size());
+    for (const auto& p : inFlight_) headers_.emplace_back(WsFrameHeader::Text, p->size());
+    for (std::size_t i = 0; i < inFlight_.size(); ++i) {
+      buffers_.push_back(asio::buffer(headers_[i].bytes()));
+      buffers_.push_back(asio::buffer(*inFlight_[i]));
+    }
+    if (state == EngineIoSession::State::Closing) queueClose(1000);
+  }
+  if (closeQueued_ && !closeFrame_.empty()) {
+    closeInFlight_.swap(closeFrame_);
+    buffers_.push_back(asio::buffer(closeInFlight_));
+  }
+  if (buffers_.empty()) return;
+  writing_ = true;
+  asio::async_write(socket_, buffers_, [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+    self->onWritten(ec);
+  });
+}
+
+void PlainWebSocket::onWritten(const boost::system::error_code& ec) {
+  writing_ = false;
+  bool closeWritten = !closeInFlight_.empty();
+  buffers_.clear();
+  inFlight_.clear();
+  headers_.clear();
+  controlInFlight_.clear();
+  closeInFlight_.clear();
+  // A burst's bookkeeping is not kept by an idle connection.
+  if (buffers_.capacity() > 64) {
+    buffers_.shrink_to_fit();
+    inFlight_.shrink_to_fit();
+    headers_.shrink_to_fit();
+  }
+  if (controlInFlight_.capacity() > 1024) controlInFlight_.shrink_to_fit();
+  if (state_ == State::Closed) return;
+  if (ec) {
+    finish();
+    return;
+  }
+  if (closeWritten) {
+    if (closeReceived_ || !reading_) {
+      finish();
+      return;
+    }
+    // Our close goes first: wait a little for the peer's answer, then drop the connection.
+    boost::system::error_code sec;
+    socket_.shutdown(tcp::socket::shutdown_send, sec);
+    closeTimer_ = std::make_unique<asio::steady_timer>(exec_);
+    closeTimer_->expires_after(std::chrono::milliseconds(ctx_.limits.handshakeTimeoutMs));
+    closeTimer_->async_wait([self = shared_from_this()](const boost::system::error_code& tec) {
+      if (!tec) self->finish();
+    });
+    return;
+  }
+  flush();
+}
+
+void PlainWebSocket::finish() {
+  if (state_ == State::Closed) return;
+  state_ = State::Closed;
+  reading_ = false;
+  if (closeTimer_) closeTimer_->cancel();
+  boost::system::error_code ec;
+  socket_.close(ec);
+  // A session that was only probing stays with polling.
+  if (session_ && !probing_) session_->markClosed();
+}
+
+}  // namespace aerie

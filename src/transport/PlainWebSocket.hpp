@@ -1,0 +1,78 @@
+#pragma once
+// An Engine.IO WebSocket on a plain TCP socket, without Beast and without coroutines: an idle
+// connection holds one pending readiness wait and a few hundred bytes. Reads go through one
+// buffer per thread (read until the kernel has no more, parse, hand complete messages on);
+// writes gather everything queued for the receiver (frame headers, payloads, control frames)
+// into one async_write. Wake-ups from other threads coalesce into one post.
+// TLS connections keep the Beast path in HttpConnection.cpp.
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engineio/EngineIoCodec.hpp"
+#include "engineio/EngineIoSession.hpp"
+#include "engineio/SessionWaker.hpp"
+#include "transport/ServerContext.hpp"
+#include "websocket/WsFrameDecoder.hpp"
+#include "websocket/WsFrameHeader.hpp"
+
+namespace aerie {
+
+class PlainWebSocket : public SessionWaker,
+                       private WsFrameDecoder::Handler,
+                       public std::enable_shared_from_this<PlainWebSocket> {
+ public:
+  PlainWebSocket(ServerContext& ctx, boost::asio::ip::tcp::socket socket, EioVersion v,
+                 ConnectionGuard guard);
+
+  // Writes the `101` response, then serves frames. `leftover`: bytes that arrived after the
+  // upgrade request. `upgradeSid`: the polling session this socket probes to take over.
+  void start(std::string handshakeResponse, std::string leftover,
+             std::optional<std::string> upgradeSid);
+
+  void wake() override;  // any thread
+
+ private:
+  enum class State { Open, Closed };
+
+  bool onMessage(const WsFrameDecoder::Message& m) override;
+  void armRead();
+  void onReadable(const boost::system::error_code& ec);
+  bool feed(char* data, std::size_t size);
+  void flush();
+  void onWritten(const boost::system::error_code& ec);
+  void queueClose(std::uint16_t code, std::string_view payloadOverride = {}, bool echo = false);
+  void finish();
+
+  ServerContext& ctx_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::any_io_executor exec_;
+  const EioVersion version_;
+  ConnectionGuard guard_;
+  WsFrameDecoder decoder_;
+  std::shared_ptr<EngineIoSession> session_;
+  State state_ = State::Open;
+  bool probing_ = false;       // carries `2probe`/`3probe` for a polling session until `5`
+  bool reading_ = true;        // false once a close frame was received or sent for an error
+  bool writing_ = false;
+  bool closeQueued_ = false;   // a close frame was queued (closeFrame_) or written
+  bool closeReceived_ = false;
+  std::atomic<bool> wakePosted_{false};
+
+  std::string control_;  // bytes for the next write: handshake, pongs, `3probe`, close frame
+  std::string controlInFlight_;
+  std::string closeFrame_;  // queued after everything else
+  std::string closeInFlight_;
+  std::vector<std::shared_ptr<const std::string>> inFlight_;
+  std::vector<WsFrameHeader> headers_;
+  std::vector<boost::asio::const_buffer> buffers_;
+  std::unique_ptr<boost::asio::steady_timer> closeTimer_;  // only while closing
+};
+
+}  // namespace aerie
