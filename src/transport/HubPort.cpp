@@ -1,6 +1,6 @@
 #include "transport/HubPort.hpp"
 
-#include <boost/asio/post.hpp>
+#include <boost/asio/dispatch.hpp>
 
 #include "core/Clock.hpp"
 #include "signaling/Hub.hpp"
@@ -13,18 +13,18 @@ HubPort::HubPort(Hub& hub, boost::asio::any_io_executor hubExecutor, SessionRegi
     : hub_(hub), exec_(std::move(hubExecutor)), registry_(registry) {}
 
 void HubPort::onOpen(const std::shared_ptr<EngineIoSession>& s) {
-  boost::asio::post(exec_, [this, s] { s->connId = hub_.connect(s, nowMs()); });
+  boost::asio::dispatch(exec_, [this, s] { s->connId = hub_.connect(s, nowMs()); });
 }
 
 void HubPort::onMessage(const std::shared_ptr<EngineIoSession>& s, std::string json) {
-  boost::asio::post(exec_, [this, s, json = std::move(json)] {
+  boost::asio::dispatch(exec_, [this, s, json = std::move(json)] {
     if (s->connId != 0) hub_.onMessage(s->connId, json, nowMs());
   });
 }
 
 void HubPort::onClose(const std::shared_ptr<EngineIoSession>& s) {
   registry_.remove(s->sid());
-  boost::asio::post(exec_, [this, s] {
+  boost::asio::dispatch(exec_, [this, s] {
     if (s->connId != 0) hub_.disconnect(s->connId, nowMs());
   });
 }

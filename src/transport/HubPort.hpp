@@ -1,6 +1,7 @@
 #pragma once
-// Connects sessions to the Hub: every call is posted to the Hub's loop, so the Hub stays
-// single-threaded; per session, posts keep their order.
+// Connects sessions to the Hub: every call runs on the Hub's loop, so the Hub stays
+// single-threaded. A session on that loop calls in directly; others post (per session, posts
+// keep their order).
 #include <boost/asio/any_io_executor.hpp>
 
 #include "engineio/SessionListener.hpp"
