@@ -20,6 +20,7 @@
 #include "signaling/CredentialJoinAuthorizer.hpp"
 #include "signaling/Hub.hpp"
 #include "signaling/TokenSigner.hpp"
+#include "storage/CachingAppStore.hpp"
 #include "storage/SqliteAppStore.hpp"
 #include "transport/HubGateway.hpp"
 #include "transport/SelfSignedCertificate.hpp"
@@ -123,7 +124,9 @@ int Cli::serve(const std::vector<std::string>& args) {
     }
   }
 
-  TokenSigner signer = TokenSigner::fromStore(*store);
+  // Lookups of app keys go through a short-lived cache (Limits::appCacheMs).
+  CachingAppStore appStore(*store, config.limits.appCacheMs, config.limits.appCacheEntries);
+  TokenSigner signer = TokenSigner::fromStore(appStore);
   ApiConfig api;
   api.signalingHost = config.publicHost;
   // Addresses handed to peers come from the config, never from a request (issue: NAT).
@@ -134,13 +137,13 @@ int Cli::serve(const std::vector<std::string>& args) {
   api.turnTlsPort = config.turnTlsPort;
   api.turnSecret = config.turnSecret;
   api.turnTtlSeconds = config.turnTtlSeconds;
-  ApiService apiService(*store, signer, api, config.limits);
-  CredentialJoinAuthorizer authorizer(*store, signer, api, config.limits);
+  ApiService apiService(appStore, signer, api, config.limits);
+  CredentialJoinAuthorizer authorizer(appStore, signer, api, config.limits);
   Hub hub(config.limits, authorizer);
-  UsageRecorder usageRecorder(*store);
+  UsageRecorder usageRecorder(appStore);
   hub.setListener(&usageRecorder);
   HubGateway gateway(hub);
-  AdminApi adminApi(*store, gateway, config.limits);
+  AdminApi adminApi(appStore, gateway, config.limits);
   std::string webRoot = config.webRoot.empty() ? AERIE_DEFAULT_WEB_ROOT : config.webRoot;
   std::vector<AppRouter::Mount> mounts;
   if (!webRoot.empty()) {
@@ -151,7 +154,7 @@ int Cli::serve(const std::vector<std::string>& args) {
     mounts.push_back({"", StaticFiles(webRoot + "/../webapp/dist")});
     mounts.push_back({"", StaticFiles(webRoot)});
   }
-  Metrics metrics(gateway, *store);  // GET /metrics; see Metrics.hpp for who may read it
+  Metrics metrics(gateway, appStore);  // GET /metrics; see Metrics.hpp for who may read it
   AppRouter router(apiService, adminApi, std::move(mounts),
                    [&metrics](const HttpRequestView& r, std::int64_t now) { return metrics.handle(r, now); });
   // The conferencing app (webapp/) learns which key to use here: the one set with --site-key,

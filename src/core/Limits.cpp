@@ -29,6 +29,8 @@ const Row kRows[] = {
     {"max-user-data-bytes", &Limits::maxUserDataBytes},
     {"default-max-peers-per-room", nullptr, &Limits::defaultMaxPeersPerRoom},
     {"join-timeout-ms", nullptr, &Limits::joinTimeoutMs},
+    {"app-cache-ms", nullptr, &Limits::appCacheMs},
+    {"app-cache-entries", &Limits::appCacheEntries},
     {"targeted-burst", nullptr, nullptr, &Limits::targetedBurst},
     {"targeted-per-second", nullptr, nullptr, &Limits::targetedPerSecond},
     {"broadcast-burst", nullptr, nullptr, &Limits::broadcastBurst},

@@ -31,6 +31,12 @@ struct Limits {
   std::uint32_t defaultMaxPeersPerRoom = 64;     // per app unless the app sets its own
   std::uint32_t joinTimeoutMs = 15000;           // socket must send joinRoom within this time
 
+  // App keys: a key looked up is cached this long (every API call and joinRoom looks one up).
+  // The server's own writes (admin API) clear the cache at once; changes made to the store by
+  // another process (the `aerie app` CLI) reach a running server within this time. 0: no cache.
+  std::uint32_t appCacheMs = 1000;
+  std::size_t appCacheEntries = 10000;           // distinct keys cached at once (unknown keys never are)
+
   // Rate limit per socket (protocol spec section 4): two token buckets.
   double targetedBurst = 500;                    // welcome/offer/answer/candidate/...: ICE restart in a 10-mesh
   double targetedPerSecond = 100;
