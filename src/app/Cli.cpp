@@ -35,7 +35,8 @@ namespace aerie {
 void Cli::usage() {
   std::cout << "usage:\n"
                "  aerie serve [--listen HOST:PORT] [--data DIR] [--config FILE] [--threads N]\n"
-               "              [--tls on|off] [--tls-cert PEM --tls-key PEM] [--public-host NAME]\n"
+               "              [--tls on|off] [--tls-cert PEM --tls-key PEM] [--tls-redirect on]\n"
+               "              [--public-host NAME]\n"
                "              [--turn-host HOST] [--public-ip IP] [--turn-secret S] [--turn-ttl SECONDS]\n"
                "              [--turn-tls-port PORT] [--stun HOST:PORT|off] [--site-key KEY]\n"
                "              [--limit NAME=NUMBER ...]  (every bound of src/core/Limits.hpp)\n"
@@ -113,6 +114,7 @@ int Cli::serve(const std::vector<std::string>& args) {
   if (config.tlsEnabled) {
     options.certFile = config.tlsCert;
     options.keyFile = config.tlsKey;
+    options.redirectToHttps = config.tlsRedirect;
     if (options.certFile.empty() != options.keyFile.empty()) throw std::runtime_error("give both --tls-cert and --tls-key");
     if (options.certFile.empty()) {
       auto dir = std::filesystem::path(config.dataDir) / "tls";

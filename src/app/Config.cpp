@@ -30,6 +30,7 @@ void set(Config& c, const std::string& name, const std::string& value) {
   else if (name == "tls-cert") c.tlsCert = value;
   else if (name == "tls-key") c.tlsKey = value;
   else if (name == "tls") c.tlsEnabled = value != "off" && value != "false" && value != "0";
+  else if (name == "tls-redirect") c.tlsRedirect = value == "on" || value == "true" || value == "1";
   else if (name == "public-host") c.publicHost = value;
   else if (name == "ice-host" || name == "turn-host") c.iceHost = value;
   else if (name == "public-ip") c.publicIp = value;
@@ -54,7 +55,7 @@ void set(Config& c, const std::string& name, const std::string& value) {
 
 const char* const kNames[] = {"listen", "data", "threads", "log-level", "tls-cert", "tls-key", "tls",
                               "public-host", "ice-host", "turn-secret", "turn-ttl", "web-root",
-                              "max-peers-per-room", "stun", "turn-host", "public-ip", "turn-tls-port", "site-key", "admin-token"};
+                              "max-peers-per-room", "stun", "turn-host", "public-ip", "turn-tls-port", "site-key", "admin-token", "tls-redirect"};
 
 }  // namespace
 

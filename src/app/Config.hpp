@@ -18,6 +18,7 @@ struct Config {
   std::string tlsCert;  // empty: a self-signed certificate in dataDir, made on first start
   std::string tlsKey;
   bool tlsEnabled = true;
+  bool tlsRedirect = false;  // plain-HTTP requests answered with 308 to https:// on the same port
   std::string publicHost;   // `ipSigserver` override; empty: the Host the browser used
   std::string iceHost;      // STUN/TURN host handed to peers; empty: public-ip, else listen host
   std::string publicIp;     // the address peers reach this machine by (servers behind NAT)

@@ -306,6 +306,17 @@ std::string headerValue(const Request& req, http::field f) {
   return it == req.end() ? std::string() : std::string(it->value());
 }
 
+// A Host header fit to put in a Location: a name or address and an optional port, nothing else.
+bool validHostHeader(std::string_view host) {
+  if (host.empty() || host.size() > 255) return false;
+  for (char c : host) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '-' || c == ':' || c == '[' || c == ']';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 Response toResponse(const Request& req, HttpReply reply) {
   Response res{static_cast<http::status>(reply.status), req.version()};
   res.set(http::field::server, "aerie");
@@ -341,7 +352,17 @@ asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_b
     std::string_view target = req.target();
     std::string_view path = QueryString::path(target);
     Response res;
-    if (path == "/socket.io/" || path == "/socket.io") {
+    if (ctx.redirectToHttps && !secure) {
+      // --tls-redirect: the same URL over TLS (same host and port: one port serves both).
+      std::string host = headerValue(req, http::field::host);
+      if (!validHostHeader(host)) {
+        res = makeResponse(req, http::status::bad_request, "{\"error\":\"bad Host header\"}", "application/json");
+      } else {
+        res = makeResponse(req, http::status::permanent_redirect, "", "text/plain");
+        res.set(http::field::location, "https://" + host + std::string(target));
+      }
+      res.keep_alive(false);
+    } else if (path == "/socket.io/" || path == "/socket.io") {
       auto v = versionOf(target);
       if (!v) {
         res = engineIoError(req, 5, "Unsupported protocol version");

@@ -49,7 +49,8 @@ struct Server::Impl {
       tls->use_certificate_chain_file(options.certFile);
       tls->use_private_key_file(options.keyFile, asio::ssl::context::pem);
     }
-    context = std::make_unique<ServerContext>(ServerContext{limits, http, registry, *hubPort, tls.get()});
+    context = std::make_unique<ServerContext>(
+        ServerContext{limits, http, registry, *hubPort, tls.get(), tls && options.redirectToHttps});
   }
 
   asio::awaitable<void> acceptLoop() {

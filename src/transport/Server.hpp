@@ -20,6 +20,7 @@ struct ServerOptions {
   unsigned threads = 2;      // event loops; the Hub runs on the first
   std::string certFile;      // PEM; TLS is off when empty
   std::string keyFile;
+  bool redirectToHttps = false;  // with TLS: plain-HTTP requests get a 308 to https://
   std::string stunHost = "127.0.0.1";  // built-in STUN server (UDP and TCP)
   std::uint16_t stunPort = 3478;       // 0: off
 };

@@ -23,6 +23,7 @@ struct ServerContext {
   SessionRegistry& registry;
   HubPort& hubPort;
   boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP only
+  bool redirectToHttps = false;               // plain HTTP gets 308 to https:// (needs tls)
 };
 
 // Serves one accepted TCP connection on the socket's own loop until it closes, then calls
