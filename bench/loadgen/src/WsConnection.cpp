@@ -19,6 +19,7 @@ namespace {
 
 constexpr std::size_t kMaxMessage = 16u << 20;
 constexpr std::size_t kMaxHandshake = 16u << 10;
+constexpr std::size_t kReadChunk = 2048;
 constexpr const char* kTarget = "/socket.io/?EIO=3&transport=websocket&Skylink_SDK_type=WEB_SDK&Skylink_SDK_version=0.6.37";
 
 std::uint64_t nextRandom() {
@@ -209,50 +210,62 @@ void WsConnection::flush() {
 
 void WsConnection::armRead() {
   if (readArmed_ || state_ == State::Closed) return;
+  if (!inbuf_) inbuf_ = std::make_unique<char[]>(kReadChunk);
   readArmed_ = true;
-  socket_.async_wait(asio::socket_base::wait_read, [this](error_code ec) {
+  socket_.async_read_some(asio::buffer(inbuf_.get(), kReadChunk), [this](error_code ec, std::size_t n) {
     readArmed_ = false;
-    if (state_ == State::Closed || ec == asio::error::operation_aborted) return;
-    onReadable();
-  });
-}
-
-void WsConnection::onReadable() {
-  thread_local std::array<char, 65536> buf;
-  for (;;) {
-    error_code ec;
-    std::size_t n = socket_.read_some(asio::buffer(buf), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-    if (ec) {
+    if (!ec && state_ != State::Closed) return onRead(n);
+    if (state_ != State::Closed && ec != asio::error::operation_aborted) {
       if (ec != asio::error::eof && state_ != State::Closing) transportError("read", ec.message());
       else if (ec == asio::error::eof && state_ == State::Handshake) transportError("handshake", "closed before the 101");
       closeSocket();
-      std::string().swap(partial_);
-      return;
     }
-    if (partial_.empty()) {
-      std::size_t used = consume(buf.data(), n);
-      if (state_ == State::Closed) {
-        std::string().swap(partial_);
-        std::string().swap(fragment_);
-        return;
-      }
-      if (used < n) partial_.assign(buf.data() + used, n - used);
-    } else {
-      partial_.append(buf.data(), n);
-      std::size_t used = consume(partial_.data(), partial_.size());
-      if (state_ == State::Closed) {
-        std::string().swap(partial_);
-        std::string().swap(fragment_);
-        return;
-      }
-      partial_.erase(0, used);
-      if (partial_.empty() && partial_.capacity() > 4096) std::string().swap(partial_);
+    // Closed: nothing reads into these any more.
+    if (state_ == State::Closed) releaseBuffers();
+  });
+}
+
+void WsConnection::onRead(std::size_t n) {
+  feed(inbuf_.get(), n);
+  // A full chunk: more may be waiting. Drain it into the thread's shared buffer.
+  thread_local std::array<char, 65536> buf;
+  bool more = n == kReadChunk;
+  while (more && state_ != State::Closed) {
+    error_code ec;
+    std::size_t got = socket_.read_some(asio::buffer(buf), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+    if (ec) {
+      if (ec != asio::error::eof && state_ != State::Closing) transportError("read", ec.message());
+      closeSocket();
+      break;
     }
-    // A short read drained the socket: the next byte in raises a new readiness edge.
-    if (n < buf.size()) break;
+    feed(buf.data(), got);
+    more = got == buf.size();
   }
+  if (state_ == State::Closed) return releaseBuffers();
   armRead();
+}
+
+void WsConnection::releaseBuffers() {
+  inbuf_.reset();
+  std::string().swap(partial_);
+  std::string().swap(fragment_);
+}
+
+// Frames (or the handshake reply) from `data`; an incomplete tail waits in partial_.
+void WsConnection::feed(const char* data, std::size_t n) {
+  if (state_ == State::Closed) return;
+  if (partial_.empty()) {
+    std::size_t used = consume(data, n);
+    if (state_ == State::Closed) return;
+    if (used < n) partial_.assign(data + used, n - used);
+  } else {
+    partial_.append(data, n);
+    std::size_t used = consume(partial_.data(), partial_.size());
+    if (state_ == State::Closed) return;
+    partial_.erase(0, used);
+    if (partial_.empty() && partial_.capacity() > 4096) std::string().swap(partial_);
+  }
 }
 
 std::size_t WsConnection::consumeHandshake(const char* data, std::size_t n) {
@@ -426,7 +439,7 @@ void WsConnection::closeSocket() {
   out_.clear();
   std::string().swap(out_);
   outPos_ = 0;
-  // partial_ may be what consume() is reading: onReadable() frees it once consume() returned.
+  // inbuf_ and partial_ may be what consume() is reading: the read handler frees them.
   fragmenting_ = false;
   listener_.onWsClosed();
 }
