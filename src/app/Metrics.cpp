@@ -52,7 +52,7 @@ void gauge(std::string& out, std::string_view name, std::string_view help, std::
 }
 
 void byLabel(std::string& out, std::string_view name, std::string_view label, std::string_view help,
-             const std::map<std::string, std::uint64_t>& counters) {
+             const CounterMap& counters) {
   header(out, name, "counter", help);
   for (const auto& [key, v] : counters) {
     sample(out, name, std::string(label) + "=\"" + escapeLabel(key) + "\"", std::to_string(v));

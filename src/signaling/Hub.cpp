@@ -1,5 +1,6 @@
 #include "signaling/Hub.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <algorithm>
 #include <boost/json/value.hpp>
@@ -91,7 +92,11 @@ void Hub::handleMessage(ConnId id, std::string_view json, std::int64_t nowMs) {
   Peer* peer = findPeer(id);
   if (peer == nullptr) return drop(DropReason::UnknownConnection);
 
-  auto msg = MessageRules::parse(json, limits_.maxJsonDepth);
+  // The message's DOM lives only in this call (nothing in the Hub keeps JSON values): an arena
+  // on the stack spares the allocator; larger messages spill to the heap.
+  unsigned char arena[8192];
+  boost::json::monotonic_resource resource(arena, sizeof arena);
+  auto msg = MessageRules::parse(json, limits_.maxJsonDepth, &resource);
   if (!msg) {
     count(counters_.messagesIn, "(malformed)");
     return drop(DropReason::Malformed);
@@ -443,6 +448,7 @@ std::vector<RoomSnapshot> Hub::rooms(std::string_view realm) const {
   for (const auto& [key, room] : rooms_) {
     if (realm.empty() || room->realm() == realm) out.push_back(room->snapshot());
   }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.roomKey < b.roomKey; });
   return out;
 }
 
@@ -586,8 +592,10 @@ void Hub::drop(DropReason reason) {
   count(counters_.dropped, toString(reason));
 }
 
-void Hub::count(std::map<std::string, std::uint64_t>& counters, std::string_view key) {
-  ++counters[std::string(key)];
+void Hub::count(CounterMap& counters, std::string_view key) {
+  auto it = counters.find(key);
+  if (it == counters.end()) it = counters.emplace(std::string(key), 0).first;
+  ++it->second;
 }
 
 }  // namespace aerie

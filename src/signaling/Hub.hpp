@@ -92,7 +92,7 @@ class Hub {
   std::uint64_t newTieBreaker(const Room& room);
 
   void drop(DropReason reason);
-  static void count(std::map<std::string, std::uint64_t>& counters, std::string_view key);
+  static void count(CounterMap& counters, std::string_view key);
 
   // Tells the listener, swallowing (and counting) what it throws: see HubListener.hpp.
   void notifyLeft(const std::string& sid, std::int64_t nowMs);
@@ -106,8 +106,15 @@ class Hub {
   ConnId nextId_ = 1;
   bool shuttingDown_ = false;
   std::unordered_map<ConnId, std::unique_ptr<Peer>> peers_;
-  std::map<std::string, ConnId, std::less<>> bySid_;
-  std::map<std::string, std::unique_ptr<Room>, std::less<>> rooms_;
+  // Hashed, and looked up by string_view: every relayed message finds its room and its target.
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <class V>
+  using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+  StringMap<ConnId> bySid_;
+  StringMap<std::unique_ptr<Room>> rooms_;
   HubStats counters_;  // the map counters; the gauges are computed in stats()
   std::mt19937_64 rng_;
 };

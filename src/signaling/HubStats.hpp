@@ -71,15 +71,18 @@ inline const char* toString(CloseReason r) {
   return "?";
 }
 
+// Counters by name; looked up by string_view on the message path without building a string.
+using CounterMap = std::map<std::string, std::uint64_t, std::less<>>;
+
 struct HubStats {
   std::uint64_t connections = 0;   // open sockets known to the Hub
   std::uint64_t peersInRooms = 0;  // connections that got inRoom and did not leave
   std::uint64_t rooms = 0;
-  std::map<std::string, std::uint64_t> messagesIn;   // by type; group entries count too
-  std::map<std::string, std::uint64_t> messagesOut;  // by type, one per receiver
-  std::map<std::string, std::uint64_t> dropped;      // by DropReason
-  std::map<std::string, std::uint64_t> redirects;    // by reason (locked, roomFull, fastmsg, ...)
-  std::map<std::string, std::uint64_t> closed;       // by CloseReason
+  CounterMap messagesIn;   // by type; group entries count too
+  CounterMap messagesOut;  // by type, one per receiver
+  CounterMap dropped;      // by DropReason
+  CounterMap redirects;    // by reason (locked, roomFull, fastmsg, ...)
+  CounterMap closed;       // by CloseReason
   // joinRoom handled → inRoom sent, in µs, successful joins only (the Hub's own work: credential
   // checks and room bookkeeping; the wait in the loop's queue before it is not included).
   Histogram joinLatency;

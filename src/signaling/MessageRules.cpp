@@ -168,11 +168,12 @@ RuleViolation MessageRules::check(const MessageRule& rule, const boost::json::ob
 }
 
 std::optional<boost::json::object> MessageRules::parse(std::string_view json,
-                                                       std::size_t maxDepth) {
+                                                       std::size_t maxDepth,
+                                                       boost::json::storage_ptr storage) {
   boost::json::parse_options options;
   options.max_depth = maxDepth;
   boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(json, ec, {}, options);
+  boost::json::value value = boost::json::parse(json, ec, std::move(storage), options);
   if (ec || !value.is_object()) return std::nullopt;
   auto& object = value.get_object();
   const auto* type = object.if_contains("type");

@@ -69,7 +69,9 @@ class MessageRules {
                              std::size_t maxUserDataBytes);
   // Parses one signaling message: valid JSON no deeper than `maxDepth`, an object, with a
   // string `type`. Never throws on wire data; nullopt for anything else.
-  static std::optional<boost::json::object> parse(std::string_view json, std::size_t maxDepth);
+  // `storage`: where the DOM lives (the Hub passes a per-message arena).
+  static std::optional<boost::json::object> parse(std::string_view json, std::size_t maxDepth,
+                                                  boost::json::storage_ptr storage = {});
   // The bucket a message of `rule` is charged to, given whether it carries a `target`.
   static RateBucket bucketFor(const MessageRule& rule, bool hasTarget);
 };

@@ -1,5 +1,6 @@
 #include "signaling/SocketIoCodec.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -21,6 +22,19 @@ void appendAsciiJsonString(std::string& out, std::string_view s) {
   };
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
+    // Fast path: a run of printable ASCII other than '"' and '\\' goes in with one append
+    // (a relayed message is almost entirely such runs).
+    std::size_t run = i;
+    while (run < s.size()) {
+      const auto r = static_cast<unsigned char>(s[run]);
+      if (r < 0x20 || r >= 0x7F || r == '"' || r == '\\') break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
@@ -102,7 +116,11 @@ std::optional<std::string> SocketIoCodec::messageArgument(std::string_view event
   boost::system::error_code ec;
   boost::json::parse_options opt;
   opt.max_depth = 4;
-  boost::json::value v = boost::json::parse(eventData, ec, {}, opt);
+  // The DOM lives only in this call: a stack arena spares the allocator (larger frames spill
+  // to the heap through the resource's upstream).
+  unsigned char arena[4096];
+  boost::json::monotonic_resource resource(arena, sizeof arena);
+  boost::json::value v = boost::json::parse(eventData, ec, &resource, opt);
   if (ec) return std::nullopt;
   const auto* arr = v.if_array();
   if (!arr || arr->size() != 2) return std::nullopt;
