@@ -4,6 +4,9 @@
 // RSS at the end is within 20 % of RSS after the first minute (no growth with churn) and aerie
 // exits 0 on SIGTERM. Run it against an ASan build to also catch memory errors:
 //   AERIE_BIN=build/asan/aerie ASAN_OPTIONS=log_path=/tmp/asan/a node bench/soak.mjs --minutes 10
+// --hold N keeps N more peers (rooms of 4, all four client kinds) joined for the whole soak
+// beside the churn; at the end every one of them must still be connected and its room must
+// still relay a message.
 import { readFileSync } from 'node:fs';
 import { startAerie, joinRoom, sleep } from '../tests/lib/server.mjs';
 
@@ -11,11 +14,12 @@ const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
 const minutes = opt('minutes', 10);
 const parallelRooms = opt('rooms', 50);  // 4 peers each: 200 connected at once
+const hold = opt('hold', 0);
 const clients = ['sio1-websocket', 'sio1-polling', 'sio4-websocket', 'sio4-polling'];
 
 const server = await startAerie({ extraArgs: ['--stun', 'off'] });
 const rssKiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))[1]);
-const deadline = Date.now() + minutes * 60_000;
+let deadline = Date.now() + minutes * 60_000;
 let rounds = 0;
 let failures = 0;
 let peersServed = 0;
@@ -43,18 +47,44 @@ async function round(worker) {
   }
 }
 
+// The held peers: joined before the churn starts, idle (Engine.IO pings only) until the end.
+const heldRooms = [];
+for (let r = 0; r * 4 < hold; r += 50) {
+  await Promise.all(Array.from({ length: Math.min(50, Math.ceil(hold / 4) - r) }, async (_, i) => {
+    const room = `held-${r + i}`;
+    const peers = [];
+    for (let k = 0; k < 4; k++) peers.push(await joinRoom(server, { room, client: clients[(r + i + k) % 4], timeoutMs: 15000 }));
+    for (const p of peers) p.enter();
+    heldRooms.push(peers);
+  }));
+}
+if (hold) console.log(`soak: holding ${heldRooms.length * 4} peers in ${heldRooms.length} rooms`);
+deadline = Date.now() + minutes * 60_000;  // the churn gets its full time beside them
+
 const sampler = setInterval(() => samples.push({ t: Date.now(), rss: rssKiB() }), 10_000);
 await Promise.all(Array.from({ length: parallelRooms }, async (_, w) => {
   while (Date.now() < deadline) await round(w);
 }));
 clearInterval(sampler);
-await sleep(3000);  // let the last sockets close
-const end = rssKiB();
+await sleep(3000);  // let the churn's last sockets close
+const end = rssKiB();  // with the held peers still connected, as in the warm-up sample
+// Every held peer is still there, and every held room still relays.
+let heldLost = 0;
+let heldSilent = 0;
+await Promise.all(heldRooms.map(async (peers, i) => {
+  heldLost += peers.filter((p) => !p.sock.isConnected).length;
+  peers[0].send({ type: 'public', cid: server.app.appKey, data: `still here ${i}` });
+  try {
+    await peers[3].waitFor((m) => m.type === 'public' && m.data === `still here ${i}`, { timeoutMs: 10000, what: 'held room relay' });
+  } catch { heldSilent++; }
+}));
+if (hold) console.log(`soak: held peers at the end: ${heldRooms.length * 4 - heldLost} of ${heldRooms.length * 4} connected, ${heldRooms.length - heldSilent} of ${heldRooms.length} rooms relayed`);
+for (const peers of heldRooms) for (const p of peers) p.close();
 const warm = samples.find((s) => s.t - samples[0].t >= 50_000) || samples[0] || { rss: end };
 const exit = await server.stop();
 const growth = (end - warm.rss) / warm.rss;
 console.log(`soak: ${minutes} min, ${rounds} rounds, ${peersServed} peer sessions, ${failures} failed rounds`);
 console.log(`soak: RSS ${warm.rss} KiB after warm-up → ${end} KiB at the end (${(growth * 100).toFixed(1)} %); exit ${JSON.stringify(exit)}`);
-const ok = failures === 0 && growth < 0.2 && exit && exit.code === 0;
+const ok = failures === 0 && heldLost === 0 && heldSilent === 0 && growth < 0.2 && exit && exit.code === 0;
 console.log(`soak: ${ok ? 'passed' : 'FAILED'}`);
 process.exit(ok ? 0 : 1);
