@@ -66,9 +66,27 @@ void PlainWebSocket::wake() {
 }
 
 void PlainWebSocket::armRead() {
-  socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
-    self->onReadable(ec);
+  // A read, not a readiness wait: Asio re-registers the descriptor with epoll (epoll_ctl, which
+  // polls the socket) for every wait, while a read that follows a short one is queued without
+  // any system call. The small buffer holds the usual message whole; a read that fills it
+  // continues through the loop's large buffer.
+  socket_.async_read_some(asio::buffer(smallBuffer_), [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+    self->onRead(ec, n);
   });
+}
+
+void PlainWebSocket::onRead(const boost::system::error_code& ec, std::size_t n) {
+  if (state_ == State::Closed || !reading_) return;
+  if (ec) {
+    finish();  // end of stream or reset
+    return;
+  }
+  if (!feed(smallBuffer_.data(), n) || state_ == State::Closed) return;
+  if (n < smallBuffer_.size()) {
+    armRead();  // a short read: the kernel had nothing more
+    return;
+  }
+  onReadable({});
 }
 
 void PlainWebSocket::onReadable(const boost::system::error_code& ec) {

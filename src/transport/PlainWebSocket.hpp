@@ -5,6 +5,7 @@
 // writes gather everything queued for the receiver (frame headers, payloads, control frames)
 // into one async_write. Wake-ups from other threads coalesce into one post.
 // TLS connections keep the Beast path in HttpConnection.cpp.
+#include <array>
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/buffer.hpp>
@@ -43,6 +44,7 @@ class PlainWebSocket : public SessionWaker,
 
   bool onMessage(const WsFrameDecoder::Message& m) override;
   void armRead();
+  void onRead(const boost::system::error_code& ec, std::size_t n);
   void onReadable(const boost::system::error_code& ec);
   bool feed(char* data, std::size_t size);
   void flush();
@@ -65,6 +67,7 @@ class PlainWebSocket : public SessionWaker,
   bool closeReceived_ = false;
   std::atomic<bool> wakePosted_{false};
 
+  std::array<char, 512> smallBuffer_;  // the pending read's; a typical candidate frame fits
   std::string control_;  // bytes for the next write: handshake, pongs, `3probe`, close frame
   std::string controlInFlight_;
   std::string closeFrame_;  // queued after everything else

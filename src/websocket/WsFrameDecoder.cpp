@@ -47,9 +47,8 @@ WsFrameDecoder::Status WsFrameDecoder::feed(char* data, std::size_t size, Handle
     std::size_t used = parse(pending_.data(), pending_.size(), handler);
     if (stopped_) return status_;
     if (used == pending_.size()) {
-      pending_.clear();
-      // A large frame's buffer is not kept by an idle connection.
-      if (pending_.capacity() > 4096) pending_.shrink_to_fit();
+      // A frame split across reads is rare: its buffer is not kept by an idle connection.
+      std::string().swap(pending_);
     } else {
       pending_.erase(0, used);
     }
