@@ -144,6 +144,13 @@ std::vector<std::shared_ptr<const std::string>> EngineIoSession::drain() {
   return out;
 }
 
+void EngineIoSession::drainInto(std::vector<std::shared_ptr<const std::string>>& out) {
+  out.clear();
+  std::lock_guard lock(mutex_);
+  out.swap(queue_);
+  queuedBytes_ = 0;
+}
+
 void EngineIoSession::setWaker(std::weak_ptr<SessionWaker> waker) {
   std::unique_lock lock(mutex_);
   waker_ = std::move(waker);

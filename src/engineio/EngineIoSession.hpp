@@ -43,6 +43,9 @@ class EngineIoSession : public PeerSink, public std::enable_shared_from_this<Eng
 
   // The active transport takes what is queued.
   std::vector<std::shared_ptr<const std::string>> drain();
+  // The same into `out` (emptied first), which the session keeps in exchange: the two vectors
+  // trade places, so a steady stream of packets allocates no vector.
+  void drainInto(std::vector<std::shared_ptr<const std::string>>& out);
   // Woken (from any thread, outside the lock) when there is something to drain or the state
   // changed. The transport that currently carries the session installs itself; the session
   // does not keep it alive.

@@ -210,7 +210,7 @@ void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t no
   std::string sid = newSid();
   const std::uint64_t tieBreaker = newTieBreaker(*room);
   room->add(sid, tieBreaker);
-  bySid_.emplace(sid, peer.id());
+  bySid_.emplace(sid, &peer);
   // autoIntroduce comes from the client (it echoes the API reply): it only limits what this
   // peer itself sees and shows, so trusting it gives nothing away.
   peer.enterRoom(Membership{sid, grant.roomKey, grant.realm, grant.privileged,
@@ -540,7 +540,7 @@ Peer* Hub::findPeer(ConnId id) {
 
 Peer* Hub::findPeerBySid(std::string_view sid) {
   auto it = bySid_.find(sid);
-  return it == bySid_.end() ? nullptr : findPeer(it->second);
+  return it == bySid_.end() ? nullptr : it->second;
 }
 
 Room* Hub::findRoom(std::string_view roomKey) {

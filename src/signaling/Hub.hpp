@@ -113,7 +113,7 @@ class Hub {
   };
   template <class V>
   using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
-  StringMap<ConnId> bySid_;
+  StringMap<Peer*> bySid_;  // peers in rooms; an entry goes before its peer does
   StringMap<std::unique_ptr<Room>> rooms_;
   HubStats counters_;  // the map counters; the gauges are computed in stats()
   std::mt19937_64 rng_;

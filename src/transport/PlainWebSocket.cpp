@@ -184,7 +184,7 @@ void PlainWebSocket::flush() {
   if (!controlInFlight_.empty()) buffers_.push_back(asio::buffer(controlInFlight_));
   if (session_ && !probing_ && !closeQueued_) {
     auto state = session_->state();
-    inFlight_ = session_->drain();
+    session_->drainInto(inFlight_);
     if (state == EngineIoSession::State::Closed) {
       finish();
       return;

@@ -127,3 +127,14 @@ TEST_F(Fixture, CloseIsReportedOnce) {
   EXPECT_EQ(listener.closes, 1);
   EXPECT_EQ(s->state(), EngineIoSession::State::Closed);
 }
+
+TEST_F(Fixture, DrainIntoTradesVectors) {
+  auto s = make(EioVersion::V4);
+  std::vector<std::shared_ptr<const std::string>> out{std::make_shared<const std::string>("old")};
+  s->send(std::make_shared<const std::string>("42[\"a\"]"));
+  s->send(std::make_shared<const std::string>("42[\"b\"]"));
+  s->drainInto(out);  // emptied first, then filled
+  EXPECT_EQ(texts(out), (std::vector<std::string>{"42[\"a\"]", "42[\"b\"]"}));
+  s->drainInto(out);
+  EXPECT_TRUE(out.empty());
+}
