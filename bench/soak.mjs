@@ -84,6 +84,8 @@ const warm = samples.find((s) => s.t - samples[0].t >= 50_000) || samples[0] || 
 const exit = await server.stop();
 const growth = (end - warm.rss) / warm.rss;
 console.log(`soak: ${minutes} min, ${rounds} rounds, ${peersServed} peer sessions, ${failures} failed rounds`);
+const perMinute = samples.filter((s, i) => i % 6 === 5).map((s) => s.rss);
+console.log(`soak: RSS each minute, KiB: ${perMinute.join(' ')}`);
 console.log(`soak: RSS ${warm.rss} KiB after warm-up → ${end} KiB at the end (${(growth * 100).toFixed(1)} %); exit ${JSON.stringify(exit)}`);
 const ok = failures === 0 && heldLost === 0 && heldSilent === 0 && growth < 0.2 && exit && exit.code === 0;
 console.log(`soak: ${ok ? 'passed' : 'FAILED'}`);
