@@ -64,7 +64,8 @@ bool CachingAppStore::revoke(const std::string& appKey) {
   return done;
 }
 
-bool CachingAppStore::setDomains(const std::string& appKey, const std::vector<std::string>& domains) {
+bool CachingAppStore::setDomains(const std::string& appKey,
+                                 const std::vector<std::string>& domains) {
   clear();
   bool done = inner_.setDomains(appKey, domains);
   clear();
@@ -85,12 +86,23 @@ std::optional<std::string> CachingAppStore::rotateSecret(const std::string& appK
   return secret;
 }
 
-std::vector<App> CachingAppStore::list() { return inner_.list(); }
-std::vector<App> CachingAppStore::listAliases(const std::string& parentKey) { return inner_.listAliases(parentKey); }
-std::optional<std::string> CachingAppStore::setting(const std::string& name) { return inner_.setting(name); }
-void CachingAppStore::setSetting(const std::string& name, const std::string& value) { inner_.setSetting(name, value); }
-void CachingAppStore::recordSession(const SessionRecord& session) { inner_.recordSession(session); }
-UsageReport CachingAppStore::usage(const std::string& appKey, std::int64_t fromMs, std::int64_t toMs) {
+std::vector<App> CachingAppStore::list() {
+  return inner_.list();
+}
+std::vector<App> CachingAppStore::listAliases(const std::string& parentKey) {
+  return inner_.listAliases(parentKey);
+}
+std::optional<std::string> CachingAppStore::setting(const std::string& name) {
+  return inner_.setting(name);
+}
+void CachingAppStore::setSetting(const std::string& name, const std::string& value) {
+  inner_.setSetting(name, value);
+}
+void CachingAppStore::recordSession(const SessionRecord& session) {
+  inner_.recordSession(session);
+}
+UsageReport CachingAppStore::usage(const std::string& appKey, std::int64_t fromMs,
+                                   std::int64_t toMs) {
   return inner_.usage(appKey, fromMs, toMs);
 }
 

@@ -27,8 +27,12 @@ char* threadReadBuffer() {
 
 PlainWebSocket::PlainWebSocket(ServerContext& ctx, tcp::socket socket, EioVersion v,
                                ConnectionGuard guard)
-    : ctx_(ctx), socket_(std::move(socket)), exec_(socket_.get_executor()), version_(v),
-      guard_(std::move(guard)), decoder_(ctx.limits.maxFrameBytes) {}
+    : ctx_(ctx),
+      socket_(std::move(socket)),
+      exec_(socket_.get_executor()),
+      version_(v),
+      guard_(std::move(guard)),
+      decoder_(ctx.limits.maxFrameBytes) {}
 
 void PlainWebSocket::start(std::string handshakeResponse, std::string leftover,
                            std::optional<std::string> upgradeSid) {
@@ -70,9 +74,9 @@ void PlainWebSocket::armRead() {
   // polls the socket) for every wait, while a read that follows a short one is queued without
   // any system call. The small buffer holds the usual message whole; a read that fills it
   // continues through the loop's large buffer.
-  socket_.async_read_some(asio::buffer(smallBuffer_), [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
-    self->onRead(ec, n);
-  });
+  socket_.async_read_some(asio::buffer(smallBuffer_),
+                          [self = shared_from_this()](const boost::system::error_code& ec,
+                                                      std::size_t n) { self->onRead(ec, n); });
 }
 
 void PlainWebSocket::onRead(const boost::system::error_code& ec, std::size_t n) {
@@ -203,9 +207,10 @@ void PlainWebSocket::flush() {
   }
   if (buffers_.empty()) return;
   writing_ = true;
-  asio::async_write(socket_, buffers_, [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-    self->onWritten(ec);
-  });
+  asio::async_write(socket_, buffers_,
+                    [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                      self->onWritten(ec);
+                    });
 }
 
 void PlainWebSocket::onWritten(const boost::system::error_code& ec) {

@@ -60,10 +60,10 @@ class PlainWebSocket : public SessionWaker,
   WsFrameDecoder decoder_;
   std::shared_ptr<EngineIoSession> session_;
   State state_ = State::Open;
-  bool probing_ = false;       // carries `2probe`/`3probe` for a polling session until `5`
-  bool reading_ = true;        // false once a close frame was received or sent for an error
+  bool probing_ = false;  // carries `2probe`/`3probe` for a polling session until `5`
+  bool reading_ = true;   // false once a close frame was received or sent for an error
   bool writing_ = false;
-  bool closeQueued_ = false;   // a close frame was queued (closeFrame_) or written
+  bool closeQueued_ = false;  // a close frame was queued (closeFrame_) or written
   bool closeReceived_ = false;
   std::atomic<bool> wakePosted_{false};
 

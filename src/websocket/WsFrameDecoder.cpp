@@ -19,10 +19,14 @@ bool validCloseCode(std::uint16_t code) {
 
 std::uint16_t WsFrameDecoder::closeCode(Status s) {
   switch (s) {
-    case Status::TooBig: return 1009;
-    case Status::BadUtf8: return 1007;
-    case Status::ProtocolError: return 1002;
-    case Status::Ok: break;
+    case Status::TooBig:
+      return 1009;
+    case Status::BadUtf8:
+      return 1007;
+    case Status::ProtocolError:
+      return 1002;
+    case Status::Ok:
+      break;
   }
   return 1000;
 }

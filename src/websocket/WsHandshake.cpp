@@ -31,7 +31,9 @@ std::string WsHandshake::response(std::string_view key) {
   return "HTTP/1.1 101 Switching Protocols\r\n"
          "Upgrade: websocket\r\n"
          "Connection: Upgrade\r\n"
-         "Sec-WebSocket-Accept: " + acceptFor(key) + "\r\n"
+         "Sec-WebSocket-Accept: " +
+         acceptFor(key) +
+         "\r\n"
          "Server: aerie\r\n\r\n";
 }
 
@@ -40,7 +42,8 @@ std::string WsHandshake::refusal(Result r) {
     return "HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nServer: aerie\r\n"
            "Content-Length: 0\r\nConnection: close\r\n\r\n";
   }
-  return "HTTP/1.1 400 Bad Request\r\nServer: aerie\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+  return "HTTP/1.1 400 Bad Request\r\nServer: aerie\r\nContent-Length: 0\r\nConnection: "
+         "close\r\n\r\n";
 }
 
 }  // namespace aerie
