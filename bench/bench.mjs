@@ -70,6 +70,8 @@ if (M.generator === 'cpp' && !existsSync(loadgenBin)) {
   throw new Error(`--generator cpp: ${loadgenBin} is missing (bench/run.sh builds it; or cmake -S bench/loadgen -B build/loadgen -G Ninja && ninja -C build/loadgen)`);
 }
 M.capacityRate = Number(opt('capacity-rate', 1000));
+// --aerie-threads 1: aerie on one event loop, the per-core comparison with single-threaded Node.
+M.aerieThreads = Number(opt('aerie-threads', 2));
 // One process can hold at most its descriptor limit in sockets: cap the capacity run by it
 // (a sandbox without CAP_SYS_RESOURCE keeps the hard limit wherever it is) and say so.
 import { readFileSync } from 'node:fs';
@@ -112,7 +114,7 @@ async function startServer(target) {
     // BENCH_AERIE_WRAP="valgrind --tool=callgrind ..." runs aerie under a profiler.
     const wrap = (process.env.BENCH_AERIE_WRAP || '').split(' ').filter(Boolean);
     const child = spawn(wrap[0] || aerieBin, [...wrap.slice(1), ...(wrap.length ? [aerieBin] : []), 'serve', '--listen', '127.0.0.1:0', '--data', data, '--tls', 'off',
-      '--stun', 'off', '--log-level', 'warn', '--threads', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--stun', 'off', '--log-level', 'warn', '--threads', String(M.aerieThreads)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const port = await waitListening(child, 'aerie');
     return { target, child, port, appKey: app.appKey, cleanup: () => rmSync(data, { recursive: true, force: true }) };
   }
