@@ -1,5 +1,6 @@
 #include "HttpConnection.hpp"
 
+#include "HeaderText.hpp"
 #include "SourceSocket.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -17,18 +18,6 @@ using boost::system::error_code;
 namespace {
 
 constexpr std::size_t kMaxResponse = 1 << 20;
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 // Decodes a chunked body starting at `body`; nullopt-like: returns false while incomplete.
 // `bad` is set on malformed input. `consumed` counts the bytes of the whole chunked body.
