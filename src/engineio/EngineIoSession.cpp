@@ -137,10 +137,8 @@ void EngineIoSession::wake(std::unique_lock<std::mutex>& lock) {
 }
 
 std::vector<std::shared_ptr<const std::string>> EngineIoSession::drain() {
-  std::lock_guard lock(mutex_);
   std::vector<std::shared_ptr<const std::string>> out;
-  out.swap(queue_);
-  queuedBytes_ = 0;
+  drainInto(out);
   return out;
 }
 

@@ -18,6 +18,13 @@ std::shared_ptr<EngineIoSession> SessionRegistry::find(const std::string& sid) c
   return it == sessions_.end() ? nullptr : it->second;
 }
 
+std::shared_ptr<EngineIoSession> SessionRegistry::findUpgradable(const std::string& sid,
+                                                                 EioVersion v) const {
+  auto s = find(sid);
+  if (!s || s->version() != v || s->transport() != EngineIoSession::Transport::Polling) return nullptr;
+  return s;
+}
+
 std::size_t SessionRegistry::size() const {
   std::lock_guard lock(mutex_);
   return sessions_.size();

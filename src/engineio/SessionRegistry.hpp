@@ -18,6 +18,8 @@ class SessionRegistry {
   void add(const std::shared_ptr<EngineIoSession>& s);
   void remove(const std::string& sid);
   std::shared_ptr<EngineIoSession> find(const std::string& sid) const;
+  // The polling session of that sid and version a WebSocket may take over; null if none.
+  std::shared_ptr<EngineIoSession> findUpgradable(const std::string& sid, EioVersion v) const;
   std::size_t size() const;
   std::vector<std::shared_ptr<EngineIoSession>> snapshot() const;
 

@@ -1,8 +1,8 @@
 #include "signaling/Hub.hpp"
 
+#include <algorithm>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
-#include <algorithm>
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <utility>

@@ -51,39 +51,23 @@ std::uint64_t CachingAppStore::misses() const {
 }
 
 App CachingAppStore::create(const NewApp& app, std::int64_t nowMs) {
-  clear();
-  auto created = inner_.create(app, nowMs);
-  clear();
-  return created;
+  return write([&] { return inner_.create(app, nowMs); });
 }
 
 bool CachingAppStore::revoke(const std::string& appKey) {
-  clear();
-  bool done = inner_.revoke(appKey);
-  clear();
-  return done;
+  return write([&] { return inner_.revoke(appKey); });
 }
 
-bool CachingAppStore::setDomains(const std::string& appKey,
-                                 const std::vector<std::string>& domains) {
-  clear();
-  bool done = inner_.setDomains(appKey, domains);
-  clear();
-  return done;
+bool CachingAppStore::setDomains(const std::string& appKey, const std::vector<std::string>& domains) {
+  return write([&] { return inner_.setDomains(appKey, domains); });
 }
 
 std::optional<App> CachingAppStore::update(const std::string& appKey, const AppUpdate& change) {
-  clear();
-  auto app = inner_.update(appKey, change);
-  clear();
-  return app;
+  return write([&] { return inner_.update(appKey, change); });
 }
 
 std::optional<std::string> CachingAppStore::rotateSecret(const std::string& appKey) {
-  clear();
-  auto secret = inner_.rotateSecret(appKey);
-  clear();
-  return secret;
+  return write([&] { return inner_.rotateSecret(appKey); });
 }
 
 std::vector<App> CachingAppStore::list() {

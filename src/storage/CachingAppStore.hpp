@@ -41,6 +41,15 @@ class CachingAppStore final : public AppStore {
     Clock::time_point expires;
   };
   void clear();
+  // Runs a write of the store behind, clearing the cache before (a lookup racing the write is
+  // not cached) and after (nothing read before the write survives it).
+  template <class F>
+  auto write(F&& f) {
+    clear();
+    auto result = f();
+    clear();
+    return result;
+  }
 
   AppStore& inner_;
   const std::chrono::milliseconds ttl_;

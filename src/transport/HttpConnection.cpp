@@ -14,7 +14,6 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "core/Clock.hpp"
-#include "core/Crypto.hpp"
 #include "core/Log.hpp"
 #include "engineio/QueryString.hpp"
 #include "transport/PlainWebSocket.hpp"
@@ -33,8 +32,6 @@ using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 using std::chrono::milliseconds;
-
-std::string newSid() { return crypto::randomToken(15); }
 
 // Wakes a coroutine parked on a timer from any thread. Coalesces: one post per wake-up.
 struct Wakeup : SessionWaker, std::enable_shared_from_this<Wakeup> {
@@ -123,9 +120,7 @@ asio::awaitable<Response> servePolling(ServerContext& ctx, const Request& req, E
   auto sid = QueryString::get(target, "sid");
   if (!sid) {
     if (req.method() != http::verb::get) co_return engineIoError(req, 2, "Bad handshake method");
-    auto session = std::make_shared<EngineIoSession>(newSid(), v, EngineIoSession::Transport::Polling,
-                                                     ctx.limits, ctx.hubPort, nowMs());
-    ctx.registry.add(session);
+    auto session = openSession(ctx, v, EngineIoSession::Transport::Polling);
     session->start(true);
     co_return pollingResponse(req, v, session->drain());
   }
@@ -253,17 +248,14 @@ asio::awaitable<void> serveWebSocket(ServerContext& ctx, Stream stream, Request 
   const auto upgradeSid = QueryString::get(req.target(), "sid");
   reqHolder.reset();
   if (auto sid = upgradeSid) {
-    session = ctx.registry.find(*sid);
-    if (!session || session->version() != v ||
-        session->transport() != EngineIoSession::Transport::Polling) {
+    session = ctx.registry.findUpgradable(*sid, v);
+    if (!session) {
       co_await ws.async_close(websocket::close_code::policy_error, nothrow);
       co_return;
     }
     probing = true;
   } else {
-    session = std::make_shared<EngineIoSession>(newSid(), v, EngineIoSession::Transport::WebSocket,
-                                                ctx.limits, ctx.hubPort, nowMs());
-    ctx.registry.add(session);
+    session = openSession(ctx, v, EngineIoSession::Transport::WebSocket);
     session->setWaker(conn->wakeup);
     session->start(false);
     asio::co_spawn(exec, wsWriter(conn, session), asio::detached);

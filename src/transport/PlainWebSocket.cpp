@@ -4,7 +4,6 @@
 #include <boost/asio/write.hpp>
 
 #include "core/Clock.hpp"
-#include "core/Crypto.hpp"
 
 namespace aerie {
 
@@ -40,19 +39,11 @@ void PlainWebSocket::start(std::string handshakeResponse, std::string leftover,
   socket_.non_blocking(true, ec);
   control_ = std::move(handshakeResponse);
   if (upgradeSid) {
-    session_ = ctx_.registry.find(*upgradeSid);
-    if (!session_ || session_->version() != version_ ||
-        session_->transport() != EngineIoSession::Transport::Polling) {
-      session_.reset();
-      queueClose(1008);  // policy violation: nothing to upgrade
-    } else {
-      probing_ = true;
-    }
+    session_ = ctx_.registry.findUpgradable(*upgradeSid, version_);
+    if (session_) probing_ = true;
+    else queueClose(1008);  // policy violation: nothing to upgrade
   } else {
-    session_ = std::make_shared<EngineIoSession>(crypto::randomToken(15), version_,
-                                                 EngineIoSession::Transport::WebSocket, ctx_.limits,
-                                                 ctx_.hubPort, nowMs());
-    ctx_.registry.add(session_);
+    session_ = openSession(ctx_, version_, EngineIoSession::Transport::WebSocket);
     session_->setWaker(weak_from_this());
     session_->start(false);
   }
@@ -90,15 +81,11 @@ void PlainWebSocket::onRead(const boost::system::error_code& ec, std::size_t n) 
     armRead();  // a short read: the kernel had nothing more
     return;
   }
-  onReadable({});
+  readMore();
 }
 
-void PlainWebSocket::onReadable(const boost::system::error_code& ec) {
+void PlainWebSocket::readMore() {
   if (state_ == State::Closed || !reading_) return;
-  if (ec) {
-    finish();
-    return;
-  }
   char* buffer = threadReadBuffer();
   for (int round = 0; round < kReadsPerTurn; ++round) {
     boost::system::error_code rec;
@@ -112,7 +99,7 @@ void PlainWebSocket::onReadable(const boost::system::error_code& ec) {
     // A short read took everything the kernel had; new bytes will wake the wait below.
     if (n < kReadBufferBytes) break;
     if (round + 1 == kReadsPerTurn) {
-      asio::post(exec_, [self = shared_from_this()] { self->onReadable({}); });
+      asio::post(exec_, [self = shared_from_this()] { self->readMore(); });
       return;
     }
   }

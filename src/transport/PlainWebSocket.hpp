@@ -45,7 +45,7 @@ class PlainWebSocket : public SessionWaker,
   bool onMessage(const WsFrameDecoder::Message& m) override;
   void armRead();
   void onRead(const boost::system::error_code& ec, std::size_t n);
-  void onReadable(const boost::system::error_code& ec);
+  void readMore();  // after a full small read: drain the kernel through the loop's buffer
   bool feed(char* data, std::size_t size);
   void flush();
   void onWritten(const boost::system::error_code& ec);

@@ -6,6 +6,8 @@
 #include <memory>
 #include <boost/asio/ssl/context.hpp>
 
+#include "core/Clock.hpp"
+#include "core/Crypto.hpp"
 #include "core/Limits.hpp"
 #include "transport/HttpHandler.hpp"
 #include "transport/HubPort.hpp"
@@ -25,6 +27,15 @@ struct ServerContext {
   boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP only
   bool redirectToHttps = false;               // plain HTTP gets 308 to https:// (needs tls)
 };
+
+// A new session with a fresh sid, registered (polling requests and the sweep find it), not
+// started yet.
+inline std::shared_ptr<EngineIoSession> openSession(ServerContext& ctx, EioVersion v,
+                                                    EngineIoSession::Transport t) {
+  auto s = std::make_shared<EngineIoSession>(crypto::randomToken(15), v, t, ctx.limits, ctx.hubPort, nowMs());
+  ctx.registry.add(s);
+  return s;
+}
 
 // Serves one accepted TCP connection on the socket's own loop until it closes, then calls
 // `onEnd` (on that loop).
