@@ -17,6 +17,7 @@ import { SIG } from './signaling/messages.js';
 import { DataTransferManager } from './data/DataTransferManager.js';
 import type { MediaOptions } from './media/settings.js';
 import { LocalMedia } from './media/LocalMedia.js';
+import { isMediaKind } from './media/devices.js';
 import { PeerDirectory } from './peer/PeerDirectory.js';
 import { RoomSignaling } from './room/RoomSignaling.js';
 import { normalizeInit, type InitOptions, type NormalizedInit } from './config.js';
@@ -371,6 +372,21 @@ export class Skylink extends Emitter<SkylinkEvents> {
     this.media.shareScreen(enableAudio, mediaSource, callback);
   }
   stopScreen(): void { this.media.stopScreen(); }
+  /**
+   * Not in SkylinkJS: uses another camera ('video') or microphone ('audio') for our stream while
+   * in the room, without renegotiating: the same stream object gets the new track, every peer
+   * connection's sender replaceTrack()s to it, mute state is kept. Fires mediaAccessSuccess, and
+   * in a room incomingStream and peerUpdated for ourselves; callback(error, stream).
+   */
+  switchMediaDevice(kind: 'audio' | 'video', deviceId: string, callback?: Callback): void {
+    if (!isMediaKind(kind) || typeof deviceId !== 'string' || !deviceId) {
+      const e = new Error('switchMediaDevice(kind, deviceId): kind is "audio" or "video", deviceId a device id from enumerateDevices()');
+      log.error(e.message);
+      callback?.(e, null);
+      return;
+    }
+    this.media.switchDevice(kind, deviceId, callback);
+  }
   muteStream(options: { audioMuted?: boolean; videoMuted?: boolean }): void { this.media.muteStream(options); }
 
   enableAudio(): void { this.muteStream({ audioMuted: false, videoMuted: this.media.muted.videoMuted }); }

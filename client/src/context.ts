@@ -24,7 +24,14 @@ export interface PeerRecord {
   streams: Map<string, { screenshare: boolean; settings: any }>;
 }
 
-export interface LocalStream { stream: MediaStream; settings: { audio: any; video: any }; screenshare: boolean; audioFallback: boolean }
+export interface LocalStream {
+  stream: MediaStream;
+  settings: { audio: any; video: any };
+  screenshare: boolean;
+  audioFallback: boolean;
+  /** The getUserMedia constraints the stream was opened with (a device change keeps them). */
+  constraints?: MediaStreamConstraints;
+}
 
 export interface Agent { name: string; version: string }
 

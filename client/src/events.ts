@@ -15,6 +15,8 @@ export interface MessageInfo {
   targetPeerId?: string | string[] | null;
   listOfPeers?: string[];
 }
+/** A camera or microphone (`deviceId` and `label` as enumerateDevices() gives them). */
+export interface MediaDeviceRef { deviceId: string; label: string }
 export interface SocketSession { serverUrl?: string; socketServer?: string; transportType?: string; attempts?: number; finalAttempts?: number }
 
 export interface SkylinkEvents {
@@ -41,6 +43,8 @@ export interface SkylinkEvents {
   mediaAccessFallback: [error: { error: Error; diff: unknown }, state: number, isScreensharing: boolean, isAudioFallback: boolean, streamId?: string];
   mediaAccessStopped: [isScreensharing: boolean, isAudioFallback: boolean, streamId: string];
   mediaAccessRequired: [];
+  /** Not in SkylinkJS: our camera or microphone ended on its own; `replacement` is the device now used, null when none is left (the stream goes on without that kind; null stream when nothing is left). */
+  mediaDeviceLost: [kind: 'audio' | 'video', lost: MediaDeviceRef, replacement: MediaDeviceRef | null, stream: MediaStream | null];
   localMediaMuted: [mediaStatus: { audioMuted: boolean; videoMuted: boolean }];
   streamMuted: [peerId: string, peerInfo: PeerInfo, isSelf: boolean, isScreensharing: boolean];
   streamEnded: [peerId: string, peerInfo: PeerInfo, isSelf: boolean, isScreensharing: boolean, streamId: string];

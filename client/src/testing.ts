@@ -14,3 +14,4 @@ export { computeWeight, shouldOffer, isPolite } from './peer/weight.js';
 export { OperationChain } from './peer/OperationChain.js';
 export { parseMediaOptions } from './media/settings.js';
 export { peerStateFromMessage, toPeerInfo } from './peer/peerInfo.js';
+export { deviceConstraints, fallbackOrder, deviceOf } from './media/devices.js';

@@ -1,10 +1,14 @@
 // Our local streams: the camera/microphone stream and the screen share, their mute state, and
-// what the room hears when they start, change or end.
+// what the room hears when they start, change or end. Device changes of the camera/microphone
+// stream (the page's switchMediaDevice(), a device that goes away) are DeviceSwitcher's; this
+// file swaps the tracks it hands over.
 import * as C from '../constants.js';
 import { env } from '../env.js';
 import { logger } from '../log.js';
 import { SIG } from '../signaling/messages.js';
 import { parseMediaOptions, screenSettings, type MediaOptions } from './settings.js';
+import { DeviceSwitcher, type DeviceHost } from './DeviceSwitcher.js';
+import { deviceOf, tracksOf, type MediaKind } from './devices.js';
 import type { Callback, LocalMediaSource, LocalStream, PartContext, PeerInfoSource, RoomSender } from '../context.js';
 
 const log = logger('skylink');
@@ -15,12 +19,17 @@ export interface LocalMediaDeps extends PartContext {
   readonly info: Pick<PeerInfoSource, 'getPeerInfo'>;
 }
 
-export class LocalMedia implements LocalMediaSource {
+export class LocalMedia implements LocalMediaSource, DeviceHost {
   private userMedia: LocalStream | null = null;
   private screen: LocalStream | null = null;
+  /** Fires a stream's end events once (stopLocal, or every track ended). */
+  private readonly enders = new WeakMap<LocalStream, () => void>();
+  private readonly devices: DeviceSwitcher;
   muted = { audioMuted: false, videoMuted: false };
 
-  constructor(private readonly ctx: LocalMediaDeps) {}
+  constructor(private readonly ctx: LocalMediaDeps) {
+    this.devices = new DeviceSwitcher(this, ctx.emit);
+  }
 
   activeLocal(): LocalStream | null { return this.screen ?? this.userMedia; }
   hasUserMedia(): boolean { return !!this.userMedia; }
@@ -51,7 +60,7 @@ export class LocalMedia implements LocalMediaSource {
     if (this.userMedia) this.stopLocal('user', true);
     if (parsed.muted.audio) this.muted.audioMuted = true;
     if (parsed.muted.video) this.muted.videoMuted = true;
-    this.userMedia = { stream, settings: parsed.settings, screenshare: false, audioFallback };
+    this.userMedia = { stream, settings: parsed.settings, screenshare: false, audioFallback, constraints: parsed.constraints };
     this.watchEnded(this.userMedia);
     this.applyMute();
     this.ctx.emit('mediaAccessSuccess', stream, false, audioFallback, stream.id);
@@ -124,13 +133,19 @@ export class LocalMedia implements LocalMediaSource {
 
   private watchEnded(local: LocalStream): void {
     let fired = false;
-    const onEnded = () => {
-      if (fired || local.stream.getTracks().some((t) => t.readyState === 'live')) return;
+    const end = () => {
+      if (fired) return;
       fired = true;
       this.localEnded(local);
     };
+    this.enders.set(local, end);
+    if (!local.screenshare) {
+      // A camera or microphone that ends on its own is replaced by another device (DeviceSwitcher).
+      for (const t of local.stream.getTracks()) this.devices.watch(t);
+      return;
+    }
+    const onEnded = () => { if (!local.stream.getTracks().some((t) => t.readyState === 'live')) end(); };
     for (const t of local.stream.getTracks()) t.addEventListener('ended', onEnded);
-    (local as LocalStream & { onEnded?: () => void }).onEnded = onEnded;
   }
 
   private localEnded(local: LocalStream): void {
@@ -150,8 +165,64 @@ export class LocalMedia implements LocalMediaSource {
     if (which === 'user') this.userMedia = null; else this.screen = null;
     for (const t of local.stream.getTracks()) t.stop();
     // Track.stop() fires no 'ended' event: report it ourselves.
-    (local as LocalStream & { onEnded?: () => void }).onEnded?.();
+    this.enders.get(local)?.();
     if (!replacing && s.inRoom && s.sid) this.ctx.emit('peerUpdated', s.sid, this.ctx.info.getPeerInfo(), true);
+  }
+
+  // ---- device changes (DeviceSwitcher) ---------------------------------------------------------
+
+  /** switchMediaDevice(kind, deviceId, callback): another camera or microphone, same stream, no renegotiation. */
+  switchDevice(kind: MediaKind, deviceId: string, callback?: Callback): void {
+    this.devices.switchTo(kind, deviceId).then((s) => callback?.(null, s), (e) => {
+      this.ctx.emit('mediaAccessError', e as Error, false, false);
+      callback?.(e, null);
+    });
+  }
+
+  userStream(): LocalStream | null { return this.userMedia; }
+
+  async replaceUserTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
+    const local = this.userMedia;
+    if (!local) { track?.stop(); return; }
+    const stream = local.stream;
+    const old = tracksOf(stream, kind).filter((t) => t !== track);
+    for (const t of old) stream.removeTrack(t);
+    if (track) {
+      if (!stream.getTracks().includes(track)) stream.addTrack(track);
+      track.enabled = !(kind === 'audio' ? this.muted.audioMuted : this.muted.videoMuted);
+      const prev = local.settings[kind];
+      const deviceId = deviceOf(track).deviceId;
+      const base = prev && typeof prev === 'object' ? { ...prev } : parseMediaOptions({ [kind]: true }).settings[kind];
+      local.settings = { ...local.settings, [kind]: deviceId ? { ...base, deviceId } : base };
+    } else {
+      local.settings = { ...local.settings, [kind]: false };
+    }
+    // The senders take the new track (replaceTrack); only a kind that comes or goes renegotiates.
+    if (this.activeLocal() === local) {
+      await Promise.all([...this.ctx.state.peers.values()].map((rec) => rec.session.setLocalMedia({ stream }).catch(() => undefined)));
+    }
+    for (const t of old) t.stop();
+  }
+
+  async startUserMedia(kind: MediaKind, deviceId: string): Promise<MediaStream> {
+    const stream = await this.acquireUserMedia({ [kind]: { deviceId } });
+    this.onLocalMediaChanged(true);
+    return stream;
+  }
+
+  announceUserStream(openedDevice: boolean): void {
+    const s = this.ctx.state;
+    const local = this.userMedia;
+    if (!local) return;
+    if (openedDevice) this.ctx.emit('mediaAccessSuccess', local.stream, false, local.audioFallback, local.stream.id);
+    if (!s.inRoom || !s.sid) return;
+    if (!this.screen) this.ctx.emit('incomingStream', s.sid, local.stream, true, this.ctx.info.getPeerInfo(), false, local.stream.id);
+    this.ctx.emit('peerUpdated', s.sid, this.ctx.info.getPeerInfo(), true);
+  }
+
+  userStreamEmpty(): void {
+    this.stopLocal('user');
+    this.onLocalMediaChanged(false);
   }
 
   private onLocalMediaChanged(announce: boolean): void {

@@ -80,7 +80,12 @@ export class PeerSession {
     this.local = media;
     // Before the first negotiation the initial offer or answer picks the media up; attaching now
     // would create transceivers of our own next to the ones the remote offer will create.
-    if (this.negotiations === 0) return;
+    if (this.negotiations === 0) {
+      // An offer or answer that already took our tracks is on its way: swap a track it took
+      // (device change) without touching the transceivers; the rest waits for its completion.
+      await this.chain.run(() => this.swapBoundTracks());
+      return;
+    }
     const changed = await this.chain.run(() => this.attachLocal());
     if (changed) this.negotiate();
   }
@@ -122,6 +127,16 @@ export class PeerSession {
       if (tr.direction !== direction) { tr.direction = direction; changed = true; }
     }
     return changed;
+  }
+
+  private async swapBoundTracks(): Promise<void> {
+    const stream = this.local.stream;
+    if (this.closed || !stream) return;
+    for (const kind of ['audio', 'video'] as Kind[]) {
+      const tr = this.slots[kind];
+      const track = (kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks())[0];
+      if (tr && track && tr.sender.track && tr.sender.track !== track && this.sentStreamIds[kind] === stream.id) await tr.sender.replaceTrack(track);
+    }
   }
 
   /** Asks for an offer; coalesces with one already queued. Safe to call any time. */
