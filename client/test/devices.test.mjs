@@ -173,7 +173,7 @@ test('a camera that ends on its own falls back to another one; with none left th
   assert.equal(cam1.device.deviceId, 'cam1');
   assert.equal(cam0.readyState, 'ended');
   assert.equal(senderOf(pcP, 'video').track, cam1);
-  assert.deepEqual(since(log, n), ['mediaAccessSuccess', 'incomingStream', 'peerUpdated', 'mediaDeviceLost']);
+  assert.deepEqual(since(log, n), ['mediaDeviceLost', 'mediaAccessSuccess', 'incomingStream', 'peerUpdated']);
   await tick(20);
   assert.equal(offersTo(sock, 'P').length, 1, 'no renegotiation for a replacement');
 
@@ -184,6 +184,7 @@ test('a camera that ends on its own falls back to another one; with none left th
   await until(() => log.slice(m).some((e) => e[0] === 'mediaDeviceLost'), 'second mediaDeviceLost');
   const none = log.slice(m).find((e) => e[0] === 'mediaDeviceLost');
   assert.deepEqual(none.slice(1), ['video', { deviceId: 'cam1', label: 'Camera 1' }, null, selfStream]);
+  assert.deepEqual(since(log, m), ['mediaDeviceLost', 'incomingStream', 'peerUpdated'], 'no mediaAccessSuccess: no device was opened');
   assert.equal(selfStream.getVideoTracks().length, 0);
   assert.equal(selfStream.getAudioTracks().length, 1, 'the microphone goes on');
   const video = pcP.transceivers.find((t) => t.receiver.track.kind === 'video');

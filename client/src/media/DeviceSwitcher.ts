@@ -109,17 +109,17 @@ export class DeviceSwitcher {
       if (this.stale(seq, kind, stream)) { track.stop(); return; }
       await this.host.replaceUserTrack(kind, track);
       this.watch(track);
-      this.host.announceUserStream(true);
+      // What happened first, then the stream's news (a page may look at the kind before peerUpdated).
       this.emit('mediaDeviceLost', kind, lostRef, { deviceId: deviceOf(track).deviceId || next.deviceId, label: track.label || next.label }, stream);
+      this.host.announceUserStream(true);
       return;
     }
     if (this.stale(seq, kind, stream)) return;
     log.warn(`no other ${kind} device: sending the stream without ${kind}`);
     await this.host.replaceUserTrack(kind, null);
     const empty = stream.getTracks().length === 0;
-    if (!empty) this.host.announceUserStream(false);
     this.emit('mediaDeviceLost', kind, lostRef, null, empty ? null : stream);
-    if (empty) this.host.userStreamEmpty();
+    if (empty) this.host.userStreamEmpty(); else this.host.announceUserStream(false);
   }
 
   private async open(base: MediaStreamConstraints | undefined, kind: MediaKind, deviceId: string): Promise<MediaStreamTrack> {

@@ -50,6 +50,8 @@ export interface SkylinkApi {
   stopScreen(): void;
   setUserData(userData: unknown): void;
   getPeerInfo(peerId?: string): PeerInfo;
+  /** Aerie's library only (not SkylinkJS 0.6): another camera or microphone in the call, no renegotiation. */
+  switchMediaDevice?(kind: 'audio' | 'video', deviceId: string, callback?: Callback): void;
 }
 
 export type SkylinkConstructor = new () => SkylinkApi;

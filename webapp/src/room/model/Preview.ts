@@ -2,6 +2,7 @@
 // the pickers (labels are only known after permission), and reopens the stream when the user
 // picks another device. The preview stops before joining; joinRoom() opens the chosen devices.
 import { Store } from '../../common/store.js';
+import { deviceOptions } from './devices.js';
 
 export interface PreviewState {
   status: 'idle' | 'asking' | 'ready' | 'unavailable';
@@ -88,10 +89,7 @@ export class Preview {
   private async listDevices(): Promise<void> {
     if (!navigator.mediaDevices?.enumerateDevices) return;
     try {
-      const all = await navigator.mediaDevices.enumerateDevices();
-      const list = (kind: MediaDeviceKind, word: string) => all.filter((d) => d.kind === kind && d.deviceId)
-        .map((d, i) => ({ id: d.deviceId, label: d.label || `${word} ${i + 1}` }));
-      this.store.update({ cameras: list('videoinput', 'Camera'), microphones: list('audioinput', 'Microphone') });
+      this.store.update(deviceOptions(await navigator.mediaDevices.enumerateDevices()));
     } catch { /* keep the old lists */ }
   }
 

@@ -13,6 +13,8 @@ import { roomPath } from '../../common/roomName.js';
 import { loadSkylink, TRANSFER_STATE as TS, type MediaOptions, type PeerInfo, type SkylinkApi, type TransferInfo } from '../../common/skylink.js';
 import { Store } from '../../common/store.js';
 import { AudioLevels } from './AudioLevels.js';
+import { CallDevices } from './CallDevices.js';
+import type { DeviceKind } from './devices.js';
 import { Reconnector } from './Reconnector.js';
 import { SpeakerPicker } from './speaker.js';
 import { applyTransferEvent, describeError, findTransfer, isActive, patchTransfer } from './transfers.js';
@@ -86,6 +88,12 @@ export class RoomModel {
   private announceSeq = 0;
   private msgSeq = 0;
   private readonly objectUrls: string[] = [];
+  /** The in-call camera and microphone pickers (their own store). */
+  readonly devices = new CallDevices({
+    skylink: () => this.sk,
+    kindChanged: (kind, deviceId) => this.onDeviceKind(kind, deviceId),
+    announce: (text) => this.announce(text),
+  });
 
   private readonly deps: RoomModelDeps;
 
@@ -114,6 +122,7 @@ export class RoomModel {
       const Skylink = await this.deps.loadSkylink(this.config.lib);
       this.sk = new Skylink();
       this.wire(this.sk);
+      this.devices.wire(this.sk);
     } catch (e) {
       this.fail(e instanceof Error ? e.message : String(e));
       return;
@@ -201,6 +210,7 @@ export class RoomModel {
     this.set({ phase: 'in-call', connection: 'connected', connectionMessage: '', reconnectAttempt: 0, error: null });
     if (wasReconnecting) this.announce('Reconnected.');
     this.startLevels();
+    this.devices.start();
   }
 
   leave(): void {
@@ -209,6 +219,7 @@ export class RoomModel {
     this.attemptSeq++;
     this.reconnector.stop();
     this.stopLevels();
+    this.devices.stop();
     this.sk.leaveRoom(true);
     this.peers.clear();
     this.set({ phase: 'left', participants: [], speakerKey: null, connection: 'connected', connectionMessage: '', sharingScreen: false, locked: false, selfId: null });
@@ -485,6 +496,23 @@ export class RoomModel {
     this.set({ videoMuted: muted });
     if (muted) this.sk.disableVideo(); else this.sk.enableVideo();
     this.upsertSelf(null);
+  }
+
+  /** The in-call pickers: another camera or microphone without leaving the room. */
+  switchDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    if (this.s.phase !== 'in-call') return Promise.resolve();
+    return this.devices.switchTo(kind, deviceId);
+  }
+
+  /** A kind came (picked) or went (lost with no other device): the controls and a rejoin follow. */
+  private onDeviceKind(kind: DeviceKind, deviceId: string | null): void {
+    const has = deviceId !== null;
+    if (this.choice) {
+      this.choice = kind === 'audio'
+        ? { ...this.choice, hasAudio: has, audioDeviceId: deviceId ?? this.choice.audioDeviceId }
+        : { ...this.choice, hasVideo: has, videoDeviceId: deviceId ?? this.choice.videoDeviceId };
+    }
+    this.set(kind === 'audio' ? { hasAudio: has } : { hasVideo: has });
   }
 
   toggleScreen(): void {

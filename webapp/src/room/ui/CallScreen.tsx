@@ -1,7 +1,8 @@
 // In the call: top bar (room, people, link), the video grid, the controls, the side panel,
 // and the reconnecting banner.
 import { useEffect, useState } from 'preact/hooks';
-import { LockIcon, UsersIcon, WifiOffIcon } from '../../common/icons.js';
+import { CloseIcon, LockIcon, UsersIcon, WifiOffIcon } from '../../common/icons.js';
+import { useStore } from '../../common/store.js';
 import type { RoomModel } from '../model/RoomModel.js';
 import type { RoomState } from '../model/types.js';
 import { ControlBar } from './ControlBar.js';
@@ -12,6 +13,7 @@ import { Stage } from './Stage.js';
 export function CallScreen({ s, model }: { s: RoomState; model: RoomModel }) {
   const [showInvite, setShowInvite] = useState(false);
   const alone = s.participants.filter((p) => !p.isSelf).length === 0;
+  const devices = useStore(model.devices.store);
 
   useEffect(() => {
     const onVis = () => { if (document.visibilityState === 'visible') model.markRead(); };
@@ -47,6 +49,12 @@ export function CallScreen({ s, model }: { s: RoomState; model: RoomModel }) {
       )}
       {s.phase === 'joining' && (
         <div class="banner info" role="status" id="joining-banner"><span class="spinner" aria-hidden="true" /><span>Joining the room…</span></div>
+      )}
+      {devices.notice && (
+        <div class="banner note" role="status" id="device-notice" key={devices.notice.id}>
+          <span>{devices.notice.text}</span>
+          <button type="button" class="icon-btn" aria-label="Dismiss" title="Dismiss" onClick={() => model.devices.dismissNotice()}><CloseIcon /></button>
+        </div>
       )}
       <div class="call-body">
         <main class="call-main" aria-label="Video">

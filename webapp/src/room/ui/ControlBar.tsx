@@ -1,15 +1,21 @@
 // The call's controls. Toggles follow the ARIA pattern: a fixed name ("Mute") and aria-pressed
 // for the state ("Mute, pressed" = muted), with the state also shown by colour and icon; the
 // tooltip says what a click will do.
-import { CameraIcon, CameraOffIcon, ChatIcon, LeaveIcon, LockIcon, MicIcon, MicOffIcon, ScreenIcon, UnlockIcon } from '../../common/icons.js';
+import { useState } from 'preact/hooks';
+import { CameraIcon, CameraOffIcon, ChatIcon, LeaveIcon, LockIcon, MicIcon, MicOffIcon, ScreenIcon, SlidersIcon, UnlockIcon } from '../../common/icons.js';
+import { useStore } from '../../common/store.js';
 import type { RoomModel } from '../model/RoomModel.js';
 import type { RoomState } from '../model/types.js';
+import { DeviceMenu } from './DeviceMenu.js';
 
 export function ControlBar({ s, model }: { s: RoomState; model: RoomModel }) {
   const connected = s.phase === 'in-call' && s.connection === 'connected';
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+  const devices = useStore(model.devices.store);
+  const [menu, setMenu] = useState(false);
   return (
     <div class="controls" role="group" aria-label="Call controls">
+      {menu && <DeviceMenu model={model} onClose={() => setMenu(false)} />}
       <button type="button" id="btn-mic" class={`ctl${s.audioMuted ? ' off' : ''}`} aria-pressed={s.audioMuted ? 'true' : 'false'}
         disabled={!s.hasAudio || s.phase !== 'in-call'} onClick={() => model.toggleAudio()}
         title={s.hasAudio ? (s.audioMuted ? 'Unmute microphone' : 'Mute microphone') : 'No microphone'}>
@@ -22,6 +28,13 @@ export function ControlBar({ s, model }: { s: RoomState; model: RoomModel }) {
         {s.videoMuted ? <CameraOffIcon /> : <CameraIcon />}
         <span class="ctl-label">Camera off</span>
       </button>
+      {devices.supported && (
+        <button type="button" id="btn-devices" class={`ctl${menu ? ' on' : ''}`} aria-expanded={menu ? 'true' : 'false'} aria-controls="device-menu"
+          disabled={s.phase !== 'in-call'} onClick={() => setMenu(!menu)} title="Choose the camera and microphone">
+          <SlidersIcon />
+          <span class="ctl-label">Devices</span>
+        </button>
+      )}
       {canShare && (
         <button type="button" id="btn-screen" class={`ctl wide-only${s.sharingScreen ? ' on' : ''}`} aria-pressed={s.sharingScreen ? 'true' : 'false'}
           disabled={!connected} onClick={() => model.toggleScreen()} title={s.sharingScreen ? 'Stop sharing your screen' : 'Share your screen'}>
