@@ -18,7 +18,10 @@ struct NullListener : aerie::SessionListener {
     auto sio = aerie::SocketIoCodec::parse(std::string_view(packet).substr(1));
     if (!sio) __builtin_trap();
     auto arg = aerie::SocketIoCodec::messageArgument(sio->data);
-    if (!arg) __builtin_trap();
+    if (arg.kind != aerie::SioEventKind::Message || arg.json != json) __builtin_trap();
+  }
+  void onUnusableEvent(const std::shared_ptr<aerie::EngineIoSession>&, aerie::SioEventKind kind) override {
+    if (kind == aerie::SioEventKind::Message) __builtin_trap();
   }
   void onClose(const std::shared_ptr<aerie::EngineIoSession>&) override {}
 };

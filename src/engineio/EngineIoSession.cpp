@@ -97,9 +97,13 @@ bool EngineIoSession::receiveMessage(std::string_view text) {
       return false;
     case SioType::Event: {
       if (!sioConnected_) return true;  // an event before connect: ignored
-      auto arg = SocketIoCodec::messageArgument(sio->data);
-      if (arg) listener_.onMessage(shared_from_this(), std::move(*arg));
-      return true;  // other events are not part of Skylink's protocol: ignored
+      SioEvent event = SocketIoCodec::messageArgument(sio->data);
+      if (event.kind == SioEventKind::Message) {
+        listener_.onMessage(shared_from_this(), std::move(event.json));
+      } else {
+        listener_.onUnusableEvent(shared_from_this(), event.kind);
+      }
+      return true;
     }
     default:
       return true;

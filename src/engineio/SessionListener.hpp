@@ -2,6 +2,8 @@
 #include <memory>
 #include <string>
 
+#include "signaling/SocketIoCodec.hpp"
+
 namespace aerie {
 
 class EngineIoSession;
@@ -13,6 +15,9 @@ class SessionListener {
   virtual ~SessionListener() = default;
   virtual void onOpen(const std::shared_ptr<EngineIoSession>& s) = 0;  // socket.io connected
   virtual void onMessage(const std::shared_ptr<EngineIoSession>& s, std::string json) = 0;
+  // A socket.io event that carries no Skylink message (`kind` is not Message): counted, the
+  // socket stays, as for any malformed message.
+  virtual void onUnusableEvent(const std::shared_ptr<EngineIoSession>& s, SioEventKind kind) = 0;
   virtual void onClose(const std::shared_ptr<EngineIoSession>& s) = 0;  // exactly once
 };
 

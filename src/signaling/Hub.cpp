@@ -58,6 +58,20 @@ void Hub::onMessage(ConnId id, std::string_view json, std::int64_t nowMs) {
   }
 }
 
+void Hub::countUnusableEvent(SioEventKind kind) {
+  switch (kind) {
+    case SioEventKind::Message:
+      return;
+    case SioEventKind::OtherEvent:
+      return drop(DropReason::OtherEvent);
+    case SioEventKind::BadArgument:
+      return drop(DropReason::BadEventArgument);
+    case SioEventKind::Malformed:
+      count(counters_.messagesIn, "(malformed)");
+      return drop(DropReason::Malformed);
+  }
+}
+
 void Hub::disconnect(ConnId id, std::int64_t nowMs) {
   lastNowMs_ = std::max(lastNowMs_, nowMs);
   try {
@@ -295,9 +309,11 @@ void Hub::handleRelay(Peer& peer, boost::json::object& msg, const MessageRule& r
 
   if (rule.type == "roomLockEvent") room->setLocked(boolField(msg, "lock", room->locked()));
   stampIdentity(msg, peer);
-  const bool isEnter = rule.type == "enter";
-  if (isEnter && !peer.membership().autoIntroduce) return;  // it waits to be introduced
-  broadcast(*room, peer.sid(), encode(msg), rule.type, isEnter);
+  if (rule.type == "enter") {
+    if (!peer.membership().autoIntroduce) return;  // it waits to be introduced
+    return broadcastEnter(*room, peer, encode(msg));
+  }
+  broadcast(*room, peer.sid(), encode(msg), rule.type);
 }
 
 void Hub::handleGroup(Peer& peer, const boost::json::object& msg, std::int64_t nowMs) {
@@ -307,13 +323,15 @@ void Hub::handleGroup(Peer& peer, const boost::json::object& msg, std::int64_t n
   boost::json::array accepted;
   const auto& lists = msg.at("lists").get_array();  // MessageRules checked it is an array
   for (std::size_t i = 0; i < lists.size(); ++i) {
+    // Entries are JSON strings (every SkylinkJS release); an object entry is taken as the
+    // message it spells, as for a message event whose argument is an object (0.5.x).
     const auto& entry = lists[i];
-    if (!entry.is_string()) {
-      drop(DropReason::Malformed);
-      continue;
+    std::optional<boost::json::object> inner;
+    if (const auto* text = entry.if_string()) {
+      inner = MessageRules::parse({text->data(), text->size()}, limits_.maxJsonDepth);
+    } else if (const auto* object = entry.if_object()) {
+      inner = *object;
     }
-    const auto& text = entry.get_string();
-    auto inner = MessageRules::parse({text.data(), text.size()}, limits_.maxJsonDepth);
     if (!inner) {
       drop(DropReason::Malformed);
       continue;
@@ -350,6 +368,7 @@ void Hub::handleGroup(Peer& peer, const boost::json::object& msg, std::int64_t n
         drop(DropReason::TooLarge);
         continue;
     }
+    if (rule->type == "roomLockEvent") room->setLocked(boolField(*inner, "lock", room->locked()));
     stampIdentity(*inner, peer);
     accepted.emplace_back(boost::json::serialize(*inner));
   }
@@ -523,13 +542,20 @@ void Hub::sendTo(Peer& peer, const boost::json::object& msg) {
 }
 
 void Hub::broadcast(const Room& room, std::string_view exceptSid, const Packet& packet,
-                    std::string_view type, bool onlyAutoIntroduce) {
+                    std::string_view type) {
   for (const auto& member : room.members()) {
     if (member.sid == exceptSid) continue;
     Peer* receiver = findPeerBySid(member.sid);
-    if (receiver == nullptr) continue;
-    if (onlyAutoIntroduce && !receiver->membership().autoIntroduce) continue;
-    sendTo(*receiver, packet, type);
+    if (receiver != nullptr) sendTo(*receiver, packet, type);
+  }
+}
+
+void Hub::broadcastEnter(const Room& room, const Peer& sender, const Packet& packet) {
+  for (const auto& member : room.members()) {  // in join order
+    if (member.sid == sender.sid()) return;
+    Peer* receiver = findPeerBySid(member.sid);
+    if (receiver == nullptr || !receiver->membership().autoIntroduce) continue;
+    sendTo(*receiver, packet, "enter");
   }
 }
 

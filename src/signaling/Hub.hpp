@@ -20,6 +20,7 @@
 #include "signaling/Peer.hpp"
 #include "signaling/PeerSink.hpp"
 #include "signaling/Room.hpp"
+#include "signaling/SocketIoCodec.hpp"
 
 namespace aerie {
 
@@ -35,6 +36,9 @@ class Hub {
   ConnId connect(std::shared_ptr<PeerSink> sink, std::int64_t nowMs);
   // The inner JSON string of a socket.io `message` event. Never throws.
   void onMessage(ConnId id, std::string_view json, std::int64_t nowMs);
+  // A socket.io event with no Skylink message in it (SocketIoCodec::messageArgument): counted
+  // under aerie_messages_dropped_total like any malformed message. Never throws.
+  void countUnusableEvent(SioEventKind kind);
   // The socket is gone: leave its room (bye to the others). Idempotent.
   void disconnect(ConnId id, std::int64_t nowMs);
   // Called about once a second: closes sockets that did not join within Limits::joinTimeoutMs.
@@ -79,11 +83,15 @@ class Hub {
   static Packet encode(const boost::json::object& msg);
   void sendTo(Peer& peer, const Packet& packet, std::string_view type);
   void sendTo(Peer& peer, const boost::json::object& msg);
-  // To every member of `room` but `exceptSid`. `onlyAutoIntroduce` for an untargeted `enter`:
-  // peers that joined with autoIntroduce:false do not get each other's enter (they wait for an
-  // `introduce` by a privileged peer).
+  // To every member of `room` but `exceptSid`.
   void broadcast(const Room& room, std::string_view exceptSid, const Packet& packet,
-                 std::string_view type, bool onlyAutoIntroduce = false);
+                 std::string_view type);
+  // An untargeted `enter` goes only to the members that joined before its sender, and only to
+  // those with autoIntroduce (the others wait for an `introduce` by a privileged peer). So the
+  // elder always answers `welcome` and the newcomer always offers: when two peers join at once,
+  // each would otherwise get the other's `enter` before any `welcome`, and SkylinkJS 2.7.2 then
+  // answers both and drops the other's `welcome`, and nobody offers.
+  void broadcastEnter(const Room& room, const Peer& sender, const Packet& packet);
 
   Peer* findPeer(ConnId id);
   Peer* findPeerBySid(std::string_view sid);

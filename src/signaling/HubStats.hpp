@@ -24,6 +24,8 @@ enum class DropReason {
   RateLimited,
   NotGroupable,   // a group entry of a type clients never batch
   InternalError,  // an exception caught at the Hub's boundary
+  OtherEvent,        // a socket.io event other than `message` (Skylink speaks only `message`)
+  BadEventArgument,  // a `message` event whose argument is neither a JSON string nor an object
 };
 
 inline const char* toString(DropReason r) {
@@ -52,6 +54,10 @@ inline const char* toString(DropReason r) {
       return "notGroupable";
     case DropReason::InternalError:
       return "internalError";
+    case DropReason::OtherEvent:
+      return "otherEvent";
+    case DropReason::BadEventArgument:
+      return "badEventArgument";
   }
   return "?";
 }

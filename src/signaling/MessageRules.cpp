@@ -64,7 +64,8 @@ constexpr std::array kRules = {
     MessageRule{"muteAudioEvent", R::Broadcast, B::Broadcast, true, kMute},
     MessageRule{"muteVideoEvent", R::Broadcast, B::Broadcast, true, kMute},
     MessageRule{"stream", R::Broadcast, B::Broadcast, true, kStream},
-    MessageRule{"roomLockEvent", R::Broadcast, B::Broadcast, false, kRoomLock},
+    // 0.5.x bundles roomLockEvent into groups as well (0.6.x does not).
+    MessageRule{"roomLockEvent", R::Broadcast, B::Broadcast, true, kRoomLock},
     // 2.x: mediaInfoEvent is sent once per peer with a target; `message` is public without a
     // target and private with one (its `getUserMessages`).
     MessageRule{"startScreenshare", R::TargetOrBroadcast, B::Broadcast, false, kOptionalTarget},

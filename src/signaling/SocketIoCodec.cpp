@@ -2,12 +2,15 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 namespace aerie {
 namespace {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+SioEvent eventOf(SioEventKind kind) { return SioEvent{kind, {}}; }
 
 // Appends `s` as a JSON string literal, escaping every non-ASCII code point as \uXXXX
 // (UTF-16 surrogate pairs above the BMP). Invalid UTF-8 becomes U+FFFD.
@@ -112,22 +115,30 @@ std::optional<SioPacket> SocketIoCodec::parse(std::string_view text) {
   return p;
 }
 
-std::optional<std::string> SocketIoCodec::messageArgument(std::string_view eventData) {
+SioEvent SocketIoCodec::messageArgument(std::string_view eventData) {
   boost::system::error_code ec;
   boost::json::parse_options opt;
-  opt.max_depth = 4;
+  // An object argument is a whole message: one level for the event array above the Hub's own
+  // depth limit (Limits::maxJsonDepth), which it applies when it parses the message again.
+  opt.max_depth = 64;
   // The DOM lives only in this call: a stack arena spares the allocator (larger frames spill
   // to the heap through the resource's upstream).
   unsigned char arena[4096];
   boost::json::monotonic_resource resource(arena, sizeof arena);
   boost::json::value v = boost::json::parse(eventData, ec, &resource, opt);
-  if (ec) return std::nullopt;
+  if (ec) return eventOf(SioEventKind::Malformed);
   const auto* arr = v.if_array();
-  if (!arr || arr->size() != 2) return std::nullopt;
+  if (!arr || arr->empty()) return eventOf(SioEventKind::Malformed);
   const auto* name = (*arr)[0].if_string();
-  const auto* arg = (*arr)[1].if_string();
-  if (!name || !arg || *name != "message") return std::nullopt;
-  return std::string(arg->data(), arg->size());
+  if (!name) return eventOf(SioEventKind::Malformed);
+  if (*name != "message") return eventOf(SioEventKind::OtherEvent);
+  if (arr->size() != 2) return eventOf(SioEventKind::BadArgument);
+  const auto& arg = (*arr)[1];
+  if (const auto* text = arg.if_string()) {
+    return SioEvent{SioEventKind::Message, std::string(text->data(), text->size())};
+  }
+  if (arg.is_object()) return SioEvent{SioEventKind::Message, boost::json::serialize(arg)};
+  return eventOf(SioEventKind::BadArgument);
 }
 
 std::string SocketIoCodec::encodeMessage(std::string_view json) {

@@ -20,13 +20,27 @@ struct SioPacket {
   std::string_view data;  // JSON text after the header, may be empty
 };
 
+// What an event packet's data is to Skylink. Nothing but Message is usable; the rest is counted.
+enum class SioEventKind {
+  Message,      // `message` with a JSON-string or object argument: `json` holds the message
+  OtherEvent,   // an event name other than `message`
+  BadArgument,  // `message` whose argument is neither a string nor an object, or not exactly one
+  Malformed,    // not a JSON array with a string event name
+};
+
+struct SioEvent {
+  SioEventKind kind = SioEventKind::Malformed;
+  std::string json;
+};
+
 class SocketIoCodec {
  public:
   // `text` is what follows the Engine.IO `4` (message) type.
   static std::optional<SioPacket> parse(std::string_view text);
-  // For `["message", "<string>"]` (what SkylinkJS' socket.send() emits) returns the string.
-  // Anything else (other event names, non-string argument, bad JSON) gives nullopt.
-  static std::optional<std::string> messageArgument(std::string_view eventData);
+  // The Skylink message inside a socket.io event. SkylinkJS 0.6+ sends
+  // `["message", "<JSON string>"]`; 0.5.x sends its bundled `group` (and may send any message)
+  // as `["message", {...}]`, an object argument. Both give Message with the object's JSON text.
+  static SioEvent messageArgument(std::string_view eventData);
   // The full Engine.IO packet for the event `message` with `json` as its one string argument:
   // `42["message","..."]`. Non-ASCII is escaped as \uXXXX, so the packet is pure ASCII and
   // its length is the same in bytes and in UTF-16 units (Engine.IO 3 polling counts the latter).

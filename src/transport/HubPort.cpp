@@ -22,6 +22,10 @@ void HubPort::onMessage(const std::shared_ptr<EngineIoSession>& s, std::string j
   });
 }
 
+void HubPort::onUnusableEvent(const std::shared_ptr<EngineIoSession>&, SioEventKind kind) {
+  boost::asio::dispatch(exec_, [this, kind] { hub_.countUnusableEvent(kind); });
+}
+
 void HubPort::onClose(const std::shared_ptr<EngineIoSession>& s) {
   registry_.remove(s->sid());
   boost::asio::dispatch(exec_, [this, s] {

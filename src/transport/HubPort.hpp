@@ -16,6 +16,7 @@ class HubPort : public SessionListener {
   HubPort(Hub& hub, boost::asio::any_io_executor hubExecutor, SessionRegistry& registry);
   void onOpen(const std::shared_ptr<EngineIoSession>& s) override;
   void onMessage(const std::shared_ptr<EngineIoSession>& s, std::string json) override;
+  void onUnusableEvent(const std::shared_ptr<EngineIoSession>& s, SioEventKind kind) override;
   void onClose(const std::shared_ptr<EngineIoSession>& s) override;
 
  private:

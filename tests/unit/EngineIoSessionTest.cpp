@@ -14,7 +14,11 @@ struct RecordingListener : aerie::SessionListener {
   void onMessage(const std::shared_ptr<EngineIoSession>&, std::string json) override {
     messages.push_back(std::move(json));
   }
+  void onUnusableEvent(const std::shared_ptr<EngineIoSession>&, aerie::SioEventKind kind) override {
+    unusable.push_back(kind);
+  }
   void onClose(const std::shared_ptr<EngineIoSession>&) override { ++closes; }
+  std::vector<aerie::SioEventKind> unusable;
 };
 
 std::vector<std::string> texts(const std::vector<std::shared_ptr<const std::string>>& v) {
@@ -61,6 +65,11 @@ TEST_F(Fixture, V4WaitsForClientConnect) {
   EXPECT_TRUE(s->receive("42[\"message\",\"{\\\"type\\\":\\\"x\\\"}\"]", 2));
   ASSERT_EQ(listener.messages.size(), 1u);
   EXPECT_EQ(listener.messages[0], "{\"type\":\"x\"}");
+  // SkylinkJS 0.5.x sends an object argument: the message is its JSON text.
+  EXPECT_TRUE(s->receive("42[\"message\",{\"type\":\"group\",\"lists\":[]}]", 3));
+  ASSERT_EQ(listener.messages.size(), 2u);
+  EXPECT_EQ(listener.messages[1], "{\"type\":\"group\",\"lists\":[]}");
+  EXPECT_TRUE(listener.unusable.empty());
 }
 
 TEST_F(Fixture, BadPacketsAskToClose) {
@@ -68,10 +77,16 @@ TEST_F(Fixture, BadPacketsAskToClose) {
   s->start(false);
   for (const char* bad : {"", "9", "x", "4", "41", "1"}) EXPECT_FALSE(s->receive(bad, 1)) << bad;
   EXPECT_FALSE(s->receive(std::string(limits.maxFrameBytes + 1, '4'), 1));
-  // Other events and namespaces are ignored, not fatal.
+  // Other events and namespaces are not fatal; events without a message are reported, so the
+  // Hub counts them.
   EXPECT_TRUE(s->receive("42[\"other\",1]", 1));
+  EXPECT_TRUE(s->receive("42[\"message\",7]", 1));
+  EXPECT_TRUE(s->receive("42[\"message\"", 1));
   EXPECT_TRUE(s->receive("42/admin,[\"message\",\"{}\"]", 1));
   EXPECT_TRUE(listener.messages.empty());
+  EXPECT_EQ(listener.unusable, (std::vector<aerie::SioEventKind>{aerie::SioEventKind::OtherEvent,
+                                                                 aerie::SioEventKind::BadArgument,
+                                                                 aerie::SioEventKind::Malformed}));
 }
 
 TEST_F(Fixture, SlowReaderIsDroppedNotBuffered) {

@@ -45,6 +45,35 @@ TEST_F(HubRoomTest, GroupEntriesFollowTheRulesOneByOne) {
   EXPECT_EQ(dropped("wrongType"), 1u);
 }
 
+// SkylinkJS 0.5.x may put message objects (not JSON strings) in `lists`: each is taken as the
+// message it spells, in order, and forwarded as a JSON string like any other entry.
+TEST_F(HubRoomTest, GroupEntriesMayBeObjects) {
+  json::array lists;
+  lists.emplace_back(json::object{{"type", "muteAudioEvent"}, {"muted", true}, {"stamp", 1}});
+  lists.emplace_back(R"({"type":"public","data":"chat"})");
+  lists.emplace_back(json::object{{"type", "roomLockEvent"}, {"lock", true}});
+  lists.emplace_back(json::object{{"type", "offer"}, {"sdp", "v=0"}, {"target", b_.sid}});
+  send(a_, json::object{{"type", "group"}, {"lists", lists}});
+  auto groups = b_.sink->ofType("group");
+  ASSERT_EQ(groups.size(), 1u);
+  const auto& out = groups[0].at("lists").as_array();
+  ASSERT_EQ(out.size(), 3u);
+  const char* types[] = {"muteAudioEvent", "public", "roomLockEvent"};
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    auto entry = json::parse(out[i].as_string()).as_object();
+    EXPECT_EQ(entry.at("type").as_string(), types[i]);
+    EXPECT_EQ(entry.at("mid").as_string(), a_.sid);
+  }
+  EXPECT_EQ(dropped("notGroupable"), 1u);
+  // The lock inside the group is the room's lock (0.5.x bundles roomLockEvent).
+  EXPECT_TRUE(hub_->rooms("realmA").at(0).locked);
+  Client late = connect();
+  send(late, R"({"type":"joinRoom","rid":"room1"})");
+  auto redirects = late.sink->ofType("redirect");
+  ASSERT_EQ(redirects.size(), 1u);
+  EXPECT_EQ(redirects[0].at("reason").as_string(), "locked");
+}
+
 TEST_F(HubRoomTest, AGroupWithNothingValidSendsNothing) {
   send(a_, R"({"type":"group","lists":["{}", "[]"]})");
   send(a_, R"({"type":"group","lists":[]})");

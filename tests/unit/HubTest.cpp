@@ -144,7 +144,6 @@ INSTANTIATE_TEST_SUITE_P(
         RelayCase{R"({"type":"enter","target":"TARGET"})", true},
         RelayCase{R"({"type":"message","target":"TARGET","data":"x"})", true},
         RelayCase{R"({"type":"mediaInfoEvent","target":"TARGET"})", true},
-        RelayCase{R"({"type":"enter","weight":5,"userInfo":{}})", false},
         RelayCase{R"({"type":"public","data":"hi"})", false},
         RelayCase{R"({"type":"updateUserEvent","userData":{"n":1},"stamp":1})", false},
         RelayCase{R"({"type":"muteAudioEvent","muted":true})", false},
@@ -230,8 +229,9 @@ TEST_F(HubRoomTest, OversizedUserDataIsDropped) {
   send(a_, update);
   json::object enter = obj(R"({"type":"enter"})");
   enter["userInfo"] = json::object{{"userData", std::string(limits_.maxUserDataBytes, 'x')}};
-  send(a_, enter);
+  send(c_, enter);
   EXPECT_TRUE(b_.sink->packets.empty());
+  EXPECT_TRUE(a_.sink->packets.empty());
   EXPECT_EQ(dropped("tooLarge"), 2u);
 }
 
@@ -253,16 +253,52 @@ TEST_F(HubTest, UntargetedEnterSkipsPeersThatDoNotAutoIntroduce) {
   Client a = join("room1");
   Client quiet = join("room1", obj(R"({"autoIntroduce":false})"));
   Client c = join("room1");
-  send(a, R"({"type":"enter"})");
+  send(c, R"({"type":"enter"})");
   EXPECT_TRUE(quiet.sink->packets.empty());
-  EXPECT_EQ(c.sink->ofType("enter").size(), 1u);
-  c.sink->clear();
+  EXPECT_EQ(a.sink->ofType("enter").size(), 1u);
+  a.sink->clear();
   send(quiet, R"({"type":"enter"})");
   EXPECT_TRUE(a.sink->packets.empty());
   EXPECT_TRUE(c.sink->packets.empty());
   // Everything else still reaches it.
   send(a, R"({"type":"public","data":1})");
   EXPECT_EQ(quiet.sink->ofType("public").size(), 1u);
+}
+
+// Two peers that join at once must not both get the other's enter before any welcome (SkylinkJS
+// 2.7.2 then answers both and nobody offers): an untargeted enter reaches only the members that
+// joined before its sender, stamped as from the sender, in join order.
+TEST_F(HubRoomTest, UntargetedEnterGoesOnlyToElderMembers) {
+  send(c_, R"({"type":"enter","weight":5,"userInfo":{}})");
+  for (Client* elder : {&a_, &b_}) {
+    auto enters = elder->sink->ofType("enter");
+    ASSERT_EQ(enters.size(), 1u);
+    EXPECT_EQ(enters[0].at("mid").as_string(), c_.sid);
+    EXPECT_EQ(enters[0].at("rid").as_string(), "room1");
+  }
+  a_.sink->clear();
+  b_.sink->clear();
+  send(b_, R"({"type":"enter"})");  // the middle one: heard by a only
+  EXPECT_EQ(a_.sink->ofType("enter").size(), 1u);
+  EXPECT_TRUE(c_.sink->packets.empty());
+  a_.sink->clear();
+  send(a_, R"({"type":"enter"})");  // the eldest: heard by nobody
+  EXPECT_TRUE(b_.sink->packets.empty());
+  EXPECT_TRUE(c_.sink->packets.empty());
+  EXPECT_TRUE(d_.sink->packets.empty());
+  // A targeted enter (after introduce, or a 0.6.x refresh) still reaches a younger peer.
+  json::object targeted = obj(R"({"type":"enter"})");
+  targeted["target"] = c_.sid;
+  send(a_, targeted);
+  EXPECT_EQ(c_.sink->ofType("enter").size(), 1u);
+  // A peer that rejoins is the youngest again: its enter reaches everyone else.
+  a_.sink->clear();
+  b_.sink->clear();
+  c_.sink->clear();
+  rejoin(a_, "room1");
+  send(a_, R"({"type":"enter"})");
+  EXPECT_EQ(b_.sink->ofType("enter").size(), 1u);
+  EXPECT_EQ(c_.sink->ofType("enter").size(), 1u);
 }
 
 // ---- lock and limits ------------------------------------------------------------------------

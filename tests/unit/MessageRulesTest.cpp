@@ -162,9 +162,10 @@ TEST(MessageRulesTest, GroupableIsExactlyTheClientsBatchList) {
   for (const auto& rule : MessageRules::all()) {
     if (rule.groupable) groupable.emplace(rule.type);
   }
-  // SkylinkJS 0.6.37 _GROUP_MESSAGE_LIST (2.x uses a subset of it).
+  // SkylinkJS 0.6.37 _GROUP_MESSAGE_LIST (2.x uses a subset of it), plus roomLockEvent, which
+  // 0.5.x batches too.
   EXPECT_EQ(groupable, (std::set<std::string>{"stream", "updateUserEvent", "muteAudioEvent",
-                                              "muteVideoEvent", "public"}));
+                                              "muteVideoEvent", "public", "roomLockEvent"}));
 }
 
 TEST(MessageRulesTest, TypesAreUniqueAndNamed) {

@@ -102,10 +102,12 @@ TEST_F(MetricsTest, ExposesHubCountersAndGauges) {
   auto b = std::make_shared<Sink>();
   auto c = std::make_shared<Sink>();
   const auto ida = join("r1", a);
-  join("r1", b);
+  const auto idb = join("r1", b);
   join("r2", c);
-  hub_.onMessage(ida, R"({"type":"enter","mid":"x","rid":"y"})", kNow);
+  hub_.onMessage(idb, R"({"type":"enter","mid":"x","rid":"y"})", kNow);
   hub_.onMessage(ida, "not json", kNow);
+  hub_.countUnusableEvent(SioEventKind::OtherEvent);
+  hub_.countUnusableEvent(SioEventKind::BadArgument);
 
   const HttpReply reply = get("127.0.0.1");
   ASSERT_EQ(reply.status, 200u);
@@ -117,8 +119,10 @@ TEST_F(MetricsTest, ExposesHubCountersAndGauges) {
   EXPECT_EQ(sampleValue(t, R"(aerie_messages_in_total{type="joinRoom"})"), 3);
   EXPECT_EQ(sampleValue(t, R"(aerie_messages_in_total{type="enter"})"), 1);
   EXPECT_EQ(sampleValue(t, R"(aerie_messages_out_total{type="inRoom"})"), 3);
-  EXPECT_EQ(sampleValue(t, R"(aerie_messages_out_total{type="enter"})"), 1);  // to b only
+  EXPECT_EQ(sampleValue(t, R"(aerie_messages_out_total{type="enter"})"), 1);  // to a only
   EXPECT_EQ(sampleValue(t, R"(aerie_messages_dropped_total{reason="malformed"})"), 1);
+  EXPECT_EQ(sampleValue(t, R"(aerie_messages_dropped_total{reason="otherEvent"})"), 1);
+  EXPECT_EQ(sampleValue(t, R"(aerie_messages_dropped_total{reason="badEventArgument"})"), 1);
   EXPECT_EQ(sampleValue(t, "aerie_join_latency_seconds_count"), 3);
   EXPECT_EQ(sampleValue(t, R"(aerie_join_latency_seconds_bucket{le="+Inf"})"), 3);
   EXPECT_NE(t.find("# TYPE aerie_join_latency_seconds histogram\n"), std::string::npos);

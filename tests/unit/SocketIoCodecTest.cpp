@@ -28,13 +28,25 @@ TEST(SocketIoCodec, RejectsGarbage) {
   }
 }
 
-TEST(SocketIoCodec, MessageArgumentOnlyForMessageWithString) {
-  EXPECT_EQ(SocketIoCodec::messageArgument(R"(["message","{\"type\":\"x\"}"])"), R"({"type":"x"})");
-  EXPECT_FALSE(SocketIoCodec::messageArgument(R"(["other","x"])"));
-  EXPECT_FALSE(SocketIoCodec::messageArgument(R"(["message",{"type":"x"}])"));
-  EXPECT_FALSE(SocketIoCodec::messageArgument(R"(["message","a","b"])"));
-  EXPECT_FALSE(SocketIoCodec::messageArgument(R"(["message")"));
-  EXPECT_FALSE(SocketIoCodec::messageArgument(R"([[[[[[["deep"]]]]]]])"));
+TEST(SocketIoCodec, MessageArgumentIsAJsonStringOrAnObject) {
+  using aerie::SioEventKind;
+  auto kind = [](std::string_view data) { return SocketIoCodec::messageArgument(data).kind; };
+  auto json = [](std::string_view data) { return SocketIoCodec::messageArgument(data).json; };
+  // SkylinkJS 0.6+ (socket.send(JSON.stringify(m))) and 0.5.x (socket.send(m), e.g. a group).
+  EXPECT_EQ(json(R"(["message","{\"type\":\"x\"}"])"), R"({"type":"x"})");
+  EXPECT_EQ(kind(R"(["message",{"type":"x"}])"), SioEventKind::Message);
+  EXPECT_EQ(json(R"(["message",{"type":"group","lists":["{\"type\":\"public\"}"]}])"),
+            R"({"type":"group","lists":["{\"type\":\"public\"}"]})");
+  EXPECT_EQ(kind(R"(["other","x"])"), SioEventKind::OtherEvent);
+  EXPECT_EQ(kind(R"(["message","a","b"])"), SioEventKind::BadArgument);
+  EXPECT_EQ(kind(R"(["message"])"), SioEventKind::BadArgument);
+  EXPECT_EQ(kind(R"(["message",42])"), SioEventKind::BadArgument);
+  EXPECT_EQ(kind(R"(["message",["x"]])"), SioEventKind::BadArgument);
+  EXPECT_EQ(kind(R"(["message")"), SioEventKind::Malformed);
+  EXPECT_EQ(kind(R"([])"), SioEventKind::Malformed);
+  EXPECT_EQ(kind(R"({"message":"x"})"), SioEventKind::Malformed);
+  EXPECT_EQ(kind(R"([[[[[[["deep"]]]]]]])"), SioEventKind::Malformed);
+  EXPECT_TRUE(json(R"(["other","x"])").empty());
 }
 
 TEST(SocketIoCodec, EncodeMessageIsAsciiAndRoundTrips) {
@@ -46,7 +58,7 @@ TEST(SocketIoCodec, EncodeMessageIsAsciiAndRoundTrips) {
   EXPECT_NE(packet.find("\\ud83d\\ude00"), std::string::npos);
   auto sio = SocketIoCodec::parse(std::string_view(packet).substr(1));
   ASSERT_TRUE(sio);
-  EXPECT_EQ(SocketIoCodec::messageArgument(sio->data), json);
+  EXPECT_EQ(SocketIoCodec::messageArgument(sio->data).json, json);
 }
 
 TEST(SocketIoCodec, EncodeReplacesInvalidUtf8) {
