@@ -119,6 +119,28 @@ std::string hostWithoutPort(std::string_view host) {
   return std::string(host.substr(0, host.find(':')));
 }
 
+// SkylinkJS 2.x announces itself with Skylink_API_version and X-Server-Select on the API
+// request (0.9.x sends only Skylink_SDK_version, 0.5-0.6 nothing); a 2.x SDK version is the
+// fallback should a proxy drop the other two.
+bool isSkylink2(const HttpRequestView& req) {
+  if (!req.skylinkApiVersion.empty() || !req.serverSelect.empty()) return true;
+  const std::string_view v = req.skylinkSdkVersion;
+  return !v.empty() && v.front() >= '1' && v.front() <= '9';
+}
+
+// `ipSigserver`. 0.5-0.9 append a port from httpPortList/httpsPortList themselves; 2.x uses the
+// value as the whole `host:port` of its socket URL and never reads the lists.
+std::string signalingServer(const ApiConfig& config, const HttpRequestView& req) {
+  if (config.signalingHost.empty()) {
+    return isSkylink2(req) ? req.host : hostWithoutPort(req.host);
+  }
+  const std::string& host = config.signalingHost;
+  const bool hasPort = host.find(':', host.front() == '[' ? host.find(']') : 0) != std::string::npos;
+  if (!isSkylink2(req) || hasPort) return host;
+  const auto& ports = req.secure && !config.httpsPorts.empty() ? config.httpsPorts : config.httpPorts;
+  return ports.empty() ? host : host + ":" + std::to_string(ports.front());
+}
+
 std::optional<double> parseHours(std::string_view s) {
   double v = 0;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -163,9 +185,13 @@ HttpReply ApiService::handle(const HttpRequestView& req, std::int64_t nowMs) {
 HttpReply ApiService::stats(const HttpRequestView& req) {
   if (req.method == "OPTIONS") return preflight(req);
   if (req.method != "POST") return fail(req, kNotFound, "no such API endpoint");
-  // The content is not used: accepting stops the client's retries and console errors.
+  // The content is not used: accepting stops the client's retries and console errors. A JSON
+  // body, since 2.x calls .json() on the reply (and logs a parse error on an empty one).
   statsPosts_.fetch_add(1, std::memory_order_relaxed);
-  return noContent(req);
+  HttpReply r;
+  r.body = R"({"success":true})";
+  addCors(r, req);
+  return r;
 }
 
 HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
@@ -263,8 +289,7 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   body["roomCred"] = creds.roomCred(s);
   body["start"] = s.start;
   body["len"] = hoursValue(s.lenHours);
-  body["ipSigserver"] =
-      config_.signalingHost.empty() ? hostWithoutPort(req.host) : config_.signalingHost;
+  body["ipSigserver"] = signalingServer(config_, req);
   body["httpPortList"] = ports(config_.httpPorts);
   body["httpsPortList"] = ports(config_.httpsPorts);
   body["ipSigserverPath"] = "";

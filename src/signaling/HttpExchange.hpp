@@ -15,6 +15,11 @@ struct HttpRequestView {
   std::optional<std::string> referer;
   std::string accessControlRequestHeaders;  // for CORS preflight
   std::string authorization;          // "Bearer ..." for the admin API
+  // What SkylinkJS says of itself on the API request: 0.9.x sends Skylink_SDK_version; 2.x
+  // also sends Skylink_API_version and X-Server-Select (0.5-0.6 send none of these).
+  std::string skylinkSdkVersion;
+  std::string skylinkApiVersion;
+  std::string serverSelect;
   bool secure = false;                // arrived over TLS
   std::string remoteAddress;
   std::string body;

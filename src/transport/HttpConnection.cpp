@@ -298,6 +298,11 @@ std::string headerValue(const Request& req, http::field f) {
   return it == req.end() ? std::string() : std::string(it->value());
 }
 
+std::string headerValue(const Request& req, std::string_view name) {
+  auto it = req.find(beast::string_view(name.data(), name.size()));
+  return it == req.end() ? std::string() : std::string(it->value());
+}
+
 // A Host header fit to put in a Location: a name or address and an optional port, nothing else.
 bool validHostHeader(std::string_view host) {
   if (host.empty() || host.size() > 255) return false;
@@ -420,6 +425,9 @@ asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_b
       if (auto it = req.find(http::field::referer); it != req.end()) view.referer = std::string(it->value());
       view.accessControlRequestHeaders = headerValue(req, http::field::access_control_request_headers);
       view.authorization = headerValue(req, http::field::authorization);
+      view.skylinkSdkVersion = headerValue(req, "Skylink_SDK_version");
+      view.skylinkApiVersion = headerValue(req, "Skylink_API_version");
+      view.serverSelect = headerValue(req, "X-Server-Select");
       view.secure = secure;
       view.remoteAddress = remote;
       view.body = std::move(req.body());

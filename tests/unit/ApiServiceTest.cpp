@@ -150,6 +150,41 @@ TEST_F(ApiServiceTest, SignalingHostOverrideAndIpv6Host) {
   EXPECT_EQ(json(api.handle(req, kNow)).at("ipSigserver"), "sig.example");
 }
 
+// SkylinkJS 2.x takes ipSigserver as the whole host:port of its socket URL; 0.5-0.9 add a port
+// from the port lists themselves and must keep the host alone.
+TEST_F(ApiServiceTest, Skylink2GetsTheSignalingPortInIpSigserver) {
+  auto req = get(path(app, "room"));
+  req.skylinkSdkVersion = "0.9.3";  // 0.9.x sends this header alone
+  EXPECT_EQ(json(api.handle(req, kNow)).at("ipSigserver"), "aerie.test");
+
+  auto v2 = get(path(app, "room"));  // what 2.7.2 sends (api-helpers.js)
+  v2.skylinkSdkVersion = "2.7.2";
+  v2.skylinkApiVersion = "9.0.0";
+  v2.serverSelect = "sig-v2";
+  EXPECT_EQ(json(api.handle(v2, kNow)).at("ipSigserver"), "aerie.test:8443");
+  v2.host = "[::1]:8080";
+  EXPECT_EQ(json(api.handle(v2, kNow)).at("ipSigserver"), "[::1]:8080");
+  v2.host = "aerie.test";  // default port: nothing to add
+  EXPECT_EQ(json(api.handle(v2, kNow)).at("ipSigserver"), "aerie.test");
+
+  auto onlySelect = get(path(app, "room"));
+  onlySelect.serverSelect = "sig-v2";
+  EXPECT_EQ(json(api.handle(onlySelect, kNow)).at("ipSigserver"), "aerie.test:8443");
+  auto onlyVersion = get(path(app, "room"));
+  onlyVersion.skylinkSdkVersion = "2.1.4";
+  EXPECT_EQ(json(api.handle(onlyVersion, kNow)).at("ipSigserver"), "aerie.test:8443");
+
+  // With --public-host, 2.x gets that host and the first port for its scheme.
+  config.signalingHost = "sig.example";
+  v2.host = "aerie.test:8443";
+  EXPECT_EQ(json(api.handle(v2, kNow)).at("ipSigserver"), "sig.example:8443");
+  v2.secure = false;
+  EXPECT_EQ(json(api.handle(v2, kNow)).at("ipSigserver"), "sig.example:8080");
+  EXPECT_EQ(json(api.handle(req, kNow)).at("ipSigserver"), "sig.example");
+  config.signalingHost = "sig.example:9000";  // a port of its own is kept as given
+  EXPECT_EQ(json(api.handle(v2, kNow)).at("ipSigserver"), "sig.example:9000");
+}
+
 TEST_F(ApiServiceTest, WrongOriginIs4003WithCorsHeaders) {
   const auto r = api.handle(get(path(app, "room"), "https://evil.example"), kNow);
   expectError(r, 403, 4003, "evil.example");
@@ -353,10 +388,11 @@ TEST_F(ApiServiceTest, StatsPostsAreAcceptedAndCounted) {
   req.body = R"({"client_id":"x"})";
   EXPECT_EQ(api.statsPosts(), 0u);
   const auto r = api.handle(req, kNow);
-  EXPECT_EQ(r.status, 204u);
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body, R"({"success":true})");  // 2.x calls .json() on it
   EXPECT_EQ(header(r, "Access-Control-Allow-Origin"), "https://app.example");
   req.target = "/rest/stats/client/iceconnection";
-  EXPECT_EQ(api.handle(req, kNow).status, 204u);
+  EXPECT_EQ(api.handle(req, kNow).status, 200u);
   EXPECT_EQ(api.statsPosts(), 2u);
 
   req.method = "OPTIONS";
