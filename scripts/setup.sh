@@ -24,7 +24,7 @@ if ((${#missing[@]})); then
 fi
 
 # Browser-side packages the pages use (the demo page loads SkylinkJS from here).
-[[ -d node_modules/skylinkjs ]] || npm install --no-audit --no-fund --loglevel=error
+[[ -d node_modules/skylinkjs && -d node_modules/socket.io-client ]] || npm ci --no-audit --no-fund --loglevel=error
 # Aerie's own Skylink library (client/) and the conferencing app (webapp/): built, not committed.
 for dir in client webapp; do
   [[ -f $dir/package.json ]] || continue

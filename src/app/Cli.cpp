@@ -152,6 +152,9 @@ int Cli::serve(const std::vector<std::string>& args) {
     // The browser library's build (client/dist), the npm SkylinkJS for the demo, the pages.
     mounts.push_back({"/skylink", StaticFiles(webRoot + "/../client/dist")});
     mounts.push_back({"/vendor/skylinkjs/", StaticFiles(webRoot + "/../node_modules/skylinkjs/publish")});
+    // Where a socket.io server serves its client: SkylinkJS 0.9.x's npm build leaves socket.io
+    // out and needs 1.x loaded first (docs/protocol.md).
+    mounts.push_back({"/socket.io/socket.io.js", StaticFiles(webRoot + "/../node_modules/socket.io-client")});
     // The conferencing app's build (webapp/dist) first: its index.html is the landing page.
     mounts.push_back({"", StaticFiles(webRoot + "/../webapp/dist")});
     mounts.push_back({"", StaticFiles(webRoot)});
