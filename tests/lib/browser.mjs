@@ -37,11 +37,18 @@ export const CHROMIUM_ARGS = [
   '--disable-features=LocalNetworkAccessChecks,LocalNetworkAccessChecksWebSockets,LocalNetworkAccessChecksWebRTC',
 ];
 
-export async function launchChromium() {
+/**
+ * options.fakeDevices: parameters of Chromium's fake capture devices, e.g. 'device-count=2' (two
+ * fake cameras; the microphones are always "default" plus two). Without it, the default flag.
+ */
+export async function launchChromium(options = {}) {
+  const args = options.fakeDevices
+    ? CHROMIUM_ARGS.map((a) => (a === '--use-fake-device-for-media-stream' ? `${a}=${options.fakeDevices}` : a))
+    : CHROMIUM_ARGS;
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args,
     timeout: 30000,
   });
 }
