@@ -23,7 +23,7 @@
 #include "storage/CachingAppStore.hpp"
 #include "storage/SqliteAppStore.hpp"
 #include "transport/HubGateway.hpp"
-#include "transport/SelfSignedCertificate.hpp"
+#include "tls/SelfSignedCertificate.hpp"
 #include "transport/Server.hpp"
 
 #ifndef AERIE_DEFAULT_WEB_ROOT

@@ -1,4 +1,4 @@
-#include "transport/SelfSignedCertificate.hpp"
+#include "tls/SelfSignedCertificate.hpp"
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>
