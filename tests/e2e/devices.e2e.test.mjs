@@ -40,7 +40,7 @@ after(async () => {
 
 // ---- reading the pages (both use Aerie's library: `sk` is the page's Skylink object) ----------
 
-const SK = { lib: 'lib', app: 'app' };
+const SK = { lib: 'lib', app: 'app', real: 'real' };
 
 /** The video track each peer connection of the page sends: [{peer, label, id, state}]. */
 function sentVideo(page, sk) {
@@ -56,9 +56,11 @@ function sentVideo(page, sk) {
 /** Video frames decoded so far from `peerId` (inbound-rtp), and audio packets received. */
 function received(page, sk, peerId) {
   return page.evaluate(async ({ which, id }) => {
-    const rec = (which === 'app' ? window.aerieApp.skylink : window.skylink).peers.get(id);
-    if (!rec) return { frames: -1, audio: -1 };
-    const stats = await rec.session.pc.getStats();
+    // SkylinkJS 0.6 keeps its connections in _peerConnections; ours in peers (PeerSession).
+    const pc = which === 'real' ? window.skylink._peerConnections[id]
+      : ((which === 'app' ? window.aerieApp.skylink : window.skylink).peers.get(id) || { session: {} }).session.pc;
+    if (!pc) return { frames: -1, audio: -1 };
+    const stats = await pc.getStats();
     let frames = 0; let audio = 0;
     stats.forEach((r) => {
       if (r.type === 'inbound-rtp' && r.kind === 'video') frames = Math.max(frames, r.framesDecoded || 0);
@@ -230,6 +232,49 @@ describe('our library: switchMediaDevice and a lost camera, two pages', () => {
     await waitForPlayingVideos(b, 1, 20000);
     const after = (await events(b)).slice(m[1][1]);
     assert.deepEqual(after.filter((e) => (e.name === 'peerLeft' || e.name === 'peerJoined') && !e.isSelf), [], 'nobody left or joined');
+  });
+});
+
+// ---- interop: the real SkylinkJS 0.6.37 on the other page ----------------------------------------
+
+describe('the real SkylinkJS 0.6.37 on the other page keeps seeing our video after a switch', () => {
+  test('ours switches camera and then loses it: SkylinkJS keeps decoding, sees nobody leave', STEP, async () => {
+    const room = 'devices-interop';
+    const context = await newContext(browser);
+    try {
+      const urls = await routeLibraryPages(context, env.server.httpUrl, env.appKey);
+      const a = await openPage(context, urls.harness('ours'), 'OURS');
+      const b = await openPage(context, urls.harness('real'), 'REAL');
+      const base = { appKey: env.appKey, defaultRoom: room };
+      for (const [page, extra] of [[a, {}], [b, { roomServer: `//127.0.0.1:${env.server.port}`, statsServer: `//127.0.0.1:${env.server.port}`, forceSSL: false }]]) {
+        const init = await page.evaluate((o) => window.initSkylink(o), { ...base, ...extra });
+        assert.equal(init.error, null, `${page.label}: init failed: ${JSON.stringify(init.error)}`);
+        const j = await page.evaluate(() => window.joinSkylinkRoom(null, { audio: true, video: true }));
+        assert.equal(j.error, null, `${page.label}: joinRoom failed: ${JSON.stringify(j.error)}\n${await pageDiagnostics(page)}`);
+        page.peerId = j.peerId;
+      }
+      await waitForPlayingVideos(b, 1, 40000);
+      const mark = (await events(b)).length;
+      const cam = (await cameras(a)).find((c) => c.label === 'fake_device_2');
+      const r = await a.evaluate((id) => new Promise((resolve) => window.skylink.switchMediaDevice('video', id, (err) => resolve(err ? String(err.message || err) : null))), cam.id);
+      assert.equal(r, null);
+      assert.deepEqual((await sentVideo(a, SK.lib)).map((x) => x.label), ['fake_device_2']);
+      await keepsReceiving(b, SK.real, a.peerId, { diag: () => pageDiagnostics(b) });
+      await waitForPlayingVideos(b, 1, 20000);
+      // Unplugged: the fallback reaches SkylinkJS the same way.
+      await a.evaluate(() => document.getElementById('myvideo').srcObject.getVideoTracks()[0].dispatchEvent(new Event('ended')));
+      await a.waitForFunction(() => {
+        const t = document.getElementById('myvideo').srcObject.getVideoTracks()[0];
+        return t && t.label === 'fake_device_0' && t.readyState === 'live';
+      }, null, { timeout: 20000 });
+      await keepsReceiving(b, SK.real, a.peerId, { diag: () => pageDiagnostics(b) });
+      await waitForPlayingVideos(b, 1, 20000);
+      const after = (await events(b)).slice(mark);
+      assert.deepEqual(after.filter((e) => e.name === 'peerLeft' || (e.name === 'peerJoined' && !e.isSelf) || e.name === 'streamEnded'), [],
+        `SkylinkJS sees nobody leave and no stream end\n${await pageDiagnostics(b)}`);
+    } finally {
+      await context.close().catch(() => {});
+    }
   });
 });
 
