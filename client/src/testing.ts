@@ -10,6 +10,7 @@ export { SignalingState, SIGNALING_TRANSITIONS, canTransition } from './signalin
 export { connectionTargets } from './signaling/ReconnectPolicy.js';
 export { decode, encode, buildGroup, GROUPED_TYPES } from './signaling/messages.js';
 export * as dt from './data/protocol.js';
+export { DataTransferManager } from './data/DataTransferManager.js';
 export { computeWeight, shouldOffer, isPolite } from './peer/weight.js';
 export { OperationChain } from './peer/OperationChain.js';
 export { parseMediaOptions } from './media/settings.js';

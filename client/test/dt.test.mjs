@@ -66,3 +66,30 @@ test('versionLower compares numerically', () => {
   const table = [['0.1.0', '0.1.2', true], ['0.1.3', '0.1.2', false], ['0.1.2', '0.1.2', false], ['0.1.10', '0.1.3', false], ['', '0.1.0', true]];
   for (const [a, b, want] of table) assert.equal(dt.versionLower(a, b), want, `${a} < ${b}`);
 });
+
+test('a file that can no longer be read fails the upload at once, on both sides (no unhandled rejection, no 60 s wait)', async () => {
+  const { DataTransferManager } = await lib();
+  const states = [];
+  const manager = new DataTransferManager({
+    selfId: () => 'me', agent: () => ({ name: 'firefox', version: '153' }), peerDtVersion: () => '0.1.0',
+    createChannel: () => null, transferState: (state, tid, peerId, info, error) => states.push({ state, peerId, message: error?.message?.message }),
+    incomingDataRequest() {}, incomingData() {}, incomingP2PMessage() {}, channelState() {},
+  });
+  const channel = { label: 'me_peer', readyState: 'open', sent: [], send(d) { this.sent.push(JSON.parse(d)); }, close() {}, addEventListener() {} };
+  manager.addChannel('peer', channel);
+  // As a picked file changed or removed on disk reads in Firefox: the read rejects.
+  class GoneFile extends Blob {
+    get name() { return 'gone.bin'; }
+    arrayBuffer() { return Promise.reject(new DOMException('The operation was aborted.', 'AbortError')); }
+  }
+  const result = new Promise((resolve) => manager.send(new GoneFile([bytes(1000)]), 'blob', ['peer'], 60, false, false, (r, isError) => resolve({ r, isError })));
+  assert.equal(channel.sent[0].type, 'WRQ');
+  channel.onmessage({ data: JSON.stringify({ type: 'ACK', sender: 'peer', ackN: 0 }) });
+  const { r, isError } = await result;
+  assert.equal(isError, true);
+  assert.match(r.transferErrors.peer.message, /Unable to read the file: The operation was aborted/);
+  const err = channel.sent.find((m) => m.type === 'ERROR');
+  assert.ok(err, `the receiver is told: ${JSON.stringify(channel.sent)}`);
+  assert.equal(err.isUploadError, true);
+  assert.equal(states[states.length - 1].state, 'error');
+});

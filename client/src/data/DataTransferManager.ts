@@ -279,9 +279,20 @@ export class DataTransferManager {
     const chunk = chunks[ackN];
     const chunkType = (p as UploadPeer & { chunkType?: string }).chunkType ?? up.chunkType;
     let payload: string | ArrayBuffer;
-    if (typeof chunk === 'string') payload = chunk;
-    else if (chunkType === 'binary') payload = await chunk.arrayBuffer();
-    else payload = bytesToBase64(new Uint8Array(await chunk.arrayBuffer()));
+    try {
+      if (typeof chunk === 'string') payload = chunk;
+      else if (chunkType === 'binary') payload = await chunk.arrayBuffer();
+      else payload = bytesToBase64(new Uint8Array(await chunk.arrayBuffer()));
+    } catch (err) {
+      // The file cannot be read any more (changed or removed on disk after it was picked: Firefox
+      // rejects with AbortError, Chromium with NotReadableError). Fail now on both sides, not at
+      // the timeout with an unhandled rejection.
+      if (p.done) return;
+      const message = `Unable to read the file: ${(err as Error)?.message || String(err)}`;
+      this.sendOn(peerId, p.label, dtError(this.l.selfId(), up.name, message, true));
+      this.failUpload(up, peerId, message);
+      return;
+    }
     if (p.done) return;
     if (!this.sendOn(peerId, p.label, payload)) { this.failUpload(up, peerId, 'Failed sending data chunk.'); return; }
     this.l.transferState(DATA_TRANSFER_STATE.UPLOADING, up.id, peerId, this.uploadInfo(up, peerId, false), null);
