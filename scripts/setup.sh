@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and testing aerie need on Debian 12, only what is missing.
-# Usage: scripts/setup.sh [--test|--turn]   (--test adds Chromium, coturn and the test suites'
-# npm packages; --turn adds coturn)
+# Usage: scripts/setup.sh [--test|--turn]   (--test adds Chromium, Firefox ESR, coturn and the test
+# suites' npm packages; --turn adds coturn)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=(cmake ninja-build g++ ccache pkg-config libssl-dev libsqlite3-dev libgtest-dev
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev)
-[[ "${1:-}" == "--test" ]] && want+=(chromium coturn iproute2 util-linux clang libclang-rt-14-dev)
+[[ "${1:-}" == "--test" ]] && want+=(chromium firefox-esr coturn iproute2 util-linux clang libclang-rt-14-dev)
 [[ "${1:-}" == "--turn" ]] && want+=(coturn)
 missing=()
 for p in "${want[@]}"; do
@@ -32,5 +32,6 @@ for dir in client webapp; do
   (cd $dir && npm run --silent build)
 done
 if [[ "${1:-}" == "--test" ]]; then
-  (cd tests && { [[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund --loglevel=error; })
+  # playwright-core drives Chromium, puppeteer-core (WebDriver BiDi) drives Firefox.
+  (cd tests && { [[ -d node_modules/playwright-core && -d node_modules/puppeteer-core ]] || npm ci --no-audit --no-fund --loglevel=error; })
 fi

@@ -22,7 +22,7 @@ if [ ! -x "$bin" ]; then
 fi
 export AERIE_BIN="$bin"
 
-if [ ! -d "$here/node_modules/socket.io-client-v1" ] || [ ! -d "$here/node_modules/playwright-core" ]; then
+if [ ! -d "$here/node_modules/socket.io-client-v1" ] || [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/puppeteer-core" ]; then
   echo "run-node-tests: installing test dependencies (npm ci in tests/)" >&2
   (cd "$here" && npm ci --no-audit --no-fund) || exit 2
 fi
@@ -36,7 +36,7 @@ if [ "$which" = all ] || [ "$which" = integration ]; then
 fi
 
 if [ "$which" = all ] || [ "$which" = e2e ]; then
-  echo "=== end-to-end tests (Chromium) ==="
+  echo "=== end-to-end tests (Chromium and Firefox) ==="
   sh "$here/e2e/run.sh" || status=1
 fi
 

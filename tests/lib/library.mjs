@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURES } from './browser.mjs';
+import { FIXTURES, SKYLINK_JS } from './browser.mjs';
 import { repoRoot } from './server.mjs';
 
 export const CLIENT_DIR = path.join(repoRoot, 'client');
@@ -72,4 +72,39 @@ export async function waitForPlayingVideos(page, count, timeoutMs = 30000) {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${page.label}: expected ${count} playing remote videos, have ${JSON.stringify(last)}`);
+}
+
+/**
+ * A Node static server on its own port (cross-origin to aerie) that serves the harness as a real
+ * page, for browsers without request routing (Firefox under puppeteer), and for the Chromium
+ * pages that share a room with them: `/library-e2e/harness.html`, and the two scripts it loads,
+ * `/skylink.complete.min.js` (client/dist) and `/vendor/skylinkjs/skylink.complete.js` (npm
+ * SkylinkJS 0.6.37). Pages served here must pass `roomServer` (aerie's origin) to init().
+ */
+export async function startLibraryPageServer() {
+  const http = await import('node:http');
+  const { readFile } = await import('node:fs/promises');
+  const files = {
+    [`${LIB_PREFIX}harness.html`]: [path.join(FIXTURES, 'library-harness.html'), 'text/html; charset=utf-8'],
+    '/skylink.complete.min.js': [path.join(CLIENT_DIR, 'dist', 'skylink.complete.min.js'), 'application/javascript'],
+    '/vendor/skylinkjs/skylink.complete.js': [SKYLINK_JS, 'application/javascript'],
+  };
+  const srv = http.createServer(async (req, res) => {
+    const f = files[new URL(req.url, 'http://x').pathname];
+    try {
+      if (!f) throw new Error('not found');
+      const body = await readFile(f[0]);
+      res.writeHead(200, { 'Content-Type': f[1], 'Cache-Control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404); res.end('not found');
+    }
+  });
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${srv.address().port}`;
+  return {
+    origin,
+    harness: (lib = 'ours') => `${origin}${LIB_PREFIX}harness.html?lib=${lib}`,
+    close: () => new Promise((resolve) => { srv.closeAllConnections?.(); srv.close(() => resolve()); }),
+  };
 }
