@@ -72,8 +72,7 @@ TlsEngine::TlsEngine(const TlsContext& context) : ssl_(SSL_new(context.native())
     return;
   }
   BIO_set_data(bio, this);
-  SSL_set_bio(ssl_, bio, bio);  // one BIO for both directions: SSL_set_bio takes one reference
-  BIO_up_ref(bio);
+  SSL_set_bio(ssl_, bio, bio);  // one BIO both ways: the SSL owns its one reference
   SSL_set_accept_state(ssl_);
 }
 

@@ -1,5 +1,6 @@
-// HTTP, TLS detection, Engine.IO polling and WebSocket for one TCP connection. The only
-// translation unit that includes Beast's HTTP and WebSocket code.
+// HTTP, TLS detection, Engine.IO polling and the WebSocket upgrade for one TCP connection. The
+// only translation unit that includes Beast's HTTP code. TLS runs on aerie's own TlsEngine
+// (TlsStream here, WebSocketConnection after an upgrade), the same for every connection.
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,15 +10,16 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "core/Clock.hpp"
 #include "core/Log.hpp"
 #include "engineio/QueryString.hpp"
-#include "transport/PlainWebSocket.hpp"
+#include "tls/TlsEngine.hpp"
 #include "transport/ServerContext.hpp"
+#include "transport/TlsStream.hpp"
+#include "transport/WebSocketConnection.hpp"
 #include "websocket/WsHandshake.hpp"
 
 namespace aerie {
@@ -26,7 +28,6 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
@@ -192,107 +193,6 @@ asio::awaitable<Response> servePolling(ServerContext& ctx, const Request& req, E
   co_return pollingResponse(req, v, out);
 }
 
-template <class Stream>
-struct WsConnection {
-  explicit WsConnection(Stream&& s) : ws(std::move(s)) {}
-  websocket::stream<Stream> ws;
-  std::shared_ptr<Wakeup> wakeup;
-};
-
-template <class Stream>
-asio::awaitable<void> wsWriter(std::shared_ptr<WsConnection<Stream>> conn,
-                               std::shared_ptr<EngineIoSession> session) {
-  auto& w = *conn->wakeup;
-  for (;;) {
-    w.signaled = false;
-    auto state = session->state();
-    auto batch = session->drain();
-    for (const auto& p : batch) {
-      auto [ec, n] = co_await conn->ws.async_write(asio::buffer(*p), nothrow);
-      if (ec) co_return;
-    }
-    if (state == EngineIoSession::State::Closing) {
-      co_await conn->ws.async_close(websocket::close_code::normal, nothrow);
-      co_return;
-    }
-    if (state == EngineIoSession::State::Closed) co_return;
-    if (batch.empty()) co_await w.wait(milliseconds(60 * 60 * 1000));
-  }
-}
-
-template <class Stream>
-asio::awaitable<void> serveWebSocket(ServerContext& ctx, Stream stream, Request upgrade, EioVersion v,
-                                     ConnectionGuard guard) {
-  (void)guard;  // kept in this frame: the connection ends when this coroutine does
-  // The upgrade request is needed for the handshake and the sid only: not for the socket's life.
-  std::optional<Request> reqHolder(std::move(upgrade));
-  Request& req = *reqHolder;
-  auto conn = std::make_shared<WsConnection<Stream>>(std::move(stream));
-  auto& ws = conn->ws;
-  websocket::stream_base::timeout timeouts{};
-  timeouts.handshake_timeout = milliseconds(ctx.limits.handshakeTimeoutMs);
-  timeouts.idle_timeout = websocket::stream_base::none();  // Engine.IO pings cover idleness
-  timeouts.keep_alive_pings = false;
-  ws.set_option(timeouts);
-  ws.read_message_max(ctx.limits.maxFrameBytes);
-  ws.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(http::field::server, "aerie"); }));
-  auto [aec] = co_await ws.async_accept(req, nothrow);
-  if (aec) co_return;
-  ws.text(true);
-
-  auto exec = co_await asio::this_coro::executor;
-  conn->wakeup = std::make_shared<Wakeup>(exec);
-  std::shared_ptr<EngineIoSession> session;
-  bool probing = false;
-  const auto upgradeSid = QueryString::get(req.target(), "sid");
-  reqHolder.reset();
-  if (auto sid = upgradeSid) {
-    session = ctx.registry.findUpgradable(*sid, v);
-    if (!session) {
-      co_await ws.async_close(websocket::close_code::policy_error, nothrow);
-      co_return;
-    }
-    probing = true;
-  } else {
-    session = openSession(ctx, v, EngineIoSession::Transport::WebSocket);
-    session->setWaker(conn->wakeup);
-    session->start(false);
-    asio::co_spawn(exec, wsWriter(conn, session), asio::detached);
-  }
-
-  beast::flat_buffer buffer;
-  for (;;) {
-    auto [ec, n] = co_await ws.async_read(buffer, nothrow);
-    if (ec) break;
-    auto data = buffer.cdata();
-    std::string_view text(static_cast<const char*>(data.data()), data.size());
-    if (!ws.got_text()) {
-      session->close();  // Skylink sends text only
-    } else if (probing) {
-      // Upgrade from polling: `2probe` / `3probe`, then `5` switches transports.
-      if (text == "2probe") {
-        static const std::string probe = "3probe";
-        auto [wec, wn] = co_await ws.async_write(asio::buffer(probe), nothrow);
-        if (wec) break;
-      } else if (text == "5") {
-        probing = false;
-        session->upgradeToWebSocket();
-        session->setWaker(conn->wakeup);
-        asio::co_spawn(exec, wsWriter(conn, session), asio::detached);
-      }
-    } else if (!session->receive(text, nowMs())) {
-      session->close();  // the writer flushes and closes; the read below then fails
-    }
-    buffer.consume(buffer.size());
-    // An idle socket keeps no large read buffer; small ones are reused, so the usual message
-    // costs no allocation.
-    if (buffer.capacity() > 2048) buffer.shrink_to_fit();
-  }
-  // A session that was only probing stays with polling.
-  if (!probing) session->markClosed();
-}
-
 std::string headerValue(const Request& req, http::field f) {
   auto it = req.find(f);
   return it == req.end() ? std::string() : std::string(it->value());
@@ -363,30 +263,34 @@ asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_b
       auto v = versionOf(target);
       if (!v) {
         res = engineIoError(req, 5, "Unsupported protocol version");
-      } else if (websocket::is_upgrade(req)) {
+      } else if (beast::websocket::is_upgrade(req)) {
         beast::get_lowest_layer(stream).expires_never();
-        if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-          // Plain TCP: the lean connection without Beast's WebSocket stream.
-          auto check = WsHandshake::check(headerValue(req, http::field::sec_websocket_version),
-                                          headerValue(req, http::field::sec_websocket_key));
-          if (check != WsHandshake::Result::Ok) {
-            auto refusal = WsHandshake::refusal(check);
-            co_await asio::async_write(stream, asio::buffer(refusal), nothrow);
-            break;
-          }
-          auto data = buffer.cdata();
-          std::string leftover(static_cast<const char*>(data.data()), data.size());
-          auto upgradeSid = QueryString::get(target, "sid");
-          auto conn = std::make_shared<PlainWebSocket>(ctx, stream.release_socket(), *v, std::move(guard));
-          conn->start(WsHandshake::response(headerValue(req, http::field::sec_websocket_key)),
-                      std::move(leftover), std::move(upgradeSid));
-          co_return;
+        auto check = WsHandshake::check(headerValue(req, http::field::sec_websocket_version),
+                                        headerValue(req, http::field::sec_websocket_key));
+        if (check != WsHandshake::Result::Ok) {
+          auto refusal = WsHandshake::refusal(check);
+          co_await asio::async_write(stream, asio::buffer(refusal), nothrow);
+          break;
         }
-        // TLS: a coroutine of its own: this frame, the HTTP parser and buffer, and the callers'
-        // frames end now instead of living as long as the WebSocket.
-        auto exec = co_await asio::this_coro::executor;
-        asio::co_spawn(exec, serveWebSocket(ctx, std::move(stream), std::move(req), *v, std::move(guard)),
-                       asio::detached);
+        // The connection becomes a WebSocketConnection, plain or TLS alike: the bytes already
+        // read past the request (and, over TLS, already decrypted) go along with the socket.
+        auto data = buffer.cdata();
+        std::string leftover(static_cast<const char*>(data.data()), data.size());
+        std::unique_ptr<TlsEngine> engine;
+        tcp::socket socket = [&] {
+          if constexpr (std::is_same_v<Stream, TlsStream>) {
+            leftover += stream.takePlain();
+            engine = stream.releaseEngine();
+            return stream.next_layer().release_socket();
+          } else {
+            return stream.release_socket();
+          }
+        }();
+        auto upgradeSid = QueryString::get(target, "sid");
+        auto conn = std::make_shared<WebSocketConnection>(ctx, std::move(socket), *v, std::move(guard),
+                                                          std::move(engine));
+        conn->start(WsHandshake::response(headerValue(req, http::field::sec_websocket_key)),
+                    std::move(leftover), std::move(upgradeSid));
         co_return;
       } else if (QueryString::get(target, "transport").value_or("") != "polling") {
         res = engineIoError(req, 0, "Transport unknown");
@@ -444,12 +348,38 @@ asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_b
     }
     if (wec || !keepAlive) break;
   }
-  if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  } else {
-    co_await stream.async_shutdown(nothrow);
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    stream.engine().close();
+    co_await stream.async_flush(nothrow);
   }
+  beast::error_code ignored;
+  beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+// Runs the server side of the handshake over `stream`, starting with the bytes TLS detection
+// read. Application data that came along with the client's last flight is left in `buffer`.
+asio::awaitable<bool> tlsHandshake(TlsStream& stream, beast::flat_buffer& buffer) {
+  TlsEngine& engine = stream.engine();
+  std::string plain;
+  auto first = buffer.cdata();
+  engine.feed(std::string_view(static_cast<const char*>(first.data()), first.size()), plain);
+  buffer.consume(buffer.size());
+  std::array<char, 4096> in;
+  for (;;) {
+    if (!engine.output().empty()) {
+      auto [wec, wn] = co_await stream.async_flush(nothrow);
+      if (wec) co_return false;
+    }
+    if (engine.state() == TlsEngine::State::Open) break;
+    if (engine.state() != TlsEngine::State::Handshaking) co_return false;
+    auto [rec, n] = co_await stream.next_layer().async_read_some(asio::buffer(in), nothrow);
+    if (rec) co_return false;
+    engine.feed(std::string_view(in.data(), n), plain);
+  }
+  auto space = buffer.prepare(plain.size());
+  asio::buffer_copy(space, asio::buffer(plain));
+  buffer.commit(plain.size());
+  co_return true;
 }
 
 asio::awaitable<void> detectAndServe(ServerContext& ctx, tcp::socket socket, ConnectionGuard guard) {
@@ -463,10 +393,8 @@ asio::awaitable<void> detectAndServe(ServerContext& ctx, tcp::socket socket, Con
   if (ec) co_return;
   if (isTls) {
     if (!ctx.tls) co_return;
-    beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), *ctx.tls);
-    auto [hec, used] = co_await tls.async_handshake(asio::ssl::stream_base::server, buffer.data(), nothrow);
-    if (hec) co_return;
-    buffer.consume(used);
+    TlsStream tls(std::move(stream), std::make_unique<TlsEngine>(*ctx.tls));
+    if (!co_await tlsHandshake(tls, buffer)) co_return;
     co_await serveHttp(ctx, std::move(tls), std::move(buffer), true, std::move(remote), std::move(guard));
   } else {
     co_await serveHttp(ctx, std::move(stream), std::move(buffer), false, std::move(remote), std::move(guard));

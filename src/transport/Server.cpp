@@ -35,20 +35,7 @@ struct Server::Impl {
       guards.emplace_back(loops.back()->get_executor());
     }
     hubPort = std::make_unique<HubPort>(hub, loops[0]->get_executor(), registry);
-    if (!options.certFile.empty()) {
-      tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-      tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
-      // TLS 1.2+ with forward-secret AEAD suites only (TLS 1.3 suites are OpenSSL's defaults).
-      SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
-      SSL_CTX_set_cipher_list(tls->native_handle(),
-                              "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-                              "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-                              "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
-      tls->use_certificate_chain_file(options.certFile);
-      tls->use_private_key_file(options.keyFile, asio::ssl::context::pem);
-    }
+    if (!options.certFile.empty()) tls = std::make_unique<TlsContext>(options.certFile, options.keyFile);
     context = std::make_unique<ServerContext>(
         ServerContext{limits, http, registry, *hubPort, tls.get(), tls && options.redirectToHttps});
   }
@@ -150,7 +137,7 @@ struct Server::Impl {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   SessionRegistry registry;
   std::unique_ptr<HubPort> hubPort;
-  std::unique_ptr<asio::ssl::context> tls;
+  std::unique_ptr<TlsContext> tls;
   std::unique_ptr<ServerContext> context;
   std::optional<tcp::acceptor> acceptor;
   std::unique_ptr<StunListener> stun;

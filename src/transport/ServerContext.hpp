@@ -4,11 +4,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <functional>
 #include <memory>
-#include <boost/asio/ssl/context.hpp>
 
 #include "core/Clock.hpp"
 #include "core/Crypto.hpp"
 #include "core/Limits.hpp"
+#include "tls/TlsContext.hpp"
 #include "transport/HttpHandler.hpp"
 #include "transport/HubPort.hpp"
 #include "engineio/SessionRegistry.hpp"
@@ -24,7 +24,7 @@ struct ServerContext {
   HttpHandler& http;
   SessionRegistry& registry;
   HubPort& hubPort;
-  boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP only
+  const TlsContext* tls = nullptr;  // null: plain HTTP only
   bool redirectToHttps = false;               // plain HTTP gets 308 to https:// (needs tls)
 };
 

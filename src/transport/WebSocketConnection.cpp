@@ -1,4 +1,4 @@
-#include "transport/PlainWebSocket.hpp"
+#include "transport/WebSocketConnection.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -22,18 +22,40 @@ char* threadReadBuffer() {
   return buffer.get();
 }
 
+// Over TLS: the plaintext of one read on its way to the decoder, and of one write on its way
+// to the engine. Per thread, and each used within one call only; two, since handling what was
+// read may write (a pong, `3probe`).
+std::string& threadReadPlain() {
+  static thread_local std::string buffer;
+  buffer.clear();
+  return buffer;
+}
+
+std::string& threadWritePlain() {
+  static thread_local std::string buffer;
+  buffer.clear();
+  return buffer;
+}
+
+// A write buffer kept by an idle connection only while it is small.
+void trim(std::string& s) {
+  s.clear();
+  if (s.capacity() > 4096) s.shrink_to_fit();
+}
+
 }  // namespace
 
-PlainWebSocket::PlainWebSocket(ServerContext& ctx, tcp::socket socket, EioVersion v,
-                               ConnectionGuard guard)
+WebSocketConnection::WebSocketConnection(ServerContext& ctx, tcp::socket socket, EioVersion v,
+                                         ConnectionGuard guard, std::unique_ptr<TlsEngine> tls)
     : ctx_(ctx),
       socket_(std::move(socket)),
       exec_(socket_.get_executor()),
       version_(v),
       guard_(std::move(guard)),
-      decoder_(ctx.limits.maxFrameBytes) {}
+      decoder_(ctx.limits.maxFrameBytes),
+      tls_(std::move(tls)) {}
 
-void PlainWebSocket::start(std::string handshakeResponse, std::string leftover,
+void WebSocketConnection::start(std::string handshakeResponse, std::string leftover,
                            std::optional<std::string> upgradeSid) {
   boost::system::error_code ec;
   socket_.non_blocking(true, ec);
@@ -48,11 +70,11 @@ void PlainWebSocket::start(std::string handshakeResponse, std::string leftover,
     session_->start(false);
   }
   flush();
-  if (!leftover.empty() && !feed(leftover.data(), leftover.size())) return;
+  if (!leftover.empty() && !feedPlain(leftover.data(), leftover.size())) return;
   if (state_ != State::Closed && reading_) armRead();
 }
 
-void PlainWebSocket::wake() {
+void WebSocketConnection::wake() {
   if (wakePosted_.exchange(true)) return;
   asio::post(exec_, [self = shared_from_this()] {
     self->wakePosted_ = false;
@@ -60,7 +82,7 @@ void PlainWebSocket::wake() {
   });
 }
 
-void PlainWebSocket::armRead() {
+void WebSocketConnection::armRead() {
   // A read, not a readiness wait: Asio re-registers the descriptor with epoll (epoll_ctl, which
   // polls the socket) for every wait, while a read that follows a short one is queued without
   // any system call. The small buffer holds the usual message whole; a read that fills it
@@ -70,7 +92,7 @@ void PlainWebSocket::armRead() {
                                                       std::size_t n) { self->onRead(ec, n); });
 }
 
-void PlainWebSocket::onRead(const boost::system::error_code& ec, std::size_t n) {
+void WebSocketConnection::onRead(const boost::system::error_code& ec, std::size_t n) {
   if (state_ == State::Closed || !reading_) return;
   if (ec) {
     finish();  // end of stream or reset
@@ -84,7 +106,7 @@ void PlainWebSocket::onRead(const boost::system::error_code& ec, std::size_t n) 
   readMore();
 }
 
-void PlainWebSocket::readMore() {
+void WebSocketConnection::readMore() {
   if (state_ == State::Closed || !reading_) return;
   char* buffer = threadReadBuffer();
   for (int round = 0; round < kReadsPerTurn; ++round) {
@@ -106,7 +128,21 @@ void PlainWebSocket::readMore() {
   armRead();
 }
 
-bool PlainWebSocket::feed(char* data, std::size_t size) {
+bool WebSocketConnection::feed(char* data, std::size_t size) {
+  if (!tls_) return feedPlain(data, size);
+  std::string& plain = threadReadPlain();
+  const auto state = tls_->feed(std::string_view(data, size), plain);
+  if (state == TlsEngine::State::Failed || state == TlsEngine::State::Closed) {
+    // A bad record or the peer's close_notify: nothing more can be read.
+    if (session_ && !probing_) session_->close();
+    finish();
+    return false;
+  }
+  if (!tls_->output().empty()) flush();  // the engine answered something (a key update)
+  return plain.empty() ? reading_ : feedPlain(plain.data(), plain.size());
+}
+
+bool WebSocketConnection::feedPlain(char* data, std::size_t size) {
   auto status = decoder_.feed(data, size, *this);
   if (status != WsFrameDecoder::Status::Ok) {
     // Malformed, oversized or not UTF-8: close with the matching code; the peer's session ends.
@@ -119,7 +155,7 @@ bool PlainWebSocket::feed(char* data, std::size_t size) {
   return reading_;
 }
 
-bool PlainWebSocket::onMessage(const WsFrameDecoder::Message& m) {
+bool WebSocketConnection::onMessage(const WsFrameDecoder::Message& m) {
   using Kind = WsFrameDecoder::Kind;
   switch (m.kind) {
     case Kind::Text:
@@ -162,14 +198,14 @@ bool PlainWebSocket::onMessage(const WsFrameDecoder::Message& m) {
   return true;
 }
 
-void PlainWebSocket::queueClose(std::uint16_t code, std::string_view payloadOverride, bool echo) {
+void WebSocketConnection::queueClose(std::uint16_t code, std::string_view payloadOverride, bool echo) {
   if (closeQueued_) return;
   closeQueued_ = true;
   std::string payload = echo ? std::string(payloadOverride) : WsFrameHeader::closePayload(code);
   closeFrame_ = WsFrameHeader::frame(WsFrameHeader::Close, payload);
 }
 
-void PlainWebSocket::flush() {
+void WebSocketConnection::flush() {
   if (writing_ || state_ == State::Closed) return;
   controlInFlight_.swap(control_);
   if (!controlInFlight_.empty()) buffers_.push_back(asio::buffer(controlInFlight_));
@@ -192,6 +228,25 @@ void PlainWebSocket::flush() {
     closeInFlight_.swap(closeFrame_);
     buffers_.push_back(asio::buffer(closeInFlight_));
   }
+  if (tls_) {
+    // One run of records for the whole batch: the pieces are joined, then encrypted at once.
+    if (!buffers_.empty()) {
+      std::string& plain = threadWritePlain();
+      for (const auto& b : buffers_) plain.append(static_cast<const char*>(b.data()), b.size());
+      if (!tls_->write(plain)) {
+        finish();
+        return;
+      }
+    }
+    if (tls_->output().empty()) return;
+    cipherInFlight_.swap(tls_->output());
+    writing_ = true;
+    asio::async_write(socket_, asio::buffer(cipherInFlight_),
+                      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                        self->onWritten(ec);
+                      });
+    return;
+  }
   if (buffers_.empty()) return;
   writing_ = true;
   asio::async_write(socket_, buffers_,
@@ -200,7 +255,7 @@ void PlainWebSocket::flush() {
                     });
 }
 
-void PlainWebSocket::onWritten(const boost::system::error_code& ec) {
+void WebSocketConnection::onWritten(const boost::system::error_code& ec) {
   writing_ = false;
   bool closeWritten = !closeInFlight_.empty();
   buffers_.clear();
@@ -208,6 +263,10 @@ void PlainWebSocket::onWritten(const boost::system::error_code& ec) {
   headers_.clear();
   controlInFlight_.clear();
   closeInFlight_.clear();
+  if (tls_) {
+    trim(cipherInFlight_);
+    if (tls_->output().empty()) trim(tls_->output());  // else: records queued meanwhile
+  }
   // A burst's bookkeeping is not kept by an idle connection.
   if (buffers_.capacity() > 64) {
     buffers_.shrink_to_fit();
@@ -238,7 +297,7 @@ void PlainWebSocket::onWritten(const boost::system::error_code& ec) {
   flush();
 }
 
-void PlainWebSocket::finish() {
+void WebSocketConnection::finish() {
   if (state_ == State::Closed) return;
   state_ = State::Closed;
   reading_ = false;

@@ -1,10 +1,11 @@
 #pragma once
-// An Engine.IO WebSocket on a plain TCP socket, without Beast and without coroutines: an idle
-// connection holds one pending readiness wait and a few hundred bytes. Reads go through one
-// buffer per thread (read until the kernel has no more, parse, hand complete messages on);
-// writes gather everything queued for the receiver (frame headers, payloads, control frames)
-// into one async_write. Wake-ups from other threads coalesce into one post.
-// TLS connections keep the Beast path in HttpConnection.cpp.
+// An Engine.IO WebSocket over TCP, plain (ws) or TLS (wss), without Beast and without
+// coroutines: an idle connection holds one pending read and a few hundred bytes (plus, over
+// TLS, its TlsEngine with no record buffers). Reads go through one buffer per thread (read until
+// the kernel has no more, decrypt, parse, hand complete messages on); writes gather everything
+// queued for the receiver (frame headers, payloads, control frames) into one write: one
+// async_write of the pieces over plain TCP, one TLS record run encrypted at once over TLS.
+// Wake-ups from other threads coalesce into one post.
 #include <array>
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
@@ -19,21 +20,23 @@
 #include "engineio/EngineIoCodec.hpp"
 #include "engineio/EngineIoSession.hpp"
 #include "engineio/SessionWaker.hpp"
+#include "tls/TlsEngine.hpp"
 #include "transport/ServerContext.hpp"
 #include "websocket/WsFrameDecoder.hpp"
 #include "websocket/WsFrameHeader.hpp"
 
 namespace aerie {
 
-class PlainWebSocket : public SessionWaker,
+class WebSocketConnection : public SessionWaker,
                        private WsFrameDecoder::Handler,
-                       public std::enable_shared_from_this<PlainWebSocket> {
+                       public std::enable_shared_from_this<WebSocketConnection> {
  public:
-  PlainWebSocket(ServerContext& ctx, boost::asio::ip::tcp::socket socket, EioVersion v,
-                 ConnectionGuard guard);
+  // `tls`: the engine of a connection whose TLS handshake is done (wss); null for ws.
+  WebSocketConnection(ServerContext& ctx, boost::asio::ip::tcp::socket socket, EioVersion v,
+                      ConnectionGuard guard, std::unique_ptr<TlsEngine> tls = nullptr);
 
-  // Writes the `101` response, then serves frames. `leftover`: bytes that arrived after the
-  // upgrade request. `upgradeSid`: the polling session this socket probes to take over.
+  // Writes the `101` response, then serves frames. `leftover`: bytes (plaintext) that arrived
+  // after the upgrade request. `upgradeSid`: the polling session this socket probes to take over.
   void start(std::string handshakeResponse, std::string leftover,
              std::optional<std::string> upgradeSid);
 
@@ -46,7 +49,8 @@ class PlainWebSocket : public SessionWaker,
   void armRead();
   void onRead(const boost::system::error_code& ec, std::size_t n);
   void readMore();  // after a full small read: drain the kernel through the loop's buffer
-  bool feed(char* data, std::size_t size);
+  bool feed(char* data, std::size_t size);       // bytes off the socket
+  bool feedPlain(char* data, std::size_t size);  // bytes for the frame decoder
   void flush();
   void onWritten(const boost::system::error_code& ec);
   void queueClose(std::uint16_t code, std::string_view payloadOverride = {}, bool echo = false);
@@ -76,6 +80,8 @@ class PlainWebSocket : public SessionWaker,
   std::vector<WsFrameHeader> headers_;
   std::vector<boost::asio::const_buffer> buffers_;
   std::unique_ptr<boost::asio::steady_timer> closeTimer_;  // only while closing
+  std::unique_ptr<TlsEngine> tls_;  // wss only
+  std::string cipherInFlight_;      // wss: the records being written
 };
 
 }  // namespace aerie
