@@ -170,11 +170,11 @@ describe('alias keys, live rooms and usage', () => {
     const a = await joinRoom(server, { app: web, room, session: viaParent, client: 'sio1-websocket' });
     const b = await joinRoom(server, { app: alias, room, session: viaAlias, client: 'sio1-polling' });
     t.after(() => { a.close(); b.close(); });
-    a.enter();
-    const entered = await b.waitFor((m) => m.type === 'enter' && m.mid === a.sid, { what: "A's enter at B" });
+    b.enter();
+    const entered = await a.waitFor((m) => m.type === 'enter' && m.mid === b.sid, { what: "B's enter at A" });
     assert.equal(entered.rid, viaParent.room_key);
-    b.welcome(a.sid);
-    await a.waitFor((m) => m.type === 'welcome' && m.mid === b.sid, { what: "B's welcome at A" });
+    a.welcome(b.sid);
+    await b.waitFor((m) => m.type === 'welcome' && m.mid === a.sid, { what: "A's welcome at B" });
 
     // The admin API shows the room with both peers, by the parent key and by the alias key.
     for (const key of [web.appKey, alias.appKey]) {

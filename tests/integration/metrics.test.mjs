@@ -47,8 +47,8 @@ describe('metrics', () => {
     const a = await joinRoom(server, { room });
     const b = await joinRoom(server, { room });
     t.after(() => { a.close(); b.close(); });
-    a.enter();
-    await b.waitFor((m) => m.type === 'enter', { what: 'enter from A' });
+    b.enter();
+    await a.waitFor((m) => m.type === 'enter', { what: 'enter from B' });
     await getApi(server, 'no-such-key', room);  // an API error reply
 
     const text = await scrape();

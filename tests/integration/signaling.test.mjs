@@ -112,21 +112,21 @@ for (const client of Object.keys(CLIENTS)) {
       join.checkClean();
     });
 
-    test('enter is relayed to the others, not echoed to the sender', T, async (t) => {
+    test('enter is relayed to the members already in the room, not echoed to the sender', T, async (t) => {
       const join = peersFor(t);
       const room = uniqueRoom('enter');
       const a = await join({ app: realmA, room, client });
       const b = await join({ app: realmA, room, client });
       const c = await join({ app: realmA, room, client });
-      a.enter();
-      for (const p of [b, c]) {
-        const m = await p.waitFor((x) => x.type === 'enter', { what: 'enter from A' });
-        assert.equal(m.mid, a.sid, 'enter.mid is the sender');
-        assert.equal(m.rid, a.rid);
-        assert.equal(m.userInfo.userData.name, a.label, 'enter fields are relayed intact');
+      c.enter();  // the newcomer announces itself; the elders answer with welcome
+      for (const p of [a, b]) {
+        const m = await p.waitFor((x) => x.type === 'enter', { what: 'enter from C' });
+        assert.equal(m.mid, c.sid, 'enter.mid is the sender');
+        assert.equal(m.rid, c.rid);
+        assert.equal(m.userInfo.userData.name, c.label, 'enter fields are relayed intact');
         assert.equal(typeof m.weight, 'number');
       }
-      const echoed = await a.sock.collect((x) => x.type === 'enter', QUIET_MS);
+      const echoed = await c.sock.collect((x) => x.type === 'enter', QUIET_MS);
       assert.equal(echoed.length, 0, 'the sender must not get its own enter');
       join.checkClean();
     });
