@@ -13,7 +13,7 @@ globalThis.document = { visibilityState: 'visible' };
 const realSetInterval = globalThis.setInterval;
 globalThis.setInterval = (...a) => { const t = realSetInterval(...a); t.unref?.(); return t; };
 
-const { RoomModel, TIMINGS } = await load('src/room/model/RoomModel.ts');
+const { RoomModel, TIMINGS, screenShareProblem } = await load('src/room/model/RoomModel.ts');
 TIMINGS.libraryGraceMs = 30;
 TIMINGS.attemptTimeoutMs = 500;
 
@@ -252,4 +252,18 @@ test('transfers: a request, accepted, progress, done with a download URL; a decl
 test('sendFile explains why it cannot send', async () => {
   const { m } = await inCall();
   assert.equal(m.sendFile({ name: 'x' }, null), 'Nobody else is in the room yet.');
+});
+
+test('screen sharing that does not start is explained in words, with one period (Firefox: NotFoundError without a screen)', async () => {
+  const { m, sk, s } = await inCall();
+  m.toggleScreen();
+  const call = sk.calls.at(-1);
+  assert.equal(call[0], 'shareScreen');
+  // Headless Firefox rejects getDisplayMedia with this DOMException.
+  call[2]({ name: 'NotFoundError', message: 'The object can not be found here.' }, null);
+  assert.equal(s().announcement.text, 'Screen sharing did not start: there is no screen or window to share.');
+  assert.equal(s().sharingScreen, false);
+  assert.equal(screenShareProblem({ name: 'NotAllowedError', message: 'Permission denied' }), 'cancelled or not allowed');
+  assert.equal(screenShareProblem(new Error('Screensharing is not supported.')), 'Screensharing is not supported');
+  assert.equal(screenShareProblem(null), 'cancelled or not allowed');
 });

@@ -523,7 +523,7 @@ export class RoomModel {
       return;
     }
     this.sk.shareScreen(false, (err: any) => {
-      if (err) this.announce(`Screen sharing did not start: ${err?.message || err?.error?.message || 'cancelled or not allowed'}.`);
+      if (err) this.announce(`Screen sharing did not start: ${screenShareProblem(err)}.`);
       else this.set({ sharingScreen: true });
     });
   }
@@ -638,6 +638,19 @@ function peerFields(info: PeerInfo): Partial<Participant> {
   }
   if (info.settings) out.screenshare = isScreen(info);
   return out;
+}
+
+/**
+ * Why screen sharing did not start, in words for the person. Browsers word getDisplayMedia's
+ * errors differently (Firefox: "The object can not be found here." when there is no screen to
+ * capture), and their messages may end with a period of their own.
+ */
+export function screenShareProblem(err: any): string {
+  const e = err?.error ?? err;
+  if (e?.name === 'NotAllowedError') return 'cancelled or not allowed';
+  if (e?.name === 'NotFoundError') return 'there is no screen or window to share';
+  const message = String(e?.message || err?.message || '').trim().replace(/[.\s]+$/, '');
+  return message || 'cancelled or not allowed';
 }
 
 function isScreen(info: PeerInfo | null | undefined): boolean {
