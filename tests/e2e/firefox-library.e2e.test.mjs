@@ -250,3 +250,27 @@ describe('the real SkylinkJS 0.6.37: a Firefox page and a Chromium page in one r
     assert.deepEqual(ff.pageErrors, [], `no uncaught errors in the Firefox page (all: ${ff.consoleLines.filter((l) => l.includes('pageerror')).join(' | ')})`);
   });
 });
+
+describe('interop across both: our library in Firefox, the real SkylinkJS 0.6.37 in Chromium', () => {
+  const room = `ours-ff-real-cr-${process.pid}`;
+  let ff; let cr;
+  before(async () => {
+    [ff, cr] = await Promise.all([openHarness('firefox', 'FF-ours', 'ours'), openHarness('chromium', 'CR-real', 'real')]);
+    await join(cr, room, 'real');
+    await join(ff, room, 'ours');
+  });
+  after(async () => { await ff?.close().catch(() => {}); await cr?.close().catch(() => {}); });
+
+  test('video both ways, and a chat message each way', STEP, async () => {
+    await waitPeer(ff, cr.peerId);
+    await waitPeer(cr, ff.peerId);
+    await assertVideoPlays(ff);
+    await assertVideoPlays(cr);
+    await ff.evaluate(() => window.skylink.sendMessage('ours in Firefox'));
+    await waitForEvent(cr, (e) => e.name === 'incomingMessage' && !e.isSelf && e.content === 'ours in Firefox', null, { what: 'message from our library in Firefox' });
+    await cr.evaluate(() => window.skylink.sendMessage('0.6.37 in Chromium'));
+    const ev = await waitForEvent(ff, (e) => e.name === 'incomingMessage' && !e.isSelf && e.content === '0.6.37 in Chromium', null, { what: 'message from 0.6.37 in Chromium' });
+    assert.equal(ev.peerId, cr.peerId);
+    assert.deepEqual(ff.pageErrors, [], 'no uncaught errors in the Firefox page');
+  });
+});
