@@ -1,5 +1,7 @@
 #include "tls/TlsContext.hpp"
 
+#include "tls/TlsEngine.hpp"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -33,6 +35,9 @@ TlsContext::TlsContext(const std::string& certFile, const std::string& keyFile)
   SSL_CTX_set_num_tickets(ctx_, 0);
   // Record buffers only while a record is in flight: an idle connection holds none.
   SSL_CTX_set_mode(ctx_, SSL_MODE_RELEASE_BUFFERS);
+  // TLS 1.3 traffic secrets for TlsRecordLayer, which takes each connection over after its
+  // handshake. The callback keeps them in the connection's engine; it writes nothing.
+  SSL_CTX_set_keylog_callback(ctx_, &TlsEngine::onKeyLog);
   if (SSL_CTX_use_certificate_chain_file(ctx_, certFile.c_str()) != 1) {
     SSL_CTX_free(ctx_);
     throw std::runtime_error(opensslError("TLS certificate " + certFile));

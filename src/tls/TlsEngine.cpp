@@ -4,8 +4,11 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <climits>
+#include <cstring>
 
 #include "tls/TlsContext.hpp"
 
@@ -73,11 +76,65 @@ TlsEngine::TlsEngine(const TlsContext& context) : ssl_(SSL_new(context.native())
   }
   BIO_set_data(bio, this);
   SSL_set_bio(ssl_, bio, bio);  // one BIO both ways: the SSL owns its one reference
+  SSL_set_app_data(ssl_, this);
   SSL_set_accept_state(ssl_);
+  secrets_.emplace();
 }
 
 TlsEngine::~TlsEngine() {
   if (ssl_ != nullptr) SSL_free(ssl_);
+  if (secrets_) OPENSSL_cleanse(&*secrets_, sizeof *secrets_);
+}
+
+namespace {
+
+// Hex to bytes; false on anything else or too long for `out`.
+bool unhex(std::string_view hex, unsigned char* out, std::size_t capacity, std::size_t& size) {
+  if (hex.size() % 2 != 0 || hex.size() / 2 > capacity) return false;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = nibble(hex[i]);
+    const int lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i / 2] = static_cast<unsigned char>(hi * 16 + lo);
+  }
+  size = hex.size() / 2;
+  return true;
+}
+
+}  // namespace
+
+void TlsEngine::onKeyLog(const SSL* ssl, const char* line) {
+  auto* self = static_cast<TlsEngine*>(SSL_get_app_data(ssl));
+  if (self == nullptr || !self->secrets_) return;
+  // "LABEL <client random hex> <secret hex>" (NSS key log format).
+  std::string_view text(line);
+  const auto first = text.find(' ');
+  const auto second = first == std::string_view::npos ? first : text.find(' ', first + 1);
+  if (second == std::string_view::npos) return;
+  const std::string_view label = text.substr(0, first);
+  const std::string_view secret = text.substr(second + 1);
+  auto& s = *self->secrets_;
+  if (label == "CLIENT_TRAFFIC_SECRET_0") {
+    if (!unhex(secret, s.clientTraffic.data(), s.clientTraffic.size(), s.clientTrafficSize)) s.clientTrafficSize = 0;
+  } else if (label == "SERVER_TRAFFIC_SECRET_0") {
+    if (!unhex(secret, s.serverTraffic.data(), s.serverTraffic.size(), s.serverTrafficSize)) s.serverTrafficSize = 0;
+  }
+}
+
+void TlsEngine::takeOver() {
+  records_ = TlsRecordLayer::takeOver(ssl_, *secrets_);
+  OPENSSL_cleanse(&*secrets_, sizeof *secrets_);
+  secrets_.reset();
+  if (!records_) return;  // stays on OpenSSL
+  SSL_free(ssl_);
+  ssl_ = nullptr;
+  ERR_clear_error();
 }
 
 void TlsEngine::fail() {
@@ -96,9 +153,28 @@ TlsEngine::State TlsEngine::feed(std::string_view cipher, std::string& plain) {
     const int r = SSL_do_handshake(ssl_);
     if (r == 1) {
       state_ = State::Open;
+      takeOver();
     } else if (SSL_get_error(ssl_, r) != SSL_ERROR_WANT_READ) {
       fail();  // OpenSSL has queued its alert in output_
     }
+  }
+  if (records_ && state_ == State::Open) {
+    // What came after the client's Finished, and everything later.
+    const std::string_view rest(in_, inSize_);
+    in_ = nullptr;
+    inSize_ = 0;
+    switch (records_->open(rest, plain, output_)) {
+      case TlsRecordLayer::Result::Ok:
+        break;
+      case TlsRecordLayer::Result::Closed:
+        state_ = State::Closed;
+        break;
+      case TlsRecordLayer::Result::Failed:
+        state_ = State::Failed;
+        error_ = "bad TLS record";
+        break;
+    }
+    return state_;
   }
   while (state_ == State::Open) {
     const int r = SSL_read(ssl_, readChunk(), kReadChunk);
@@ -121,6 +197,10 @@ TlsEngine::State TlsEngine::feed(std::string_view cipher, std::string& plain) {
 
 bool TlsEngine::write(std::string_view plain) {
   if (state_ != State::Open) return false;
+  if (records_) {
+    records_->seal(plain, output_);
+    return true;
+  }
   while (!plain.empty()) {
     const int chunk = static_cast<int>(std::min<std::size_t>(plain.size(), INT_MAX));
     const int r = SSL_write(ssl_, plain.data(), chunk);
@@ -134,6 +214,10 @@ bool TlsEngine::write(std::string_view plain) {
 }
 
 void TlsEngine::close() {
+  if (records_) {
+    if (state_ == State::Open || state_ == State::Closed) records_->sealCloseNotify(output_);
+    return;
+  }
   if (state_ == State::Open || state_ == State::Closed) SSL_shutdown(ssl_);
   ERR_clear_error();
 }

@@ -1,13 +1,16 @@
 #pragma once
 // One server-side TLS connection driven without a socket: ciphertext in, plaintext out and the
-// reverse, through OpenSSL with a BIO that reads from the caller's buffer and writes into
-// output(). Nothing is buffered between calls but what OpenSSL itself keeps (its record
-// buffers are released when idle: TlsContext sets SSL_MODE_RELEASE_BUFFERS), so an idle
-// connection costs the SSL object and its keys, not the two 17 KiB buffers of a BIO pair.
-// Never throws on wire data.
+// reverse. OpenSSL runs the handshake, through a BIO that reads from the caller's buffer and
+// writes into output(); then TlsRecordLayer takes the connection over with the handshake's
+// keys and the SSL object is freed, so an idle connection keeps its keys (a few hundred bytes)
+// rather than an SSL object (about 13 KiB) or a BIO pair's two 17 KiB buffers. A suite the
+// record layer does not carry stays on OpenSSL. Never throws on wire data.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "tls/TlsRecordLayer.hpp"
 
 typedef struct ssl_st SSL;
 typedef struct bio_st BIO;
@@ -44,6 +47,12 @@ class TlsEngine {
   State state() const { return state_; }
   // OpenSSL's reason for Failed, for logs.
   const std::string& error() const { return error_; }
+  // True once the handshake is done and OpenSSL's SSL object is gone.
+  bool ownRecordLayer() const { return records_.has_value(); }
+
+  // OpenSSL's key log callback (TlsContext installs it): keeps the TLS 1.3 traffic secrets of
+  // the engine's own handshake for the record layer. Nothing is written anywhere.
+  static void onKeyLog(const SSL* ssl, const char* line);
 
  private:
   static int bioWrite(BIO* bio, const char* data, int size);
@@ -51,6 +60,7 @@ class TlsEngine {
   static long bioCtrl(BIO* bio, int cmd, long num, void* ptr);
   static BIO_METHOD* method();
   void fail();
+  void takeOver();
 
   SSL* ssl_ = nullptr;
   State state_ = State::Handshaking;
@@ -58,6 +68,8 @@ class TlsEngine {
   std::size_t inSize_ = 0;
   std::string output_;
   std::string error_;
+  std::optional<TlsHandshakeSecrets> secrets_;  // during the handshake only
+  std::optional<TlsRecordLayer> records_;       // after it
 };
 
 }  // namespace aerie

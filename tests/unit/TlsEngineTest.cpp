@@ -35,9 +35,11 @@ class TlsEngineTest : public ::testing::Test {
 
   // An OpenSSL client whose network side is a pair of memory BIOs.
   struct Client {
-    explicit Client(int maxVersion = TLS1_3_VERSION) {
+    explicit Client(int maxVersion = TLS1_3_VERSION, const char* suites = nullptr) {
       ctx = SSL_CTX_new(TLS_client_method());
       SSL_CTX_set_max_proto_version(ctx, maxVersion);
+      if (suites != nullptr && maxVersion == TLS1_3_VERSION) SSL_CTX_set_ciphersuites(ctx, suites);
+      if (suites != nullptr && maxVersion == TLS1_2_VERSION) SSL_CTX_set_cipher_list(ctx, suites);
       SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
       ssl = SSL_new(ctx);
       in = BIO_new(BIO_s_mem());
@@ -85,6 +87,21 @@ class TlsEngineTest : public ::testing::Test {
     ASSERT_EQ(e.state(), TlsEngine::State::Open);
     ASSERT_EQ(SSL_is_init_finished(c.ssl), 1);
     EXPECT_TRUE(plain.empty());
+    EXPECT_TRUE(e.ownRecordLayer()) << "the SSL object is freed after the handshake";
+  }
+
+  // Both directions carry data, several records each way.
+  static void exchange(Client& c, TlsEngine& e) {
+    for (std::size_t size : {1u, 300u, 16384u, 40000u}) {
+      const std::string up(size, 'u');
+      ASSERT_EQ(SSL_write(c.ssl, up.data(), static_cast<int>(up.size())), static_cast<int>(up.size()));
+      std::string plain;
+      ASSERT_EQ(e.feed(c.pending(), plain), TlsEngine::State::Open);
+      EXPECT_EQ(plain, up);
+      ASSERT_TRUE(e.write(std::string(size, 'd')));
+      c.deliver(std::exchange(e.output(), {}));
+      EXPECT_EQ(c.readAll(), std::string(size, 'd'));
+    }
   }
 
   static fs::path* dir_;
@@ -109,6 +126,98 @@ TEST_F(TlsEngineTest, HandshakeThenDataBothWaysOverTls13And12) {
     EXPECT_TRUE(e.write(std::string(40000, 'x')));  // several records
     c.deliver(std::exchange(e.output(), {}));
     EXPECT_EQ(c.readAll(), "HTTP/1.1 101 Switching Protocols\r\n\r\n" + std::string(40000, 'x'));
+  }
+}
+
+// Every suite TlsContext allows, in both versions, runs on aerie's own record layer.
+TEST_F(TlsEngineTest, EverySuiteOfBothVersionsOnTheOwnRecordLayer) {
+  for (const char* suite : {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}) {
+    Client c(TLS1_3_VERSION, suite);
+    TlsEngine e(*context_);
+    handshake(c, e);
+    EXPECT_STREQ(SSL_CIPHER_get_name(SSL_get_current_cipher(c.ssl)), suite);
+    exchange(c, e);
+  }
+  for (const char* suite : {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+                            "ECDHE-ECDSA-CHACHA20-POLY1305"}) {
+    Client c(TLS1_2_VERSION, suite);
+    TlsEngine e(*context_);
+    handshake(c, e);
+    EXPECT_STREQ(SSL_CIPHER_get_name(SSL_get_current_cipher(c.ssl)), suite);
+    exchange(c, e);
+  }
+}
+
+// Application data that rides with the client's Finished (one TCP read) is not lost. (TLS 1.3;
+// in TLS 1.2 only a False Start client does that, which OpenSSL's client cannot be.)
+TEST_F(TlsEngineTest, DataInTheSameReadAsTheClientFinished) {
+  for (int version : {TLS1_3_VERSION}) {
+    Client c(version);
+    TlsEngine e(*context_);
+    std::string plain;
+    SSL_do_handshake(c.ssl);
+    e.feed(c.pending(), plain);
+    c.deliver(std::exchange(e.output(), {}));
+    ASSERT_EQ(SSL_do_handshake(c.ssl), 1);  // the client is done; its Finished is pending
+    SSL_write(c.ssl, "GET / HTTP/1.1\r\n\r\n", 18);
+    EXPECT_EQ(e.feed(c.pending(), plain), TlsEngine::State::Open);
+    EXPECT_EQ(plain, "GET / HTTP/1.1\r\n\r\n");
+    EXPECT_TRUE(e.ownRecordLayer());
+    exchange(c, e);
+  }
+}
+
+// TLS 1.3 KeyUpdate from the client: the engine follows it, and answers one that asks.
+TEST_F(TlsEngineTest, KeyUpdatesFromTheClient) {
+  for (int kind : {SSL_KEY_UPDATE_NOT_REQUESTED, SSL_KEY_UPDATE_REQUESTED}) {
+    Client c;
+    TlsEngine e(*context_);
+    handshake(c, e);
+    for (int round = 0; round < 3; ++round) {
+      ASSERT_EQ(SSL_key_update(c.ssl, kind), 1);
+      ASSERT_EQ(SSL_write(c.ssl, "after", 5), 5);  // the KeyUpdate goes out with this write
+      std::string plain;
+      ASSERT_EQ(e.feed(c.pending(), plain), TlsEngine::State::Open);
+      EXPECT_EQ(plain, "after");
+      ASSERT_TRUE(e.write("reply"));
+      c.deliver(std::exchange(e.output(), {}));
+      EXPECT_EQ(c.readAll(), "reply") << "round " << round;
+    }
+  }
+}
+
+// A flipped bit, a record over the size limit, a record type the connection cannot take: each
+// fails the connection, and no unauthenticated byte comes out.
+TEST_F(TlsEngineTest, TamperedOrOversizedRecordsFail) {
+  for (int version : {TLS1_3_VERSION, TLS1_2_VERSION}) {
+    {
+      Client c(version);
+      TlsEngine e(*context_);
+      handshake(c, e);
+      SSL_write(c.ssl, "secret", 6);
+      std::string wire = c.pending();
+      wire[wire.size() - 3] ^= 1;
+      std::string plain;
+      EXPECT_EQ(e.feed(wire, plain), TlsEngine::State::Failed);
+      EXPECT_TRUE(plain.empty());
+      EXPECT_FALSE(e.write("x"));
+    }
+    {
+      Client c(version);
+      TlsEngine e(*context_);
+      handshake(c, e);
+      std::string plain;
+      EXPECT_EQ(e.feed(std::string("\x17\x03\x03\x48\x01", 5), plain), TlsEngine::State::Failed);
+    }
+    {
+      Client c(version);
+      TlsEngine e(*context_);
+      handshake(c, e);
+      std::string plain;
+      // A handshake record in the clear (a renegotiation or a stray ClientHello).
+      EXPECT_EQ(e.feed(std::string("\x16\x03\x03\x00\x20", 5) + std::string(32, 'h'), plain),
+                TlsEngine::State::Failed);
+    }
   }
 }
 
