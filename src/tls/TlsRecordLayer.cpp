@@ -128,13 +128,12 @@ std::optional<TlsRecordLayer> TlsRecordLayer::takeOver(SSL* ssl, const TlsHandsh
   if (layer.hashSize_ != 32 && layer.hashSize_ != 48) return std::nullopt;
 
   if (SSL_version(ssl) == TLS1_3_VERSION) {
-    layer.tls13_ = true;
-    if (secrets.clientTrafficSize != layer.hashSize_ || secrets.serverTrafficSize != layer.hashSize_ ||
-        !layer.derive13(layer.read_, secrets.clientTraffic.data()) ||
-        !layer.derive13(layer.write_, secrets.serverTraffic.data())) {
+    if (secrets.clientTrafficSize != layer.hashSize_ || secrets.serverTrafficSize != layer.hashSize_) {
       return std::nullopt;
     }
-    return layer;  // application records start at sequence 0 both ways (no tickets are sent)
+    // Application records start at sequence 0 both ways (no tickets are sent).
+    return fromTls13Secrets(layer.aead_, layer.hashSize_, secrets.clientTraffic.data(),
+                            secrets.serverTraffic.data());
   }
   if (SSL_version(ssl) != TLS1_2_VERSION) return std::nullopt;
   layer.tls13_ = false;
@@ -165,6 +164,21 @@ std::optional<TlsRecordLayer> TlsRecordLayer::takeOver(SSL* ssl, const TlsHandsh
   // The Finished messages were each side's record 0 under these keys.
   layer.read_.sequence = 1;
   layer.write_.sequence = 1;
+  return layer;
+}
+
+std::optional<TlsRecordLayer> TlsRecordLayer::fromTls13Secrets(Aead aead, std::size_t hashSize,
+                                                               const unsigned char* readSecret,
+                                                               const unsigned char* writeSecret) {
+  if ((hashSize != 32 && hashSize != 48) || cipherFor(aead) == nullptr) return std::nullopt;
+  TlsRecordLayer layer;
+  layer.tls13_ = true;
+  layer.aead_ = aead;
+  layer.keySize_ = aead == Aead::Aes128Gcm ? 16 : 32;
+  layer.hashSize_ = hashSize;
+  if (!layer.derive13(layer.read_, readSecret) || !layer.derive13(layer.write_, writeSecret)) {
+    return std::nullopt;
+  }
   return layer;
 }
 

@@ -35,6 +35,11 @@ class TlsRecordLayer {
   // has right after its last handshake record (no application record read or written yet).
   // nullopt for a version or suite it does not carry (the caller then keeps OpenSSL).
   static std::optional<TlsRecordLayer> takeOver(SSL* ssl, const TlsHandshakeSecrets& secrets);
+  // A TLS 1.3 record layer from its two traffic secrets (hashSize bytes each): what takeOver
+  // does for 1.3; with the secrets swapped it is the client's side (tests, fuzzing).
+  static std::optional<TlsRecordLayer> fromTls13Secrets(Aead aead, std::size_t hashSize,
+                                                        const unsigned char* readSecret,
+                                                        const unsigned char* writeSecret);
 
   // Decrypts every complete record of `cipher` (and of what an earlier call left over) into
   // `plain`. Alerts and TLS 1.3 KeyUpdates are handled here; a KeyUpdate that asks for ours
@@ -44,6 +49,9 @@ class TlsRecordLayer {
   void seal(std::string_view plain, std::string& out);
   // Appends a close_notify alert to `out`.
   void sealCloseNotify(std::string& out);
+  // One record of any content type (TLS 1.3: the inner type). The connection itself uses
+  // seal() and sealCloseNotify(); tests and the fuzzer forge other records with it.
+  void sealRecord(std::uint8_t type, std::string_view plain, std::string& out);
 
  private:
   struct Direction {
@@ -60,7 +68,6 @@ class TlsRecordLayer {
                     std::size_t size, std::string& plain, std::string& out);
   Result handleInner(std::uint8_t type, const unsigned char* data, std::size_t size,
                      std::string& plain, std::string& out);
-  void sealRecord(std::uint8_t type, std::string_view plain, std::string& out);
   // A TLS 1.3 KeyUpdate of ours, then our write keys move on.
   void sealKeyUpdate(bool requestUpdate, std::string& out);
   std::array<unsigned char, 12> nonce(const Direction& d, std::uint64_t sequence) const;
