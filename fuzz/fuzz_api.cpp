@@ -6,8 +6,8 @@
 #include <string>
 
 #include "core/Limits.hpp"
-#include "signaling/ApiService.hpp"
-#include "signaling/TokenSigner.hpp"
+#include "api/ApiService.hpp"
+#include "api/TokenSigner.hpp"
 #include "storage/SqliteAppStore.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "signaling/SocketIoCodec.hpp"
-#include "engineio/EngineIoCodec.hpp"
+#include "codec/SocketIoCodec.hpp"
+#include "codec/EngineIoCodec.hpp"
 #include "engineio/EngineIoSession.hpp"
 
 namespace {

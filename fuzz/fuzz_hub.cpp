@@ -6,9 +6,9 @@
 #include <memory>
 #include <string>
 
-#include "signaling/Hub.hpp"
-#include "signaling/JoinAuthorizer.hpp"
-#include "signaling/PeerSink.hpp"
+#include "hub/Hub.hpp"
+#include "hub/JoinAuthorizer.hpp"
+#include "hub/PeerSink.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "websocket/WsFrameDecoder.hpp"
+#include "codec/WsFrameDecoder.hpp"
 
 namespace {
 

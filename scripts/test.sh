@@ -15,6 +15,8 @@ cmake --preset release >/dev/null
 cmake --build --preset release
 echo "=== unit tests (ctest, release) ==="
 ctest --preset release --output-on-failure -j2 || status=1
+echo "=== layer check: every #include points down (node --test, tests/layers/) ==="
+node --test tests/layers/ || status=1
 echo "=== browser library unit tests (node --test, client/) ==="
 (cd client && npm test) || status=1
 echo "=== conferencing app unit tests (node --test, webapp/) ==="

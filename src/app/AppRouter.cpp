@@ -1,7 +1,7 @@
 #include "app/AppRouter.hpp"
 
-#include "app/AdminApi.hpp"
-#include "signaling/ApiService.hpp"
+#include "admin/AdminApi.hpp"
+#include "api/ApiService.hpp"
 
 namespace aerie {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "app/StaticFiles.hpp"
-#include "transport/HttpHandler.hpp"
+#include "http/HttpHandler.hpp"
 
 namespace aerie {
 

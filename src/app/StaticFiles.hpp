@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "signaling/HttpExchange.hpp"
+#include "http/HttpExchange.hpp"
 
 namespace aerie {
 

@@ -7,9 +7,9 @@
 #include <optional>
 #include <stdexcept>
 
-#include "app/AdminJson.hpp"
-#include "app/AdminToken.hpp"
-#include "app/AppFields.hpp"
+#include "admin/AdminJson.hpp"
+#include "admin/AdminToken.hpp"
+#include "admin/AppFields.hpp"
 #include "app/Config.hpp"
 #include "core/Clock.hpp"
 #include "core/IsoTime.hpp"

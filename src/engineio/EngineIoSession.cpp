@@ -1,6 +1,6 @@
 #include "engineio/EngineIoSession.hpp"
 
-#include "signaling/SocketIoCodec.hpp"
+#include "codec/SocketIoCodec.hpp"
 
 namespace aerie {
 namespace {

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/Limits.hpp"
-#include "signaling/PeerSink.hpp"
-#include "engineio/EngineIoCodec.hpp"
+#include "hub/PeerSink.hpp"
+#include "codec/EngineIoCodec.hpp"
 #include "engineio/SessionListener.hpp"
 #include "engineio/SessionWaker.hpp"
 

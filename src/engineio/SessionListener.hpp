@@ -2,7 +2,7 @@
 #include <memory>
 #include <string>
 
-#include "signaling/SocketIoCodec.hpp"
+#include "codec/SocketIoCodec.hpp"
 
 namespace aerie {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "stun/StunMessage.hpp"
+#include "codec/StunMessage.hpp"
 
 namespace aerie::stun {
 

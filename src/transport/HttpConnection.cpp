@@ -15,12 +15,12 @@
 
 #include "core/Clock.hpp"
 #include "core/Log.hpp"
-#include "engineio/QueryString.hpp"
+#include "codec/QueryString.hpp"
 #include "tls/TlsEngine.hpp"
 #include "transport/ServerContext.hpp"
 #include "transport/TlsStream.hpp"
 #include "transport/WebSocketConnection.hpp"
-#include "websocket/WsHandshake.hpp"
+#include "codec/WsHandshake.hpp"
 
 namespace aerie {
 namespace {

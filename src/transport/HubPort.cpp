@@ -3,7 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 
 #include "core/Clock.hpp"
-#include "signaling/Hub.hpp"
+#include "hub/Hub.hpp"
 #include "engineio/EngineIoSession.hpp"
 #include "engineio/SessionRegistry.hpp"
 
@@ -23,7 +23,11 @@ void HubPort::onMessage(const std::shared_ptr<EngineIoSession>& s, std::string j
 }
 
 void HubPort::onUnusableEvent(const std::shared_ptr<EngineIoSession>&, SioEventKind kind) {
-  boost::asio::dispatch(exec_, [this, kind] { hub_.countUnusableEvent(kind); });
+  DropReason reason = DropReason::Malformed;
+  if (kind == SioEventKind::OtherEvent) reason = DropReason::OtherEvent;
+  if (kind == SioEventKind::BadArgument) reason = DropReason::BadEventArgument;
+  if (kind == SioEventKind::Message) return;
+  boost::asio::dispatch(exec_, [this, reason] { hub_.countUnusableEvent(reason); });
 }
 
 void HubPort::onClose(const std::shared_ptr<EngineIoSession>& s) {

@@ -14,7 +14,7 @@
 
 #include "core/Clock.hpp"
 #include "core/Log.hpp"
-#include "signaling/Hub.hpp"
+#include "hub/Hub.hpp"
 #include "transport/ConnectionLimiter.hpp"
 #include "transport/HubGateway.hpp"
 #include "transport/ServerContext.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/Limits.hpp"
-#include "transport/HttpHandler.hpp"
+#include "http/HttpHandler.hpp"
 
 namespace aerie {
 

@@ -9,7 +9,7 @@
 #include "core/Crypto.hpp"
 #include "core/Limits.hpp"
 #include "tls/TlsContext.hpp"
-#include "transport/HttpHandler.hpp"
+#include "http/HttpHandler.hpp"
 #include "transport/HubPort.hpp"
 #include "engineio/SessionRegistry.hpp"
 

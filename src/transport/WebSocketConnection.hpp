@@ -17,13 +17,13 @@
 #include <string>
 #include <vector>
 
-#include "engineio/EngineIoCodec.hpp"
+#include "codec/EngineIoCodec.hpp"
 #include "engineio/EngineIoSession.hpp"
 #include "engineio/SessionWaker.hpp"
 #include "tls/TlsEngine.hpp"
 #include "transport/ServerContext.hpp"
-#include "websocket/WsFrameDecoder.hpp"
-#include "websocket/WsFrameHeader.hpp"
+#include "codec/WsFrameDecoder.hpp"
+#include "codec/WsFrameHeader.hpp"
 
 namespace aerie {
 

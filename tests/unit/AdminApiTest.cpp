@@ -7,11 +7,11 @@
 #include <boost/json/value_to.hpp>
 #include <filesystem>
 
-#include "app/AdminApi.hpp"
-#include "app/AdminToken.hpp"
+#include "admin/AdminApi.hpp"
+#include "admin/AdminToken.hpp"
 #include "core/Crypto.hpp"
-#include "signaling/Hub.hpp"
-#include "signaling/SessionCredentials.hpp"
+#include "hub/Hub.hpp"
+#include "api/SessionCredentials.hpp"
 #include "storage/SqliteAppStore.hpp"
 #include "transport/HubGateway.hpp"
 

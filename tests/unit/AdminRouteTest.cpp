@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "app/AdminRoute.hpp"
+#include "admin/AdminRoute.hpp"
 
 namespace aerie {
 namespace {

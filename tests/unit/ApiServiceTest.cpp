@@ -3,8 +3,8 @@
 #include <boost/json/parse.hpp>
 
 #include "core/Crypto.hpp"
-#include "signaling/ApiService.hpp"
-#include "signaling/SessionCredentials.hpp"
+#include "api/ApiService.hpp"
+#include "api/SessionCredentials.hpp"
 #include "storage/SqliteAppStore.hpp"
 
 namespace aerie {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "signaling/ApiTarget.hpp"
+#include "api/ApiTarget.hpp"
+#include "codec/QueryString.hpp"
 
 namespace aerie {
 namespace {
@@ -60,10 +61,10 @@ TEST(ApiTargetTest, Shapes) {
 }
 
 TEST(ApiTargetTest, QueryParam) {
-  EXPECT_EQ(ApiTarget::queryParam("a=1&cred=x&b=2", "cred"), "x");
-  EXPECT_EQ(ApiTarget::queryParam("cred", "cred"), "");
-  EXPECT_FALSE(ApiTarget::queryParam("credx=1", "cred"));
-  EXPECT_FALSE(ApiTarget::queryParam("", "cred"));
+  EXPECT_EQ(QueryString::param("a=1&cred=x&b=2", "cred"), "x");
+  EXPECT_EQ(QueryString::param("cred", "cred"), "");
+  EXPECT_FALSE(QueryString::param("credx=1", "cred"));
+  EXPECT_FALSE(QueryString::param("", "cred"));
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "app/AppFields.hpp"
+#include "admin/AppFields.hpp"
 
 namespace aerie {
 namespace {

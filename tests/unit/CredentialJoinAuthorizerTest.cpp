@@ -5,9 +5,9 @@
 
 #include "core/Crypto.hpp"
 #include "core/IsoTime.hpp"
-#include "signaling/ApiService.hpp"
-#include "signaling/CredentialJoinAuthorizer.hpp"
-#include "signaling/SessionCredentials.hpp"
+#include "api/ApiService.hpp"
+#include "api/CredentialJoinAuthorizer.hpp"
+#include "api/SessionCredentials.hpp"
 #include "storage/SqliteAppStore.hpp"
 
 namespace aerie {

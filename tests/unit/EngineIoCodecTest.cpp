@@ -1,4 +1,4 @@
-#include "engineio/EngineIoCodec.hpp"
+#include "codec/EngineIoCodec.hpp"
 
 #include <gtest/gtest.h>
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "signaling/Hub.hpp"
+#include "hub/Hub.hpp"
 
 namespace aerie::hubtest {
 

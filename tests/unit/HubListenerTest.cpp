@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "signaling/Hub.hpp"
+#include "hub/Hub.hpp"
 
 namespace aerie {
 namespace {

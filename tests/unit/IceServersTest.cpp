@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core/Crypto.hpp"
-#include "signaling/IceServers.hpp"
+#include "api/IceServers.hpp"
 
 namespace aerie {
 namespace {

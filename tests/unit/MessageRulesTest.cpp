@@ -4,7 +4,7 @@
 #include <set>
 #include <string>
 
-#include "signaling/MessageRules.hpp"
+#include "hub/MessageRules.hpp"
 
 namespace aerie {
 namespace {

@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <sstream>
 
-#include "app/AdminToken.hpp"
-#include "app/Metrics.hpp"
+#include "admin/AdminToken.hpp"
+#include "admin/Metrics.hpp"
 #include "core/Crypto.hpp"
 #include "core/Histogram.hpp"
-#include "signaling/Hub.hpp"
+#include "hub/Hub.hpp"
 #include "storage/SqliteAppStore.hpp"
 #include "transport/HubGateway.hpp"
 
@@ -106,8 +106,8 @@ TEST_F(MetricsTest, ExposesHubCountersAndGauges) {
   join("r2", c);
   hub_.onMessage(idb, R"({"type":"enter","mid":"x","rid":"y"})", kNow);
   hub_.onMessage(ida, "not json", kNow);
-  hub_.countUnusableEvent(SioEventKind::OtherEvent);
-  hub_.countUnusableEvent(SioEventKind::BadArgument);
+  hub_.countUnusableEvent(DropReason::OtherEvent);
+  hub_.countUnusableEvent(DropReason::BadEventArgument);
 
   const HttpReply reply = get("127.0.0.1");
   ASSERT_EQ(reply.status, 200u);

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "signaling/OriginPolicy.hpp"
+#include "api/OriginPolicy.hpp"
 
 namespace aerie {
 namespace {

@@ -1,4 +1,4 @@
-#include "engineio/QueryString.hpp"
+#include "codec/QueryString.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "signaling/RoomName.hpp"
+#include "api/RoomName.hpp"
 
 namespace aerie {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "signaling/Room.hpp"
+#include "hub/Room.hpp"
 
 namespace aerie {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "signaling/SessionCredentials.hpp"
+#include "api/SessionCredentials.hpp"
 
 namespace aerie {
 namespace {

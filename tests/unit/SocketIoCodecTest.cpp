@@ -1,4 +1,4 @@
-#include "signaling/SocketIoCodec.hpp"
+#include "codec/SocketIoCodec.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "stun/StunMessage.hpp"
+#include "codec/StunMessage.hpp"
 
 #include <gtest/gtest.h>
 

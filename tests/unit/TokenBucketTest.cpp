@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "core/Limits.hpp"
-#include "signaling/Peer.hpp"
-#include "signaling/TokenBucket.hpp"
+#include "hub/Peer.hpp"
+#include "hub/TokenBucket.hpp"
 
 namespace aerie {
 namespace {

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "core/Crypto.hpp"
-#include "signaling/TokenSigner.hpp"
+#include "api/TokenSigner.hpp"
 #include "storage/AppStore.hpp"
 
 namespace aerie {

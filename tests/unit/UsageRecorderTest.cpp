@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "app/AdminToken.hpp"
-#include "app/UsageRecorder.hpp"
+#include "admin/AdminToken.hpp"
+#include "admin/UsageRecorder.hpp"
 #include "core/Crypto.hpp"
 #include "storage/SqliteAppStore.hpp"
 

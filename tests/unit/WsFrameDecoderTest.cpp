@@ -1,11 +1,11 @@
-#include "websocket/WsFrameDecoder.hpp"
+#include "codec/WsFrameDecoder.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "websocket/WsFrameHeader.hpp"
+#include "codec/WsFrameHeader.hpp"
 
 using namespace aerie;
 using Kind = WsFrameDecoder::Kind;

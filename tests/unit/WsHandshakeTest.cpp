@@ -1,4 +1,4 @@
-#include "websocket/WsHandshake.hpp"
+#include "codec/WsHandshake.hpp"
 
 #include <gtest/gtest.h>
 

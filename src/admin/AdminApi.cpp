@@ -1,0 +1,287 @@
+#include "admin/AdminApi.hpp"
+#include "codec/QueryString.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
+#include <stdexcept>
+
+#include "admin/AdminJson.hpp"
+#include "admin/AdminOpenApi.hpp"
+#include "admin/AdminToken.hpp"
+#include "admin/AppFields.hpp"
+#include "core/IsoTime.hpp"
+#include "core/Log.hpp"
+#include "api/ApiTarget.hpp"
+#include "hub/Hub.hpp"
+#include "api/SessionCredentials.hpp"
+#include "transport/HubGateway.hpp"
+
+namespace aerie {
+namespace {
+
+using Endpoint = AdminRoute::Endpoint;
+
+constexpr std::int64_t kDefaultUsageWindowMs = 30LL * 24 * 3600 * 1000;
+
+HttpReply notFound(std::string_view what) {
+  return AdminJson::error(404, "not_found", what);
+}
+
+HttpReply badRequest(std::string_view why) {
+  return AdminJson::error(400, "bad_request", why);
+}
+
+// A request body that must be one JSON object, or the reply that says why it is not.
+struct Body {
+  boost::json::object object;
+  std::optional<HttpReply> error;
+};
+
+Body jsonBody(const HttpRequestView& req, const Limits& limits) {
+  Body b;
+  if (req.body.size() > limits.maxHttpBodyBytes) {
+    b.error = AdminJson::error(413, "payload_too_large",
+                               "the body is over " + std::to_string(limits.maxHttpBodyBytes) +
+                                   " bytes");
+    return b;
+  }
+  boost::json::parse_options options;
+  options.max_depth = limits.maxJsonDepth;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(req.body, ec, {}, options);
+  if (ec || !v.is_object()) {
+    b.error = badRequest("the body must be a JSON object");
+    return b;
+  }
+  b.object = std::move(v.get_object());
+  return b;
+}
+
+// The primary key of the realm `app` belongs to.
+std::string realmOf(const App& app) {
+  return app.parentKey.value_or(app.appKey);
+}
+
+// A query parameter as an ISO 8601 time; `fallback` when absent, nullopt when malformed.
+std::optional<std::int64_t> timeParam(std::string_view target, std::string_view name,
+                                      std::int64_t fallback) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return fallback;
+  const auto raw = QueryString::param(target.substr(q + 1), name);
+  if (!raw) return fallback;
+  const auto decoded = QueryString::percentDecode(*raw);
+  if (!decoded) return std::nullopt;
+  return IsoTime::parseMs(*decoded);
+}
+
+}  // namespace
+
+AdminApi::AdminApi(AppStore& store, HubGateway& hub, const Limits& limits)
+    : store_(store), hub_(hub), limits_(limits) {}
+
+bool AdminApi::handles(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  return path == "/admin" || path.starts_with("/admin/");
+}
+
+HttpReply AdminApi::handle(const HttpRequestView& req, std::int64_t nowMs) {
+  const std::string_view target = req.target;
+  const AdminRoute route = AdminRoute::parse(target.substr(0, target.find('?')));
+  // The description of the API is public: it holds no data.
+  if (route.endpoint == Endpoint::OpenApi && req.method == "GET") {
+    HttpReply r = AdminJson::reply(200, boost::json::object{});
+    r.body = AdminOpenApi::document();
+    return r;
+  }
+  // Authentication comes before routing, so that without the token no path tells anything.
+  if (!AdminToken::accepts(store_, req.authorization)) {
+    return AdminJson::error(401, "unauthorized",
+                            "send the admin token as 'Authorization: Bearer <token>' "
+                            "(`aerie token --data DIR` prints it)");
+  }
+  if (route.endpoint == Endpoint::None) return notFound("no such admin endpoint");
+  if (route.endpoint == Endpoint::BadEscape) {
+    return badRequest("malformed percent-escape in the request path");
+  }
+  if (!AdminRoute::allows(route.endpoint, req.method)) {
+    HttpReply r = AdminJson::error(405, "method_not_allowed",
+                                   req.method + " is not allowed here");
+    r.headers.emplace_back("Allow", std::string(AdminRoute::methods(route.endpoint)));
+    return r;
+  }
+  try {
+    return dispatch(req, route, nowMs);
+  } catch (const std::exception& e) {
+    // The store's errors name files, not secrets; the reply keeps to a generic sentence.
+    log::error("admin", "request failed", {{"method", req.method}, {"error", e.what()}});
+    return AdminJson::error(500, "internal_error", "the server could not complete the request");
+  }
+}
+
+HttpReply AdminApi::dispatch(const HttpRequestView& req, const AdminRoute& route,
+                             std::int64_t nowMs) {
+  const std::string_view m = req.method;
+  if (route.endpoint == Endpoint::Apps) {
+    return m == "GET" ? listApps() : createApp(req, nowMs);
+  }
+  const auto app = store_.findByKey(route.appKey);
+  if (!app) return notFound("no such app key");
+  switch (route.endpoint) {
+    case Endpoint::App:
+      if (m == "GET") return getApp(*app);
+      if (m == "PATCH") return updateApp(req, *app);
+      return revokeApp(*app);
+    case Endpoint::RotateSecret:
+      return rotateSecret(*app);
+    case Endpoint::Aliases:
+      return m == "GET" ? listAliases(*app) : createAlias(req, *app, nowMs);
+    case Endpoint::Rooms:
+      return listRooms(*app);
+    case Endpoint::RoomLock:
+      return lockRoom(req, *app, route.room);
+    case Endpoint::Peer:
+      return removePeer(*app, route.sid);
+    case Endpoint::Usage:
+      return usage(req, *app, nowMs);
+    default:
+      return notFound("no such admin endpoint");
+  }
+}
+
+// ---- apps and alias keys ------------------------------------------------------------------
+
+HttpReply AdminApi::listApps() {
+  boost::json::array apps;
+  for (const auto& a : store_.list()) apps.emplace_back(AdminJson::app(a, false));
+  return AdminJson::reply(200, boost::json::object{{"apps", std::move(apps)}});
+}
+
+HttpReply AdminApi::createApp(const HttpRequestView& req, std::int64_t nowMs) {
+  Body body = jsonBody(req, limits_);
+  if (body.error) return *body.error;
+  auto fields = AppFields::forCreate(body.object);
+  if (!fields.value) return badRequest(fields.problem);
+  const App app = store_.create(*fields.value, nowMs);
+  log::info("admin", "app created", {{"appKey", app.appKey}});
+  // The one time the secret leaves the server through the API.
+  return AdminJson::reply(201, AdminJson::app(app, true));
+}
+
+HttpReply AdminApi::getApp(const App& app) {
+  return AdminJson::reply(200, AdminJson::app(app, false));
+}
+
+HttpReply AdminApi::updateApp(const HttpRequestView& req, const App& app) {
+  Body body = jsonBody(req, limits_);
+  if (body.error) return *body.error;
+  auto fields = AppFields::forUpdate(body.object);
+  if (!fields.value) return badRequest(fields.problem);
+  const auto updated = store_.update(app.appKey, *fields.value);
+  if (!updated) return notFound("no such app key");
+  log::info("admin", "app updated", {{"appKey", app.appKey}});
+  return AdminJson::reply(200, AdminJson::app(*updated, false));
+}
+
+HttpReply AdminApi::revokeApp(const App& app) {
+  store_.revoke(app.appKey);
+  // Peers already in rooms with this key (or in its realm) leave now, not when they next join.
+  const auto kicked = hub_.call<std::size_t>([&](Hub& h) { return h.kickApp(app.appKey); });
+  log::info("admin", "app revoked", {{"appKey", app.appKey}, {"peersRemoved", std::to_string(kicked)}});
+  const auto after = store_.findByKey(app.appKey);
+  return AdminJson::reply(200, AdminJson::app(after.value_or(app), false));
+}
+
+HttpReply AdminApi::rotateSecret(const App& app) {
+  const auto secret = store_.rotateSecret(app.appKey);
+  if (!secret) return notFound("no such app key");
+  log::info("admin", "app secret rotated", {{"appKey", app.appKey}});
+  return AdminJson::reply(200, boost::json::object{{"appKey", app.appKey}, {"secret", *secret}});
+}
+
+HttpReply AdminApi::listAliases(const App& app) {
+  boost::json::array aliases;
+  for (const auto& a : store_.listAliases(app.appKey)) {
+    aliases.emplace_back(AdminJson::app(a, false));
+  }
+  return AdminJson::reply(200, boost::json::object{{"aliases", std::move(aliases)}});
+}
+
+HttpReply AdminApi::createAlias(const HttpRequestView& req, const App& app,
+                                std::int64_t nowMs) {
+  if (app.parentKey) {
+    return AdminJson::error(409, "conflict",
+                            "this is an alias key; create the alias on its parent key");
+  }
+  if (app.revoked) return AdminJson::error(409, "conflict", "this key is revoked");
+  Body body = jsonBody(req, limits_);
+  if (body.error) return *body.error;
+  auto fields = AppFields::forAlias(body.object, app);
+  if (!fields.value) return badRequest(fields.problem);
+  const App alias = store_.create(*fields.value, nowMs);
+  log::info("admin", "alias key created", {{"appKey", alias.appKey}, {"parentKey", app.appKey}});
+  return AdminJson::reply(201, AdminJson::app(alias, true));
+}
+
+// ---- live rooms and peers -----------------------------------------------------------------
+
+HttpReply AdminApi::listRooms(const App& app) {
+  const std::string realm = realmOf(app);
+  const auto rooms =
+      hub_.call<std::vector<RoomSnapshot>>([&](Hub& hub) { return hub.rooms(realm); });
+  boost::json::array out;
+  std::size_t peers = 0;
+  for (const auto& r : rooms) {
+    peers += r.peers.size();
+    out.emplace_back(AdminJson::room(r));
+  }
+  return AdminJson::reply(
+      200, boost::json::object{{"realm", realm}, {"peerCount", peers}, {"rooms", std::move(out)}});
+}
+
+HttpReply AdminApi::lockRoom(const HttpRequestView& req, const App& app, const std::string& room) {
+  Body body = jsonBody(req, limits_);
+  if (body.error) return *body.error;
+  const auto* locked = body.object.if_contains("locked");
+  if (body.object.size() != 1 || locked == nullptr || !locked->is_bool()) {
+    return badRequest("the body must be {\"locked\": true|false}");
+  }
+  // The Hub's room id, made the way the API server makes it (spec section 7).
+  const std::string roomKey = SessionCredentials::roomKey(realmOf(app), room);
+  const bool lock = locked->get_bool();
+  const bool found =
+      hub_.call<bool>([&](Hub& hub) { return hub.setLocked(roomKey, lock); });
+  if (!found) return notFound("no live room of that name in this realm");
+  log::info("admin", lock ? "room locked" : "room unlocked", {{"roomKey", roomKey}});
+  return AdminJson::reply(
+      200, boost::json::object{{"name", room}, {"roomKey", roomKey}, {"locked", lock}});
+}
+
+HttpReply AdminApi::removePeer(const App& app, const std::string& sid) {
+  const std::string realm = realmOf(app);
+  // The sid must be in this realm: the path says which app the caller means.
+  const bool removed = hub_.call<bool>([&](Hub& hub) {
+    for (const auto& room : hub.rooms(realm)) {
+      for (const auto& peer : room.peers) {
+        if (peer == sid) return hub.kick(sid);
+      }
+    }
+    return false;
+  });
+  if (!removed) return notFound("no peer with that sid in this realm");
+  log::info("admin", "peer removed", {{"sid", sid}});
+  return AdminJson::reply(200, boost::json::object{{"removed", sid}});
+}
+
+// ---- usage --------------------------------------------------------------------------------
+
+HttpReply AdminApi::usage(const HttpRequestView& req, const App& app, std::int64_t nowMs) {
+  const auto to = timeParam(req.target, "to", nowMs);
+  if (!to) return badRequest("'to' must be an ISO 8601 date-time with a zone");
+  const auto from = timeParam(req.target, "from", *to - kDefaultUsageWindowMs);
+  if (!from) return badRequest("'from' must be an ISO 8601 date-time with a zone");
+  if (*from >= *to) return badRequest("'from' must be before 'to'");
+  return AdminJson::reply(200, AdminJson::usage(app.appKey, store_.usage(app.appKey, *from, *to)));
+}
+
+}  // namespace aerie

@@ -1,0 +1,618 @@
+#include "hub/Hub.hpp"
+
+#include <algorithm>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <utility>
+
+#include "core/Crypto.hpp"
+#include "codec/SocketIoCodec.hpp"
+
+namespace aerie {
+namespace {
+
+// tieBreaker + the client's priority scheme (up to ±2e15) must stay an exact double: 2^52 + 2e15
+// is below 2^53 (protocol spec section 4).
+constexpr std::uint64_t kTieBreakerMask = (std::uint64_t{1} << 52) - 1;
+
+std::string_view stringField(const boost::json::object& msg, std::string_view name) {
+  const auto* v = msg.if_contains(name);
+  if (v == nullptr || !v->is_string()) return {};
+  const auto& s = v->get_string();
+  return {s.data(), s.size()};
+}
+
+bool boolField(const boost::json::object& msg, std::string_view name, bool fallback) {
+  const auto* v = msg.if_contains(name);
+  return v != nullptr && v->is_bool() ? v->get_bool() : fallback;
+}
+
+}  // namespace
+
+Hub::Hub(const Limits& limits, JoinAuthorizer& authorizer)
+    : limits_(limits), authorizer_(authorizer) {
+  // tieBreakers only need to differ within a room (checked), not to be unpredictable.
+  std::random_device device;
+  std::seed_seq seed{device(), device(), device(), device()};
+  rng_.seed(seed);
+}
+
+Hub::~Hub() = default;
+
+Hub::ConnId Hub::connect(std::shared_ptr<PeerSink> sink, std::int64_t nowMs) {
+  lastNowMs_ = std::max(lastNowMs_, nowMs);
+  const ConnId id = nextId_++;
+  peers_.emplace(id, std::make_unique<Peer>(id, std::move(sink), limits_, nowMs));
+  return id;
+}
+
+void Hub::onMessage(ConnId id, std::string_view json, std::int64_t nowMs) {
+  lastNowMs_ = std::max(lastNowMs_, nowMs);
+  // The boundary of the data plane: nothing a client sends may take the server down.
+  try {
+    handleMessage(id, json, nowMs);
+  } catch (...) {
+    drop(DropReason::InternalError);
+  }
+}
+
+void Hub::countUnusableEvent(DropReason reason) {
+  if (reason == DropReason::Malformed) count(counters_.messagesIn, "(malformed)");
+  drop(reason);
+}
+
+void Hub::disconnect(ConnId id, std::int64_t nowMs) {
+  lastNowMs_ = std::max(lastNowMs_, nowMs);
+  try {
+    Peer* peer = findPeer(id);
+    if (peer == nullptr) return;
+    if (peer->state() == PeerState::InRoom) leaveRoom(*peer, nowMs);
+    peers_.erase(id);
+  } catch (...) {
+    drop(DropReason::InternalError);
+  }
+}
+
+void Hub::tick(std::int64_t nowMs) {
+  lastNowMs_ = std::max(lastNowMs_, nowMs);
+  try {
+    std::vector<ConnId> late;
+    for (const auto& [id, peer] : peers_) {
+      if (peer->state() == PeerState::AwaitingJoin &&
+          nowMs - peer->awaitingSinceMs() >= static_cast<std::int64_t>(limits_.joinTimeoutMs)) {
+        late.push_back(id);
+      }
+    }
+    for (ConnId id : late) closePeer(id, CloseReason::JoinTimeout);
+  } catch (...) {
+    drop(DropReason::InternalError);
+  }
+}
+
+// ---- dispatch -------------------------------------------------------------------------------
+
+void Hub::handleMessage(ConnId id, std::string_view json, std::int64_t nowMs) {
+  Peer* peer = findPeer(id);
+  if (peer == nullptr) return drop(DropReason::UnknownConnection);
+
+  // The message's DOM lives only in this call (nothing in the Hub keeps JSON values): an arena
+  // on the stack spares the allocator; larger messages spill to the heap.
+  unsigned char arena[8192];
+  boost::json::monotonic_resource resource(arena, sizeof arena);
+  auto msg = MessageRules::parse(json, limits_.maxJsonDepth, &resource);
+  if (!msg) {
+    count(counters_.messagesIn, "(malformed)");
+    return drop(DropReason::Malformed);
+  }
+  const MessageRule* rule = MessageRules::find(stringField(*msg, "type"));
+  if (rule == nullptr) {
+    count(counters_.messagesIn, "(unknown)");
+    return drop(DropReason::UnknownType);
+  }
+  count(counters_.messagesIn, rule->type);
+
+  const bool isJoin = rule->type == "joinRoom";
+  // Before inRoom a client has no identity to stamp and no room to speak to; anything but
+  // joinRoom is a client bug, not worth a redirect.
+  if (!isJoin && peer->state() != PeerState::InRoom) return drop(DropReason::NotJoined);
+
+  const bool hasTarget = msg->contains("target");
+  if (admit(*peer, MessageRules::bucketFor(*rule, hasTarget), nowMs) != RateVerdict::Pass) return;
+
+  switch (MessageRules::check(*rule, *msg, limits_.maxUserDataBytes)) {
+    case RuleViolation::None:
+      break;
+    case RuleViolation::MissingField:
+      return drop(DropReason::MissingField);
+    case RuleViolation::WrongType:
+      return drop(DropReason::WrongType);
+    case RuleViolation::TooLarge:
+      return drop(DropReason::TooLarge);
+  }
+
+  if (rule->routing != Routing::Server) return handleRelay(*peer, *msg, *rule);
+  if (isJoin) return handleJoin(*peer, *msg, nowMs);
+  if (rule->type == "bye") return leaveRoom(*peer, nowMs);
+  if (rule->type == "group") return handleGroup(*peer, *msg, nowMs);
+  if (rule->type == "getPeers") return handleGetPeers(*peer, *msg);
+  if (rule->type == "introduce") return handleIntroduce(*peer, *msg);
+  if (rule->type == "startRecordingRoom" || rule->type == "stopRecordingRoom")
+    return handleRecording(*peer);
+}
+
+RateVerdict Hub::admit(Peer& peer, RateBucket bucket, std::int64_t nowMs) {
+  const RateVerdict verdict = peer.charge(bucket, nowMs);
+  switch (verdict) {
+    case RateVerdict::Pass:
+      break;
+    case RateVerdict::Drop:
+      drop(DropReason::RateLimited);
+      break;
+    case RateVerdict::DropAndWarn:
+      drop(DropReason::RateLimited);
+      redirect(peer, "warning", "fastmsg", "You are sending messages too fast; some were dropped.",
+               peer.roomKey());
+      break;
+    case RateVerdict::Disconnect:
+      drop(DropReason::RateLimited);
+      closePeer(peer.id(), CloseReason::OverBudget);
+      break;
+  }
+  return verdict;
+}
+
+// ---- joinRoom -------------------------------------------------------------------------------
+
+void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t nowMs) {
+  const auto startedAt = std::chrono::steady_clock::now();  // for HubStats::joinLatency
+  // A second joinRoom on the same socket (rejoin, or another room) leaves the current room
+  // first, whatever comes of the new join: the client tears its peers down either way.
+  if (peer.state() == PeerState::InRoom) leaveRoom(peer, nowMs);
+
+  const std::string_view requestedRid = stringField(msg, "rid");
+  if (shuttingDown_) {
+    return redirect(peer, "reject", "roomclose", "The server is shutting down.", requestedRid);
+  }
+
+  JoinGrant grant;
+  try {
+    grant = authorizer_.authorize(msg, nowMs);
+  } catch (...) {
+    return redirect(peer, "reject", "serverError", "The server could not verify the credentials.",
+                    requestedRid);
+  }
+  if (!grant.ok) {
+    const std::string_view reason =
+        grant.reason.empty() ? std::string_view("credentialError") : grant.reason;
+    return redirect(peer, "reject", reason, grant.info, requestedRid);
+  }
+  if (grant.roomKey.empty()) {
+    return redirect(peer, "reject", "serverError", "The server granted no room.", requestedRid);
+  }
+
+  Room* room = findRoom(grant.roomKey);
+  if (room != nullptr && room->locked()) {
+    return redirect(peer, "reject", "locked", "The room is locked.", grant.roomKey);
+  }
+  const std::uint32_t maxPeers =
+      grant.maxPeers != 0 ? grant.maxPeers : limits_.defaultMaxPeersPerRoom;
+  if (room != nullptr && room->size() >= maxPeers) {
+    // SkylinkJS has no "room full" reason (SYSTEM_ACTION_REASON). `locked` is the one whose
+    // meaning for the app is right ("this room takes nobody now"); `info` says why, and the
+    // joinRoom() callback error is built from `info`. Counted apart as roomFull.
+    return redirect(peer, "reject", "locked",
+                    "The room is full (" + std::to_string(maxPeers) + " peers).", grant.roomKey,
+                    "roomFull");
+  }
+  if (room == nullptr) {
+    auto created = std::make_unique<Room>(grant.roomKey, grant.realm, grant.roomName);
+    room = created.get();
+    rooms_.emplace(grant.roomKey, std::move(created));
+  }
+
+  std::string sid = newSid();
+  const std::uint64_t tieBreaker = newTieBreaker(*room);
+  room->add(sid, tieBreaker);
+  bySid_.emplace(sid, &peer);
+  // autoIntroduce comes from the client (it echoes the API reply): it only limits what this
+  // peer itself sees and shows, so trusting it gives nothing away.
+  peer.enterRoom(Membership{sid, grant.roomKey, grant.realm, grant.privileged,
+                            boolField(msg, "autoIntroduce", true)});
+
+  boost::json::object inRoom;
+  inRoom["type"] = "inRoom";
+  inRoom["rid"] = grant.roomKey;
+  inRoom["sid"] = sid;
+  inRoom["mid"] = sid;  // the client accepts inRoom despite mid being its own sid
+  inRoom["pc_config"] = boost::json::object{{"iceServers", grant.iceServers}};
+  inRoom["tieBreaker"] = tieBreaker;
+  sendTo(peer, inRoom);
+  counters_.joinLatency.observeUs(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                            startedAt)
+          .count()));
+
+  PeerSession& session = sessions_[sid];
+  session = PeerSession{grant.realm, grant.appKey, grant.roomName, grant.roomKey, sid, nowMs, 0};
+  if (listener_ != nullptr) {
+    try {
+      listener_->onPeerJoined(session);
+    } catch (...) {
+      drop(DropReason::InternalError);
+    }
+  }
+}
+
+void Hub::leaveRoom(Peer& peer, std::int64_t nowMs) {
+  if (peer.state() != PeerState::InRoom) return;  // bye twice, or bye then close: one bye out
+  const std::string sid = peer.sid();
+  const std::string roomKey = peer.roomKey();
+  bySid_.erase(sid);
+  peer.leaveRoom(nowMs);
+  notifyLeft(sid, nowMs);
+
+  auto it = rooms_.find(roomKey);
+  if (it == rooms_.end() || !it->second->remove(sid)) return;
+  if (it->second->empty()) {
+    rooms_.erase(it);  // the lock goes with the room (spec section 4: Leaving)
+    return;
+  }
+  boost::json::object bye;
+  bye["type"] = "bye";
+  bye["mid"] = sid;
+  bye["rid"] = roomKey;
+  broadcast(*it->second, sid, encode(bye), "bye");
+}
+
+void Hub::closePeer(ConnId id, CloseReason reason) {
+  auto it = peers_.find(id);
+  if (it == peers_.end()) return;
+  Peer& peer = *it->second;
+  if (peer.state() == PeerState::InRoom) leaveRoom(peer, lastNowMs_);
+  peer.sink().close();
+  count(counters_.closed, toString(reason));
+  peers_.erase(it);
+}
+
+// ---- relay ----------------------------------------------------------------------------------
+
+void Hub::stampIdentity(boost::json::object& msg, const Peer& sender) {
+  msg["mid"] = sender.sid();
+  msg["rid"] = sender.roomKey();
+}
+
+void Hub::handleRelay(Peer& peer, boost::json::object& msg, const MessageRule& rule) {
+  Room* room = findRoom(peer.roomKey());
+  if (room == nullptr) return drop(DropReason::InternalError);  // InRoom peers always have one
+
+  const bool targeted = rule.routing == Routing::Targeted ||
+                        (rule.routing == Routing::TargetOrBroadcast && msg.contains("target"));
+  if (targeted) {
+    const std::string_view target = stringField(msg, "target");
+    Peer* receiver =
+        target == peer.sid() || !room->contains(target) ? nullptr : findPeerBySid(target);
+    if (receiver == nullptr) return drop(DropReason::BadTarget);
+    stampIdentity(msg, peer);
+    return sendTo(*receiver, encode(msg), rule.type);
+  }
+
+  if (rule.type == "roomLockEvent") room->setLocked(boolField(msg, "lock", room->locked()));
+  stampIdentity(msg, peer);
+  if (rule.type == "enter") {
+    if (!peer.membership().autoIntroduce) return;  // it waits to be introduced
+    return broadcastEnter(*room, peer, encode(msg));
+  }
+  broadcast(*room, peer.sid(), encode(msg), rule.type);
+}
+
+void Hub::handleGroup(Peer& peer, const boost::json::object& msg, std::int64_t nowMs) {
+  Room* room = findRoom(peer.roomKey());
+  if (room == nullptr) return drop(DropReason::InternalError);
+
+  boost::json::array accepted;
+  const auto& lists = msg.at("lists").get_array();  // MessageRules checked it is an array
+  for (std::size_t i = 0; i < lists.size(); ++i) {
+    // Entries are JSON strings (every SkylinkJS release); an object entry is taken as the
+    // message it spells, as for a message event whose argument is an object (0.5.x).
+    const auto& entry = lists[i];
+    std::optional<boost::json::object> inner;
+    if (const auto* text = entry.if_string()) {
+      inner = MessageRules::parse({text->data(), text->size()}, limits_.maxJsonDepth);
+    } else if (const auto* object = entry.if_object()) {
+      inner = *object;
+    }
+    if (!inner) {
+      drop(DropReason::Malformed);
+      continue;
+    }
+    const MessageRule* rule = MessageRules::find(stringField(*inner, "type"));
+    if (rule == nullptr) {
+      drop(DropReason::UnknownType);
+      continue;
+    }
+    count(counters_.messagesIn, rule->type);
+    // Only the status messages clients batch may ride in a group: a group goes to the whole
+    // room, so a targeted or server message inside one would escape its rules.
+    if (!rule->groupable || inner->contains("target")) {
+      drop(DropReason::NotGroupable);
+      continue;
+    }
+    const RateVerdict verdict = admit(peer, RateBucket::Broadcast, nowMs);
+    if (verdict == RateVerdict::Disconnect) return;  // peer is gone
+    if (verdict != RateVerdict::Pass) {
+      // The bucket will not refill within this loop: the rest is over budget as well.
+      for (std::size_t rest = i + 1; rest < lists.size(); ++rest) drop(DropReason::RateLimited);
+      break;
+    }
+    switch (MessageRules::check(*rule, *inner, limits_.maxUserDataBytes)) {
+      case RuleViolation::None:
+        break;
+      case RuleViolation::MissingField:
+        drop(DropReason::MissingField);
+        continue;
+      case RuleViolation::WrongType:
+        drop(DropReason::WrongType);
+        continue;
+      case RuleViolation::TooLarge:
+        drop(DropReason::TooLarge);
+        continue;
+    }
+    if (rule->type == "roomLockEvent") room->setLocked(boolField(*inner, "lock", room->locked()));
+    stampIdentity(*inner, peer);
+    accepted.emplace_back(boost::json::serialize(*inner));
+  }
+  if (accepted.empty()) return;
+
+  // Forwarded as one group: both SkylinkJS 0.6.x (socket 'message' listener) and 2.x unpack
+  // `lists`, and one packet per receiver beats up to 16.
+  boost::json::object group;
+  group["type"] = "group";
+  group["mid"] = peer.sid();
+  group["rid"] = peer.roomKey();
+  group["lists"] = std::move(accepted);
+  broadcast(*room, peer.sid(), encode(group), "group");
+}
+
+// ---- requests the server answers ------------------------------------------------------------
+
+void Hub::handleGetPeers(Peer& peer, const boost::json::object& msg) {
+  if (!peer.membership().privileged) return drop(DropReason::NotPrivileged);
+  // SkylinkJS 2.x documents showAll as "also return the privileged peer ids".
+  const bool showAll = boolField(msg, "showAll", false);
+  boost::json::object result;
+  for (const auto& [key, room] : rooms_) {
+    if (room->realm() != peer.membership().realm) continue;
+    boost::json::array sids;
+    for (const auto& member : room->members()) {
+      const Peer* p = findPeerBySid(member.sid);
+      if (p != nullptr && (showAll || !p->membership().privileged)) sids.emplace_back(member.sid);
+    }
+    if (sids.empty()) continue;
+    // Room names are unique within a realm; should two rooms share one, their lists merge.
+    auto& list = result[room->name()];
+    if (!list.is_array()) list = boost::json::array{};
+    for (auto& sid : sids) list.get_array().push_back(std::move(sid));
+  }
+  boost::json::object peerList;
+  peerList["type"] = "peerList";
+  peerList["result"] = std::move(result);
+  sendTo(peer, peerList);
+}
+
+void Hub::handleIntroduce(Peer& peer, const boost::json::object& msg) {
+  const std::string_view sendingId = stringField(msg, "sendingPeerId");
+  const std::string_view receivingId = stringField(msg, "receivingPeerId");
+  auto fail = [&](std::string_view reason) {
+    boost::json::object error;
+    error["type"] = "introduceError";
+    error["reason"] = reason;
+    error["sendingPeerId"] = sendingId;
+    error["receivingPeerId"] = receivingId;
+    sendTo(peer, error);
+  };
+  if (!peer.membership().privileged) return fail("notPrivileged");
+  // Introductions stay within the requester's realm, and within one room: the introduced pair
+  // then handshakes through the ordinary same-room routing (2.x documents `introduce` as "to
+  // another peer in the same room").
+  Peer* sending = findPeerBySid(sendingId);
+  Peer* receiving = findPeerBySid(receivingId);
+  const std::string& realm = peer.membership().realm;
+  if (sending == nullptr || sending->membership().realm != realm)
+    return fail("sendingPeerNotFound");
+  if (receiving == nullptr || receiving->membership().realm != realm)
+    return fail("receivingPeerNotFound");
+  if (sending == receiving) return fail("samePeer");
+  if (sending->roomKey() != receiving->roomKey()) return fail("notInSameRoom");
+
+  boost::json::object approach;
+  approach["type"] = "approach";
+  approach["rid"] = sending->roomKey();
+  approach["target"] = receivingId;
+  sendTo(*sending, approach);
+}
+
+void Hub::handleRecording(Peer& peer) {
+  // Recording needs a media server peer (MCU), which Aerie does not have.
+  boost::json::object event;
+  event["type"] = "recordingEvent";
+  event["rid"] = peer.roomKey();
+  event["action"] = "error";
+  event["error"] = "no media server";
+  sendTo(peer, event);
+}
+
+// ---- admin ----------------------------------------------------------------------------------
+
+HubStats Hub::stats() const {
+  HubStats s = counters_;
+  s.connections = peers_.size();
+  s.peersInRooms = bySid_.size();
+  s.rooms = rooms_.size();
+  return s;
+}
+
+std::vector<RoomSnapshot> Hub::rooms(std::string_view realm) const {
+  std::vector<RoomSnapshot> out;
+  for (const auto& [key, room] : rooms_) {
+    if (realm.empty() || room->realm() == realm) out.push_back(room->snapshot());
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.roomKey < b.roomKey; });
+  return out;
+}
+
+bool Hub::setLocked(std::string_view roomKey, bool locked) {
+  Room* room = findRoom(roomKey);
+  if (room == nullptr) return false;
+  room->setLocked(locked);
+  // No `mid`: the lock comes from the server, not from a peer (0.6.x shows it as "Server").
+  boost::json::object event;
+  event["type"] = "roomLockEvent";
+  event["rid"] = room->key();
+  event["lock"] = locked;
+  broadcast(*room, {}, encode(event), "roomLockEvent");
+  return true;
+}
+
+std::size_t Hub::kickApp(std::string_view appKey) {
+  std::vector<std::string> sids;
+  for (const auto& [sid, session] : sessions_) {
+    if (session.appKey == appKey || session.realm == appKey) sids.push_back(sid);
+  }
+  std::size_t kicked = 0;
+  for (const auto& sid : sids) kicked += kick(sid) ? 1 : 0;
+  return kicked;
+}
+
+bool Hub::kick(std::string_view sid) {
+  Peer* peer = findPeerBySid(sid);
+  if (peer == nullptr) return false;
+  // SkylinkJS has no "kicked" reason; `roomclose` (the session has ended, reject) is what a
+  // removed peer should act on.
+  redirect(*peer, "reject", "roomclose", "You were removed from the room.", peer->roomKey(),
+           "kicked");
+  closePeer(peer->id(), CloseReason::Kicked);
+  return true;
+}
+
+void Hub::shutdown() {
+  shuttingDown_ = true;
+  for (auto& [id, peer] : peers_) {
+    redirect(*peer, "warning", "toclose", "The server is shutting down.", peer->roomKey());
+  }
+}
+
+// ---- helpers --------------------------------------------------------------------------------
+
+void Hub::redirect(Peer& peer, std::string_view action, std::string_view reason,
+                   std::string_view info, std::string_view rid, std::string_view statsKey) {
+  boost::json::object msg;
+  msg["type"] = "redirect";
+  msg["rid"] = rid;
+  msg["action"] = action;
+  msg["info"] = info;
+  msg["reason"] = reason;
+  count(counters_.redirects, statsKey.empty() ? reason : statsKey);
+  sendTo(peer, msg);
+}
+
+Hub::Packet Hub::encode(const boost::json::object& msg) {
+  return std::make_shared<const std::string>(
+      SocketIoCodec::encodeMessage(boost::json::serialize(msg)));
+}
+
+void Hub::sendTo(Peer& peer, const Packet& packet, std::string_view type) {
+  count(counters_.messagesOut, type);
+  peer.sink().send(packet);
+}
+
+void Hub::sendTo(Peer& peer, const boost::json::object& msg) {
+  const auto& type = msg.at("type").get_string();
+  sendTo(peer, encode(msg), {type.data(), type.size()});
+}
+
+void Hub::broadcast(const Room& room, std::string_view exceptSid, const Packet& packet,
+                    std::string_view type) {
+  for (const auto& member : room.members()) {
+    if (member.sid == exceptSid) continue;
+    Peer* receiver = findPeerBySid(member.sid);
+    if (receiver != nullptr) sendTo(*receiver, packet, type);
+  }
+}
+
+void Hub::broadcastEnter(const Room& room, const Peer& sender, const Packet& packet) {
+  for (const auto& member : room.members()) {  // in join order
+    if (member.sid == sender.sid()) return;
+    Peer* receiver = findPeerBySid(member.sid);
+    if (receiver == nullptr || !receiver->membership().autoIntroduce) continue;
+    sendTo(*receiver, packet, "enter");
+  }
+}
+
+Peer* Hub::findPeer(ConnId id) {
+  auto it = peers_.find(id);
+  return it == peers_.end() ? nullptr : it->second.get();
+}
+
+Peer* Hub::findPeerBySid(std::string_view sid) {
+  auto it = bySid_.find(sid);
+  return it == bySid_.end() ? nullptr : it->second;
+}
+
+Room* Hub::findRoom(std::string_view roomKey) {
+  auto it = rooms_.find(roomKey);
+  return it == rooms_.end() ? nullptr : it->second.get();
+}
+
+std::string Hub::newSid() {
+  // A UUID v4 string from the CSPRNG. sids are public (every peer of the room sees them) and
+  // grant nothing, since the Hub stamps `mid` itself; unpredictable ones still keep a peer from
+  // aiming messages at peers that have not joined yet.
+  static constexpr char hex[] = "0123456789abcdef";
+  for (;;) {
+    std::string bytes = crypto::randomBytes(16);
+    bytes[6] = static_cast<char>((bytes[6] & 0x0F) | 0x40);  // version 4
+    bytes[8] = static_cast<char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
+    std::string sid;
+    sid.reserve(36);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+      if (i == 4 || i == 6 || i == 8 || i == 10) sid += '-';
+      const auto b = static_cast<unsigned char>(bytes[i]);
+      sid += hex[b >> 4];
+      sid += hex[b & 0x0F];
+    }
+    if (!bySid_.contains(sid)) return sid;
+  }
+}
+
+std::uint64_t Hub::newTieBreaker(const Room& room) {
+  for (;;) {
+    const std::uint64_t candidate = rng_() & kTieBreakerMask;
+    if (!room.tieBreakerTaken(candidate)) return candidate;
+  }
+}
+
+void Hub::notifyLeft(const std::string& sid, std::int64_t nowMs) {
+  auto node = sessions_.extract(sid);
+  if (node.empty() || listener_ == nullptr) return;
+  PeerSession& session = node.mapped();
+  session.leftAtMs = std::max(nowMs, session.joinedAtMs);
+  try {
+    listener_->onPeerLeft(session);
+  } catch (...) {
+    drop(DropReason::InternalError);
+  }
+}
+
+void Hub::drop(DropReason reason) {
+  count(counters_.dropped, toString(reason));
+}
+
+void Hub::count(CounterMap& counters, std::string_view key) {
+  auto it = counters.find(key);
+  if (it == counters.end()) it = counters.emplace(std::string(key), 0).first;
+  ++it->second;
+}
+
+}  // namespace aerie

@@ -1,0 +1,130 @@
+#pragma once
+// The signaling core: connections, rooms and the relay rules of protocol spec sections 4 and 5.
+// Pure logic (no Asio/Beast). Single-threaded by contract: the transport calls a Hub from one
+// thread only, and a PeerSink must not call back into the Hub synchronously.
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/Limits.hpp"
+#include "hub/HubListener.hpp"
+#include "hub/HubStats.hpp"
+#include "hub/JoinAuthorizer.hpp"
+#include "hub/MessageRules.hpp"
+#include "hub/Peer.hpp"
+#include "hub/PeerSink.hpp"
+#include "hub/Room.hpp"
+
+namespace aerie {
+
+class Hub {
+ public:
+  using ConnId = std::uint64_t;
+
+  Hub(const Limits& limits, JoinAuthorizer& authorizer);
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+  ~Hub();
+
+  ConnId connect(std::shared_ptr<PeerSink> sink, std::int64_t nowMs);
+  // The inner JSON string of a socket.io `message` event. Never throws.
+  void onMessage(ConnId id, std::string_view json, std::int64_t nowMs);
+  // A socket.io event with no Skylink message in it (SocketIoCodec::messageArgument): counted
+  // under aerie_messages_dropped_total like any malformed message (OtherEvent,
+  // BadEventArgument, Malformed). Never throws.
+  void countUnusableEvent(DropReason reason);
+  // The socket is gone: leave its room (bye to the others). Idempotent.
+  void disconnect(ConnId id, std::int64_t nowMs);
+  // Called about once a second: closes sockets that did not join within Limits::joinTimeoutMs.
+  void tick(std::int64_t nowMs);
+
+  // Admin/metrics.
+  HubStats stats() const;
+  std::vector<RoomSnapshot> rooms(std::string_view realm = {}) const;
+  // Server-side lock; broadcasts roomLockEvent to the room. False if there is no such room.
+  bool setLocked(std::string_view roomKey, bool locked);
+  // Redirect reject, bye to the room, close. False if no peer has this sid.
+  bool kick(std::string_view sid);
+  // Kicks every peer that joined with `appKey`, or, for a primary key, anywhere in its realm
+  // (a revoked key must not keep its rooms). Returns how many.
+  std::size_t kickApp(std::string_view appKey);
+  // Redirect warning `toclose` to everyone; later joins are rejected with `roomclose`.
+  void shutdown();
+  // Optional; must outlive the Hub or be reset to nullptr first. Set before the loops run.
+  void setListener(HubListener* listener) { listener_ = listener; }
+
+ private:
+  using Packet = std::shared_ptr<const std::string>;
+
+  void handleMessage(ConnId id, std::string_view json, std::int64_t nowMs);
+  void handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t nowMs);
+  void handleRelay(Peer& peer, boost::json::object& msg, const MessageRule& rule);
+  void handleGroup(Peer& peer, const boost::json::object& msg, std::int64_t nowMs);
+  void handleGetPeers(Peer& peer, const boost::json::object& msg);
+  void handleIntroduce(Peer& peer, const boost::json::object& msg);
+  void handleRecording(Peer& peer);
+
+  // Charges `bucket`; on a verdict other than Pass drops and warns, and on Disconnect closes
+  // the peer, after which the caller must not touch it.
+  RateVerdict admit(Peer& peer, RateBucket bucket, std::int64_t nowMs);
+  void leaveRoom(Peer& peer, std::int64_t nowMs);
+  void closePeer(ConnId id, CloseReason reason);
+  void redirect(Peer& peer, std::string_view action, std::string_view reason, std::string_view info,
+                std::string_view rid, std::string_view statsKey = {});
+  // Re-stamps `mid`/`rid` with the sender's identity (spec section 4: Identity).
+  static void stampIdentity(boost::json::object& msg, const Peer& sender);
+
+  static Packet encode(const boost::json::object& msg);
+  void sendTo(Peer& peer, const Packet& packet, std::string_view type);
+  void sendTo(Peer& peer, const boost::json::object& msg);
+  // To every member of `room` but `exceptSid`.
+  void broadcast(const Room& room, std::string_view exceptSid, const Packet& packet,
+                 std::string_view type);
+  // An untargeted `enter` goes only to the members that joined before its sender, and only to
+  // those with autoIntroduce (the others wait for an `introduce` by a privileged peer). So the
+  // elder always answers `welcome` and the newcomer always offers: when two peers join at once,
+  // each would otherwise get the other's `enter` before any `welcome`, and SkylinkJS 2.7.2 then
+  // answers both and drops the other's `welcome`, and nobody offers.
+  void broadcastEnter(const Room& room, const Peer& sender, const Packet& packet);
+
+  Peer* findPeer(ConnId id);
+  Peer* findPeerBySid(std::string_view sid);
+  Room* findRoom(std::string_view roomKey);
+  std::string newSid();
+  std::uint64_t newTieBreaker(const Room& room);
+
+  void drop(DropReason reason);
+  static void count(CounterMap& counters, std::string_view key);
+
+  // Tells the listener, swallowing (and counting) what it throws: see HubListener.hpp.
+  void notifyLeft(const std::string& sid, std::int64_t nowMs);
+
+  Limits limits_;
+  JoinAuthorizer& authorizer_;
+  HubListener* listener_ = nullptr;
+  std::map<std::string, PeerSession, std::less<>> sessions_;  // by sid, for the listener
+  // The latest time a caller gave; a leave the Hub causes itself (kick) has no time of its own.
+  std::int64_t lastNowMs_ = 0;
+  ConnId nextId_ = 1;
+  bool shuttingDown_ = false;
+  std::unordered_map<ConnId, std::unique_ptr<Peer>> peers_;
+  // Hashed, and looked up by string_view: every relayed message finds its room and its target.
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <class V>
+  using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+  StringMap<Peer*> bySid_;  // peers in rooms; an entry goes before its peer does
+  StringMap<std::unique_ptr<Room>> rooms_;
+  HubStats counters_;  // the map counters; the gauges are computed in stats()
+  std::mt19937_64 rng_;
+};
+
+}  // namespace aerie
