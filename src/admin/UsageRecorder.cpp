@@ -1,9 +1,5 @@
 #include "admin/UsageRecorder.hpp"
 
-#include <exception>
-
-#include "core/Log.hpp"
-
 namespace aerie {
 
 void UsageRecorder::onPeerJoined(const PeerSession& session) {
@@ -24,13 +20,7 @@ void UsageRecorder::flush(std::int64_t nowMs) {
 }
 
 void UsageRecorder::record(const PeerSession& s) {
-  // A lost record must not cost the peers their signaling: log and go on.
-  try {
-    store_.recordSession(SessionRecord{s.appKey, s.realm, s.roomName, s.sid, s.joinedAtMs,
-                                       s.leftAtMs});
-  } catch (const std::exception& e) {
-    log::warn("usage", "cannot record a session", {{"error", e.what()}});
-  }
+  writer_.enqueue(SessionRecord{s.appKey, s.realm, s.roomName, s.sid, s.joinedAtMs, s.leftAtMs});
 }
 
 }  // namespace aerie

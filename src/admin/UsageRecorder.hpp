@@ -1,17 +1,17 @@
 #pragma once
-// Writes a usage record (storage/Usage.hpp) for every peer session the Hub reports. Runs on the
-// Hub's thread: one SQLite insert per leave, off the relay path (joins and leaves only).
+// Turns every peer session the Hub reports into a usage record (storage/Usage.hpp) for the
+// storage worker (UsageWriter). Runs on the Hub's thread and never touches the disk there.
 #include <map>
 #include <string>
 
 #include "hub/HubListener.hpp"
-#include "storage/AppStore.hpp"
+#include "storage/UsageWriter.hpp"
 
 namespace aerie {
 
 class UsageRecorder final : public HubListener {
  public:
-  explicit UsageRecorder(AppStore& store) : store_(store) {}
+  explicit UsageRecorder(UsageWriter& writer) : writer_(writer) {}
 
   void onPeerJoined(const PeerSession& session) override;
   void onPeerLeft(const PeerSession& session) override;
@@ -24,7 +24,7 @@ class UsageRecorder final : public HubListener {
  private:
   void record(const PeerSession& session);
 
-  AppStore& store_;
+  UsageWriter& writer_;
   std::map<std::string, PeerSession> open_;  // by sid
 };
 

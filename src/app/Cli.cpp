@@ -14,6 +14,7 @@
 #include "admin/Metrics.hpp"
 #include "app/StoreCommands.hpp"
 #include "admin/UsageRecorder.hpp"
+#include "storage/UsageWriter.hpp"
 #include "core/Clock.hpp"
 #include "core/Log.hpp"
 #include "api/ApiService.hpp"
@@ -142,7 +143,8 @@ int Cli::serve(const std::vector<std::string>& args) {
   ApiService apiService(appStore, signer, api, config.limits);
   CredentialJoinAuthorizer authorizer(appStore, signer, api, config.limits);
   Hub hub(config.limits, authorizer);
-  UsageRecorder usageRecorder(appStore);
+  UsageWriter usageWriter(appStore, config.limits.maxPendingUsageRecords);  // the storage worker
+  UsageRecorder usageRecorder(usageWriter);
   hub.setListener(&usageRecorder);
   HubGateway gateway(hub);
   AdminApi adminApi(appStore, gateway, config.limits);
@@ -199,6 +201,7 @@ int Cli::serve(const std::vector<std::string>& args) {
   // The loops have stopped: nobody else touches the Hub or the recorder now.
   usageRecorder.flush(nowMs());
   hub.setListener(nullptr);
+  usageWriter.stop();  // writes what is still queued
   log::info("server", "stopped");
   return 0;
 }

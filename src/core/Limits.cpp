@@ -31,6 +31,7 @@ const Row kRows[] = {
     {"join-timeout-ms", nullptr, &Limits::joinTimeoutMs},
     {"app-cache-ms", nullptr, &Limits::appCacheMs},
     {"app-cache-entries", &Limits::appCacheEntries},
+    {"max-pending-usage-records", &Limits::maxPendingUsageRecords},
     {"targeted-burst", nullptr, nullptr, &Limits::targetedBurst},
     {"targeted-per-second", nullptr, nullptr, &Limits::targetedPerSecond},
     {"broadcast-burst", nullptr, nullptr, &Limits::broadcastBurst},

@@ -36,6 +36,10 @@ struct Limits {
   // another process (the `aerie app` CLI) reach a running server within this time. 0: no cache.
   std::uint32_t appCacheMs = 1000;
   std::size_t appCacheEntries = 10000;           // distinct keys cached at once (unknown keys never are)
+  // Usage records waiting for the storage worker (one per peer session that ended). A store
+  // this far behind (a disk that stalls) loses the newest records, counted, not the signaling:
+  // 100,000 is a minute of 1,600 leaves per second, about 20 MiB.
+  std::size_t maxPendingUsageRecords = 100000;
 
   // Rate limit per socket (protocol spec section 4): two token buckets.
   double targetedBurst = 500;                    // welcome/offer/answer/candidate/...: ICE restart in a 10-mesh

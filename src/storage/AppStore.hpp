@@ -44,6 +44,10 @@ class AppStore {
   virtual void setSetting(const std::string& name, const std::string& value) = 0;
 
   virtual void recordSession(const SessionRecord& session) = 0;
+  // Several at once (the usage writer's batches); a store may write them in one transaction.
+  virtual void recordSessions(const std::vector<SessionRecord>& sessions) {
+    for (const auto& s : sessions) recordSession(s);
+  }
   // Sessions of `appKey` overlapping [fromMs, toMs): for a primary key its whole realm (its
   // aliases included), for an alias key only the sessions made with it.
   virtual UsageReport usage(const std::string& appKey, std::int64_t fromMs,

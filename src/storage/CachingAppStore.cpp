@@ -85,6 +85,9 @@ void CachingAppStore::setSetting(const std::string& name, const std::string& val
 void CachingAppStore::recordSession(const SessionRecord& session) {
   inner_.recordSession(session);
 }
+void CachingAppStore::recordSessions(const std::vector<SessionRecord>& sessions) {
+  inner_.recordSessions(sessions);
+}
 UsageReport CachingAppStore::usage(const std::string& appKey, std::int64_t fromMs,
                                    std::int64_t toMs) {
   return inner_.usage(appKey, fromMs, toMs);

@@ -29,6 +29,7 @@ class CachingAppStore final : public AppStore {
   std::optional<std::string> setting(const std::string& name) override;
   void setSetting(const std::string& name, const std::string& value) override;
   void recordSession(const SessionRecord& session) override;
+  void recordSessions(const std::vector<SessionRecord>& sessions) override;
   UsageReport usage(const std::string& appKey, std::int64_t fromMs, std::int64_t toMs) override;
 
   std::uint64_t hits() const;

@@ -346,12 +346,20 @@ std::optional<std::string> SqliteAppStore::rotateSecret(const std::string& appKe
 }
 
 void SqliteAppStore::recordSession(const SessionRecord& r) {
+  recordSessions({r});
+}
+
+void SqliteAppStore::recordSessions(const std::vector<SessionRecord>& records) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_,
-                    "INSERT INTO sessions (app_key, realm, room_name, sid, joined_at_ms, "
-                    "left_at_ms) VALUES (?, ?, ?, ?, ?, ?)");
-  s.bind(1, r.appKey).bind(2, r.realm).bind(3, r.roomName).bind(4, r.sid);
-  s.bind(5, r.joinedAtMs).bind(6, std::max(r.leftAtMs, r.joinedAtMs)).step();
+  SqliteTransaction tx(db_);
+  for (const auto& r : records) {
+    SqliteStatement s(db_,
+                      "INSERT INTO sessions (app_key, realm, room_name, sid, joined_at_ms, "
+                      "left_at_ms) VALUES (?, ?, ?, ?, ?, ?)");
+    s.bind(1, r.appKey).bind(2, r.realm).bind(3, r.roomName).bind(4, r.sid);
+    s.bind(5, r.joinedAtMs).bind(6, std::max(r.leftAtMs, r.joinedAtMs)).step();
+  }
+  tx.commit();
 }
 
 UsageReport SqliteAppStore::usage(const std::string& appKey, std::int64_t fromMs,
