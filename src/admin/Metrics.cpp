@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "admin/AdminToken.hpp"
+#include "storage/UsageWriter.hpp"
 #include "hub/Hub.hpp"
 #include "transport/HubGateway.hpp"
 
@@ -180,8 +181,16 @@ HttpReply Metrics::handle(const HttpRequestView& request, std::int64_t) {
                      "'Authorization: Bearer <token>', or scrape from loopback\"}"};
   }
   const HubStats stats = hub_.call<HubStats>([](Hub& h) { return h.stats(); });
+  std::string text = render(stats, http_, ProcessStats::read());
+  if (usage_ != nullptr) {
+    constexpr std::string_view name = "aerie_usage_records_total";
+    header(text, name, "counter", "usage records (one per peer session), by what became of them");
+    sample(text, name, "outcome=\"written\"", std::to_string(usage_->written()));
+    sample(text, name, "outcome=\"dropped\"", std::to_string(usage_->dropped()));
+    sample(text, name, "outcome=\"failed\"", std::to_string(usage_->failed()));
+  }
   return HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", {{"Cache-Control", "no-store"}},
-                   render(stats, http_, ProcessStats::read())};
+                   std::move(text)};
 }
 
 std::string Metrics::render(const HubStats& hub, const HttpCounts& http,

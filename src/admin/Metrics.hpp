@@ -21,6 +21,7 @@ namespace aerie {
 
 class AppStore;
 class HubGateway;
+class UsageWriter;
 
 // Replies of the HTTP handler, by route and status. Thread-safe (the handler runs on every
 // loop); the routes are a fixed set so the series stay few whatever clients request.
@@ -59,6 +60,8 @@ class Metrics {
   // The AppRouter's MetricsHandler.
   HttpReply handle(const HttpRequestView& request, std::int64_t nowMs);
   HttpCounts& http() { return http_; }
+  // Optional: the storage worker whose usage records are counted (set before the loops run).
+  void setUsageWriter(const UsageWriter* writer) { usage_ = writer; }
 
   // The exposition text; pure, for tests.
   static std::string render(const HubStats& hub, const HttpCounts& http,
@@ -70,6 +73,7 @@ class Metrics {
   HubGateway& hub_;
   AppStore& store_;
   HttpCounts http_;
+  const UsageWriter* usage_ = nullptr;
 };
 
 // Wraps the server's HTTP handler and counts its replies (the transport calls this one).

@@ -162,6 +162,7 @@ int Cli::serve(const std::vector<std::string>& args) {
     mounts.push_back({"", StaticFiles(webRoot)});
   }
   Metrics metrics(gateway, appStore);  // GET /metrics; see Metrics.hpp for who may read it
+  metrics.setUsageWriter(&usageWriter);
   AppRouter router(apiService, adminApi, std::move(mounts),
                    [&metrics](const HttpRequestView& r, std::int64_t now) { return metrics.handle(r, now); });
   // The conferencing app (webapp/) learns which key to use here: the one set with --site-key,

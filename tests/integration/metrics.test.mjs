@@ -79,4 +79,23 @@ describe('metrics', () => {
     }
     assert.fail('aerie_peers did not drop to 0 after the socket closed');
   });
+
+  test('each peer session that ends becomes a usage record, written off the room loop', T, async () => {
+    const before = value(await scrape(), 'aerie_usage_records_total{outcome="written"}') ?? 0;
+    const room = `metrics-usage-${process.pid}`;
+    const a = await joinRoom(server, { room });
+    const b = await joinRoom(server, { room });
+    a.close();
+    b.close();
+    for (let i = 0; i < 50; i++) {
+      const text = await scrape();
+      if (value(text, 'aerie_usage_records_total{outcome="written"}') >= before + 2) {
+        assert.equal(value(text, 'aerie_usage_records_total{outcome="dropped"}'), 0);
+        assert.equal(value(text, 'aerie_usage_records_total{outcome="failed"}'), 0);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail('two usage records were not written within 5 s of the two leaves');
+  });
 });
