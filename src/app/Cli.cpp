@@ -14,6 +14,7 @@
 #include "admin/Metrics.hpp"
 #include "app/StoreCommands.hpp"
 #include "admin/UsageRecorder.hpp"
+#include "app/AssetPaths.hpp"
 #include "storage/UsageWriter.hpp"
 #include "core/Clock.hpp"
 #include "core/Log.hpp"
@@ -148,9 +149,13 @@ int Cli::serve(const std::vector<std::string>& args) {
   hub.setListener(&usageRecorder);
   HubGateway gateway(hub);
   AdminApi adminApi(appStore, gateway, config.limits);
-  std::string webRoot = config.webRoot.empty() ? AERIE_DEFAULT_WEB_ROOT : config.webRoot;
+  const std::string webRoot =
+      AssetPaths::webRoot(config.webRoot, AssetPaths::executable(), AERIE_DEFAULT_WEB_ROOT);
   std::vector<AppRouter::Mount> mounts;
-  if (!webRoot.empty()) {
+  if (webRoot.empty()) {
+    log::warn("server", "no web root: pages, the library and the app are not served (--web-root DIR)");
+  } else {
+    log::info("server", "pages", {{"webRoot", webRoot}});
     // The browser library's build (client/dist), the npm SkylinkJS for the demo, the pages.
     mounts.push_back({"/skylink", StaticFiles(webRoot + "/../client/dist")});
     mounts.push_back({"/vendor/skylinkjs/", StaticFiles(webRoot + "/../node_modules/skylinkjs/publish")});

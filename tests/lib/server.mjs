@@ -80,7 +80,7 @@ export async function createApp(dataDir, { name, domains = ['127.0.0.1', 'localh
  * options.extraArgs: more arguments for `aerie serve`
  */
 export async function startAerie(options = {}) {
-  const bin = aerieBin();
+  const bin = options.bin || aerieBin();
   if (!existsSync(bin)) throw new Error(`aerie binary not found at ${bin} (build it or set AERIE_BIN)`);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-test-'));
   const appSpecs = options.apps || [{ name: 'test' }];
@@ -95,7 +95,7 @@ export async function startAerie(options = {}) {
 
   // Spawns `aerie serve` and waits for its `listening` line.
   async function spawnServe() {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(options.env || {}) } });
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd, env: { ...process.env, ...(options.env || {}) } });
     const p = { child, exited: null, stopping: false };
     p.exitPromise = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
