@@ -6,83 +6,85 @@
 // PeerSession per peer; leaveRoom() (or a rejected/failed connection) closes them all, firing
 // peerLeft for each peer and then for ourselves.
 //
-// Skylink is a facade: the room's signaling lives in room/RoomSignaling, our streams in
-// media/LocalMedia, peer info in peer/PeerDirectory; they share one SkylinkState (context.ts).
+// Skylink is a facade over two page-level parts, our media (media/LocalMedia) and who we are to the
+// others (peer/LocalProfile), and at most one room/RoomSession, the owner of one joined room (its
+// signaling client, peers, data channels and state). Each part gets a narrow interface, not a
+// shared state object; internal steps (joinRoom() waiting for `inRoom`, getPeers()) use private
+// channels, so the page's listeners (one that returns false, one that throws) cannot stall them.
+// The host (WebRTC, media devices, fetch, socket.io, timers, location) comes in as one HostEnv:
+// the browser's by default, `new Skylink({ env })` replaces parts of it (the unit tests do).
 import * as C from './constants.js';
 import { InitError, type JoinRoomError } from './errors.js';
 import { Emitter, type SkylinkEvents, type PeerInfo } from './events.js';
 import { logger, setLevel } from './log.js';
-import { requestSession, type RoomSession } from './signaling/ApiClient.js';
+import { hostEnv, type HostEnv } from './env.js';
+import { requestSession, type RoomCredentials } from './signaling/ApiClient.js';
 import { SIG } from './signaling/messages.js';
-import { DataTransferManager } from './data/DataTransferManager.js';
 import type { MediaOptions } from './media/settings.js';
 import { LocalMedia } from './media/LocalMedia.js';
 import { isMediaKind } from './media/devices.js';
-import { PeerDirectory } from './peer/PeerDirectory.js';
-import { RoomSignaling } from './room/RoomSignaling.js';
+import { LocalProfile } from './peer/LocalProfile.js';
+import { RoomSession } from './room/RoomSession.js';
 import { normalizeInit, type InitOptions, type NormalizedInit } from './config.js';
-import { browserAgent, type Callback, type Emit, type PartContext, type SkylinkState } from './context.js';
+import { browserAgent, type Callback, type Emit, type PeerRecord } from './context.js';
 
 export type { InitOptions } from './config.js';
 
 const log = logger('skylink');
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export interface JoinRoomOptions extends MediaOptions {
   userData?: unknown;
   bandwidth?: { audio?: number; video?: number; data?: number };
   [k: string]: unknown;
 }
 
-export class Skylink extends Emitter<SkylinkEvents> {
-  private readyState: number | null = null;
-  private initTask: Promise<RoomSession> | null = null;
-  private joinSeq = 0;
-  private readonly state: SkylinkState = {
-    initOptions: null, session: null, selectedRoom: null, signaling: null, sid: null, weight: 0, inRoom: false,
-    roomLocked: false, rejoinPending: false, iceServers: [], peers: new Map(), userData: '', bandwidth: {}, agent: browserAgent(),
-  };
-  /** The same map as state.peers, kept on the instance: the e2e suite inspects `skylink.peers`. */
-  private readonly peers = this.state.peers;
-  private readonly data: DataTransferManager;
-  private readonly media: LocalMedia;
-  private readonly peerDir: PeerDirectory;
-  private readonly room: RoomSignaling;
+/** Not in SkylinkJS: `new Skylink({ env })` runs the library on another host (tests, shims). */
+export interface SkylinkOptions {
+  /** Replaces parts of the browser's environment (see HostEnv). */
+  env?: Partial<HostEnv>;
+}
 
-  constructor() {
+/** SkylinkJS' loose arguments: a number, string, array, boolean or function, each in its role. */
+type Loose = unknown;
+
+/** The emitter, typed with the constants SkylinkJS keeps on the prototype (assigned at the end of this file). */
+const SkylinkBase = Emitter as new () => Emitter<SkylinkEvents> & Readonly<typeof C.CONSTANTS>;
+
+export class Skylink extends SkylinkBase {
+  private readonly env: HostEnv;
+  private readyState: number | null = null;
+  private initTask: Promise<RoomCredentials> | null = null;
+  private joinSeq = 0;
+  private initOptions: NormalizedInit | null = null;
+  /** The API's answer for selectedRoom (from init(), or joinRoom() of another room). */
+  private credentials: RoomCredentials | null = null;
+  private selectedRoom: string | null = null;
+  /** The room we are in or joining; null outside one. */
+  private room: RoomSession | null = null;
+  private readonly profile: LocalProfile;
+  private readonly media: LocalMedia;
+
+  constructor(options?: SkylinkOptions) {
     super();
+    const env = hostEnv(options && typeof options === 'object' ? options.env : undefined);
+    this.env = env;
     const emit: Emit = (name, ...args) => this.emit(name, ...args);
-    const ctx: PartContext = { state: this.state, emit };
-    this.data = new DataTransferManager({
-      selfId: () => this.state.sid ?? '',
-      agent: () => this.state.agent,
-      peerDtVersion: (peerId) => this.peers.get(peerId)?.state.agent.DTProtocolVersion ?? '0.1.0',
-      createChannel: (peerId, label) => {
-        const p = this.peers.get(peerId);
-        if (!p || p.session.isClosed) return null;
-        try { return p.session.pc.createDataChannel(label, { ordered: true }); } catch (e) { log.error(e); return null; }
-      },
-      transferState: (state, tid, peerId, info, error) => this.emit('dataTransferState', state, tid, peerId, info, error),
-      incomingDataRequest: (tid, peerId, info, isSelf) => this.emit('incomingDataRequest', tid, peerId, info, isSelf),
-      incomingData: (d, tid, peerId, info, isSelf) => this.emit('incomingData', d, tid, peerId, info, isSelf),
-      incomingP2PMessage: (sender, content, isPrivate) => {
-        this.emit('incomingMessage', { content, isPrivate, isDataChannel: true, targetPeerId: this.state.sid, senderPeerId: sender },
-          sender, this.getPeerInfo(sender), false);
-      },
-      channelState: (state, peerId, error, name, type) => {
-        this.emit('dataChannelState', state, peerId, error, name, type, null, { bufferedAmountLow: 0, bufferedAmountLowThreshold: 0 });
-        if (state === C.DATA_CHANNEL_STATE.OPEN || state === C.DATA_CHANNEL_STATE.CLOSED) {
-          if (type === C.DATA_CHANNEL_TYPE.MESSAGING && this.peers.has(peerId)) this.emit('peerUpdated', peerId, this.getPeerInfo(peerId), false);
-        }
-      },
+    this.media = new LocalMedia({
+      env,
+      emit,
+      audioFallback: () => !!this.initOptions?.audioFallback,
+      room: () => this.room,
     });
-    // The parts reach each other late (through these getters), so construction order is free.
-    const data = this.data;
-    const parts = this;
-    this.media = new LocalMedia({ ...ctx, get room() { return parts.room; }, get info() { return parts.peerDir; } });
-    this.peerDir = new PeerDirectory({ ...ctx, media: this.media, get room() { return parts.room; }, data });
-    this.room = new RoomSignaling({ ...ctx, media: this.media, info: this.peerDir, data });
+    this.profile = new LocalProfile({
+      agent: browserAgent(env.userAgent()),
+      platform: () => env.platform(),
+      media: this.media,
+      options: () => this.initOptions,
+    });
   }
+
+  /** The room's peers by id (the e2e suites read `skylink.peers`: rec.session.pc). */
+  private get peers(): ReadonlyMap<string, PeerRecord> { return this.room?.peers.records ?? new Map(); }
 
   // ---- init -----------------------------------------------------------------------------------
 
@@ -93,34 +95,34 @@ export class Skylink extends Emitter<SkylinkEvents> {
     else if (typeof options === 'string') opts = { appKey: options };
     else if (options && typeof options === 'object') opts = { ...options };
     if (typeof callback === 'function') cb = callback;
-    const norm = normalizeInit(opts);
-    this.state.initOptions = norm;
-    this.data.simultaneousTransfers = norm.enableSimultaneousTransfers;
-    this.state.selectedRoom = norm.defaultRoom;
+    const page = this.env.pageLocation();
+    const norm = normalizeInit(opts, this.env.scriptOrigin ?? (page ? `//${page.host}` : '//api.temasys.io'));
+    this.initOptions = norm;
+    this.selectedRoom = norm.defaultRoom;
     const room = norm.defaultRoom;
     const task = this.runInit(norm, room);
     this.initTask = task;
-    task.then((session) => {
+    task.then((credentials) => {
       if (this.initTask !== task) return;
-      cb(null, { ...norm, serverUrl: session.url, readyState: this.readyState, selectedRoom: room });
+      cb(null, { ...norm, serverUrl: credentials.url, readyState: this.readyState, selectedRoom: room });
     }, (e: InitError) => {
       if (this.initTask !== task) return;
       cb({ error: new Error(e.message), errorCode: e.errorCode, status: e.status }, null);
     });
   }
 
-  private async runInit(o: NormalizedInit, room: string): Promise<RoomSession> {
+  private async runInit(o: NormalizedInit, room: string): Promise<RoomCredentials> {
     this.setReadyState(C.READY_STATE_CHANGE.INIT, null, room);
     try {
       if (!o.appKey) throw InitError.noKey();
-      if (typeof RTCPeerConnection === 'undefined') {
+      if (!this.env.hasWebRTC()) {
         throw new InitError('badReply', 'WebRTC not available', C.READY_STATE_CHANGE_ERROR.NO_WEBRTC_SUPPORT, -2);
       }
       this.setReadyState(C.READY_STATE_CHANGE.LOADING, null, room);
-      const session = await this.fetchSession(o, room);
-      this.state.session = session;
+      const credentials = await this.fetchCredentials(o, room);
+      this.credentials = credentials;
       this.setReadyState(C.READY_STATE_CHANGE.COMPLETED, null, room);
-      return session;
+      return credentials;
     } catch (e) {
       const err = e instanceof InitError ? e : InitError.network(0);
       this.setReadyState(C.READY_STATE_CHANGE.ERROR, err, room);
@@ -128,11 +130,11 @@ export class Skylink extends Emitter<SkylinkEvents> {
     }
   }
 
-  private fetchSession(o: NormalizedInit, room: string): Promise<RoomSession> {
+  private fetchCredentials(o: NormalizedInit, room: string): Promise<RoomCredentials> {
     return requestSession({
       roomServer: o.roomServer, appKey: o.appKey, room, credentials: o.credentials, forceSSL: o.forceSSL,
       timeoutMs: o.apiTimeout, retries: 2,
-    });
+    }, this.env);
   }
 
   private setReadyState(state: number, error: InitError | null, room: string): void {
@@ -143,7 +145,7 @@ export class Skylink extends Emitter<SkylinkEvents> {
   // ---- joinRoom / leaveRoom -------------------------------------------------------------------
 
   joinRoom(room?: string | JoinRoomOptions | Callback, options?: JoinRoomOptions | Callback, callback?: Callback): void {
-    let selected = this.state.initOptions?.defaultRoom ?? null;
+    let selected = this.initOptions?.defaultRoom ?? null;
     let media: JoinRoomOptions = {};
     let cb: Callback | null = null;
     if (typeof room === 'string' && room) selected = room;
@@ -161,8 +163,8 @@ export class Skylink extends Emitter<SkylinkEvents> {
     if (room === null || typeof room === 'number' || typeof room === 'boolean') { fail(new Error('Invalid room name is provided')); return; }
     this.doJoin(seq, selected, media).then((peerId) => {
       if (seq !== this.joinSeq) return;
-      cb?.(null, { room: this.state.selectedRoom, peerId, peerInfo: this.getPeerInfo() });
-    }, (e: any) => {
+      cb?.(null, { room: this.selectedRoom, peerId, peerInfo: this.getPeerInfo() });
+    }, (e: unknown) => {
       if (seq !== this.joinSeq) return;
       if (e instanceof InitError) fail(new Error(e.message), e.errorCode);
       else fail(e instanceof Error ? e : new Error(String(e)), this.readyState);
@@ -172,48 +174,40 @@ export class Skylink extends Emitter<SkylinkEvents> {
   private async doJoin(seq: number, room: string | null, media: JoinRoomOptions): Promise<string> {
     // The seed calls joinRoom() right after init(): wait for it (and fail with its error).
     if (!this.initTask) throw new InitError('noKey', 'init() has not been called', C.READY_STATE_CHANGE_ERROR.NO_PATH, -2);
-    let session = await this.initTask;
-    const o = this.state.initOptions!;
+    await this.initTask;
+    const o = this.initOptions!;
     const target = room ?? o.defaultRoom;
     const stale = () => seq !== this.joinSeq;
-    if (this.state.inRoom || this.state.signaling) await this.leaveInternal({ userMedia: media.audio === false && media.video === false, screenshare: true }, false);
+    if (this.room) await this.leaveInternal({ userMedia: media.audio === false && media.video === false, screenshare: true }, false);
     if (stale()) throw new Error('joinRoom() process did not complete');
-    if (target !== this.state.selectedRoom || !this.state.session) {
-      session = await this.fetchSession(o, target);
-      this.state.session = session;
-      this.state.selectedRoom = target;
+    if (target !== this.selectedRoom || !this.credentials) {
+      this.credentials = await this.fetchCredentials(o, target);
+      this.selectedRoom = target;
     }
+    const credentials = this.credentials;
     if (stale()) throw new Error('joinRoom() process did not complete');
-    if (media.userData !== undefined) this.state.userData = media.userData;
-    this.state.bandwidth = {};
+    if (media.userData !== undefined) this.profile.userData = media.userData;
+    const bandwidth: Record<string, number> = {};
     if (media.bandwidth && typeof media.bandwidth === 'object') {
-      for (const k of ['audio', 'video', 'data'] as const) if (typeof media.bandwidth[k] === 'number') this.state.bandwidth[k] = media.bandwidth[k]!;
+      for (const k of ['audio', 'video', 'data'] as const) if (typeof media.bandwidth[k] === 'number') bandwidth[k] = media.bandwidth[k]!;
     }
-    const sig = this.room.openSignaling(o.socketTimeout);
-    const protocol = session.url.startsWith('https:') ? 'https:' : 'http:';
-    const ports = protocol === 'https:' ? session.httpsPorts : session.httpPorts;
-    await sig.connect(protocol, session.signalingHost, ports);
+    this.profile.bandwidth = bandwidth;
+    const session = new RoomSession({
+      env: this.env,
+      emit: (name, ...args) => this.emit(name, ...args),
+      observer: { ended: (s) => { if (this.room === s) this.room = null; } },
+      options: o,
+      credentials,
+      roomName: target,
+      profile: this.profile,
+      media: this.media,
+    });
+    this.room = session;
+    await session.connect();
     if (stale()) throw new Error('joinRoom() process did not complete');
     if (media.audio || media.video) await this.media.acquireUserMedia(media);
     if (stale()) throw new Error('joinRoom() process did not complete');
-    return new Promise<string>((resolve, reject) => {
-      const onJoined = (peerId: string, _info: PeerInfo, isSelf: boolean) => {
-        if (!isSelf) return;
-        cleanup();
-        resolve(peerId);
-      };
-      const onSystem = (action: string, message: string) => {
-        if (action !== C.SYSTEM_ACTION.REJECT) return;
-        cleanup();
-        reject(new Error(message || 'Rejected by the signaling server'));
-      };
-      const onClose = () => { cleanup(); reject(new Error('Channel closed abruptly before session was established')); };
-      const cleanup = () => { this.off('peerJoined', onJoined); this.off('systemAction', onSystem); this.off('channelClose', onClose); };
-      this.on('peerJoined', onJoined);
-      this.on('systemAction', onSystem);
-      this.on('channelClose', onClose);
-      this.room.sendJoinRoom();
-    });
+    return session.join();
   }
 
   leaveRoom(stopMediaOptions?: boolean | { userMedia?: boolean; screenshare?: boolean } | Callback, callback?: Callback): void {
@@ -225,9 +219,9 @@ export class Skylink extends Emitter<SkylinkEvents> {
     } else if (typeof stopMediaOptions === 'function') cb = stopMediaOptions;
     if (typeof callback === 'function') cb = callback;
     this.joinSeq++;
-    const wasIn = this.state.inRoom || !!this.state.signaling;
-    const selfId = this.state.sid;
-    const room = this.state.selectedRoom;
+    const wasIn = !!this.room;
+    const selfId = this.room?.sid ?? null;
+    const room = this.selectedRoom;
     this.leaveInternal(stop, true).then(() => {
       if (!wasIn) { cb?.(new Error('Unable to leave room as user is not in any room'), null); return; }
       cb?.(null, { peerId: selfId, previousRoom: room });
@@ -235,89 +229,109 @@ export class Skylink extends Emitter<SkylinkEvents> {
   }
 
   private async leaveInternal(stop: { userMedia: boolean; screenshare: boolean }, emitSelf: boolean): Promise<void> {
-    const selfId = this.state.sid;
-    const wasIn = this.state.inRoom;
-    this.room.removeAllPeers();
-    this.state.inRoom = false;
-    this.state.rejoinPending = false;
-    // Emits channelClose itself: the client no longer reports to us.
-    this.room.closeSignaling();
+    const session = this.room;
+    const selfId = session?.sid ?? null;
+    const wasIn = !!session?.state.inRoom;
+    // Every peer leaves (peerLeft), then the socket closes (channelClose: the client no longer
+    // reports to us, the session says it).
+    session?.leave();
+    this.room = null;
     if (stop.screenshare && this.media.hasScreen()) this.media.stopLocal('screen');
     if (stop.userMedia && this.media.hasUserMedia()) this.media.stopLocal('user');
-    this.state.sid = null;
-    if (emitSelf && wasIn && selfId) this.emit('peerLeft', selfId, this.peerDir.selfInfo(), true);
+    if (emitSelf && wasIn && selfId && session) this.emit('peerLeft', selfId, session.selfInfo(), true);
   }
 
   lockRoom(): void { this.setLock(true); }
   unlockRoom(): void { this.setLock(false); }
 
   private setLock(lock: boolean): void {
-    if (!this.state.inRoom || !this.state.sid) return;
-    this.room.sendRoom({ type: SIG.ROOM_LOCK, lock });
-    this.state.roomLocked = lock;
-    this.emit('roomLock', lock, this.state.sid, this.getPeerInfo(), true);
+    const room = this.room;
+    const selfId = room?.selfId;
+    if (!room || !selfId) return;
+    room.sendRoom({ type: SIG.ROOM_LOCK, lock });
+    room.state.locked = lock;
+    this.emit('roomLock', lock, selfId, this.getPeerInfo(), true);
   }
 
   // ---- peer info ------------------------------------------------------------------------------
 
-  getPeerInfo(peerId?: string): PeerInfo { return this.peerDir.getPeerInfo(peerId); }
-  getUserData(peerId?: string): unknown { return this.peerDir.getUserData(peerId); }
-  setUserData(userData: unknown): void { this.peerDir.setUserData(userData); }
+  getPeerInfo(peerId?: string): PeerInfo {
+    return this.room ? this.room.getPeerInfo(peerId) : this.profile.selfInfo({ room: this.selectedRoom, weight: 0 });
+  }
+
+  getUserData(peerId?: string): unknown {
+    if (peerId && this.room?.peers.has(peerId)) return this.room.peers.getUserData(peerId);
+    return this.profile.userData;
+  }
+
+  setUserData(userData: unknown): void {
+    this.profile.userData = userData === undefined || userData === null ? '' : userData;
+    const room = this.room;
+    const selfId = room?.selfId;
+    if (!room || !selfId) return;
+    room.sendRoom({ type: SIG.UPDATE_USER, userData: this.profile.userData, stamp: this.env.now() });
+    this.emit('peerUpdated', selfId, this.getPeerInfo(), true);
+  }
+
   /** Peers in the room with their info (SkylinkJS getPeersInRoom). */
-  getPeersInRoom(): Record<string, PeerInfo & { isSelf: boolean }> { return this.peerDir.getPeersInRoom(); }
-  getPeersStream(): Record<string, MediaStream | null> { return this.peerDir.getPeersStream(); }
+  getPeersInRoom(): Record<string, PeerInfo & { isSelf: boolean }> { return this.room?.peers.getPeersInRoom() ?? {}; }
+  getPeersStream(): Record<string, MediaStream | null> { return this.room?.peers.getPeersStream() ?? {}; }
 
   /** Privileged keys only: asks the server for the peers of the realm. */
   getPeers(showAll?: boolean | Callback, callback?: Callback): void {
     const cb = typeof showAll === 'function' ? showAll : callback;
-    if (!this.state.session?.isPrivileged) { log.warn('getPeers() needs a privileged key'); return; }
-    if (cb) this.once('getPeersStateChange', (_s, _id, list) => cb(null, list), (s) => s === C.GET_PEERS_STATE.RECEIVED);
-    this.room.sendRoom({ type: SIG.GET_PEERS, showAll: showAll === true });
-    this.emit('getPeersStateChange', C.GET_PEERS_STATE.ENQUIRED, this.state.sid ?? '', null);
+    if (!this.credentials?.isPrivileged) { log.warn('getPeers() needs a privileged key'); return; }
+    // The answer reaches the callback on the room's private channel, whatever the page's listeners do.
+    this.room?.requestPeers(showAll === true, cb ? (list) => cb(null, list) : null);
+    this.emit('getPeersStateChange', C.GET_PEERS_STATE.ENQUIRED, this.room?.sid ?? '', null);
   }
 
   introducePeer(sendingPeerId: string, receivingPeerId: string): void {
-    if (!this.state.session?.isPrivileged) return;
-    this.room.sendRoom({ type: SIG.INTRODUCE, sendingPeerId, receivingPeerId });
-    this.emit('introduceStateChange', C.INTRODUCE_STATE.INTRODUCING, this.state.sid ?? '', sendingPeerId, receivingPeerId);
+    if (!this.credentials?.isPrivileged) return;
+    this.room?.sendRoom({ type: SIG.INTRODUCE, sendingPeerId, receivingPeerId });
+    this.emit('introduceStateChange', C.INTRODUCE_STATE.INTRODUCING, this.room?.sid ?? '', sendingPeerId, receivingPeerId);
   }
 
   // ---- messages -------------------------------------------------------------------------------
 
   sendMessage(message: unknown, targetPeerId?: string | string[]): void {
-    if (!this.state.inRoom || !this.state.sid) { log.error('Unable to send message as User is not in Room.'); return; }
+    const room = this.room;
+    const selfId = room?.selfId;
+    if (!room || !selfId) { log.error('Unable to send message as User is not in Room.'); return; }
     const targets = Array.isArray(targetPeerId) ? targetPeerId : typeof targetPeerId === 'string' && targetPeerId ? [targetPeerId] : null;
     if (!targets) {
-      this.room.sendRoom({ type: SIG.PUBLIC_MESSAGE, cid: this.state.session!.cid, data: message });
-      return; // echoed to the page when actually sent (onSent), as SkylinkJS does
+      room.sendRoom({ type: SIG.PUBLIC_MESSAGE, cid: room.cid, data: message });
+      return; // echoed to the page when actually sent (the session's onSent), as SkylinkJS does
     }
-    const list = targets.filter((id) => this.peers.has(id));
-    for (const id of list) this.room.sendRoom({ type: SIG.PRIVATE_MESSAGE, cid: this.state.session!.cid, data: message, target: id });
+    const list = targets.filter((id) => room.peers.has(id));
+    for (const id of list) room.sendRoom({ type: SIG.PRIVATE_MESSAGE, cid: room.cid, data: message, target: id });
     this.emit('incomingMessage', { content: message, isPrivate: true, targetPeerId: targetPeerId ?? null, listOfPeers: list,
-      isDataChannel: false, senderPeerId: this.state.sid }, this.state.sid, this.getPeerInfo(), true);
+      isDataChannel: false, senderPeerId: selfId }, selfId, this.getPeerInfo(), true);
   }
 
   sendP2PMessage(message: unknown, targetPeerId?: string | string[]): void {
-    if (!this.state.inRoom || !this.state.sid) { log.error('Unable to send message as User is not in Room.'); return; }
-    if (!this.state.initOptions!.enableDataChannel) { log.error('Datachannel is disabled'); return; }
+    const room = this.room;
+    const selfId = room?.selfId;
+    if (!room || !selfId) { log.error('Unable to send message as User is not in Room.'); return; }
+    if (!this.initOptions!.enableDataChannel) { log.error('Datachannel is disabled'); return; }
     const isPrivate = Array.isArray(targetPeerId) || (typeof targetPeerId === 'string' && !!targetPeerId);
-    const targets = Array.isArray(targetPeerId) ? targetPeerId : isPrivate ? [targetPeerId as string] : [...this.peers.keys()];
-    const list = targets.filter((id) => this.data.sendP2PMessage(id, message, isPrivate));
+    const targets = Array.isArray(targetPeerId) ? targetPeerId : isPrivate ? [targetPeerId as string] : room.peers.ids();
+    const list = targets.filter((id) => room.data.sendP2PMessage(id, message, isPrivate));
     this.emit('incomingMessage', { content: message, isPrivate, targetPeerId: targetPeerId ?? null, listOfPeers: list,
-      isDataChannel: true, senderPeerId: this.state.sid }, this.state.sid, this.getPeerInfo(), true);
+      isDataChannel: true, senderPeerId: selfId }, selfId, this.getPeerInfo(), true);
   }
 
   // ---- data transfers -------------------------------------------------------------------------
 
-  sendBlobData(data: Blob, timeout?: any, targetPeerId?: any, sendChunksAsBinary?: any, callback?: Callback): void {
+  sendBlobData(data: Blob, timeout?: Loose, targetPeerId?: Loose, sendChunksAsBinary?: Loose, callback?: Callback): void {
     this.startTransfer(data, 'blob', [timeout, targetPeerId, sendChunksAsBinary, callback]);
   }
 
-  sendURLData(data: string, timeout?: any, targetPeerId?: any, callback?: Callback): void {
+  sendURLData(data: string, timeout?: Loose, targetPeerId?: Loose, callback?: Callback): void {
     this.startTransfer(data, 'data', [timeout, targetPeerId, callback]);
   }
 
-  private startTransfer(data: Blob | string, sessionType: 'blob' | 'data', args: any[]): void {
+  private startTransfer(data: Blob | string, sessionType: 'blob' | 'data', args: Loose[]): void {
     let timeout = 60;
     let peers: string[] | null = null;
     let binary = false;
@@ -330,9 +344,10 @@ export class Skylink extends Emitter<SkylinkEvents> {
       else if (typeof a === 'string' && a) { peers = [a]; isPrivate = true; }
       else if (Array.isArray(a)) { peers = a; isPrivate = true; }
       else if (typeof a === 'boolean') binary = binary || a;
-      else if (typeof a === 'function') cb = a;
+      else if (typeof a === 'function') cb = a as Callback;
     }
-    const list = peers ?? [...this.peers.keys()];
+    const room = this.room;
+    const list = peers ?? room?.peers.ids() ?? [];
     const info = { name: null, size: null, dataType: sessionType === 'blob' ? 'blob' : 'dataURL', timeout, isPrivate, direction: 'upload', percentage: 0 };
     const failAll = (msg: string) => {
       const errs: Record<string, Error> = {};
@@ -341,26 +356,26 @@ export class Skylink extends Emitter<SkylinkEvents> {
     };
     if (sessionType === 'blob' && !(typeof Blob !== 'undefined' && data instanceof Blob && data.size > 0)) { failAll('Provided data is not a valid Blob data.'); return; }
     if (sessionType === 'data' && !(typeof data === 'string' && data)) { failAll('Provided data is not a dataURL'); return; }
-    if (!this.state.inRoom || !this.state.sid) { failAll('Unable to send any data. User is not in Room.'); return; }
-    if (!this.state.initOptions!.enableDataChannel) { failAll('Unable to send any data. Datachannel is disabled'); return; }
+    if (!room || !room.selfId) { failAll('Unable to send any data. User is not in Room.'); return; }
+    if (!this.initOptions!.enableDataChannel) { failAll('Unable to send any data. Datachannel is disabled'); return; }
     if (list.length === 0) { failAll('Unable to send any data. There are no Peers to start data transfer with'); return; }
-    this.data.send(data, sessionType, list, timeout, binary, isPrivate, (result, isError) => {
+    room.data.send(data, sessionType, list, timeout, binary, isPrivate, (result, isError) => {
       if (!cb) return;
       if (isError) cb(result, null); else cb(null, result);
     });
   }
 
   acceptDataTransfer(peerId: string, transferId: string, accept: boolean): void {
-    if (!this.data.accept(peerId, transferId, !!accept)) log.error('acceptDataTransfer: no such request', peerId, transferId);
+    if (!this.room?.data.accept(peerId, transferId, !!accept)) log.error('acceptDataTransfer: no such request', peerId, transferId);
   }
   respondBlobRequest(peerId: string, transferId: string, accept: boolean): void { this.acceptDataTransfer(peerId, transferId, accept); }
 
   cancelDataTransfer(peerId: string, transferId: string): void {
-    if (!this.data.cancel(peerId, transferId)) log.error('cancelDataTransfer: no such transfer', peerId, transferId);
+    if (!this.room?.data.cancel(peerId, transferId)) log.error('cancelDataTransfer: no such transfer', peerId, transferId);
   }
   cancelBlobTransfer(peerId: string, transferId: string): void { this.cancelDataTransfer(peerId, transferId); }
 
-  getCurrentDataTransfers(): Record<string, unknown> { return this.data.current(); }
+  getCurrentDataTransfers(): Record<string, unknown> { return this.room?.data.current() ?? {}; }
 
   // ---- media ----------------------------------------------------------------------------------
 
@@ -396,15 +411,15 @@ export class Skylink extends Emitter<SkylinkEvents> {
 
   // ---- connections ----------------------------------------------------------------------------
 
-  refreshConnection(targetPeerId?: any, iceRestart?: any, options?: any, callback?: Callback): void {
-    let list = [...this.peers.keys()];
+  refreshConnection(targetPeerId?: Loose, iceRestart?: Loose, options?: Loose, callback?: Callback): void {
+    let list: string[] = [...this.peers.keys()];
     let ice = false;
     let cb: Callback | null = null;
     for (const a of [targetPeerId, iceRestart, options, callback]) {
       if (typeof a === 'string') list = [a];
       else if (Array.isArray(a)) list = a;
       else if (typeof a === 'boolean') ice = a;
-      else if (typeof a === 'function') cb = a;
+      else if (typeof a === 'function') cb = a as Callback;
     }
     const errors: Record<string, Error> = {};
     const settings: Record<string, unknown> = {};
@@ -435,10 +450,9 @@ export class Skylink extends Emitter<SkylinkEvents> {
   }
 
   /** Our peer id in the room, or null outside a room (not in SkylinkJS; handy for tests). */
-  get peerId(): string | null { return this.state.sid; }
-  isRoomLocked(): boolean { return this.state.roomLocked; }
+  get peerId(): string | null { return this.room?.sid ?? null; }
+  isRoomLocked(): boolean { return this.room?.state.locked ?? false; }
 }
 
 // The constants live on the prototype, as in SkylinkJS (`skylink.READY_STATE_CHANGE...`).
 Object.assign(Skylink.prototype, C.CONSTANTS);
-export interface Skylink extends Readonly<typeof C.CONSTANTS> {} // eslint-disable-line @typescript-eslint/no-empty-object-type

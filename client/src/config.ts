@@ -1,9 +1,7 @@
 // init() options: what the page may pass, and their normalized form with SkylinkJS' defaults.
 import * as C from './constants.js';
-import { env } from './env.js';
 import type { Credentials } from './signaling/ApiClient.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export interface InitOptions {
   appKey?: string;
   apiKey?: string;
@@ -30,13 +28,13 @@ export interface NormalizedInit {
   iceServer: string[] | null;
 }
 
-export function normalizeInit(opts: InitOptions): NormalizedInit {
+/** `defaultRoomServer`: where roomServer points when the page gives none (the script's origin). */
+export function normalizeInit(opts: InitOptions, defaultRoomServer: string): NormalizedInit {
   const appKey = typeof opts.appKey === 'string' && opts.appKey ? opts.appKey : typeof opts.apiKey === 'string' ? opts.apiKey : '';
   return {
     appKey,
     defaultRoom: typeof opts.defaultRoom === 'string' && opts.defaultRoom ? opts.defaultRoom : appKey,
-    roomServer: typeof opts.roomServer === 'string' && opts.roomServer ? opts.roomServer
-      : env.scriptOrigin ?? (typeof location !== 'undefined' ? `//${location.host}` : '//api.temasys.io'),
+    roomServer: typeof opts.roomServer === 'string' && opts.roomServer ? opts.roomServer : defaultRoomServer,
     credentials: opts.credentials && typeof opts.credentials === 'object' && typeof opts.credentials.startDateTime === 'string'
       && typeof opts.credentials.credentials === 'string' && typeof opts.credentials.duration === 'number' ? opts.credentials : null,
     enableDataChannel: opts.enableDataChannel !== false,
@@ -49,7 +47,7 @@ export function normalizeInit(opts: InitOptions): NormalizedInit {
     audioFallback: opts.audioFallback === true,
     apiTimeout: typeof opts.apiTimeout === 'number' ? opts.apiTimeout : 4000,
     socketTimeout: typeof opts.socketTimeout === 'number' && opts.socketTimeout >= 5000 ? opts.socketTimeout : 7000,
-    priorityWeightScheme: Object.values(C.PRIORITY_WEIGHT_SCHEME).includes(opts.priorityWeightScheme as any)
+    priorityWeightScheme: (Object.values(C.PRIORITY_WEIGHT_SCHEME) as unknown[]).includes(opts.priorityWeightScheme)
       ? (opts.priorityWeightScheme as string) : C.PRIORITY_WEIGHT_SCHEME.AUTO,
     iceServer: typeof opts.iceServer === 'string' ? [opts.iceServer] : Array.isArray(opts.iceServer) && opts.iceServer.length ? opts.iceServer : null,
   };

@@ -1,17 +1,22 @@
-// The state the Skylink facade shares with its parts (room signaling, local media, peer
-// directory), and the small interfaces through which those parts reach each other. The facade
-// owns one SkylinkState object; every part reads and writes that same object.
+// Types the parts of the library share, and the narrow interfaces through which they reach each
+// other. Nobody shares a state object: the facade (Skylink) owns the page-level parts (LocalMedia,
+// LocalProfile) and at most one RoomSession, which owns everything of one joined room (the
+// signaling client, the peers, the data channels) and hands each part only what it needs.
 import type { SkylinkEvents, PeerInfo } from './events.js';
-import type { RoomSession } from './signaling/ApiClient.js';
-import type { SignalingClient } from './signaling/SignalingClient.js';
 import type { SigMessage } from './signaling/messages.js';
 import type { PeerSession } from './peer/PeerSession.js';
 import type { RemotePeerState } from './peer/peerInfo.js';
-import type { NormalizedInit } from './config.js';
+import type { StreamSettings } from './media/settings.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * A SkylinkJS callback: (error, null) or (null, success), shaped as SkylinkJS shapes them. `any`
+ * on purpose: it is in the public signatures, and a page's callback typed with its own parameter
+ * types must stay assignable to it (it would not be to `(error: unknown, ...)`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Callback = (error: any, success: any) => void;
 
+/** Fires a public event (the page's listeners). Internal flow never listens to these. */
 export type Emit = <K extends keyof SkylinkEvents>(name: K, ...args: SkylinkEvents[K]) => void;
 
 export interface PeerRecord {
@@ -21,12 +26,12 @@ export interface PeerRecord {
   stamps: { userData: number; audioMuted: number; videoMuted: number };
   hasWelcome: boolean;
   connected: boolean;
-  streams: Map<string, { screenshare: boolean; settings: any }>;
+  streams: Map<string, { screenshare: boolean; settings: { audio?: unknown; video?: unknown } }>;
 }
 
 export interface LocalStream {
   stream: MediaStream;
-  settings: { audio: any; video: any };
+  settings: StreamSettings;
   screenshare: boolean;
   audioFallback: boolean;
   /** The getUserMedia constraints the stream was opened with (a device change keeps them). */
@@ -35,37 +40,13 @@ export interface LocalStream {
 
 export interface Agent { name: string; version: string }
 
-/** Mutable state shared by the facade and its parts. */
-export interface SkylinkState {
-  initOptions: NormalizedInit | null;
-  session: RoomSession | null;
-  selectedRoom: string | null;
-  signaling: SignalingClient | null;
-  sid: string | null;
-  weight: number;
-  inRoom: boolean;
-  roomLocked: boolean;
-  rejoinPending: boolean;
-  iceServers: RTCIceServer[];
-  peers: Map<string, PeerRecord>;
-  userData: unknown;
-  bandwidth: Record<string, number>;
-  readonly agent: Agent;
-}
-
-/** What every part gets: the shared state and the facade's event emitter. */
-export interface PartContext {
-  readonly state: SkylinkState;
-  readonly emit: Emit;
-}
-
 /** Sends a message to the room (no-op outside a room). */
 export interface RoomSender { sendRoom(msg: SigMessage): void }
 
 /** Peer info as the page sees it. */
 export interface PeerInfoSource {
   getPeerInfo(peerId?: string): PeerInfo;
-  selfInfo(): PeerInfo;
+  /** Our userInfo as peers get it in enter/welcome/offer/answer. */
   buildUserInfo(): Record<string, unknown>;
 }
 
@@ -75,8 +56,7 @@ export interface LocalMediaSource {
   activeLocal(): LocalStream | null;
 }
 
-export function browserAgent(): Agent {
-  const ua = typeof navigator !== 'undefined' ? navigator.userAgent : '';
+export function browserAgent(ua: string): Agent {
   let m = ua.match(/(?:Chrome|Chromium)\/(\d+)/);
   if (m) return { name: 'chrome', version: m[1] };
   m = ua.match(/Firefox\/(\d+)/);

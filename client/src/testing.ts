@@ -1,6 +1,6 @@
 // Internals exported for the Node unit tests (not part of any served bundle).
 export { Emitter } from './events.js';
-export { env } from './env.js';
+export { browserEnv, hostEnv } from './env.js';
 export * as C from './constants.js';
 export { Skylink } from './Skylink.js';
 export { InitError } from './errors.js';

@@ -3,12 +3,12 @@
 // later gets the new device; a track that ends on its own falls back to another device of its
 // kind, or, with none left, the stream goes on without that kind (a new offer, video recvonly).
 // Browser objects are the fakes of fakeMedia.mjs; signaling is a FakeSocket.
-import { test, beforeEach, afterEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { lib, FakeSocket, tick } from './helpers.mjs';
-import { installFakes, FakePeerConnection } from './fakeMedia.mjs';
+import { lib, tick, testEnv, autoConnectSockets } from './helpers.mjs';
+import { fakeHost, FakePeerConnection } from './fakeMedia.mjs';
 
-const { Skylink, env, fallbackOrder, deviceConstraints } = await lib();
+const { Skylink, fallbackOrder, deviceConstraints } = await lib();
 
 const API_REPLY = {
   success: true, cid: 'cid1', apiOwner: 'owner', room_key: 'rk', username: 'u1', userCred: 'UC', timeStamp: '2026-01-01T00:00:00Z',
@@ -24,22 +24,15 @@ const DEVICES = [
   { kind: 'videoinput', deviceId: 'cam1', label: 'Camera 1', groupId: 'gc1' },
 ];
 
-let sockets; let saved; let fakes;
-beforeEach(() => {
+let sockets; let fakes; let env;
+beforeEach(async () => {
   sockets = [];
-  saved = { fetch: env.fetch, createSocket: env.createSocket };
-  fakes = installFakes(DEVICES.map((d) => ({ ...d })));
-  env.fetch = async () => ({ status: 200, text: async () => JSON.stringify(API_REPLY) });
-  env.createSocket = (url, opts) => {
-    const s = new FakeSocket(url, opts);
-    sockets.push(s);
-    setTimeout(() => s.fire('connect'), 0);
-    return s;
-  };
-});
-afterEach(() => {
-  env.fetch = saved.fetch; env.createSocket = saved.createSocket;
-  fakes.restore();
+  fakes = fakeHost(DEVICES.map((d) => ({ ...d })));
+  env = await testEnv({
+    ...fakes.env,
+    fetch: async () => ({ status: 200, text: async () => JSON.stringify(API_REPLY) }),
+    createSocket: autoConnectSockets(sockets),
+  });
 });
 
 const until = async (cond, what, ms = 1000) => {
@@ -49,7 +42,7 @@ const until = async (cond, what, ms = 1000) => {
 
 /** Joins a room with the camera and microphone; returns the page's view: events, streams, sends. */
 async function joined() {
-  const sk = new Skylink();
+  const sk = new Skylink({ env });
   const log = [];
   for (const ev of ['mediaAccessSuccess', 'incomingStream', 'peerUpdated', 'mediaDeviceLost', 'mediaAccessStopped', 'streamEnded', 'peerLeft', 'mediaAccessError']) {
     sk.on(ev, (...args) => log.push([ev, ...args]));
@@ -227,7 +220,7 @@ test('a microphone alone that ends with no other one left: the stream ends', asy
 });
 
 test('switchMediaDevice rejects a bad kind or device id', async () => {
-  const sk = new Skylink();
+  const sk = new Skylink({ env });
   const errs = [];
   sk.switchMediaDevice('screen', 'x', (e) => errs.push(e));
   sk.switchMediaDevice('video', '', (e) => errs.push(e));

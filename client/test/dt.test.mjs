@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lib } from './helpers.mjs';
+import { lib, testEnv } from './helpers.mjs';
 
 const { dt } = await lib();
 
@@ -74,7 +74,7 @@ test('a file that can no longer be read fails the upload at once, on both sides 
     selfId: () => 'me', agent: () => ({ name: 'firefox', version: '153' }), peerDtVersion: () => '0.1.0',
     createChannel: () => null, transferState: (state, tid, peerId, info, error) => states.push({ state, peerId, message: error?.message?.message }),
     incomingDataRequest() {}, incomingData() {}, incomingP2PMessage() {}, channelState() {},
-  });
+  }, await testEnv());
   const channel = { label: 'me_peer', readyState: 'open', sent: [], send(d) { this.sent.push(JSON.parse(d)); }, close() {}, addEventListener() {} };
   manager.addChannel('peer', channel);
   // As a picked file changed or removed on disk reads in Firefox: the read rejects.

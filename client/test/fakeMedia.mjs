@@ -114,20 +114,18 @@ export class FakePeerConnection {
 }
 FakePeerConnection.all = [];
 
-/** Puts the fakes on globalThis; returns a function that takes them off again. */
-export function installFakes(devices) {
-  const saved = { navigator: Object.getOwnPropertyDescriptor(globalThis, 'navigator'), MediaStream: globalThis.MediaStream, RTC: globalThis.RTCPeerConnection };
+/** The host parts the fakes stand in for, to hand to `new Skylink({ env })`: nothing global is patched. */
+export function fakeHost(devices) {
   const mediaDevices = new FakeMediaDevices(devices);
-  Object.defineProperty(globalThis, 'navigator', { value: { userAgent: 'Chrome/120', platform: 'test', mediaDevices }, configurable: true, writable: true });
-  globalThis.MediaStream = FakeStream;
-  globalThis.RTCPeerConnection = FakePeerConnection;
   FakePeerConnection.all = [];
   return {
     mediaDevices,
-    restore() {
-      if (saved.navigator) Object.defineProperty(globalThis, 'navigator', saved.navigator); else delete globalThis.navigator;
-      globalThis.MediaStream = saved.MediaStream;
-      globalThis.RTCPeerConnection = saved.RTC;
+    env: {
+      hasWebRTC: () => true,
+      createPeerConnection: (config) => new FakePeerConnection(config),
+      mediaDevices: () => mediaDevices,
+      createMediaStream: (tracks) => new FakeStream(tracks),
+      isMediaStream: (x) => x instanceof FakeStream,
     },
   };
 }

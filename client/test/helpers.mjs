@@ -32,4 +32,27 @@ export class FakeSocket {
   disconnect() { this.disconnected = true; }
 }
 
+/**
+ * The library's host for a Node test: the browser's environment with what Node lacks stood in
+ * for (WebRTC and WebSocket "present", a fixed agent and no page), and `overrides` on top. Handed
+ * to `new Skylink({ env })` or to a part's constructor; nothing global is patched.
+ */
+export async function testEnv(overrides = {}) {
+  const { hostEnv } = await lib();
+  return hostEnv({
+    hasWebRTC: () => true, hasWebSocket: () => true, userAgent: () => 'Chrome/120', platform: () => 'test',
+    pageLocation: () => null, scriptOrigin: null, ...overrides,
+  });
+}
+
+/** createSocket for the env: each socket is recorded in `sockets` and connects on the next tick. */
+export function autoConnectSockets(sockets) {
+  return (url, opts) => {
+    const s = new FakeSocket(url, opts);
+    sockets.push(s);
+    setTimeout(() => s.fire('connect'), 0);
+    return s;
+  };
+}
+
 export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));

@@ -18,7 +18,7 @@ test('weights: the priority scheme shifts the server tieBreaker by 2e15', () => 
 test('the operation chain never interleaves and survives a failure', async () => {
   const chain = new OperationChain();
   const trace = [];
-  const op = (name, ms, fail) => () => new Promise((res, rej) => { trace.push(`start ${name}`); setTimeout(() => { trace.push(`end ${name}`); fail ? rej(new Error(name)) : res(name); }, ms); });
+  const op = (name, ms, fail) => () => new Promise((res, rej) => { trace.push(`start ${name}`); setTimeout(() => { trace.push(`end ${name}`); if (fail) rej(new Error(name)); else res(name); }, ms); });
   const p1 = chain.run(op('a', 20));
   const p2 = chain.run(op('b', 5, true));
   const p3 = chain.run(op('c', 1));

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lib, FakeSocket, tick } from './helpers.mjs';
+import { lib, FakeSocket, tick, testEnv } from './helpers.mjs';
 
 const L = await lib();
-const { SignalingClient, SignalingState, SIGNALING_TRANSITIONS, canTransition, connectionTargets, decode, encode, buildGroup, env } = L;
+const { SignalingClient, SignalingState, SIGNALING_TRANSITIONS, canTransition, connectionTargets, decode, encode, buildGroup } = L;
 
 test('state machine: the transition table', () => {
   const S = SignalingState;
@@ -57,12 +57,10 @@ function fakeListener() {
 
 test('connect falls back port by port, then to polling; reports socketError codes', async () => {
   const sockets = [];
-  const orig = env.createSocket;
-  env.createSocket = (url, opts) => { const s = new FakeSocket(url, opts); sockets.push(s); return s; };
-  globalThis.WebSocket ??= function WebSocket() {};
-  try {
+  const env = await testEnv({ createSocket: (url, opts) => { const s = new FakeSocket(url, opts); sockets.push(s); return s; } });
+  {
     const l = fakeListener();
-    const c = new SignalingClient(l, { timeoutMs: 1000, attemptsPerTarget: 1, delayMs: 1, delayMaxMs: 1, reconnectAttempts: 0 });
+    const c = new SignalingClient(env, l, { timeoutMs: 1000, attemptsPerTarget: 1, delayMs: 1, delayMaxMs: 1, reconnectAttempts: 0 });
     const p = c.connect('http:', '127.0.0.1', [80, 3000]);
     await tick(); sockets[0].fire('connect_error', new Error('refused'));
     await tick(); sockets[1].fire('connect_timeout');
@@ -77,28 +75,26 @@ test('connect falls back port by port, then to polling; reports socketError code
     c.close();
     assert.equal(c.state, SignalingState.Closed);
     assert.ok(sockets[2].disconnected);
-  } finally { env.createSocket = orig; }
+  }
 });
 
 test('all targets failing ends in Failed with RECONNECTION_ABORTED', async () => {
-  const orig = env.createSocket;
-  env.createSocket = (url, opts) => { const s = new FakeSocket(url, opts); setTimeout(() => s.fire('connect_error', new Error('x')), 0); return s; };
-  try {
+  const env = await testEnv({ createSocket: (url, opts) => { const s = new FakeSocket(url, opts); setTimeout(() => s.fire('connect_error', new Error('x')), 0); return s; } });
+  {
     const l = fakeListener();
-    const c = new SignalingClient(l, { timeoutMs: 1000, attemptsPerTarget: 1, delayMs: 1, delayMaxMs: 1, reconnectAttempts: 0 });
+    const c = new SignalingClient(env, l, { timeoutMs: 1000, attemptsPerTarget: 1, delayMs: 1, delayMaxMs: 1, reconnectAttempts: 0 });
     await assert.rejects(c.connect('https:', 'h', [443]), /no more available ports/);
     assert.equal(c.state, SignalingState.Failed);
     assert.equal(l.calls.filter((x) => x[0] === 'socketError').at(-1)[1], -3);
-  } finally { env.createSocket = orig; }
+  }
 });
 
 test('status messages: first sent at once, the rest within a second batched into one group', async () => {
-  const orig = env.createSocket;
   let sock;
-  env.createSocket = (url, opts) => { sock = new FakeSocket(url, opts); setTimeout(() => sock.fire('connect'), 0); return sock; };
-  try {
+  const env = await testEnv({ createSocket: (url, opts) => { sock = new FakeSocket(url, opts); setTimeout(() => sock.fire('connect'), 0); return sock; } });
+  {
     const l = fakeListener();
-    const c = new SignalingClient(l);
+    const c = new SignalingClient(env, l);
     await c.connect('http:', 'h', [80]);
     c.setIdentity('me', 'room');
     c.send({ type: 'offer', sdp: 'x' });                 // handshake: immediate
@@ -115,5 +111,5 @@ test('status messages: first sent at once, the rest within a second batched into
     sock.fire('message', JSON.stringify({ type: 'group', lists: [JSON.stringify({ type: 'public', data: 1 }), JSON.stringify({ type: 'public', data: 2 })] }));
     assert.deepEqual(l.calls.filter((x) => x[0] === 'msg').map((x) => x[1].data), [1, 2]);
     c.close();
-  } finally { env.createSocket = orig; }
+  }
 });

@@ -1,8 +1,8 @@
-import { test, beforeEach, afterEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { lib, FakeSocket, tick } from './helpers.mjs';
+import { lib, tick, testEnv, autoConnectSockets } from './helpers.mjs';
 
-const { Skylink, env, apiUrl, parseApiReply, InitError } = await lib();
+const { Skylink: Library, apiUrl, parseApiReply, InitError } = await lib();
 
 const API_REPLY = {
   success: true, cid: 'cid1', apiOwner: 'owner', room_key: 'rk', username: 'u1', userCred: 'UC', timeStamp: '2026-01-01T00:00:00Z',
@@ -10,23 +10,13 @@ const API_REPLY = {
   pc_constraints: '{}', offer_constraints: '{}', media_constraints: '{}', isPrivileged: false, autoIntroduce: true,
 };
 
-let sockets; let fetches; let saved;
-beforeEach(() => {
+let sockets; let fetches; let env;
+beforeEach(async () => {
   sockets = []; fetches = [];
-  saved = { fetch: env.fetch, createSocket: env.createSocket, RTC: globalThis.RTCPeerConnection, WS: globalThis.WebSocket };
-  globalThis.RTCPeerConnection = class {}; // init() checks that WebRTC exists
-  globalThis.WebSocket = function WebSocket() {};
-  env.createSocket = (url, opts) => {
-    const s = new FakeSocket(url, opts);
-    sockets.push(s);
-    setTimeout(() => s.fire('connect'), 0);
-    return s;
-  };
+  // The host each Skylink of a test gets (`new Skylink()` below): fake sockets; tests set env.fetch.
+  env = await testEnv({ createSocket: autoConnectSockets(sockets), fetch: () => Promise.reject(new Error('no fetch given')) });
 });
-afterEach(() => {
-  env.fetch = saved.fetch; env.createSocket = saved.createSocket;
-  globalThis.RTCPeerConnection = saved.RTC; globalThis.WebSocket = saved.WS;
-});
+const Skylink = class extends Library { constructor() { super({ env }); } };
 
 /** fetch that answers after `ms` with `body`. */
 function fakeFetch(body, { ms = 30, status = 200, fail = false } = {}) {

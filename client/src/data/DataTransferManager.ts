@@ -2,11 +2,12 @@
 // one extra channel per transfer for peers that speak DT >= 0.1.2 (SkylinkJS' "simultaneous
 // transfers"), stop-and-wait chunking with ACKs, per-chunk timeouts, P2P messages.
 //
-// Events go to the listener with SkylinkJS' argument orders; the facade re-emits them.
+// Events go to the listener with SkylinkJS' argument orders; the room session re-emits them.
 import {
   DATA_CHANNEL_STATE, DATA_CHANNEL_TYPE, DATA_TRANSFER_DATA_TYPE, DATA_TRANSFER_SESSION_TYPE,
   DATA_TRANSFER_STATE, DATA_TRANSFER_TYPE,
 } from '../constants.js';
+import type { HostEnv, TimerId } from '../env.js';
 import type { TransferError, TransferInfo } from '../events.js';
 import { logger } from '../log.js';
 import {
@@ -29,9 +30,12 @@ export interface DataListener {
   channelState(state: string, peerId: string, error: Error | null, channelName: string, channelType: string): void;
 }
 
+/** What transfers take from the host: timers and the clock (transfer ids). */
+export type DataHost = Pick<HostEnv, 'setTimeout' | 'clearTimeout' | 'now'>;
+
 interface ChannelEntry { channel: RTCDataChannel; isMain: boolean; transferId: string | null }
 
-interface UploadPeer { label: string; ackN: number; timer: ReturnType<typeof setTimeout> | null; done: boolean }
+interface UploadPeer { label: string; ackN: number; timer: TimerId | null; done: boolean }
 interface Upload {
   id: string; name: string; originalSize: number; mimeType: string | null; sessionType: 'blob' | 'data';
   chunkType: 'string' | 'binary'; chunks: Array<Blob | string>; timeout: number; isPrivate: boolean;
@@ -42,7 +46,7 @@ interface Download {
   id: string; peerId: string; senderPeerId: string; label: string; name: string; size: number; originalSize: number;
   chunkSize: number; mimeType: string | null; sessionType: 'blob' | 'data'; chunkType: 'string' | 'binary';
   timeout: number; isPrivate: boolean; chunks: Array<Blob | string>; received: number; ackN: number;
-  accepted: boolean; timer: ReturnType<typeof setTimeout> | null;
+  accepted: boolean; timer: TimerId | null;
 }
 
 export interface SendResult { transferId: string | null; transferInfo: TransferInfo; listOfPeers: string[]; transferErrors?: Record<string, Error> }
@@ -54,7 +58,7 @@ export class DataTransferManager {
   private lastId = 0;
   simultaneousTransfers = true;
 
-  constructor(private readonly l: DataListener) {}
+  constructor(private readonly l: DataListener, private readonly host: DataHost) {}
 
   // ---- channels -------------------------------------------------------------------------------
 
@@ -74,7 +78,7 @@ export class DataTransferManager {
       this.l.channelState(DATA_CHANNEL_STATE.ERROR, peerId, err, channel.label, type);
     };
     channel.onmessage = (ev) => this.onMessage(peerId, entry, ev.data);
-    if (channel.readyState === 'open') setTimeout(() => this.l.channelState(DATA_CHANNEL_STATE.OPEN, peerId, null, channel.label, type), 0);
+    if (channel.readyState === 'open') this.host.setTimeout(() => this.l.channelState(DATA_CHANNEL_STATE.OPEN, peerId, null, channel.label, type), 0);
     else this.l.channelState(channel.readyState, peerId, null, channel.label, type);
   }
 
@@ -152,7 +156,7 @@ export class DataTransferManager {
   // ---- uploads --------------------------------------------------------------------------------
 
   private newTransferId(): string {
-    let t = Date.now();
+    let t = this.host.now();
     if (t <= this.lastId) t = this.lastId + 1;
     this.lastId = t;
     return `${this.l.selfId()}_${t}`;
@@ -303,7 +307,7 @@ export class DataTransferManager {
     const p = up.peers.get(peerId);
     if (!p) return;
     this.clearUploadTimer(p);
-    p.timer = setTimeout(() => {
+    p.timer = this.host.setTimeout(() => {
       p.timer = null;
       const msg = `Connection Timeout. Longer than ${up.timeout} seconds. Connection is abolished.`;
       this.sendOn(peerId, p.label, dtError(this.l.selfId(), up.name, msg, true));
@@ -311,7 +315,7 @@ export class DataTransferManager {
     }, up.timeout * 1000);
   }
 
-  private clearUploadTimer(p: UploadPeer): void { if (p.timer) { clearTimeout(p.timer); p.timer = null; } }
+  private clearUploadTimer(p: UploadPeer): void { if (p.timer) { this.host.clearTimeout(p.timer); p.timer = null; } }
 
   private failUpload(up: Upload, peerId: string, message: string): void {
     let p = up.peers.get(peerId);
@@ -331,7 +335,7 @@ export class DataTransferManager {
     if (!e) return;
     if (e.isMain) { e.transferId = null; return; }
     e.transferId = null;
-    setTimeout(() => { try { e.channel.close(); } catch { /* closed */ } }, 100);
+    this.host.setTimeout(() => { try { e.channel.close(); } catch { /* closed */ } }, 100);
   }
 
   private uploadInfo(up: Upload, peerId: string | null, withData: boolean, percentage?: number): TransferInfo {
@@ -364,7 +368,7 @@ export class DataTransferManager {
       this.sendOn(peerId, entry.isMain ? 'main' : entry.channel.label, ack(this.l.selfId(), -1));
       return;
     }
-    const id = entry.isMain ? (typeof msg.transferId === 'string' && msg.transferId ? msg.transferId : `transfer_${peerId}_${Date.now()}`) : entry.channel.label;
+    const id = entry.isMain ? (typeof msg.transferId === 'string' && msg.transferId ? msg.transferId : `transfer_${peerId}_${this.host.now()}`) : entry.channel.label;
     const sessionType: 'blob' | 'data' = msg.dataType === 'data' ? 'data' : 'blob';
     const dl: Download = {
       id, peerId, senderPeerId: msg.sender || peerId, label: entry.isMain ? 'main' : entry.channel.label,
@@ -440,7 +444,7 @@ export class DataTransferManager {
 
   private armDownloadTimer(dl: Download): void {
     this.clearTimer(dl);
-    dl.timer = setTimeout(() => {
+    dl.timer = this.host.setTimeout(() => {
       dl.timer = null;
       const msg = `Connection Timeout. Longer than ${dl.timeout} seconds. Connection is abolished.`;
       this.sendOn(dl.peerId, dl.label, dtError(this.l.selfId(), dl.name, msg, false));
@@ -448,7 +452,7 @@ export class DataTransferManager {
     }, dl.timeout * 1000);
   }
 
-  private clearTimer(dl: Download): void { if (dl.timer) { clearTimeout(dl.timer); dl.timer = null; } }
+  private clearTimer(dl: Download): void { if (dl.timer) { this.host.clearTimeout(dl.timer); dl.timer = null; } }
 
   private endDownload(dl: Download): void {
     this.clearTimer(dl);

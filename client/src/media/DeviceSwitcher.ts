@@ -35,7 +35,7 @@ export class DeviceSwitcher {
   private readonly seq: Record<MediaKind, number> = { audio: 0, video: 0 };
   private readonly watched = new WeakSet<MediaStreamTrack>();
 
-  constructor(private readonly host: DeviceHost, private readonly emit: Emit) {}
+  constructor(private readonly host: DeviceHost, private readonly emit: Emit, private readonly mediaDevices: () => MediaDevices) {}
 
   /** Falls back to another device when this track of our stream ends on its own. */
   watch(track: MediaStreamTrack): void {
@@ -96,7 +96,7 @@ export class DeviceSwitcher {
     const seq = ++this.seq[kind];
     const lostRef: MediaDeviceRef = { deviceId: lost.deviceId, label: lost.label };
     let devices: DeviceEntry[] = [];
-    try { devices = await navigator.mediaDevices.enumerateDevices(); } catch (e) { log.warn('enumerateDevices failed', e); }
+    try { devices = await this.mediaDevices().enumerateDevices(); } catch (e) { log.warn('enumerateDevices failed', e); }
     for (const next of fallbackOrder(devices, kind, lost, tried)) {
       if (this.stale(seq, kind, stream)) return;
       let track: MediaStreamTrack;
@@ -123,7 +123,7 @@ export class DeviceSwitcher {
   }
 
   private async open(base: MediaStreamConstraints | undefined, kind: MediaKind, deviceId: string): Promise<MediaStreamTrack> {
-    const s = await navigator.mediaDevices.getUserMedia(deviceConstraints(base, kind, deviceId));
+    const s = await this.mediaDevices().getUserMedia(deviceConstraints(base, kind, deviceId));
     const track = tracksOf(s, kind)[0];
     for (const t of s.getTracks()) if (t !== track) t.stop();
     if (!track) throw new Error(`getUserMedia gave no ${kind} track`);

@@ -3,21 +3,42 @@
 // stream (the page's switchMediaDevice(), a device that goes away) are DeviceSwitcher's; this
 // file swaps the tracks it hands over.
 import * as C from '../constants.js';
-import { env } from '../env.js';
+import type { HostEnv } from '../env.js';
+import type { PeerInfo } from '../events.js';
 import { logger } from '../log.js';
 import { SIG } from '../signaling/messages.js';
 import { parseMediaOptions, screenSettings, type MediaOptions } from './settings.js';
 import { DeviceSwitcher, type DeviceHost } from './DeviceSwitcher.js';
 import { deviceOf, tracksOf, type MediaKind } from './devices.js';
-import type { Callback, LocalMediaSource, LocalStream, PartContext, PeerInfoSource, RoomSender } from '../context.js';
+import type { Callback, Emit, LocalMediaSource, LocalStream, RoomSender } from '../context.js';
 
 const log = logger('skylink');
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export interface LocalMediaDeps extends PartContext {
-  readonly room: RoomSender;
-  readonly info: Pick<PeerInfoSource, 'getPeerInfo'>;
+/** The joined room as our media sees it (RoomSession). */
+export interface MediaRoom extends RoomSender {
+  /** Our peer id while in the room; null while joining or reconnecting (nothing is announced then). */
+  readonly selfId: string | null;
+  /** The app's cid, stamped on `stream` messages. */
+  readonly cid: string;
+  selfInfo(): PeerInfo;
+  /** Every peer connection takes our stream (replaceTrack, or a renegotiation when a kind comes or goes). */
+  setPeersMedia(stream: MediaStream | null): Promise<void>;
 }
+
+/** What our media takes from the host. */
+export type MediaHost = Pick<HostEnv, 'mediaDevices' | 'createMediaStream' | 'isMediaStream' | 'now'>;
+
+export interface LocalMediaDeps {
+  readonly env: MediaHost;
+  /** Public events (the page's). */
+  readonly emit: Emit;
+  /** init()'s audioFallback. */
+  audioFallback(): boolean;
+  /** The room we are in (or joining), if any. */
+  room(): MediaRoom | null;
+}
+
+type DisplayMedia = MediaDevices & { getDisplayMedia?: (c?: DisplayMediaStreamOptions) => Promise<MediaStream> };
 
 export class LocalMedia implements LocalMediaSource, DeviceHost {
   private userMedia: LocalStream | null = null;
@@ -28,7 +49,14 @@ export class LocalMedia implements LocalMediaSource, DeviceHost {
   muted = { audioMuted: false, videoMuted: false };
 
   constructor(private readonly ctx: LocalMediaDeps) {
-    this.devices = new DeviceSwitcher(this, ctx.emit);
+    this.devices = new DeviceSwitcher(this, ctx.emit, () => ctx.env.mediaDevices());
+  }
+
+  /** Our peer id and the room while we are in one (what the room hears about our media). */
+  private inRoom(): { room: MediaRoom; selfId: string } | null {
+    const room = this.ctx.room();
+    const selfId = room?.selfId;
+    return room && selfId ? { room, selfId } : null;
   }
 
   activeLocal(): LocalStream | null { return this.screen ?? this.userMedia; }
@@ -40,15 +68,15 @@ export class LocalMedia implements LocalMediaSource, DeviceHost {
     let stream: MediaStream;
     let audioFallback = false;
     try {
-      stream = await navigator.mediaDevices.getUserMedia(parsed.constraints);
+      stream = await this.ctx.env.mediaDevices().getUserMedia(parsed.constraints);
     } catch (e) {
-      if (!(this.ctx.state.initOptions?.audioFallback && parsed.settings.audio && parsed.settings.video)) {
+      if (!(this.ctx.audioFallback() && parsed.settings.audio && parsed.settings.video)) {
         this.ctx.emit('mediaAccessError', e as Error, false, false);
         throw e;
       }
       this.ctx.emit('mediaAccessFallback', { error: e as Error, diff: null }, C.MEDIA_ACCESS_FALLBACK_STATE.FALLBACKING, false, true);
       try {
-        stream = await navigator.mediaDevices.getUserMedia({ audio: parsed.constraints.audio });
+        stream = await this.ctx.env.mediaDevices().getUserMedia({ audio: parsed.constraints.audio });
         parsed.settings.video = false;
         audioFallback = true;
       } catch (e2) {
@@ -77,7 +105,7 @@ export class LocalMedia implements LocalMediaSource, DeviceHost {
   }
 
   sendStream(options: MediaOptions | MediaStream, callback?: Callback): void {
-    if (typeof MediaStream !== 'undefined' && options instanceof MediaStream) {
+    if (this.ctx.env.isMediaStream(options)) {
       if (this.userMedia) this.stopLocal('user', true);
       this.userMedia = { stream: options, settings: { audio: options.getAudioTracks().length ? { stereo: false } : false,
         video: options.getVideoTracks().length ? { screenshare: false } : false }, screenshare: false, audioFallback: false };
@@ -101,7 +129,7 @@ export class LocalMedia implements LocalMediaSource, DeviceHost {
     if (typeof mediaSource === 'function') cb = mediaSource as Callback;
     if (typeof callback === 'function') cb = callback;
     (async () => {
-      const md = navigator.mediaDevices as MediaDevices & { getDisplayMedia?: (c?: any) => Promise<MediaStream> };
+      const md = this.ctx.env.mediaDevices() as DisplayMedia;
       if (!md.getDisplayMedia) throw new Error('Screensharing is not supported');
       const display = await md.getDisplayMedia({ video: true, audio: false });
       const tracks: MediaStreamTrack[] = [...display.getVideoTracks()];
@@ -109,10 +137,10 @@ export class LocalMedia implements LocalMediaSource, DeviceHost {
         const mic = this.userMedia?.stream.getAudioTracks()[0];
         if (mic) tracks.push(mic.clone());
         else {
-          try { tracks.push(...(await navigator.mediaDevices.getUserMedia({ audio: true })).getAudioTracks()); } catch { /* screen only */ }
+          try { tracks.push(...(await md.getUserMedia({ audio: true })).getAudioTracks()); } catch { /* screen only */ }
         }
       }
-      const stream = new MediaStream(tracks);
+      const stream = this.ctx.env.createMediaStream(tracks);
       if (this.screen) this.stopLocal('screen', true);
       this.screen = { stream, settings: screenSettings(stream.getAudioTracks().length > 0), screenshare: true, audioFallback: false };
       this.watchEnded(this.screen);
@@ -149,24 +177,24 @@ export class LocalMedia implements LocalMediaSource, DeviceHost {
   }
 
   private localEnded(local: LocalStream): void {
-    const s = this.ctx.state;
     this.ctx.emit('mediaAccessStopped', local.screenshare, local.audioFallback, local.stream.id);
-    if (s.inRoom && s.sid) {
-      this.ctx.room.sendRoom({ type: SIG.STREAM, cid: s.session!.cid, streamId: local.stream.id, settings: local.settings, status: 'ended' });
-      this.ctx.emit('streamEnded', s.sid, this.ctx.info.getPeerInfo(), true, local.screenshare, local.stream.id);
+    const r = this.inRoom();
+    if (r) {
+      r.room.sendRoom({ type: SIG.STREAM, cid: r.room.cid, streamId: local.stream.id, settings: local.settings, status: 'ended' });
+      this.ctx.emit('streamEnded', r.selfId, r.room.selfInfo(), true, local.screenshare, local.stream.id);
     }
   }
 
   /** Stops our stream (tracks end: the page's stop also lands here through watchEnded). */
   stopLocal(which: 'user' | 'screen', replacing = false): void {
-    const s = this.ctx.state;
     const local = which === 'user' ? this.userMedia : this.screen;
     if (!local) return;
     if (which === 'user') this.userMedia = null; else this.screen = null;
     for (const t of local.stream.getTracks()) t.stop();
     // Track.stop() fires no 'ended' event: report it ourselves.
     this.enders.get(local)?.();
-    if (!replacing && s.inRoom && s.sid) this.ctx.emit('peerUpdated', s.sid, this.ctx.info.getPeerInfo(), true);
+    const r = replacing ? null : this.inRoom();
+    if (r) this.ctx.emit('peerUpdated', r.selfId, r.room.selfInfo(), true);
   }
 
   // ---- device changes (DeviceSwitcher) ---------------------------------------------------------
@@ -198,9 +226,7 @@ export class LocalMedia implements LocalMediaSource, DeviceHost {
       local.settings = { ...local.settings, [kind]: false };
     }
     // The senders take the new track (replaceTrack); only a kind that comes or goes renegotiates.
-    if (this.activeLocal() === local) {
-      await Promise.all([...this.ctx.state.peers.values()].map((rec) => rec.session.setLocalMedia({ stream }).catch(() => undefined)));
-    }
+    if (this.activeLocal() === local) await this.ctx.room()?.setPeersMedia(stream);
     for (const t of old) t.stop();
   }
 
@@ -211,13 +237,13 @@ export class LocalMedia implements LocalMediaSource, DeviceHost {
   }
 
   announceUserStream(openedDevice: boolean): void {
-    const s = this.ctx.state;
     const local = this.userMedia;
     if (!local) return;
     if (openedDevice) this.ctx.emit('mediaAccessSuccess', local.stream, false, local.audioFallback, local.stream.id);
-    if (!s.inRoom || !s.sid) return;
-    if (!this.screen) this.ctx.emit('incomingStream', s.sid, local.stream, true, this.ctx.info.getPeerInfo(), false, local.stream.id);
-    this.ctx.emit('peerUpdated', s.sid, this.ctx.info.getPeerInfo(), true);
+    const r = this.inRoom();
+    if (!r) return;
+    if (!this.screen) this.ctx.emit('incomingStream', r.selfId, local.stream, true, r.room.selfInfo(), false, local.stream.id);
+    this.ctx.emit('peerUpdated', r.selfId, r.room.selfInfo(), true);
   }
 
   userStreamEmpty(): void {
@@ -226,12 +252,12 @@ export class LocalMedia implements LocalMediaSource, DeviceHost {
   }
 
   private onLocalMediaChanged(announce: boolean): void {
-    const s = this.ctx.state;
     const local = this.activeLocal();
-    for (const rec of s.peers.values()) void rec.session.setLocalMedia({ stream: local?.stream ?? null });
-    if (s.inRoom && s.sid && announce) {
-      if (local) this.ctx.emit('incomingStream', s.sid, local.stream, true, this.ctx.info.getPeerInfo(), local.screenshare, local.stream.id);
-      this.ctx.emit('peerUpdated', s.sid, this.ctx.info.getPeerInfo(), true);
+    void this.ctx.room()?.setPeersMedia(local?.stream ?? null);
+    const r = announce ? this.inRoom() : null;
+    if (r) {
+      if (local) this.ctx.emit('incomingStream', r.selfId, local.stream, true, r.room.selfInfo(), local.screenshare, local.stream.id);
+      this.ctx.emit('peerUpdated', r.selfId, r.room.selfInfo(), true);
     }
   }
 
@@ -247,7 +273,6 @@ export class LocalMedia implements LocalMediaSource, DeviceHost {
   }
 
   muteStream(options: { audioMuted?: boolean; videoMuted?: boolean }): void {
-    const s = this.ctx.state;
     if (!options || typeof options !== 'object') { log.error('Provided settings is not an object'); return; }
     if (!this.userMedia && !this.screen) { log.warn('No streams are available to mute / unmute!'); return; }
     const audioMuted = typeof options.audioMuted === 'boolean' ? options.audioMuted : true;
@@ -257,16 +282,18 @@ export class LocalMedia implements LocalMediaSource, DeviceHost {
     if (!toggledAudio && !toggledVideo) return;
     this.muted = { audioMuted, videoMuted };
     const has = this.applyMute();
-    const stamp = env.now();
-    if (s.inRoom) {
-      if (toggledVideo) this.ctx.room.sendRoom({ type: SIG.MUTE_VIDEO, muted: videoMuted, stamp });
-      if (toggledAudio) this.ctx.room.sendRoom({ type: SIG.MUTE_AUDIO, muted: audioMuted, stamp });
+    const stamp = this.ctx.env.now();
+    const r = this.inRoom();
+    if (r) {
+      if (toggledVideo) r.room.sendRoom({ type: SIG.MUTE_VIDEO, muted: videoMuted, stamp });
+      if (toggledAudio) r.room.sendRoom({ type: SIG.MUTE_AUDIO, muted: audioMuted, stamp });
     }
     if ((has.hasVideo && toggledVideo) || (has.hasAudio && toggledAudio)) {
       this.ctx.emit('localMediaMuted', { audioMuted: has.hasAudio ? audioMuted : true, videoMuted: has.hasVideo ? videoMuted : true });
-      if (s.inRoom && s.sid) {
-        this.ctx.emit('streamMuted', s.sid, this.ctx.info.getPeerInfo(), true, !!this.screen);
-        this.ctx.emit('peerUpdated', s.sid, this.ctx.info.getPeerInfo(), true);
+      const now = this.inRoom();
+      if (now) {
+        this.ctx.emit('streamMuted', now.selfId, now.room.selfInfo(), true, !!this.screen);
+        this.ctx.emit('peerUpdated', now.selfId, now.room.selfInfo(), true);
       }
     }
   }

@@ -15,6 +15,9 @@ export interface ParsedMedia {
   muted: { audio: boolean; video: boolean };
 }
 
+/** The `settings` of one of our streams as peers see it (false: the stream has no such kind). */
+export type StreamSettings = ParsedMedia['settings'];
+
 export function parseMediaOptions(o: MediaOptions): ParsedMedia {
   const exact = !!o.useExactConstraints;
   const out: ParsedMedia = { settings: { audio: false, video: false }, constraints: { audio: false, video: false }, muted: { audio: false, video: false } };

@@ -2,10 +2,12 @@
 // negotiation queue so offers never interleave, perfect-negotiation glare handling (the polite
 // side is the one with the lower Skylink weight), ICE restart on failure.
 //
-// Lifetime: owned by PeerManager; close() is final and fires no more listener calls.
+// Lifetime: owned by the room's PeerDirectory (a PeerRecord); close() is final and fires no more
+// listener calls.
 import { logger } from '../log.js';
 import { OperationChain } from './OperationChain.js';
 import type { SigMessage } from '../signaling/messages.js';
+import type { HostEnv, TimerId } from '../env.js';
 
 const log = logger('peer');
 
@@ -37,6 +39,9 @@ export interface PeerSessionOptions {
   disconnectedGraceMs?: number;
 }
 
+/** What a peer connection takes from the host. */
+export type PeerHost = Pick<HostEnv, 'createPeerConnection' | 'createMediaStream' | 'setTimeout' | 'clearTimeout'>;
+
 type Kind = 'audio' | 'video';
 
 export class PeerSession {
@@ -48,8 +53,8 @@ export class PeerSession {
   private awaitingAnswer = false;
   private ignoreOffer = false;
   private pending: { iceRestart: boolean } | null = null;
-  private offerTimer: ReturnType<typeof setTimeout> | null = null;
-  private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
+  private offerTimer: TimerId | null = null;
+  private disconnectedTimer: TimerId | null = null;
   private remoteCandidates: RTCIceCandidateInit[] = [];
   private slots: Partial<Record<Kind, RTCRtpTransceiver>> = {};
   private sentStreamIds: Partial<Record<Kind, string>> = {};
@@ -61,10 +66,10 @@ export class PeerSession {
   /** Negotiations completed (local offer answered or remote offer answered). */
   negotiations = 0;
 
-  constructor(private readonly opts: PeerSessionOptions, private readonly listener: PeerListener) {
+  constructor(private readonly opts: PeerSessionOptions, private readonly listener: PeerListener, private readonly host: PeerHost) {
     this.peerId = opts.peerId;
     this.polite = opts.polite;
-    this.pc = new RTCPeerConnection(opts.config);
+    this.pc = host.createPeerConnection(opts.config);
     this.pc.onicecandidate = (ev) => this.onIceCandidate(ev.candidate);
     this.pc.ontrack = (ev) => this.onTrack(ev);
     this.pc.ondatachannel = (ev) => { if (!this.closed) this.listener.onDataChannel(ev.channel); };
@@ -175,7 +180,7 @@ export class PeerSession {
   /** A peer that drops our offer (SkylinkJS 0.6 does when not stable) must not stall the queue. */
   private armOfferTimer(): void {
     this.clearOfferTimer();
-    this.offerTimer = setTimeout(() => {
+    this.offerTimer = this.host.setTimeout(() => {
       this.offerTimer = null;
       if (this.closed || !this.awaitingAnswer || this.pc.signalingState !== 'have-local-offer') return;
       if (++this.offerAttempts > 3) { this.listener.onHandshake('error', new Error('No answer to offer')); return; }
@@ -189,7 +194,7 @@ export class PeerSession {
   }
 
   private clearOfferTimer(): void {
-    if (this.offerTimer) { clearTimeout(this.offerTimer); this.offerTimer = null; }
+    if (this.offerTimer) { this.host.clearTimeout(this.offerTimer); this.offerTimer = null; }
   }
 
   private sendDescription(): void {
@@ -273,25 +278,25 @@ export class PeerSession {
 
   private onTrack(ev: RTCTrackEvent): void {
     if (this.closed) return;
-    const stream = ev.streams[0] ?? new MediaStream([ev.track]);
+    const stream = ev.streams[0] ?? this.host.createMediaStream([ev.track]);
     // One announcement per stream change (a description adds all its tracks at once; a peer
     // switching to its screen and back changes the stream id each time).
     if (stream.id === this.remoteStreamId) return;
     this.remoteStreamId = stream.id;
     // All tracks of one description are added before any track event fires; announcing on the
     // next task lets the page see the complete stream once.
-    setTimeout(() => { if (!this.closed) this.listener.onRemoteStream(stream); }, 0);
+    this.host.setTimeout(() => { if (!this.closed) this.listener.onRemoteStream(stream); }, 0);
   }
 
   private onIceConnectionState(): void {
     if (this.closed) return;
     const s = this.pc.iceConnectionState;
     this.listener.onIceState(s);
-    if (this.disconnectedTimer) { clearTimeout(this.disconnectedTimer); this.disconnectedTimer = null; }
+    if (this.disconnectedTimer) { this.host.clearTimeout(this.disconnectedTimer); this.disconnectedTimer = null; }
     if (s === 'failed') {
       this.restartIce();
     } else if (s === 'disconnected') {
-      this.disconnectedTimer = setTimeout(() => {
+      this.disconnectedTimer = this.host.setTimeout(() => {
         this.disconnectedTimer = null;
         if (!this.closed && this.pc.iceConnectionState === 'disconnected') this.restartIce();
       }, this.opts.disconnectedGraceMs ?? 5000);
@@ -308,7 +313,7 @@ export class PeerSession {
     this.closed = true;
     this.chain.close();
     this.clearOfferTimer();
-    if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
+    if (this.disconnectedTimer) this.host.clearTimeout(this.disconnectedTimer);
     try { this.pc.close(); } catch { /* already closed */ }
   }
 }

@@ -1,107 +1,70 @@
-// The room over the signaling connection: opening it, joining, and handling the server's and the
-// peers' messages (enter/welcome/restart handshakes, SDP and candidates, status updates, chat,
-// room lock, redirects). Creates one PeerSession per peer and removes it when the peer leaves.
+// The room's messages from the signaling server and the peers: the enter/welcome/restart
+// handshakes, SDP and candidates, status updates, chat, room lock, redirects. Creates one
+// PeerSession per peer and removes it when the peer leaves. A part of RoomSession, which owns the
+// signaling connection, the peers and the room state, and hands this handler only what it uses
+// (RoomSignalingHost).
 import * as C from '../constants.js';
-import { env } from '../env.js';
-import type { MessageInfo } from '../events.js';
+import type { HostEnv } from '../env.js';
+import type { MessageInfo, PeerInfo } from '../events.js';
 import { logger } from '../log.js';
-import { SignalingClient } from '../signaling/SignalingClient.js';
-import { SignalingState } from '../signaling/SignalingState.js';
 import { SIG, type SigMessage } from '../signaling/messages.js';
-import { PeerSession } from '../peer/PeerSession.js';
+import { PeerSession, type PeerHost } from '../peer/PeerSession.js';
+import type { PeerDirectory } from '../peer/PeerDirectory.js';
+import type { LocalProfile } from '../peer/LocalProfile.js';
 import { computeWeight, isPolite, shouldOffer } from '../peer/weight.js';
 import { applyUserInfo, isScreensharing, peerStateFromMessage } from '../peer/peerInfo.js';
 import type { DataTransferManager } from '../data/DataTransferManager.js';
-import type { LocalMediaSource, PartContext, PeerInfoSource, PeerRecord, RoomSender } from '../context.js';
+import type { NormalizedInit } from '../config.js';
+import type { Emit, LocalMediaSource, PeerRecord } from '../context.js';
 
 const log = logger('skylink');
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export interface RoomSignalingDeps extends PartContext {
-  readonly media: LocalMediaSource;
-  readonly info: PeerInfoSource;
-  readonly data: Pick<DataTransferManager, 'addChannel' | 'hasMainChannel' | 'removePeer'>;
+/** The state of one joined room (owned by its RoomSession). */
+export interface RoomState {
+  /** Our peer id, from `inRoom` (kept while the socket reconnects; null once out). */
+  sid: string | null;
+  weight: number;
+  /** In the room: `inRoom` came and the socket has not dropped since. */
+  inRoom: boolean;
+  locked: boolean;
+  /** The socket dropped while in the room: send joinRoom again when it is back. */
+  rejoinPending: boolean;
+  iceServers: RTCIceServer[];
 }
 
-export class RoomSignaling implements RoomSender {
-  constructor(private readonly ctx: RoomSignalingDeps) {}
+/** What the handler gets from its room session. */
+export interface RoomSignalingHost {
+  readonly state: RoomState;
+  readonly options: Readonly<NormalizedInit>;
+  readonly roomKey: string;
+  readonly peers: PeerDirectory;
+  readonly data: Pick<DataTransferManager, 'addChannel' | 'hasMainChannel' | 'removePeer'>;
+  readonly media: LocalMediaSource;
+  readonly profile: Pick<LocalProfile, 'buildUserInfo' | 'agent' | 'platform'>;
+  readonly env: PeerHost & Pick<HostEnv, 'now'>;
+  /** Public events (the page's). */
+  readonly emit: Emit;
+  getPeerInfo(peerId?: string): PeerInfo;
+  sendRoom(msg: SigMessage): void;
+  // Internal flow (never through the page's events):
+  /** `inRoom`: we have our peer id (group messages carry it from now on). */
+  entered(sid: string): void;
+  /** We are in the room and the page knows it (after our own peerJoined). */
+  joined(sid: string): void;
+  /** The server turned us away (`redirect` reject): the session closes itself. */
+  rejected(message: string): void;
+  /** `peerList` (getPeers()'s answer). */
+  peerListReceived(list: unknown): void;
+}
 
-  private get s() { return this.ctx.state; }
+export class RoomSignaling {
+  constructor(private readonly host: RoomSignalingHost) {}
 
-  sendJoinRoom(): void {
-    const s = this.s.session!;
-    this.s.signaling?.send({
-      type: SIG.JOIN_ROOM, uid: s.username, cid: s.cid, rid: s.roomKey, userCred: s.userCred, timeStamp: s.timeStamp,
-      apiOwner: s.apiOwner, roomCred: s.roomCred, start: s.start, len: s.len, isPrivileged: s.isPrivileged,
-      autoIntroduce: s.autoIntroduce, key: this.s.initOptions!.appKey,
-    });
-  }
+  private get s(): RoomState { return this.host.state; }
 
-  openSignaling(timeoutMs: number): SignalingClient {
-    const emit = this.ctx.emit;
-    const sig = new SignalingClient({
-      onStateChange: (state, prev) => this.onSignalingState(sig, state, prev),
-      onMessage: (msg) => { if (this.s.signaling === sig) this.onSignal(msg); },
-      onSocketError: (code, err, type, session) => emit('socketError', code, err, type, session),
-      onChannelRetry: (type, attempt, session) => emit('channelRetry', type, attempt, session),
-      onChannelError: (err, session) => emit('channelError', err, session),
-      onSent: (msg) => {
-        if (msg.type === SIG.PUBLIC_MESSAGE && this.s.sid) {
-          emit('incomingMessage', { content: msg.data, isPrivate: false, targetPeerId: null, listOfPeers: [...this.s.peers.keys()],
-            isDataChannel: false, senderPeerId: this.s.sid }, this.s.sid, this.ctx.info.getPeerInfo(), true);
-        }
-      },
-    }, { timeoutMs, attemptsPerTarget: 1, delayMs: 500, delayMaxMs: 2000, reconnectAttempts: 3 });
-    this.s.signaling = sig;
-    return sig;
-  }
-
-  private onSignalingState(sig: SignalingClient, state: SignalingState, prev: SignalingState): void {
+  onSignal(msg: SigMessage): void {
     const s = this.s;
-    if (s.signaling !== sig) return;
-    const session = { ...sig.session };
-    if (state === SignalingState.Open) {
-      this.ctx.emit('channelOpen', session);
-      if (s.rejoinPending) { s.rejoinPending = false; this.sendJoinRoom(); }
-    } else if (state === SignalingState.Reconnecting) {
-      this.ctx.emit('channelClose', session);
-      if (s.inRoom) {
-        // The server dropped us from the room with the socket: peers are gone; rejoin when back.
-        this.removeAllPeers();
-        s.inRoom = false;
-        s.rejoinPending = true;
-      }
-    } else if (state === SignalingState.Failed && prev === SignalingState.Reconnecting) {
-      const selfId = s.sid;
-      s.rejoinPending = false;
-      s.signaling = null;
-      if (selfId) this.ctx.emit('sessionDisconnect', selfId, this.ctx.info.getPeerInfo());
-      s.sid = null;
-    } else if (state === SignalingState.Closed && prev === SignalingState.Open) {
-      this.ctx.emit('channelClose', session);
-    }
-  }
-
-  /** Closes the signaling connection we no longer listen to, reporting channelClose ourselves. */
-  closeSignaling(): void {
-    const sig = this.s.signaling;
-    this.s.signaling = null;
-    if (sig) {
-      const open = sig.state === SignalingState.Open;
-      sig.close();
-      if (open) this.ctx.emit('channelClose', { ...sig.session });
-    }
-  }
-
-  sendRoom(msg: SigMessage): void {
-    const s = this.s;
-    if (!s.signaling || !s.sid || !s.session) return;
-    s.signaling.send({ ...msg, mid: s.sid, rid: s.session.roomKey });
-  }
-
-  private onSignal(msg: SigMessage): void {
-    const s = this.s;
-    const emit = this.ctx.emit;
+    const { emit, peers } = this.host;
     if (msg.mid && msg.mid === s.sid && msg.type !== SIG.IN_ROOM && msg.type !== SIG.REDIRECT) return;
     const from = msg.mid ?? '';
     switch (msg.type) {
@@ -109,11 +72,11 @@ export class RoomSignaling implements RoomSender {
       case SIG.ENTER: this.onEnter(msg); break;
       case SIG.WELCOME: this.onWelcome(msg); break;
       case SIG.RESTART: this.onRestart(msg); break;
-      case SIG.OFFER: s.peers.get(from)?.session.handleOffer(String(msg.sdp ?? ''), msg.userInfo); break;
-      case SIG.ANSWER: s.peers.get(from)?.session.handleAnswer(String(msg.sdp ?? ''), msg.userInfo); break;
+      case SIG.OFFER: peers.get(from)?.session.handleOffer(String(msg.sdp ?? ''), msg.userInfo); break;
+      case SIG.ANSWER: peers.get(from)?.session.handleAnswer(String(msg.sdp ?? ''), msg.userInfo); break;
       case SIG.CANDIDATE:
         if (typeof msg.candidate === 'string') {
-          s.peers.get(from)?.session.handleCandidate({ candidate: msg.candidate, sdpMid: msg.id ?? null, sdpMLineIndex: typeof msg.label === 'number' ? msg.label : null });
+          peers.get(from)?.session.handleCandidate({ candidate: msg.candidate, sdpMid: msg.id ?? null, sdpMLineIndex: typeof msg.label === 'number' ? msg.label : null });
         }
         break;
       case SIG.BYE: if (from !== s.sid) this.removePeer(from); break;
@@ -122,7 +85,7 @@ export class RoomSignaling implements RoomSender {
       case SIG.PRIVATE_MESSAGE: {
         const isPrivate = msg.type === SIG.PRIVATE_MESSAGE;
         const m: MessageInfo = { content: msg.data, isPrivate, targetPeerId: isPrivate ? msg.target : null, isDataChannel: false, senderPeerId: from };
-        emit('incomingMessage', m, from, this.ctx.info.getPeerInfo(from), false);
+        emit('incomingMessage', m, from, this.host.getPeerInfo(from), false);
         break;
       }
       case SIG.UPDATE_USER: this.onStatus(msg, 'userData', (p) => { p.state.userData = msg.userData ?? ''; }); break;
@@ -130,10 +93,13 @@ export class RoomSignaling implements RoomSender {
       case SIG.MUTE_VIDEO: this.onStatus(msg, 'videoMuted', (p) => { p.state.mediaStatus.videoMuted = !!msg.muted; }, true); break;
       case SIG.STREAM: this.onStreamStatus(msg); break;
       case SIG.ROOM_LOCK:
-        s.roomLocked = !!msg.lock;
-        emit('roomLock', !!msg.lock, from, this.ctx.info.getPeerInfo(from), false);
+        s.locked = !!msg.lock;
+        emit('roomLock', !!msg.lock, from, this.host.getPeerInfo(from), false);
         break;
-      case SIG.PEER_LIST: emit('getPeersStateChange', C.GET_PEERS_STATE.RECEIVED, s.sid ?? '', msg.result); break;
+      case SIG.PEER_LIST:
+        emit('getPeersStateChange', C.GET_PEERS_STATE.RECEIVED, s.sid ?? '', msg.result);
+        this.host.peerListReceived(msg.result);
+        break;
       case SIG.INTRODUCE_ERROR:
         emit('introduceStateChange', C.INTRODUCE_STATE.ERROR, s.sid ?? '', msg.sendingPeerId, msg.receivingPeerId, msg.reason);
         break;
@@ -145,49 +111,53 @@ export class RoomSignaling implements RoomSender {
 
   private onInRoom(msg: SigMessage): void {
     const s = this.s;
-    const info = this.ctx.info;
-    s.sid = String(msg.sid);
-    s.weight = computeWeight(Number(msg.tieBreaker) || 0, s.initOptions!.priorityWeightScheme);
+    const { emit } = this.host;
+    const sid = String(msg.sid);
+    s.sid = sid;
+    s.weight = computeWeight(Number(msg.tieBreaker) || 0, this.host.options.priorityWeightScheme);
     s.iceServers = this.parseIceServers(msg.pc_config?.iceServers);
     s.inRoom = true;
-    s.signaling?.setIdentity(s.sid, s.session!.roomKey);
-    this.ctx.emit('peerJoined', s.sid, info.getPeerInfo(), true);
-    this.ctx.emit('handshakeProgress', C.HANDSHAKE_PROGRESS.ENTER, s.sid);
-    const local = this.ctx.media.activeLocal();
-    if (local) this.ctx.emit('incomingStream', s.sid, local.stream, true, info.getPeerInfo(), local.screenshare, local.stream.id);
+    this.host.entered(sid);
+    emit('peerJoined', sid, this.host.getPeerInfo(), true);
+    this.host.joined(sid);
+    emit('handshakeProgress', C.HANDSHAKE_PROGRESS.ENTER, sid);
+    const local = this.host.media.activeLocal();
+    if (local) emit('incomingStream', sid, local.stream, true, this.host.getPeerInfo(), local.screenshare, local.stream.id);
     this.sendEnter();
   }
 
   private parseIceServers(list: unknown): RTCIceServer[] {
-    const o = this.s.initOptions;
-    if (o?.iceServer) return [{ urls: o.iceServer }];
+    const o = this.host.options;
+    if (o.iceServer) return [{ urls: o.iceServer }];
     const out: RTCIceServer[] = [];
     if (!Array.isArray(list)) return out;
-    for (const s of list) {
-      if (!s || typeof s !== 'object') continue;
-      let urls = (s as any).urls ?? null;
-      let username = (s as any).username;
-      if (!urls && typeof (s as any).url === 'string') {
+    for (const item of list) {
+      if (!item || typeof item !== 'object') continue;
+      // As the server sends them: RTCIceServer fields, or an old `url`.
+      const s = item as { urls?: string | string[]; url?: unknown; username?: string; credential?: string };
+      let urls = s.urls ?? null;
+      let username = s.username;
+      if (!urls && typeof s.url === 'string') {
         // Old entry `turn:USER@HOST:PORT?transport=udp`.
-        const m = /^(turns?|stun):(?:([^@]+)@)?(.+)$/.exec((s as any).url);
+        const m = /^(turns?|stun):(?:([^@]+)@)?(.+)$/.exec(s.url);
         if (m) { urls = `${m[1]}:${m[3]}`; if (m[2] && !username) username = m[2]; }
       }
       if (!urls) continue;
       const entry: RTCIceServer = { urls };
       if (username) entry.username = username;
-      if ((s as any).credential) entry.credential = (s as any).credential;
+      if (s.credential) entry.credential = s.credential;
       out.push(entry);
     }
     return out;
   }
 
   private handshakeFields(target?: string): SigMessage {
-    const s = this.s;
+    const { profile, options } = this.host;
     const m: SigMessage = {
-      type: '', agent: s.agent.name, version: s.agent.version,
-      os: typeof navigator !== 'undefined' ? navigator.platform : '', userInfo: this.ctx.info.buildUserInfo(),
-      receiveOnly: !this.ctx.media.activeLocal(), weight: s.weight, temasysPluginVersion: null,
-      enableIceTrickle: s.initOptions!.enableIceTrickle, enableDataChannel: s.initOptions!.enableDataChannel,
+      type: '', agent: profile.agent.name, version: profile.agent.version,
+      os: profile.platform(), userInfo: profile.buildUserInfo(),
+      receiveOnly: !this.host.media.activeLocal(), weight: this.s.weight, temasysPluginVersion: null,
+      enableIceTrickle: options.enableIceTrickle, enableDataChannel: options.enableDataChannel,
       enableIceRestart: true, SMProtocolVersion: C.SM_PROTOCOL_VERSION, DTProtocolVersion: C.DT_PROTOCOL_VERSION,
     };
     if (target) m.target = target;
@@ -195,26 +165,28 @@ export class RoomSignaling implements RoomSender {
   }
 
   private sendEnter(target?: string): void {
-    this.sendRoom({ ...this.handshakeFields(target), type: SIG.ENTER });
+    this.host.sendRoom({ ...this.handshakeFields(target), type: SIG.ENTER });
   }
 
   private addPeer(msg: SigMessage): PeerRecord {
     const s = this.s;
-    const { emit, info, data } = this.ctx;
+    const { emit, data, peers, options } = this.host;
+    const info = this.host;
     const id = String(msg.mid);
-    const existing = s.peers.get(id);
+    const existing = peers.get(id);
     if (existing) return existing;
     const state = peerStateFromMessage(msg);
     const config: RTCConfiguration = {
       iceServers: s.iceServers,
-      iceTransportPolicy: s.initOptions!.forceTURN ? 'relay' : 'all',
+      iceTransportPolicy: options.forceTURN ? 'relay' : 'all',
       bundlePolicy: 'balanced',
       rtcpMuxPolicy: 'require',
     };
+    // The record and its session's listener refer to each other; the listener runs only later.
     let rec: PeerRecord;
     const session = new PeerSession({ peerId: id, polite: isPolite(s.weight, state.config.priorityWeight), config, trickle: true }, {
-      send: (m) => this.sendRoom({ ...m, target: id }),
-      userInfo: () => info.buildUserInfo(),
+      send: (m) => this.host.sendRoom({ ...m, target: id }),
+      userInfo: () => this.host.profile.buildUserInfo(),
       onRemoteUserInfo: (ui) => { applyUserInfo(rec.state, ui); emit('peerUpdated', id, info.getPeerInfo(id), false); },
       onRemoteStream: (stream) => {
         const screenshare = isScreensharing(rec.state.settings);
@@ -222,9 +194,9 @@ export class RoomSignaling implements RoomSender {
         emit('incomingStream', id, stream, false, info.getPeerInfo(id), screenshare, stream.id);
         emit('peerUpdated', id, info.getPeerInfo(id), false);
       },
-      onDataChannel: (ch) => { if (s.initOptions!.enableDataChannel) data.addChannel(id, ch); else ch.close(); },
+      onDataChannel: (ch) => { if (options.enableDataChannel) data.addChannel(id, ch); else ch.close(); },
       beforeOffer: (pc) => {
-        if (s.initOptions!.enableDataChannel && rec.state.config.enableDataChannel && !data.hasMainChannel(id)) {
+        if (options.enableDataChannel && rec.state.config.enableDataChannel && !data.hasMainChannel(id)) {
           data.addChannel(id, pc.createDataChannel(`${s.sid}_${id}`, { ordered: true }));
         }
       },
@@ -232,14 +204,14 @@ export class RoomSignaling implements RoomSender {
       onIceState: (st) => {
         rec.connected = st === 'connected' || st === 'completed';
         emit('iceConnectionState', st, id);
-        if (st === 'failed' && s.initOptions!.enableIceTrickle) emit('iceConnectionState', C.ICE_CONNECTION_STATE.TRICKLE_FAILED, id);
+        if (st === 'failed' && options.enableIceTrickle) emit('iceConnectionState', C.ICE_CONNECTION_STATE.TRICKLE_FAILED, id);
       },
       onGatheringState: (st) => emit('candidateGenerationState', st, id),
       onHandshake: (st, err) => emit('handshakeProgress', st, id, err ?? null),
-    });
+    }, this.host.env);
     rec = { id, state, session, stamps: { userData: 0, audioMuted: 0, videoMuted: 0 }, hasWelcome: false, connected: false, streams: new Map() };
-    s.peers.set(id, rec);
-    void session.setLocalMedia({ stream: this.ctx.media.activeLocal()?.stream ?? null });
+    peers.add(rec);
+    void session.setLocalMedia({ stream: this.host.media.activeLocal()?.stream ?? null });
     emit('peerJoined', id, info.getPeerInfo(id), false);
     emit('handshakeProgress', C.HANDSHAKE_PROGRESS.ENTER, id);
     return rec;
@@ -247,17 +219,17 @@ export class RoomSignaling implements RoomSender {
 
   private onEnter(msg: SigMessage): void {
     if (!msg.mid) return;
-    const isNew = !this.s.peers.has(msg.mid);
+    const isNew = !this.host.peers.has(msg.mid);
     this.addPeer(msg);
-    this.sendRoom({ ...this.handshakeFields(msg.mid), type: SIG.WELCOME });
-    if (isNew) this.ctx.emit('handshakeProgress', C.HANDSHAKE_PROGRESS.WELCOME, msg.mid);
+    this.host.sendRoom({ ...this.handshakeFields(msg.mid), type: SIG.WELCOME });
+    if (isNew) this.host.emit('handshakeProgress', C.HANDSHAKE_PROGRESS.WELCOME, msg.mid);
   }
 
   private onWelcome(msg: SigMessage): void {
     if (!msg.mid) return;
-    const isNew = !this.s.peers.has(msg.mid);
+    const isNew = !this.host.peers.has(msg.mid);
     const rec = this.addPeer(msg);
-    if (isNew) this.ctx.emit('handshakeProgress', C.HANDSHAKE_PROGRESS.WELCOME, rec.id);
+    if (isNew) this.host.emit('handshakeProgress', C.HANDSHAKE_PROGRESS.WELCOME, rec.id);
     const theirs = typeof msg.weight === 'number' ? msg.weight : 0;
     rec.state.config.priorityWeight = theirs;
     rec.session.polite = isPolite(this.s.weight, theirs);
@@ -266,12 +238,12 @@ export class RoomSignaling implements RoomSender {
       rec.hasWelcome = true;
       rec.session.negotiate();
     } else {
-      this.sendRoom({ ...this.handshakeFields(rec.id), type: SIG.WELCOME });
+      this.host.sendRoom({ ...this.handshakeFields(rec.id), type: SIG.WELCOME });
     }
   }
 
   private onRestart(msg: SigMessage): void {
-    const rec = msg.mid ? this.s.peers.get(msg.mid) : undefined;
+    const rec = msg.mid ? this.host.peers.get(msg.mid) : undefined;
     if (!rec) return;
     const fresh = peerStateFromMessage(msg);
     rec.state.agent = fresh.agent;
@@ -281,67 +253,60 @@ export class RoomSignaling implements RoomSender {
     if (shouldOffer(this.s.weight, fresh.config.priorityWeight) || msg.isRestartResend === true) {
       rec.session.negotiate({ iceRestart: ice });
     } else {
-      this.sendRoom({ ...this.handshakeFields(rec.id), type: SIG.RESTART, doIceRestart: ice, isRestartResend: true, lastRestart: env.now() });
+      this.host.sendRoom({ ...this.handshakeFields(rec.id), type: SIG.RESTART, doIceRestart: ice, isRestartResend: true, lastRestart: this.host.env.now() });
     }
-    this.ctx.emit('peerRestart', rec.id, this.ctx.info.getPeerInfo(rec.id), false, ice);
+    this.host.emit('peerRestart', rec.id, this.host.getPeerInfo(rec.id), false, ice);
   }
 
   private onRedirect(msg: SigMessage): void {
-    const s = this.s;
     const action = String(msg.action ?? '');
     const reason = msg.reason === 'toClose' ? 'toclose' : String(msg.reason ?? '');
     if (action === C.SYSTEM_ACTION.REJECT) this.removeAllPeers();
-    this.ctx.emit('systemAction', action, String(msg.info ?? ''), reason);
-    if (action === C.SYSTEM_ACTION.REJECT) {
-      const wasIn = s.inRoom;
-      const selfId = s.sid;
-      s.inRoom = false;
-      this.closeSignaling();
-      if (wasIn && selfId) this.ctx.emit('sessionDisconnect', selfId, this.ctx.info.getPeerInfo());
-      s.sid = null;
-    }
+    this.host.emit('systemAction', action, String(msg.info ?? ''), reason);
+    if (action === C.SYSTEM_ACTION.REJECT) this.host.rejected(String(msg.info ?? ''));
   }
 
   private onStatus(msg: SigMessage, key: 'userData' | 'audioMuted' | 'videoMuted', apply: (p: PeerRecord) => void, muteEvent = false): void {
-    const rec = msg.mid ? this.s.peers.get(msg.mid) : undefined;
+    const rec = msg.mid ? this.host.peers.get(msg.mid) : undefined;
     if (!rec) return;
     if (typeof msg.stamp === 'number') {
       if (msg.stamp < rec.stamps[key]) return; // outdated
       rec.stamps[key] = msg.stamp;
     }
     apply(rec);
-    const info = this.ctx.info;
-    if (muteEvent) this.ctx.emit('streamMuted', rec.id, info.getPeerInfo(rec.id), false, isScreensharing(rec.state.settings));
-    this.ctx.emit('peerUpdated', rec.id, info.getPeerInfo(rec.id), false);
+    const info = this.host;
+    if (muteEvent) this.host.emit('streamMuted', rec.id, info.getPeerInfo(rec.id), false, isScreensharing(rec.state.settings));
+    this.host.emit('peerUpdated', rec.id, info.getPeerInfo(rec.id), false);
   }
 
   private onStreamStatus(msg: SigMessage): void {
-    const rec = msg.mid ? this.s.peers.get(msg.mid) : undefined;
+    const rec = msg.mid ? this.host.peers.get(msg.mid) : undefined;
     if (!rec || msg.status !== 'ended' || typeof msg.streamId !== 'string') return;
     const known = rec.streams.get(msg.streamId);
     const settings = known?.settings ?? msg.settings ?? {};
     rec.streams.delete(msg.streamId);
-    const info = this.ctx.info.getPeerInfo(rec.id);
+    const info = this.host.getPeerInfo(rec.id);
     info.settings.audio = settings.audio ?? false;
     info.settings.video = settings.video ?? false;
-    this.ctx.emit('streamEnded', rec.id, info, false, known ? known.screenshare : isScreensharing(settings), msg.streamId);
+    this.host.emit('streamEnded', rec.id, info, false, known ? known.screenshare : isScreensharing(settings), msg.streamId);
   }
 
   removePeer(id: string): void {
-    const rec = this.s.peers.get(id);
+    const { peers, emit } = this.host;
+    const rec = peers.get(id);
     if (!rec) return;
-    const info = this.ctx.info.getPeerInfo(id);
-    this.s.peers.delete(id);
-    this.ctx.data.removePeer(id);
+    const info = this.host.getPeerInfo(id);
+    peers.delete(id);
+    this.host.data.removePeer(id);
     rec.session.close();
-    this.ctx.emit('peerLeft', id, info, false);
+    emit('peerLeft', id, info, false);
     for (const [streamId, st] of rec.streams) {
       const i = { ...info, settings: { ...info.settings, audio: st.settings.audio ?? false, video: st.settings.video ?? false } };
-      this.ctx.emit('streamEnded', id, i, false, st.screenshare, streamId);
+      emit('streamEnded', id, i, false, st.screenshare, streamId);
     }
   }
 
   removeAllPeers(): void {
-    for (const id of [...this.s.peers.keys()]) this.removePeer(id);
+    for (const id of this.host.peers.ids()) this.removePeer(id);
   }
 }

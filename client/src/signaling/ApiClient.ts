@@ -1,6 +1,6 @@
 // The API request of init() (protocol spec section 2): app key + room → a signed session.
 import { VERSION } from '../constants.js';
-import { env } from '../env.js';
+import type { HostEnv } from '../env.js';
 import { InitError } from '../errors.js';
 
 export interface Credentials { startDateTime: string; duration: number; credentials: string }
@@ -16,7 +16,7 @@ export interface ApiRequest {
 }
 
 /** The fields of a successful reply that the library uses. */
-export interface RoomSession {
+export interface RoomCredentials {
   cid: string;
   apiOwner: string;
   roomKey: string;
@@ -37,9 +37,9 @@ export interface RoomSession {
 }
 
 /** Builds the API URL exactly as SkylinkJS does (room and start pasted in unencoded). */
-export function apiUrl(req: ApiRequest, rand: number): string {
+export function apiUrl(req: ApiRequest, rand: number, pageProtocol = 'http:'): string {
   let base = req.roomServer.replace(/\/+$/, '');
-  if (base.startsWith('//')) base = (req.forceSSL ? 'https:' : pageProtocol()) + base;
+  if (base.startsWith('//')) base = (req.forceSSL ? 'https:' : pageProtocol === 'https:' ? 'https:' : 'http:') + base;
   else if (req.forceSSL) base = base.replace(/^http:/, 'https:');
   let url = `${base}/api/${req.appKey}/${req.room}`;
   if (req.credentials) {
@@ -50,12 +50,8 @@ export function apiUrl(req: ApiRequest, rand: number): string {
   return url;
 }
 
-function pageProtocol(): string {
-  return typeof location !== 'undefined' && location.protocol === 'https:' ? 'https:' : 'http:';
-}
-
 /** Maps a reply body to a session, or throws the InitError SkylinkJS would report. */
-export function parseApiReply(status: number, body: unknown, url: string): RoomSession {
+export function parseApiReply(status: number, body: unknown, url: string): RoomCredentials {
   const r = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   if (r.success !== true) {
     const code = typeof r.error === 'number' ? r.error : status;
@@ -83,15 +79,18 @@ export function parseApiReply(status: number, body: unknown, url: string): RoomS
   };
 }
 
+/** What the API call takes from the host. */
+export type ApiHost = Pick<HostEnv, 'fetch' | 'now' | 'setTimeout' | 'clearTimeout' | 'pageLocation'>;
+
 /** One API call with SkylinkJS' retry-on-timeout rule. */
-export async function requestSession(req: ApiRequest): Promise<RoomSession> {
+export async function requestSession(req: ApiRequest, host: ApiHost): Promise<RoomCredentials> {
   for (let attempt = 0; ; attempt++) {
-    const url = apiUrl(req, env.now());
+    const url = apiUrl(req, host.now(), host.pageLocation()?.protocol);
     const ctrl = typeof AbortController !== 'undefined' ? new AbortController() : null;
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; ctrl?.abort(); }, req.timeoutMs);
+    const timer = host.setTimeout(() => { timedOut = true; ctrl?.abort(); }, req.timeoutMs);
     try {
-      const res = await env.fetch(url, {
+      const res = await host.fetch(url, {
         method: 'GET',
         headers: { Skylink_SDK_version: VERSION, Skylink_SDK_type: 'WEB_SDK' },
         signal: ctrl?.signal,
@@ -109,7 +108,7 @@ export async function requestSession(req: ApiRequest): Promise<RoomSession> {
       }
       throw InitError.network(0);
     } finally {
-      clearTimeout(timer);
+      host.clearTimeout(timer);
     }
   }
 }

@@ -2,7 +2,7 @@
 // order, keeps its own state machine, batches status messages into `group`s (at most one status
 // send per second, 16 per group) and unpacks incoming groups.
 import { VERSION, SOCKET_ERROR, SOCKET_FALLBACK } from '../constants.js';
-import { env, type SocketLike } from '../env.js';
+import type { HostEnv, SocketLike, TimerId } from '../env.js';
 import { logger } from '../log.js';
 import { DEFAULT_RECONNECT_POLICY, connectionTargets, type ReconnectPolicy, type Target } from './ReconnectPolicy.js';
 import { SignalingState, canTransition } from './SignalingState.js';
@@ -23,16 +23,20 @@ export interface SignalingListener {
   onSent?(msg: SigMessage): void;
 }
 
+/** What the client takes from the host. */
+export type SignalingHost = Pick<HostEnv, 'createSocket' | 'now' | 'setTimeout' | 'clearTimeout' | 'hasWebSocket'>;
+
 export class SignalingClient {
   private _state = SignalingState.Idle;
   private socket: SocketLike | null = null;
   private queue: SigMessage[] = [];
-  private queueTimer: ReturnType<typeof setTimeout> | null = null;
+  private queueTimer: TimerId | null = null;
   private lastStatusSend = 0;
   private ids: { mid: string; rid: string } = { mid: '', rid: '' };
   readonly session: SignalingSession = { socketServer: '', serverUrl: '', transportType: '', attempts: 0, finalAttempts: 0 };
 
-  constructor(private readonly listener: SignalingListener, private readonly policy: ReconnectPolicy = DEFAULT_RECONNECT_POLICY) {}
+  constructor(private readonly host: SignalingHost, private readonly listener: SignalingListener,
+    private readonly policy: ReconnectPolicy = DEFAULT_RECONNECT_POLICY) {}
 
   get state(): SignalingState { return this._state; }
 
@@ -51,7 +55,7 @@ export class SignalingClient {
   /** Connects, trying every target in order; resolves once a socket is open. */
   async connect(protocol: string, host: string, ports: number[]): Promise<void> {
     this.setState(SignalingState.Connecting);
-    const hasWs = typeof WebSocket !== 'undefined' && !!WebSocket;
+    const hasWs = this.host.hasWebSocket();
     const targets = connectionTargets(protocol, host, ports, hasWs);
     const secure = protocol === 'https:';
     for (let i = 0; i < targets.length; i++) {
@@ -85,7 +89,7 @@ export class SignalingClient {
 
   private tryTarget(t: Target): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = env.createSocket(`${t.url}?rand=${env.now()}`, {
+      const socket = this.host.createSocket(`${t.url}?rand=${this.host.now()}`, {
         forceNew: true,
         reconnection: this.policy.attemptsPerTarget > 1,
         reconnectionAttempts: Math.max(0, this.policy.attemptsPerTarget - 1),
@@ -143,7 +147,7 @@ export class SignalingClient {
     const transport = this.session.transportType as Target['transport'];
     for (let attempt = 1; attempt <= this.policy.reconnectAttempts; attempt++) {
       if (this._state !== SignalingState.Reconnecting) return;
-      await new Promise((r) => setTimeout(r, Math.min(this.policy.delayMaxMs, this.policy.delayMs * attempt)));
+      await new Promise<void>((r) => this.host.setTimeout(r, Math.min(this.policy.delayMaxMs, this.policy.delayMs * attempt)));
       this.session.attempts++;
       this.listener.onChannelRetry(SOCKET_FALLBACK.NON_FALLBACK, this.session.attempts, { ...this.session });
       try {
@@ -169,7 +173,7 @@ export class SignalingClient {
       this.socket.send(encode(msg));
       return true;
     }
-    const now = env.now();
+    const now = this.host.now();
     if (this.queue.length === 0 && now - this.lastStatusSend > GROUP_INTERVAL_MS) {
       this.socket.send(encode(msg));
       this.lastStatusSend = now;
@@ -183,8 +187,8 @@ export class SignalingClient {
 
   private scheduleFlush(): void {
     if (this.queueTimer) return;
-    const wait = Math.max(0, GROUP_INTERVAL_MS - (env.now() - this.lastStatusSend));
-    this.queueTimer = setTimeout(() => {
+    const wait = Math.max(0, GROUP_INTERVAL_MS - (this.host.now() - this.lastStatusSend));
+    this.queueTimer = this.host.setTimeout(() => {
       this.queueTimer = null;
       this.flush();
     }, wait);
@@ -196,7 +200,7 @@ export class SignalingClient {
     const group = buildGroup(batch, this.ids.mid, this.ids.rid);
     if (group) {
       this.socket.send(encode(group));
-      this.lastStatusSend = env.now();
+      this.lastStatusSend = this.host.now();
       for (const m of batch) this.listener.onSent?.(m);
     }
     if (this.queue.length > 0) this.scheduleFlush();
@@ -204,13 +208,13 @@ export class SignalingClient {
 
   private dropQueue(): void {
     this.queue = [];
-    if (this.queueTimer) { clearTimeout(this.queueTimer); this.queueTimer = null; }
+    if (this.queueTimer) { this.host.clearTimeout(this.queueTimer); this.queueTimer = null; }
   }
 
   /** Closes for good (leaveRoom). Queued status messages are flushed first. */
   close(): void {
     if (this._state === SignalingState.Closed) return;
-    if (this.queue.length > 0) { if (this.queueTimer) clearTimeout(this.queueTimer); this.queueTimer = null; this.flush(); }
+    if (this.queue.length > 0) { if (this.queueTimer) this.host.clearTimeout(this.queueTimer); this.queueTimer = null; this.flush(); }
     this.dropQueue();
     const s = this.socket;
     this.socket = null;
