@@ -28,7 +28,8 @@ fi
 # Aerie's own Skylink library (client/) and the conferencing app (webapp/): built, not committed.
 for dir in client webapp; do
   [[ -f $dir/package.json ]] || continue
-  [[ -d $dir/node_modules ]] || (cd $dir && npm ci --no-audit --no-fund --loglevel=error)
+  # (node_modules/eslint: a tree installed before the lint step came needs its devDependencies.)
+  [[ -d $dir/node_modules/eslint ]] || (cd $dir && npm ci --no-audit --no-fund --loglevel=error)
   (cd $dir && npm run --silent build)
 done
 if [[ "${1:-}" == "--test" ]]; then

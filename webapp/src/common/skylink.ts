@@ -2,9 +2,17 @@
 // library's build and runs on either implementation: Aerie's own library (client/, served by
 // aerie at /skylink.complete.min.js, the default) or the real SkylinkJS 0.6.37 from npm (served
 // at /vendor/skylinkjs/skylink.complete.js; pick it with ?lib=skylinkjs, for comparisons).
+// Events are typed with the library's own event map (client/src/events.ts: SkylinkJS' names and
+// argument orders, which both implementations share), so a listener's parameters come from it.
+import type { SkylinkEvents } from '../../../client/src/events';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export type Callback = (error: any, success: any) => void;
+export type { SkylinkEvents };
+export type SkylinkEventName = keyof SkylinkEvents;
+/** A listener of one event, its parameters as the library passes them. */
+export type SkylinkListener<K extends SkylinkEventName> = (...args: SkylinkEvents[K]) => void;
+
+/** A SkylinkJS callback: (error, null) or (null, success); SkylinkJS shapes both loosely. */
+export type Callback = (error: any, success: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface PeerInfo {
   userData?: unknown;
@@ -31,8 +39,8 @@ export interface MediaOptions {
 }
 
 export interface SkylinkApi {
-  on(event: string, listener: (...args: any[]) => void): void;
-  off(event?: string, listener?: (...args: any[]) => void): void;
+  on<K extends SkylinkEventName>(event: K, listener: SkylinkListener<K>): void;
+  off<K extends SkylinkEventName>(event?: K, listener?: SkylinkListener<K>): void;
   init(options: Record<string, unknown>, callback: Callback): void;
   joinRoom(room: string, options: MediaOptions, callback: Callback): void;
   leaveRoom(stopMedia?: boolean, callback?: Callback): void;
@@ -43,7 +51,8 @@ export interface SkylinkApi {
   enableVideo(): void;
   disableVideo(): void;
   sendMessage(message: unknown, targetPeerId?: string): void;
-  sendBlobData(data: Blob, timeout?: number, targetPeerId?: string | string[]): void;
+  sendBlobData(data: Blob, timeout: number, callback: Callback): void;
+  sendBlobData(data: Blob, timeout: number, targetPeerId: string | string[], sendChunksAsBinary: boolean, callback: Callback): void;
   acceptDataTransfer(peerId: string, transferId: string, accept: boolean): void;
   cancelDataTransfer(peerId: string, transferId: string): void;
   shareScreen(enableAudio?: boolean, mediaSource?: unknown, callback?: Callback): void;
@@ -71,14 +80,14 @@ let loading: Promise<SkylinkConstructor> | null = null;
 export function loadSkylink(choice: LibraryChoice): Promise<SkylinkConstructor> {
   if (loading) return loading;
   loading = new Promise<SkylinkConstructor>((resolve, reject) => {
-    const existing = (window as any).Skylink;
-    if (typeof existing === 'function') { resolve(existing); return; }
+    const existing = (window as unknown as { Skylink?: unknown }).Skylink;
+    if (typeof existing === 'function') { resolve(existing as SkylinkConstructor); return; }
     const script = document.createElement('script');
     script.src = LIBRARY_URLS[choice];
     script.async = true;
     script.onload = () => {
-      const ctor = (window as any).Skylink;
-      if (typeof ctor === 'function') resolve(ctor);
+      const ctor = (window as unknown as { Skylink?: unknown }).Skylink;
+      if (typeof ctor === 'function') resolve(ctor as SkylinkConstructor);
       else reject(new Error(`${script.src} loaded but defined no Skylink`));
     };
     script.onerror = () => reject(new Error(`could not load the Skylink library from ${script.src}`));

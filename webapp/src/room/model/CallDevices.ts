@@ -4,7 +4,7 @@
 // (its mediaDeviceLost event). The setup screen's pickers are Preview's.
 import type { SkylinkApi } from '../../common/skylink.js';
 import { Store } from '../../common/store.js';
-import { deviceOptions, lostDeviceText, switchFailedText, trackDeviceId, type DeviceKind, type DeviceOption, type DeviceRef } from './devices.js';
+import { deviceOptions, lostDeviceText, switchFailedText, trackDeviceId, type DeviceKind, type DeviceOption } from './devices.js';
 
 export interface CallDevicesState {
   /** The library can switch devices in a call (Aerie's can; SkylinkJS 0.6 cannot). */
@@ -42,10 +42,10 @@ export class CallDevices {
 
   wire(sk: SkylinkApi): void {
     this.store.update({ supported: typeof sk.switchMediaDevice === 'function' });
-    sk.on('incomingStream', (_peerId: string, stream: MediaStream, isSelf: boolean, _info: unknown, isScreensharing: boolean) => {
+    sk.on('incomingStream', (_peerId, stream, isSelf, _info, isScreensharing) => {
       if (isSelf && !isScreensharing) this.useStream(stream);
     });
-    sk.on('mediaDeviceLost', (kind: DeviceKind, lost: DeviceRef, replacement: DeviceRef | null) => {
+    sk.on('mediaDeviceLost', (kind, lost, replacement) => {
       this.host.kindChanged(kind, replacement?.deviceId ?? null);
       this.store.update(kind === 'audio' ? { microphoneId: replacement?.deviceId ?? null } : { cameraId: replacement?.deviceId ?? null });
       if (replacement) remember(kind, replacement.deviceId);

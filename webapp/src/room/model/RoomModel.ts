@@ -300,7 +300,7 @@ export class RoomModel {
   // ---- library events --------------------------------------------------------------------------
 
   private wire(sk: SkylinkApi): void {
-    sk.on('peerJoined', (peerId: string, info: PeerInfo, isSelf: boolean) => {
+    sk.on('peerJoined', (peerId, info, isSelf) => {
       if (isSelf) {
         this.set({ selfId: peerId, locked: false });
         this.upsertSelf(info);
@@ -319,17 +319,17 @@ export class RoomModel {
       if (!existing) this.announce(`${p.name} joined.`);
     });
 
-    sk.on('peerUpdated', (peerId: string, info: PeerInfo, isSelf: boolean) => {
+    sk.on('peerUpdated', (peerId, info, isSelf) => {
       if (isSelf) { this.upsertSelf(info); return; }
       this.updatePeer(peerId, info);
     });
 
-    sk.on('streamMuted', (peerId: string, info: PeerInfo, isSelf: boolean) => {
+    sk.on('streamMuted', (peerId, info, isSelf) => {
       if (isSelf) { this.upsertSelf(info); return; }
       this.updatePeer(peerId, info);
     });
 
-    sk.on('peerLeft', (peerId: string, _info: PeerInfo, isSelf: boolean) => {
+    sk.on('peerLeft', (peerId, _info, isSelf) => {
       if (isSelf) return;
       const p = this.peers.get(peerId);
       if (!p) return;
@@ -340,7 +340,7 @@ export class RoomModel {
       if (this.s.connection === 'connected') this.announce(`${p.name} left.`);
     });
 
-    sk.on('incomingStream', (peerId: string, stream: MediaStream, isSelf: boolean, info: PeerInfo, isScreensharing: boolean) => {
+    sk.on('incomingStream', (peerId, stream, isSelf, info, isScreensharing) => {
       if (isSelf) {
         this.upsertSelf(info ?? sk.getPeerInfo(), stream, !!isScreensharing);
         this.levels.track('self', stream);
@@ -353,18 +353,18 @@ export class RoomModel {
       this.publishPeers();
     });
 
-    sk.on('mediaAccessStopped', (isScreensharing: boolean) => {
+    sk.on('mediaAccessStopped', (isScreensharing) => {
       if (isScreensharing) this.set({ sharingScreen: false });
     });
 
-    sk.on('roomLock', (isLocked: boolean, peerId: string, info: PeerInfo, isSelf: boolean) => {
+    sk.on('roomLock', (isLocked, peerId, info, isSelf) => {
       if (this.s.locked === !!isLocked) return;
       this.set({ locked: !!isLocked });
       const who = isSelf ? 'You' : nameFromUserData(info?.userData, this.peers.get(peerId)?.name ?? 'Someone');
       this.announce(`${who} ${isLocked ? 'locked' : 'unlocked'} the room.`);
     });
 
-    sk.on('systemAction', (action: string, message: string, reason: string) => {
+    sk.on('systemAction', (action, message, reason) => {
       if (action === 'reject') {
         if (reason === 'locked') {
           const full = FULL_RE.test(message || '');
@@ -401,9 +401,10 @@ export class RoomModel {
       this.reconnector.now();
     });
 
-    sk.on('incomingMessage', (message: any, peerId: string, info: PeerInfo, isSelf: boolean) => {
+    sk.on('incomingMessage', (message, peerId, info, isSelf) => {
       const content = message?.content;
-      const text = typeof content === 'string' ? content : content && typeof content === 'object' && typeof content.text === 'string' ? content.text : JSON.stringify(content);
+      const inner = content && typeof content === 'object' ? (content as { text?: unknown }).text : undefined;
+      const text = typeof content === 'string' ? content : typeof inner === 'string' ? inner : JSON.stringify(content);
       if (!text) return;
       let toName: string | null = null;
       if (message?.isPrivate) {
@@ -416,16 +417,16 @@ export class RoomModel {
       this.addFeed({ kind: 'message', id: `m${++this.msgSeq}`, ts: Date.now(), fromName, isSelf, isPrivate: !!message?.isPrivate, toName, text: text.slice(0, 4000) }, !isSelf);
     });
 
-    sk.on('incomingDataRequest', (transferId: string, peerId: string, info: TransferInfo, isSelf: boolean) => {
+    sk.on('incomingDataRequest', (transferId, peerId, info, isSelf) => {
       if (isSelf) return;
       this.onTransfer(TS.UPLOAD_REQUEST, transferId, peerId, info, null);
     });
 
-    sk.on('dataTransferState', (state: string, transferId: string, peerId: string, info: TransferInfo, error: any) => {
+    sk.on('dataTransferState', (state, transferId, peerId, info, error) => {
       this.onTransfer(state, transferId, peerId, info, error);
     });
 
-    sk.on('incomingData', (data: Blob | string, transferId: string, _peerId: string, _info: TransferInfo, isSelf: boolean) => {
+    sk.on('incomingData', (data, transferId, _peerId, _info, isSelf) => {
       if (isSelf) return;
       this.setDownloadData(transferId, data);
     });
@@ -564,8 +565,8 @@ export class RoomModel {
       }
       if (!id) this.announce(`The file could not be sent: ${describeError(errors.self ?? err.error ?? err)}.`);
     };
-    if (targetKey) (this.sk.sendBlobData as any)(file, TIMINGS.transferTimeoutS, targetKey, false, cb);
-    else (this.sk.sendBlobData as any)(file, TIMINGS.transferTimeoutS, cb);
+    if (targetKey) this.sk.sendBlobData(file, TIMINGS.transferTimeoutS, targetKey, false, cb);
+    else this.sk.sendBlobData(file, TIMINGS.transferTimeoutS, cb);
     return null;
   }
 
