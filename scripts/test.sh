@@ -17,6 +17,8 @@ echo "=== unit tests (ctest, release) ==="
 ctest --preset release --output-on-failure -j2 || status=1
 echo "=== layer check: every #include points down (node --test, tests/layers/) ==="
 node --test tests/layers/ || status=1
+echo "=== naming (clang-tidy with .clang-tidy, scripts/tidy.sh) ==="
+scripts/tidy.sh || status=1
 echo "=== lint (eslint, client/ and webapp/) ==="
 (cd client && npm run --silent lint) || status=1
 (cd webapp && npm run --silent lint) || status=1

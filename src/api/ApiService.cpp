@@ -17,27 +17,27 @@ namespace {
 
 // Skylink error codes (spec section 2, "Error reply"), plus plain HTTP 400/404 for requests
 // that are not a session request at all.
-enum ErrorCode : int {
-  kBadRequest = 400,
-  kNotFound = 404,
-  kApiInvalid = 4001,
-  kDomainNotMatch = 4002,
-  kCorsDomainNotMatch = 4003,
-  kCredentialsInvalid = 4004,
-  kCredentialsNotMatch = 4005,
-  kInvalidParentKey = 4006,
+enum ErrorCode : int {  // unscoped: the codes are ints in the reply
+  BadRequest = 400,
+  NotFound = 404,
+  ApiInvalid = 4001,
+  DomainNotMatch = 4002,
+  CorsDomainNotMatch = 4003,
+  CredentialsInvalid = 4004,
+  CredentialsNotMatch = 4005,
+  InvalidParentKey = 4006,
 };
 
 // The one place codes become HTTP statuses. SkylinkJS reads `error` from the body whatever
 // the status, so the status only serves logs and caches.
 unsigned statusFor(int code) {
   switch (code) {
-    case kBadRequest:
+    case BadRequest:
       return 400;
-    case kNotFound:
+    case NotFound:
       return 404;
-    case kDomainNotMatch:
-    case kCorsDomainNotMatch:
+    case DomainNotMatch:
+    case CorsDomainNotMatch:
       return 403;
     default:
       return 401;
@@ -179,12 +179,12 @@ HttpReply ApiService::handle(const HttpRequestView& req, std::int64_t nowMs) {
   if (path.starts_with("/rest/stats/")) return stats(req);
   if (path.starts_with("/api/") && req.method == "OPTIONS") return preflight(req);
   if (path.starts_with("/api/") && req.method == "GET") return session(req, nowMs);
-  return fail(req, kNotFound, "no such API endpoint");
+  return fail(req, NotFound, "no such API endpoint");
 }
 
 HttpReply ApiService::stats(const HttpRequestView& req) {
   if (req.method == "OPTIONS") return preflight(req);
-  if (req.method != "POST") return fail(req, kNotFound, "no such API endpoint");
+  if (req.method != "POST") return fail(req, NotFound, "no such API endpoint");
   // The content is not used: accepting stops the client's retries and console errors. A JSON
   // body, since 2.x calls .json() on the reply (and logs a parse error on an empty one).
   statsPosts_.fetch_add(1, std::memory_order_relaxed);
@@ -200,23 +200,23 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
     case ApiTarget::Status::Ok:
       break;
     case ApiTarget::Status::NotFound:
-      return fail(req, kNotFound, "no such API endpoint; use /api/{appKey}/{room}");
+      return fail(req, NotFound, "no such API endpoint; use /api/{appKey}/{room}");
     case ApiTarget::Status::BadSegments:
-      return fail(req, kBadRequest,
+      return fail(req, BadRequest,
                   "room name contains '/', '?' or '#', which SkylinkJS cannot put in a URL path");
     case ApiTarget::Status::BadEscape:
-      return fail(req, kBadRequest, "malformed percent-escape in the request path");
+      return fail(req, BadRequest, "malformed percent-escape in the request path");
   }
 
   const auto app = store_.findByKey(t.appKey);
   if (!app || app->revoked || expired(*app, nowMs)) {
-    return fail(req, kApiInvalid, "unknown, revoked or expired app key");
+    return fail(req, ApiInvalid, "unknown, revoked or expired app key");
   }
   std::string realm = app->appKey;
   if (app->parentKey) {
     const auto parent = store_.findByKey(*app->parentKey);
     if (!parent || parent->revoked || expired(*parent, nowMs) || parent->parentKey) {
-      return fail(req, kInvalidParentKey, "the parent of this alias key is gone or disabled");
+      return fail(req, InvalidParentKey, "the parent of this alias key is gone or disabled");
     }
     realm = parent->appKey;
   }
@@ -227,19 +227,19 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   // server's own name is usable by pages this server hosts.
   if (req.origin) {
     if (!OriginPolicy::allows(app->domains, *req.origin)) {
-      return fail(req, kCorsDomainNotMatch,
+      return fail(req, CorsDomainNotMatch,
                   "origin " + *req.origin + " is not allowed for this key");
     }
   } else {
     std::string_view page = req.host;
     if (req.referer) page = OriginPolicy::originOfUrl(*req.referer).value_or(std::string_view());
     if (!OriginPolicy::allows(app->domains, page)) {
-      return fail(req, kDomainNotMatch, "page domain is not allowed for this key");
+      return fail(req, DomainNotMatch, "page domain is not allowed for this key");
     }
   }
 
   if (auto problem = RoomName::problem(t.room, limits_.maxRoomNameBytes)) {
-    return fail(req, kBadRequest, *problem);
+    return fail(req, BadRequest, *problem);
   }
 
   SessionCredentials::Session s;
@@ -247,24 +247,24 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   s.lenHours = config_.defaultDurationHours;
   if (t.start) {
     const auto startMs = IsoTime::parseMs(*t.start);
-    if (!startMs) return fail(req, kCredentialsInvalid, "start is not an ISO 8601 date-time");
+    if (!startMs) return fail(req, CredentialsInvalid, "start is not an ISO 8601 date-time");
     const auto hours = parseHours(*t.duration);
     if (!hours) {
-      return fail(req, kCredentialsInvalid, "duration must be a number of hours in (0, 8760]");
+      return fail(req, CredentialsInvalid, "duration must be a number of hours in (0, 8760]");
     }
-    if (!t.cred || t.cred->empty()) return fail(req, kCredentialsInvalid, "cred is missing");
+    if (!t.cred || t.cred->empty()) return fail(req, CredentialsInvalid, "cred is missing");
     // cred = base64(HMAC-SHA1(secret, room + "_" + duration + "_" + start)) over the values
     // as the page wrote them (spec section 2).
     const std::string expected = crypto::base64Encode(
         crypto::hmacSha1(app->secret, t.room + "_" + *t.duration + "_" + *t.start));
     if (!crypto::constantTimeEqual(expected, *t.cred)) {
-      return fail(req, kCredentialsNotMatch, "cred does not match this key's secret");
+      return fail(req, CredentialsNotMatch, "cred does not match this key's secret");
     }
     if (nowMs < *startMs - config_.clockSkewMs) {
-      return fail(req, kCredentialsInvalid, "credentials not started yet: start is in the future");
+      return fail(req, CredentialsInvalid, "credentials not started yet: start is in the future");
     }
     if (static_cast<double>(nowMs) > static_cast<double>(*startMs) + *hours * 3600000.0) {
-      return fail(req, kCredentialsInvalid, "credentials expired: start + duration has passed");
+      return fail(req, CredentialsInvalid, "credentials expired: start + duration has passed");
     }
     s.start = *t.start;
     s.lenHours = *hours;
