@@ -28,6 +28,10 @@ HttpReply notFound(std::string_view what) {
   return AdminJson::error(404, "not_found", what);
 }
 
+HttpReply hubFailed() {
+  return AdminJson::error(500, "internal_error", "the server could not complete the request");
+}
+
 HttpReply badRequest(std::string_view why) {
   return AdminJson::error(400, "bad_request", why);
 }
@@ -86,66 +90,78 @@ bool AdminApi::handles(std::string_view target) {
 }
 
 HttpReply AdminApi::handle(const HttpRequestView& req, std::int64_t nowMs) {
+  std::optional<HttpReply> reply;
+  handleAsync(req, nowMs, [&reply](HttpReply r) { reply = std::move(r); });
+  if (!reply) {  // only with a HubGateway bound to running loops: not what this is for
+    return AdminJson::error(500, "internal_error", "the reply was not ready");
+  }
+  return std::move(*reply);
+}
+
+void AdminApi::handleAsync(const HttpRequestView& req, std::int64_t nowMs, HttpDone done) {
   const std::string_view target = req.target;
   const AdminRoute route = AdminRoute::parse(target.substr(0, target.find('?')));
   // The description of the API is public: it holds no data.
   if (route.endpoint == Endpoint::OpenApi && req.method == "GET") {
     HttpReply r = AdminJson::reply(200, boost::json::object{});
     r.body = AdminOpenApi::document();
-    return r;
+    return done(std::move(r));
   }
   // Authentication comes before routing, so that without the token no path tells anything.
   if (!AdminToken::accepts(store_, req.authorization)) {
-    return AdminJson::error(401, "unauthorized",
-                            "send the admin token as 'Authorization: Bearer <token>' "
-                            "(`aerie token --data DIR` prints it)");
+    return done(AdminJson::error(401, "unauthorized",
+                                 "send the admin token as 'Authorization: Bearer <token>' "
+                                 "(`aerie token --data DIR` prints it)"));
   }
-  if (route.endpoint == Endpoint::None) return notFound("no such admin endpoint");
+  if (route.endpoint == Endpoint::None) return done(notFound("no such admin endpoint"));
   if (route.endpoint == Endpoint::BadEscape) {
-    return badRequest("malformed percent-escape in the request path");
+    return done(badRequest("malformed percent-escape in the request path"));
   }
   if (!AdminRoute::allows(route.endpoint, req.method)) {
     HttpReply r = AdminJson::error(405, "method_not_allowed",
                                    req.method + " is not allowed here");
     r.headers.emplace_back("Allow", std::string(AdminRoute::methods(route.endpoint)));
-    return r;
+    return done(std::move(r));
   }
   try {
-    return dispatch(req, route, nowMs);
+    dispatch(req, route, nowMs, done);
   } catch (const std::exception& e) {
     // The store's errors name files, not secrets; the reply keeps to a generic sentence.
     log::error("admin", "request failed", {{"method", req.method}, {"error", e.what()}});
-    return AdminJson::error(500, "internal_error", "the server could not complete the request");
+    if (done) done(AdminJson::error(500, "internal_error", "the server could not complete the request"));
   }
 }
 
-HttpReply AdminApi::dispatch(const HttpRequestView& req, const AdminRoute& route,
-                             std::int64_t nowMs) {
+// `done` is moved out when the reply is on its way (at once, or from the Hub's loop), so an
+// exception before that still finds it in handleAsync.
+void AdminApi::dispatch(const HttpRequestView& req, const AdminRoute& route, std::int64_t nowMs,
+                        HttpDone& done) {
   const std::string_view m = req.method;
+  auto reply = [&done](HttpReply r) { std::exchange(done, nullptr)(std::move(r)); };
   if (route.endpoint == Endpoint::Apps) {
-    return m == "GET" ? listApps() : createApp(req, nowMs);
+    return reply(m == "GET" ? listApps() : createApp(req, nowMs));
   }
   const auto app = store_.findByKey(route.appKey);
-  if (!app) return notFound("no such app key");
+  if (!app) return reply(notFound("no such app key"));
   switch (route.endpoint) {
     case Endpoint::App:
-      if (m == "GET") return getApp(*app);
-      if (m == "PATCH") return updateApp(req, *app);
-      return revokeApp(*app);
+      if (m == "GET") return reply(getApp(*app));
+      if (m == "PATCH") return reply(updateApp(req, *app));
+      return revokeApp(*app, std::exchange(done, nullptr));
     case Endpoint::RotateSecret:
-      return rotateSecret(*app);
+      return reply(rotateSecret(*app));
     case Endpoint::Aliases:
-      return m == "GET" ? listAliases(*app) : createAlias(req, *app, nowMs);
+      return reply(m == "GET" ? listAliases(*app) : createAlias(req, *app, nowMs));
     case Endpoint::Rooms:
-      return listRooms(*app);
+      return listRooms(*app, std::exchange(done, nullptr));
     case Endpoint::RoomLock:
-      return lockRoom(req, *app, route.room);
+      return lockRoom(req, *app, route.room, std::exchange(done, nullptr));
     case Endpoint::Peer:
-      return removePeer(*app, route.sid);
+      return removePeer(*app, route.sid, std::exchange(done, nullptr));
     case Endpoint::Usage:
-      return usage(req, *app, nowMs);
+      return reply(usage(req, *app, nowMs));
     default:
-      return notFound("no such admin endpoint");
+      return reply(notFound("no such admin endpoint"));
   }
 }
 
@@ -183,13 +199,17 @@ HttpReply AdminApi::updateApp(const HttpRequestView& req, const App& app) {
   return AdminJson::reply(200, AdminJson::app(*updated, false));
 }
 
-HttpReply AdminApi::revokeApp(const App& app) {
+void AdminApi::revokeApp(const App& app, HttpDone done) {
   store_.revoke(app.appKey);
+  const App after = store_.findByKey(app.appKey).value_or(app);
   // Peers already in rooms with this key (or in its realm) leave now, not when they next join.
-  const auto kicked = hub_.call<std::size_t>([&](Hub& h) { return h.kickApp(app.appKey); });
-  log::info("admin", "app revoked", {{"appKey", app.appKey}, {"peersRemoved", std::to_string(kicked)}});
-  const auto after = store_.findByKey(app.appKey);
-  return AdminJson::reply(200, AdminJson::app(after.value_or(app), false));
+  hub_.post<std::size_t>([key = app.appKey](Hub& h) { return h.kickApp(key); },
+                         [after, done = std::move(done)](std::optional<std::size_t> kicked) {
+                           log::info("admin", "app revoked",
+                                     {{"appKey", after.appKey},
+                                      {"peersRemoved", kicked ? std::to_string(*kicked) : "?"}});
+                           done(AdminJson::reply(200, AdminJson::app(after, false)));
+                         });
 }
 
 HttpReply AdminApi::rotateSecret(const App& app) {
@@ -225,52 +245,62 @@ HttpReply AdminApi::createAlias(const HttpRequestView& req, const App& app,
 
 // ---- live rooms and peers -----------------------------------------------------------------
 
-HttpReply AdminApi::listRooms(const App& app) {
+// The Hub's answer becomes the reply on the Hub's loop: building it is all that runs there.
+void AdminApi::listRooms(const App& app, HttpDone done) {
   const std::string realm = realmOf(app);
-  const auto rooms =
-      hub_.call<std::vector<RoomSnapshot>>([&](Hub& hub) { return hub.rooms(realm); });
-  boost::json::array out;
-  std::size_t peers = 0;
-  for (const auto& r : rooms) {
-    peers += r.peers.size();
-    out.emplace_back(AdminJson::room(r));
-  }
-  return AdminJson::reply(
-      200, boost::json::object{{"realm", realm}, {"peerCount", peers}, {"rooms", std::move(out)}});
+  hub_.post<std::vector<RoomSnapshot>>(
+      [realm](Hub& hub) { return hub.rooms(realm); },
+      [realm, done = std::move(done)](std::optional<std::vector<RoomSnapshot>> rooms) {
+        if (!rooms) return done(hubFailed());
+        boost::json::array out;
+        std::size_t peers = 0;
+        for (const auto& r : *rooms) {
+          peers += r.peers.size();
+          out.emplace_back(AdminJson::room(r));
+        }
+        done(AdminJson::reply(200, boost::json::object{
+                                       {"realm", realm}, {"peerCount", peers}, {"rooms", std::move(out)}}));
+      });
 }
 
-HttpReply AdminApi::lockRoom(const HttpRequestView& req, const App& app, const std::string& room) {
+void AdminApi::lockRoom(const HttpRequestView& req, const App& app, const std::string& room,
+                        HttpDone done) {
   Body body = jsonBody(req, limits_);
-  if (body.error) return *body.error;
+  if (body.error) return done(std::move(*body.error));
   const auto* locked = body.object.if_contains("locked");
   if (body.object.size() != 1 || locked == nullptr || !locked->is_bool()) {
-    return badRequest("the body must be {\"locked\": true|false}");
+    return done(badRequest("the body must be {\"locked\": true|false}"));
   }
   // The Hub's room id, made the way the API server makes it (spec section 7).
   const std::string roomKey = SessionCredentials::roomKey(realmOf(app), room);
   const bool lock = locked->get_bool();
-  const bool found =
-      hub_.call<bool>([&](Hub& hub) { return hub.setLocked(roomKey, lock); });
-  if (!found) return notFound("no live room of that name in this realm");
-  log::info("admin", lock ? "room locked" : "room unlocked", {{"roomKey", roomKey}});
-  return AdminJson::reply(
-      200, boost::json::object{{"name", room}, {"roomKey", roomKey}, {"locked", lock}});
+  hub_.post<bool>([roomKey, lock](Hub& hub) { return hub.setLocked(roomKey, lock); },
+                  [room, roomKey, lock, done = std::move(done)](std::optional<bool> found) {
+                    if (!found) return done(hubFailed());
+                    if (!*found) return done(notFound("no live room of that name in this realm"));
+                    log::info("admin", lock ? "room locked" : "room unlocked", {{"roomKey", roomKey}});
+                    done(AdminJson::reply(200, boost::json::object{
+                                                   {"name", room}, {"roomKey", roomKey}, {"locked", lock}}));
+                  });
 }
 
-HttpReply AdminApi::removePeer(const App& app, const std::string& sid) {
-  const std::string realm = realmOf(app);
+void AdminApi::removePeer(const App& app, const std::string& sid, HttpDone done) {
   // The sid must be in this realm: the path says which app the caller means.
-  const bool removed = hub_.call<bool>([&](Hub& hub) {
-    for (const auto& room : hub.rooms(realm)) {
-      for (const auto& peer : room.peers) {
-        if (peer == sid) return hub.kick(sid);
-      }
-    }
-    return false;
-  });
-  if (!removed) return notFound("no peer with that sid in this realm");
-  log::info("admin", "peer removed", {{"sid", sid}});
-  return AdminJson::reply(200, boost::json::object{{"removed", sid}});
+  hub_.post<bool>(
+      [realm = realmOf(app), sid](Hub& hub) {
+        for (const auto& room : hub.rooms(realm)) {
+          for (const auto& peer : room.peers) {
+            if (peer == sid) return hub.kick(sid);
+          }
+        }
+        return false;
+      },
+      [sid, done = std::move(done)](std::optional<bool> removed) {
+        if (!removed) return done(hubFailed());
+        if (!*removed) return done(notFound("no peer with that sid in this realm"));
+        log::info("admin", "peer removed", {{"sid", sid}});
+        done(AdminJson::reply(200, boost::json::object{{"removed", sid}}));
+      });
 }
 
 // ---- usage --------------------------------------------------------------------------------

@@ -1,14 +1,16 @@
 #pragma once
 // The admin REST API under /admin/v1/ (docs/admin-api.md): apps and alias keys in the store,
 // live rooms and peers in the Hub, usage records. Every endpoint but /admin/v1/openapi.json
-// needs `Authorization: Bearer <admin token>`. Pure request -> reply, like ApiService;
-// thread-safe: the store is, and the Hub is reached only through the HubGateway.
+// needs `Authorization: Bearer <admin token>`. Thread-safe: the store is, and the Hub is
+// reached only through the HubGateway, whose answer completes the request (handleAsync): no
+// loop waits for another.
 #include <cstdint>
 #include <string_view>
 
 #include "admin/AdminRoute.hpp"
 #include "core/Limits.hpp"
 #include "http/HttpExchange.hpp"
+#include "http/HttpHandler.hpp"
 #include "storage/AppStore.hpp"
 
 namespace aerie {
@@ -21,22 +23,26 @@ class AdminApi {
 
   // True for `/admin` and everything below it.
   static bool handles(std::string_view target);
+  // `done` is called once, on this thread or, for the live rooms and peers, on the Hub's.
+  void handleAsync(const HttpRequestView& req, std::int64_t nowMs, HttpDone done);
+  // handleAsync's reply, for callers whose HubGateway completes at once (unit tests).
   HttpReply handle(const HttpRequestView& req, std::int64_t nowMs);
 
  private:
-  HttpReply dispatch(const HttpRequestView& req, const AdminRoute& route, std::int64_t nowMs);
+  void dispatch(const HttpRequestView& req, const AdminRoute& route, std::int64_t nowMs,
+                HttpDone& done);
 
   HttpReply listApps();
   HttpReply createApp(const HttpRequestView& req, std::int64_t nowMs);
   HttpReply getApp(const App& app);
   HttpReply updateApp(const HttpRequestView& req, const App& app);
-  HttpReply revokeApp(const App& app);
+  void revokeApp(const App& app, HttpDone done);
   HttpReply rotateSecret(const App& app);
   HttpReply listAliases(const App& app);
   HttpReply createAlias(const HttpRequestView& req, const App& app, std::int64_t nowMs);
-  HttpReply listRooms(const App& app);
-  HttpReply lockRoom(const HttpRequestView& req, const App& app, const std::string& room);
-  HttpReply removePeer(const App& app, const std::string& sid);
+  void listRooms(const App& app, HttpDone done);
+  void lockRoom(const HttpRequestView& req, const App& app, const std::string& room, HttpDone done);
+  void removePeer(const App& app, const std::string& sid, HttpDone done);
   HttpReply usage(const HttpRequestView& req, const App& app, std::int64_t nowMs);
 
   AppStore& store_;

@@ -170,27 +170,30 @@ bool Metrics::isLoopback(std::string_view a) {
   return a.starts_with("127.") || a == "::1";
 }
 
-HttpReply Metrics::handle(const HttpRequestView& request, std::int64_t) {
+void Metrics::handleAsync(const HttpRequestView& request, std::int64_t, HttpDone done) {
   if (request.method != "GET" && request.method != "HEAD") {
-    return HttpReply{405, "application/json", {{"Allow", "GET, HEAD"}},
-                     "{\"error\":\"method not allowed\"}"};
+    return done(HttpReply{405, "application/json", {{"Allow", "GET, HEAD"}},
+                          "{\"error\":\"method not allowed\"}"});
   }
   if (!isLoopback(request.remoteAddress) && !AdminToken::accepts(store_, request.authorization)) {
-    return HttpReply{401, "application/json", {{"WWW-Authenticate", "Bearer"}},
-                     "{\"error\":\"unauthorized\",\"info\":\"send the admin token as "
-                     "'Authorization: Bearer <token>', or scrape from loopback\"}"};
+    return done(HttpReply{401, "application/json", {{"WWW-Authenticate", "Bearer"}},
+                          "{\"error\":\"unauthorized\",\"info\":\"send the admin token as "
+                          "'Authorization: Bearer <token>', or scrape from loopback\"}"});
   }
-  const HubStats stats = hub_.call<HubStats>([](Hub& h) { return h.stats(); });
-  std::string text = render(stats, http_, ProcessStats::read());
-  if (usage_ != nullptr) {
-    constexpr std::string_view name = "aerie_usage_records_total";
-    header(text, name, "counter", "usage records (one per peer session), by what became of them");
-    sample(text, name, "outcome=\"written\"", std::to_string(usage_->written()));
-    sample(text, name, "outcome=\"dropped\"", std::to_string(usage_->dropped()));
-    sample(text, name, "outcome=\"failed\"", std::to_string(usage_->failed()));
-  }
-  return HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", {{"Cache-Control", "no-store"}},
-                   std::move(text)};
+  hub_.post<HubStats>([](Hub& h) { return h.stats(); },
+                      [this, done = std::move(done)](std::optional<HubStats> stats) {
+    if (!stats) return done(HttpReply{500, "application/json", {}, "{\"error\":\"internal_error\"}"});
+    std::string text = render(*stats, http_, ProcessStats::read());
+    if (usage_ != nullptr) {
+      constexpr std::string_view name = "aerie_usage_records_total";
+      header(text, name, "counter", "usage records (one per peer session), by what became of them");
+      sample(text, name, "outcome=\"written\"", std::to_string(usage_->written()));
+      sample(text, name, "outcome=\"dropped\"", std::to_string(usage_->dropped()));
+      sample(text, name, "outcome=\"failed\"", std::to_string(usage_->failed()));
+    }
+    done(HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", {{"Cache-Control", "no-store"}},
+                   std::move(text)});
+  });
 }
 
 std::string Metrics::render(const HubStats& hub, const HttpCounts& http,
@@ -257,6 +260,15 @@ HttpReply CountingHttpHandler::handle(const HttpRequestView& request, std::int64
   HttpReply reply = inner_.handle(request, nowMs);
   counts_.count(HttpCounts::routeOf(request.target), reply.status);
   return reply;
+}
+
+void CountingHttpHandler::handleAsync(const HttpRequestView& request, std::int64_t nowMs,
+                                      HttpDone done) {
+  inner_.handleAsync(request, nowMs,
+                     [this, route = HttpCounts::routeOf(request.target), done = std::move(done)](HttpReply r) {
+                       counts_.count(route, r.status);
+                       done(std::move(r));
+                     });
 }
 
 }  // namespace aerie

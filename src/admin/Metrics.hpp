@@ -57,8 +57,9 @@ class Metrics {
  public:
   Metrics(HubGateway& hub, AppStore& store);
 
-  // The AppRouter's MetricsHandler.
-  HttpReply handle(const HttpRequestView& request, std::int64_t nowMs);
+  // The AppRouter's metrics handler: the Hub's counters are read on its loop, the text is made
+  // there and `done` is called from there.
+  void handleAsync(const HttpRequestView& request, std::int64_t nowMs, HttpDone done);
   HttpCounts& http() { return http_; }
   // Optional: the storage worker whose usage records are counted (set before the loops run).
   void setUsageWriter(const UsageWriter* writer) { usage_ = writer; }
@@ -81,6 +82,7 @@ class CountingHttpHandler : public HttpHandler {
  public:
   CountingHttpHandler(HttpHandler& inner, HttpCounts& counts) : inner_(inner), counts_(counts) {}
   HttpReply handle(const HttpRequestView& request, std::int64_t nowMs) override;
+  void handleAsync(const HttpRequestView& request, std::int64_t nowMs, HttpDone done) override;
 
  private:
   HttpHandler& inner_;

@@ -13,9 +13,7 @@ HttpReply AppRouter::handle(const HttpRequestView& request, std::int64_t nowMs) 
   std::string_view target = request.target;
   std::string_view path = target.substr(0, target.find('?'));
   if (ApiService::handles(target)) return api_.handle(request, nowMs);
-  if (AdminApi::handles(target)) return admin_.handle(request, nowMs);
   if (path == "/health") return HttpReply{200, "application/json", {}, "{\"ok\":true}"};
-  if (path == "/metrics" && metrics_) return metrics_(request, nowMs);
   for (const auto& [fixedPath, reply] : fixed_) {
     if (path == fixedPath) return reply;
   }
@@ -31,6 +29,15 @@ HttpReply AppRouter::handle(const HttpRequestView& request, std::int64_t nowMs) 
     }
   }
   return HttpReply{404, "application/json", {}, "{\"error\":\"not found\"}"};
+}
+
+// The admin API and /metrics are only here: their replies come from the Hub's loop.
+void AppRouter::handleAsync(const HttpRequestView& request, std::int64_t nowMs, HttpDone done) {
+  const std::string_view target = request.target;
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (AdminApi::handles(target)) return admin_.handleAsync(request, nowMs, std::move(done));
+  if (path == "/metrics" && metrics_) return metrics_(request, nowMs, std::move(done));
+  done(handle(request, nowMs));
 }
 
 }  // namespace aerie

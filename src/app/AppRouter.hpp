@@ -24,12 +24,15 @@ class AppRouter : public HttpHandler {
     StaticFiles files;
   };
   // `metrics` answers GET /metrics (Prometheus text); empty: 404.
-  using MetricsHandler = std::function<HttpReply(const HttpRequestView&, std::int64_t)>;
+  using MetricsHandler = std::function<void(const HttpRequestView&, std::int64_t, HttpDone)>;
   AppRouter(ApiService& api, AdminApi& admin, std::vector<Mount> mounts,
             MetricsHandler metrics = {});
   // A fixed reply for one path (e.g. /app-config.json for the conferencing app).
   void addFixed(std::string path, HttpReply reply);
+  // Everything that answers at once: the API server, health, static files.
   HttpReply handle(const HttpRequestView& request, std::int64_t nowMs) override;
+  // All of handle(), plus the admin API and /metrics, which answer from the Hub's loop.
+  void handleAsync(const HttpRequestView& request, std::int64_t nowMs, HttpDone done) override;
 
  private:
   ApiService& api_;

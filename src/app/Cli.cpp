@@ -169,7 +169,9 @@ int Cli::serve(const std::vector<std::string>& args) {
   Metrics metrics(gateway, appStore);  // GET /metrics; see Metrics.hpp for who may read it
   metrics.setUsageWriter(&usageWriter);
   AppRouter router(apiService, adminApi, std::move(mounts),
-                   [&metrics](const HttpRequestView& r, std::int64_t now) { return metrics.handle(r, now); });
+                   [&metrics](const HttpRequestView& r, std::int64_t now, HttpDone done) {
+                     metrics.handleAsync(r, now, std::move(done));
+                   });
   // The conferencing app (webapp/) learns which key to use here: the one set with --site-key,
   // else the development key. App keys are public by design; their domains protect them.
   {

@@ -225,6 +225,21 @@ Response toResponse(const Request& req, HttpReply reply) {
   return res;
 }
 
+// The handler's reply, wherever it comes from: most are ready at once; the admin API's and
+// /metrics' come from the Hub's loop. The connection's coroutine waits for it without holding
+// its thread (post-and-complete).
+asio::awaitable<HttpReply> answer(HttpHandler& handler, const HttpRequestView& view) {
+  auto exec = co_await asio::this_coro::executor;
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpReply)>(
+      [&handler, &view, exec](auto completion) {
+        auto shared = std::make_shared<decltype(completion)>(std::move(completion));
+        handler.handleAsync(view, nowMs(), [shared, exec](HttpReply reply) {
+          asio::post(exec, [shared, reply = std::move(reply)]() mutable { (*shared)(std::move(reply)); });
+        });
+      },
+      asio::use_awaitable);
+}
+
 template <class Stream>
 asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_buffer buffer,
                                 bool secure, std::string remote, ConnectionGuard guard) {
@@ -335,7 +350,7 @@ asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_b
       view.secure = secure;
       view.remoteAddress = remote;
       view.body = std::move(req.body());
-      res = toResponse(req, ctx.http.handle(view, nowMs()));
+      res = toResponse(req, co_await answer(ctx.http, view));
     }
     beast::get_lowest_layer(stream).expires_after(milliseconds(ctx.limits.idleHttpTimeoutMs));
     bool keepAlive = res.keep_alive();

@@ -1,9 +1,10 @@
 #pragma once
-// Runs work on the Hub's loop and waits for the result, for callers outside the message path
-// (the admin API, metrics). The Hub is single-threaded; this is the only way in from elsewhere.
+// Runs work on the Hub's loop for callers outside the message path (the admin API, metrics) and
+// hands them the result there: post-and-complete, no thread waits. The Hub is single-threaded;
+// this is the only way in from elsewhere.
 #include <functional>
-#include <future>
 #include <mutex>
+#include <optional>
 
 namespace aerie {
 
@@ -14,29 +15,36 @@ class HubGateway {
   explicit HubGateway(Hub& hub) : hub_(hub) {}
 
   // Set by the Server once its loops exist: how to post to the Hub's loop, and whether the
-  // calling thread is that loop (then the work runs inline, since waiting would deadlock).
+  // calling thread is that loop (then the work runs inline).
   void bind(std::function<void(std::function<void()>)> post, std::function<bool()> onHubThread) {
     std::lock_guard lock(mutex_);
     post_ = std::move(post);
     onHubThread_ = std::move(onHubThread);
   }
 
+  // Runs `fn` on the Hub's loop, then `then` with its result, there (or both at once when
+  // called on that loop, or before the loops run). Nobody waits: the caller goes on, and
+  // `then` posts back wherever it needs to be. `then` gets nullopt if `fn` threw.
   template <class R>
-  R call(const std::function<R(Hub&)>& fn) {
+  void post(std::function<R(Hub&)> fn, std::function<void(std::optional<R>)> then) {
     std::function<void(std::function<void()>)> post;
-    bool inline_ = true;
     {
       std::lock_guard lock(mutex_);
-      if (post_ && !onHubThread_()) {
-        post = post_;
-        inline_ = false;
-      }
+      if (post_ && !onHubThread_()) post = post_;
     }
-    if (inline_) return fn(hub_);
-    std::packaged_task<R()> task([&] { return fn(hub_); });
-    auto result = task.get_future();
-    post([&task] { task(); });
-    return result.get();
+    auto run = [this, fn = std::move(fn), then = std::move(then)] {
+      std::optional<R> result;
+      try {
+        result = fn(hub_);
+      } catch (...) {
+      }
+      then(std::move(result));
+    };
+    if (post) {
+      post(std::move(run));
+    } else {
+      run();
+    }
   }
 
  private:

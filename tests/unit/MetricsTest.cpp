@@ -3,6 +3,8 @@
 // a real SqliteAppStore for the admin token, an unbound HubGateway (calls run inline).
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <sstream>
@@ -78,13 +80,20 @@ class MetricsTest : public ::testing::Test {
     hub_.onMessage(id, R"({"type":"joinRoom","rid":")" + rid + R"("})", kNow);
     return id;
   }
+  // The unbound gateway answers at once, so the reply is there when handleAsync returns.
+  HttpReply handle(const HttpRequestView& r) {
+    std::optional<HttpReply> reply;
+    metrics_.handleAsync(r, kNow, [&reply](HttpReply x) { reply = std::move(x); });
+    EXPECT_TRUE(reply.has_value());
+    return reply.value_or(HttpReply{});
+  }
   HttpReply get(std::string remote, std::string authorization = {}) {
     HttpRequestView r;
     r.method = "GET";
     r.target = "/metrics";
     r.remoteAddress = std::move(remote);
     r.authorization = std::move(authorization);
-    return metrics_.handle(r, kNow);
+    return handle(r);
   }
 
   fs::path dir_;
@@ -158,7 +167,7 @@ TEST_F(MetricsTest, OnlyGetAndHead) {
   r.method = "POST";
   r.target = "/metrics";
   r.remoteAddress = "127.0.0.1";
-  EXPECT_EQ(metrics_.handle(r, kNow).status, 405u);
+  EXPECT_EQ(handle(r).status, 405u);
 }
 
 TEST_F(MetricsTest, CountsHttpRepliesByRouteAndStatus) {
