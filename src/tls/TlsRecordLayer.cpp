@@ -23,6 +23,7 @@ constexpr std::size_t kExplicitNonce = 8;  // TLS 1.2 AES-GCM
 constexpr std::size_t kMaxPlain = 16384;
 constexpr std::size_t kMaxBody13 = kMaxPlain + 256;   // RFC 8446 5.2
 constexpr std::size_t kMaxBody12 = kMaxPlain + 2048;  // RFC 5246 6.2.3
+constexpr std::uint64_t kRecordsPerKey = std::uint64_t{1} << 24;
 
 const EVP_CIPHER* cipherFor(TlsRecordLayer::Aead aead) {
   static EVP_CIPHER* gcm128 = EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr);
@@ -343,6 +344,9 @@ TlsRecordLayer::Result TlsRecordLayer::handleInner(std::uint8_t type, const unsi
 
 void TlsRecordLayer::seal(std::string_view plain, std::string& out) {
   while (!plain.empty()) {
+    // RFC 8446 5.5: well before AES-GCM's limit of about 2^24.5 records per key, move on to a
+    // new key (the same KeyUpdate a peer's request gets; ChaCha20 takes it too).
+    if (tls13_ && write_.sequence >= kRecordsPerKey) sealKeyUpdate(false, out);
     const std::size_t chunk = std::min(plain.size(), kMaxPlain);
     sealRecord(kApplicationData, plain.substr(0, chunk), out);
     plain.remove_prefix(chunk);
