@@ -7,6 +7,8 @@
 // --hold N keeps N more peers (rooms of 4, all four client kinds) joined for the whole soak
 // beside the churn; at the end every one of them must still be connected and its room must
 // still relay a message.
+// --wss: every other room (churned and held) speaks over TLS (https API, wss socket or https
+// polling) on the same port.
 import { readFileSync } from 'node:fs';
 import { startAerie, joinRoom, sleep } from '../tests/lib/server.mjs';
 
@@ -16,6 +18,8 @@ const minutes = opt('minutes', 10);
 const parallelRooms = opt('rooms', 50);  // 4 peers each: 200 connected at once
 const hold = opt('hold', 0);
 const clients = ['sio1-websocket', 'sio1-polling', 'sio4-websocket', 'sio4-polling'];
+const wss = args.includes('--wss');
+const secureFor = (n) => wss && n % 2 === 1;
 
 const server = await startAerie({ extraArgs: ['--stun', 'off'] });
 const rssKiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))[1]);
@@ -29,11 +33,14 @@ async function round(worker) {
   const room = `soak-${worker}-${rounds}`;
   const peers = [];
   try {
-    for (let i = 0; i < 4; i++) peers.push(await joinRoom(server, { room, client: clients[(worker + i) % 4] }));
+    const secure = secureFor(rounds + worker);
+    for (let i = 0; i < 4; i++) peers.push(await joinRoom(server, { room, client: clients[(worker + i) % 4], secure }));
     for (const p of peers) p.enter();
     const last = peers[3];
-    await last.waitFor((m) => m.type === 'enter', { timeoutMs: 5000, what: 'enter' }).catch(() => {});
+    // The newest peer's enter reaches the three before it; they answer welcome.
+    await peers[0].waitFor((m) => m.type === 'enter' && m.mid === last.sid, { timeoutMs: 5000, what: 'enter' });
     for (let i = 0; i < 3; i++) peers[i].welcome(last.sid);
+    await last.waitFor((m) => m.type === 'welcome', { timeoutMs: 5000, what: 'welcome' });
     peers[0].send({ type: 'public', cid: server.app.appKey, data: `hello ${rounds}` });
     peers[1].send({ type: 'private', cid: server.app.appKey, data: 'psst', target: last.sid });
     await last.waitFor((m) => m.type === 'private', { timeoutMs: 5000, what: 'private' });
@@ -53,12 +60,14 @@ for (let r = 0; r * 4 < hold; r += 50) {
   await Promise.all(Array.from({ length: Math.min(50, Math.ceil(hold / 4) - r) }, async (_, i) => {
     const room = `held-${r + i}`;
     const peers = [];
-    for (let k = 0; k < 4; k++) peers.push(await joinRoom(server, { room, client: clients[(r + i + k) % 4], timeoutMs: 15000 }));
+    for (let k = 0; k < 4; k++) {
+      peers.push(await joinRoom(server, { room, client: clients[(r + i + k) % 4], secure: secureFor(r + i), timeoutMs: 15000 }));
+    }
     for (const p of peers) p.enter();
     heldRooms.push(peers);
   }));
 }
-if (hold) console.log(`soak: holding ${heldRooms.length * 4} peers in ${heldRooms.length} rooms`);
+if (hold) console.log(`soak: holding ${heldRooms.length * 4} peers in ${heldRooms.length} rooms${wss ? ', every other room over TLS' : ''}`);
 deadline = Date.now() + minutes * 60_000;  // the churn gets its full time beside them
 
 const sampler = setInterval(() => samples.push({ t: Date.now(), rss: rssKiB() }), 10_000);

@@ -41,8 +41,8 @@ if [[ "${AERIE_TEST_QUICK:-0}" != 1 ]]; then
   ctest --test-dir build/asan --output-on-failure -j2 || status=1
   echo "=== integration tests (node --test, aerie built with ASan+UBSan) ==="
   AERIE_BIN="$PWD/build/asan/aerie" tests/run-node-tests.sh integration || status=1
-  echo "=== soak, 1 minute: churn beside 400 held peers (bench/soak.mjs, aerie with ASan+UBSan) ==="
-  AERIE_BIN="$PWD/build/asan/aerie" node bench/soak.mjs --minutes 1 --rooms 20 --hold 400 || status=1
+  echo "=== soak, 1 minute: churn beside 400 held peers, every other room over TLS (bench/soak.mjs --wss, aerie with ASan+UBSan) ==="
+  AERIE_BIN="$PWD/build/asan/aerie" node bench/soak.mjs --minutes 1 --rooms 20 --hold 400 --wss || status=1
   if compgen -G "$reports/*" >/dev/null; then
     echo "=== sanitizer reports ==="; cat "$reports"/*; status=1
   else
