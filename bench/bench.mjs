@@ -3,6 +3,7 @@
 // with the same client counts. Usually started by bench/run.sh, which raises the fd limit.
 //
 //   node bench/bench.mjs [--mode smoke|quick|full] [--targets aerie,sio,peerjs] [--out FILE]
+//                        (more targets: aerie-wss, sio-wss: the same servers over TLS, wss://)
 //                        [--peers N] [--room K] [--join-rate R] [--capacity N] [--workers W]
 //                        [--generator node|cpp]
 //
@@ -20,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procStats, summarize, machine, machineBusy, threadStats } from './lib/proc.mjs';
 import { startWorker, generatorFor, loadgenBin } from './lib/workers.mjs';
+import { selfSignedCert } from './lib/tls.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -82,6 +84,17 @@ if (M.capacity > fdLimit - 200) {
   M.capacity = fdLimit - 200;
 }
 M.fdLimit = fdLimit;
+// The TLS targets: aerie with `--tls on` (its own self-signed certificate), the socket.io
+// reference over Node `https` with a self-signed P-256 certificate made at start (aerie's is
+// P-256 too). The Node generator speaks https:// and wss:// to them; the C++ one has no TLS.
+const TLS_TARGETS = { 'aerie-wss': 'aerie', 'sio-wss': 'sio' };
+const KNOWN = ['aerie', 'sio', 'peerjs', ...Object.keys(TLS_TARGETS)];
+for (const t of M.targets) if (!KNOWN.includes(t)) throw new Error(`unknown target ${t} (${KNOWN.join(', ')})`);
+const baseOf = (target) => TLS_TARGETS[target] || target;
+const isTls = (target) => target in TLS_TARGETS;
+if (M.generator === 'cpp' && M.targets.some(isTls)) {
+  console.log(`bench: --generator cpp has no TLS client: the Node generator (client.mjs) runs ${M.targets.filter(isTls).join(', ')}`);
+}
 const outFile = opt('out', path.join(here, 'results', `${mode}-latest.json`));
 const timeLimitMs = mode === 'smoke' ? 60_000 : mode === 'quick' ? 15 * 60_000 : 60 * 60_000;
 
@@ -106,25 +119,27 @@ function waitListening(child, what) {
 }
 
 async function startServer(target) {
-  if (target === 'aerie') {
+  if (baseOf(target) === 'aerie') {
     const data = mkdtempSync(path.join(os.tmpdir(), 'aerie-bench-'));
     const created = execFileSync(aerieBin, ['app', 'create', '--data', data, '--name', 'bench',
       '--domain', '127.0.0.1', '--domain', 'localhost'], { encoding: 'utf8' });
     const app = JSON.parse(created.trim().split('\n').filter((l) => l.startsWith('{')).pop());
     // BENCH_AERIE_WRAP="valgrind --tool=callgrind ..." runs aerie under a profiler.
     const wrap = (process.env.BENCH_AERIE_WRAP || '').split(' ').filter(Boolean);
-    const child = spawn(wrap[0] || aerieBin, [...wrap.slice(1), ...(wrap.length ? [aerieBin] : []), 'serve', '--listen', '127.0.0.1:0', '--data', data, '--tls', 'off',
+    const child = spawn(wrap[0] || aerieBin, [...wrap.slice(1), ...(wrap.length ? [aerieBin] : []), 'serve', '--listen', '127.0.0.1:0', '--data', data, '--tls', isTls(target) ? 'on' : 'off',
       '--stun', 'off', '--log-level', 'warn', '--threads', String(M.aerieThreads)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const port = await waitListening(child, 'aerie');
     return { target, child, port, appKey: app.appKey, cleanup: () => rmSync(data, { recursive: true, force: true }) };
   }
-  const script = target === 'sio' ? 'reference/sio-server.mjs' : 'reference/peerjs-server.mjs';
+  const script = baseOf(target) === 'sio' ? 'reference/sio-server.mjs' : 'reference/peerjs-server.mjs';
   // PeerServer cannot listen on port 0 and tell us: pick a free port first.
   const wanted = target === 'peerjs' ? await freePort() : 0;
-  const child = spawn(process.execPath, ['--max-old-space-size=16384', path.join(here, script), String(wanted), '127.0.0.1'],
+  const tls = isTls(target) ? selfSignedCert() : null;
+  const tlsArgs = tls ? ['--tls-cert', tls.cert, '--tls-key', tls.key] : [];
+  const child = spawn(process.execPath, ['--max-old-space-size=16384', path.join(here, script), String(wanted), '127.0.0.1', ...tlsArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   const port = await waitListening(child, target);
-  return { target, child, port, cleanup: () => {} };
+  return { target, child, port, cleanup: () => { if (tls) rmSync(tls.dir, { recursive: true, force: true }); } };
 }
 
 function freePort() {
@@ -215,7 +230,7 @@ async function runTarget(target, { peers, room, joinRate, workers: nWorkers, ste
     const base = procStats(pid);
     result.rssBase = base.rss;
     const shards = shard(peers, room, nWorkers, `${tag}${target}`);
-    await Promise.all(workers.map((w, i) => w.call('init', { target, host: '127.0.0.1', port: server.port,
+    await Promise.all(workers.map((w, i) => w.call('init', { target: baseOf(target), tls: isTls(target), host: '127.0.0.1', port: server.port,
       appKey: server.appKey, peers: shards[i].peers, sources: shards[i].sources })));
 
     log(`${target}: joining ${peers} peers in rooms of ${room} at ${joinRate}/s`);
@@ -236,7 +251,7 @@ async function runTarget(target, { peers, room, joinRate, workers: nWorkers, ste
       joinRoom: summarize(merge(joined, 'join')),
       enter: summarize(merge(joined, 'enter')),
     };
-    if (target === 'aerie') result.join.hub = hubJoinLatency(await scrapeMetrics(server.port));
+    if (baseOf(target) === 'aerie') result.join.hub = hubJoinLatency(await scrapeMetrics(server.port));
     await sleep(1500);
     result.rssJoined = procStats(pid).rss;
 
@@ -284,7 +299,7 @@ async function runTarget(target, { peers, room, joinRate, workers: nWorkers, ste
         byType: rep.reduce((a, r) => { for (const [k, v] of Object.entries(r.byType)) a[k] = (a[k] || 0) + v; return a; }, {}) });
       await sleep(500);
     }
-    if (target === 'aerie') result.metrics = await scrapeMetrics(server.port);
+    if (baseOf(target) === 'aerie') result.metrics = await scrapeMetrics(server.port);
 
     log(`${target}: leaving`);
     await all(workers, 'leave');
@@ -319,11 +334,13 @@ const lat3 = (s) => (s && s.n ? `${f2(s.p50)} / ${f2(s.p99)} / ${f1(s.max)}` : '
 
 function table(results) {
   const lines = [];
-  const names = { aerie: 'aerie', sio: 'socket.io 2.5 (Node)', peerjs: 'PeerJS server 1.0' };
+  const names = { aerie: 'aerie', sio: 'socket.io 2.5 (Node)', peerjs: 'PeerJS server 1.0',
+    'aerie-wss': 'aerie over wss (TLS)', 'sio-wss': 'socket.io 2.5 over wss (Node https)' };
   lines.push(`| | ${results.map((r) => names[r.target]).join(' | ')} |`);
   lines.push(`|---|${results.map(() => '---').join('|')}|`);
   const row = (label, fn) => lines.push(`| ${label} | ${results.map(fn).join(' | ')} |`);
-  row('load generator', (r) => (r.generator === 'cpp' ? 'C++ (aerie-loadgen)' : 'Node (client.mjs)'));
+  row('load generator', (r) => (r.generator === 'cpp' ? 'C++ (aerie-loadgen)'
+    : M.generator === 'cpp' && isTls(r.target) ? 'Node (client.mjs; the C++ one has no TLS)' : 'Node (client.mjs)'));
   row('peers joined / asked', (r) => `${int(r.join.joined)} / ${int(r.peers)}`);
   row(`join: API call → inRoom, ms p50 / p99 / max`, (r) => lat3(r.join.api));
   row('join: socket open → inRoom (PeerJS: → OPEN), ms', (r) => lat3(r.join.connect));
@@ -362,9 +379,8 @@ function table(results) {
 
 function ratios(results) {
   const a = results.find((r) => r.target === 'aerie');
-  if (!a) return '';
   const lines = [];
-  for (const o of results.filter((r) => r !== a)) {
+  for (const o of a ? results.filter((r) => r !== a && !isTls(r.target)) : []) {
     const parts = [];
     a.steps.forEach((s, i) => {
       const b = o.steps[i];
@@ -374,7 +390,32 @@ function ratios(results) {
     if (a.join.enter.n && o.join.enter?.n) parts.push(`enter→welcome p99 ${f1(o.join.enter.p99 / a.join.enter.p99)}x lower`);
     lines.push(`- aerie vs ${o.target}: ${parts.join('; ')}`);
   }
-  return lines.join('\n');
+  return [...lines, ...tlsRatios(results)].join('\n');
+}
+
+// Over TLS: the relay over wss ÷ the same server's relay over ws, in messages per server
+// CPU-second at each step (the issue's target: ≥ 0.7 for aerie), and aerie-wss vs sio-wss.
+function tlsRatios(results) {
+  const by = (t) => results.find((r) => r.target === t);
+  const lines = [];
+  const perStep = (x, y, fmt) => x.steps.map((s, i) => (y.steps[i]
+    ? `step ${i + 1}: ${fmt(s.perCpuSecond / y.steps[i].perCpuSecond)}` : null)).filter(Boolean);
+  for (const [tls, plain] of Object.entries(TLS_TARGETS)) {
+    const w = by(tls);
+    const p = by(plain);
+    if (!w || !p) continue;
+    const parts = perStep(w, p, f2);
+    parts.push(`RSS per peer ${f2(w.rssPerPeer / 1024)} vs ${f2(p.rssPerPeer / 1024)} KiB`);
+    lines.push(`- ${plain}: relay over wss ÷ over ws, msg per server CPU-second${plain === 'aerie' ? ' (target ≥ 0.7)' : ''}: ${parts.join('; ')}`);
+  }
+  const aw = by('aerie-wss');
+  const sw = by('sio-wss');
+  if (aw && sw) {
+    const parts = perStep(aw, sw, (v) => `${f1(v)}x msg per CPU-second`);
+    parts.push(`RSS per peer ${f2(sw.rssPerPeer / aw.rssPerPeer)}x smaller`);
+    lines.push(`- aerie-wss vs sio-wss: ${parts.join('; ')}`);
+  }
+  return lines;
 }
 
 // ---- main ---------------------------------------------------------------------------------
@@ -426,7 +467,7 @@ if (mode === 'smoke') {
     if (r.errors) problems.push(`${r.errors} errors ${JSON.stringify(r.errorKinds)}`);
     if (r.negotiate?.unanswered) problems.push(`${r.negotiate.unanswered} offers unanswered`);
     for (const s of r.steps) if (s.received < s.expected) problems.push(`relay delivered ${s.received} of ${s.expected}`);
-    if (r.target === 'aerie') {
+    if (baseOf(r.target) === 'aerie') {
       const joins = metricValue(r.metrics, 'aerie_join_latency_seconds_count');
       if (joins !== r.peers) problems.push(`/metrics join count ${joins}, expected ${r.peers}`);
       const out = metricValue(r.metrics, 'aerie_messages_out_total', 'type="candidate"');

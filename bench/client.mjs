@@ -5,13 +5,16 @@
 // sends over a WebSocket.
 //
 // Commands (each answered with one reply carrying the same `id`):
-//   init      {target, host, port, appKey, peers:[{idx, room, mates:[idx...]}], sources:[ip...]}
+//   init      {target, host, port, appKey, peers:[{idx, room, mates:[idx...]}], sources:[ip...], tls}
+//             target: aerie | sio | peerjs; tls: true for https:// and wss:// (the aerie-wss and
+//             sio-wss targets of bench.mjs; self-signed certificates, so rejectUnauthorized off)
 //   join      {rate}            API → socket → joinRoom → inRoom → enter → welcome, at `rate`/s
 //   negotiate {}                offer → answer → candidates between every pair of room mates
 //   traffic   {durationMs, candidateRate, publicRate}   per-peer rates; counts what arrives
 //   leave     {}                bye, then close
 //   status    {}                counts so far
 import http from 'node:http';
+import https from 'node:https';
 import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { sioFrame, parseSioFrame, syntheticSdp, skylink, joinRoomFromApi, joinRoomPlain, frameTimestamp } from './lib/proto.mjs';
@@ -78,13 +81,14 @@ class Peer {
 }
 
 function url(peer) {
-  if (cfg.target === 'peerjs') return `ws://${cfg.host}:${cfg.port}/peerjs?key=peerjs&id=p${peer.idx}&token=t${peer.idx}`;
-  return `ws://${cfg.host}:${cfg.port}/socket.io/?EIO=3&transport=websocket&Skylink_SDK_type=WEB_SDK&Skylink_SDK_version=0.6.37`;
+  const scheme = cfg.tls ? 'wss' : 'ws';
+  if (cfg.target === 'peerjs') return `${scheme}://${cfg.host}:${cfg.port}/peerjs?key=peerjs&id=p${peer.idx}&token=t${peer.idx}`;
+  return `${scheme}://${cfg.host}:${cfg.port}/socket.io/?EIO=3&transport=websocket&Skylink_SDK_type=WEB_SDK&Skylink_SDK_version=0.6.37`;
 }
 
 function apiSession(peer) {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: cfg.host, port: cfg.port, agent, localAddress: peer.source,
+    const req = (cfg.tls ? https : http).get({ host: cfg.host, port: cfg.port, agent, localAddress: peer.source,
       path: `/api/${cfg.appKey}/${encodeURIComponent(peer.room)}?rand=${Date.now()}`,
       headers: { Skylink_SDK_version: '0.6.37', Skylink_SDK_type: 'WEB_SDK' } }, (res) => {
       let body = '';
@@ -253,7 +257,8 @@ async function joinOne(peer) {
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => { peer.done = null; reject(new Error('join timeout')); }, 20000);
     peer.done = (err) => { clearTimeout(timer); peer.done = null; err ? reject(err) : resolve(); };
-    const ws = new WebSocket(url(peer), { perMessageDeflate: false, localAddress: peer.source, handshakeTimeout: 15000 });
+    const ws = new WebSocket(url(peer), { perMessageDeflate: false, localAddress: peer.source, handshakeTimeout: 15000,
+      ...(cfg.tls ? { rejectUnauthorized: false } : {}) });
     peer.ws = ws;
     peer.lastPing = Date.now();
     ws.on('message', (data) => onFrame(peer, data));
@@ -420,7 +425,9 @@ setInterval(() => {
 const handlers = {
   init(m) {
     cfg = m;
-    agent = new http.Agent({ keepAlive: true, maxSockets: 32, localAddress: m.sources[0] });
+    agent = m.tls
+      ? new https.Agent({ keepAlive: true, maxSockets: 32, localAddress: m.sources[0], rejectUnauthorized: false })
+      : new http.Agent({ keepAlive: true, maxSockets: 32, localAddress: m.sources[0] });
     sdpOffer = syntheticSdp('offer', process.pid);
     sdpAnswer = syntheticSdp('answer', process.pid);
     m.peers.forEach((spec, i) => peers.push(new Peer(spec, m.sources[i % m.sources.length])));

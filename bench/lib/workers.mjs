@@ -67,9 +67,10 @@ class CppWorker extends Worker {
   stop() { this.child.stdin.end(); this.child.kill(); }
 }
 
-// `generator`: node | cpp. The C++ generator has no PeerJS client: PeerJS keeps the Node one.
+// `generator`: node | cpp. The C++ generator has no PeerJS client and no TLS: PeerJS and the
+// wss targets (aerie-wss, sio-wss) keep the Node one.
 export function generatorFor(generator, target) {
-  return generator === 'cpp' && target !== 'peerjs' ? 'cpp' : 'node';
+  return generator === 'cpp' && target !== 'peerjs' && !target.endsWith('-wss') ? 'cpp' : 'node';
 }
 
 export function startWorker(kind, index, { maxSeconds = 3600 } = {}) {

@@ -4,17 +4,29 @@
 // but the sender, `mid`/`rid` stamped by the server, bye on leave and on disconnect.
 // No credentials, no rate limits, no validation: it does less work per message than aerie.
 //
-//   node bench/reference/sio-server.mjs PORT [HOST]
-// Prints "listening PORT" when ready.
+//   node bench/reference/sio-server.mjs PORT [HOST] [--tls-cert PEM --tls-key PEM]
+// Prints "listening PORT" when ready. With --tls-cert and --tls-key it serves https and wss
+// instead (Node `https`, its defaults), as the bench's `sio-wss` target and tls-handshakes.mjs
+// use it. GET /health answers 200 (for the TLS handshake benchmark; socket.io serves the rest).
 import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const io = require('socket.io');
 
-const port = Number(process.argv[2] || 0);
-const host = process.argv[3] || '127.0.0.1';
-const server = http.createServer();
+const argv = process.argv.slice(2);
+const flag = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+const positional = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1].startsWith('--')));
+const port = Number(positional[0] || 0);
+const host = positional[1] || '127.0.0.1';
+const health = (req, res) => {
+  if (req.url === '/health') { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"ok":true}'); }
+};
+const server = flag('--tls-cert')
+  ? https.createServer({ cert: readFileSync(flag('--tls-cert')), key: readFileSync(flag('--tls-key')) }, health)
+  : http.createServer(health);
 // perMessageDeflate off, as aerie (and the load generator offers none).
 const sio = io(server, { perMessageDeflate: false, httpCompression: false, serveClient: false, pingInterval: 25000, pingTimeout: 20000 });
 
