@@ -307,13 +307,28 @@ describe('signaling across client versions and rules', () => {
     join.checkClean();
   });
 
-  test('the same session over HTTPS on the same port (wss and polling over TLS)', T, async (t) => {
+  test('the same session over HTTPS on the same port (wss and polling over TLS, socket.io-client 1.4.8 and 4)', T, async (t) => {
     const join = peersFor(t);
     const room = uniqueRoom('tls');
-    const a = await join({ app: realmA, room, client: 'sio1-websocket', secure: true });
-    const b = await join({ app: realmA, room, client: 'sio1-polling', secure: true });
-    a.send({ type: 'public', cid: realmA.appKey, data: 'over tls' });
-    await b.waitFor((x) => x.type === 'public' && x.data === 'over tls', { what: 'public over TLS' });
+    const peers = [];
+    for (const client of ['sio1-websocket', 'sio1-polling', 'sio4-websocket', 'sio4-polling']) {
+      peers.push(await join({ app: realmA, room, client, secure: true }));
+    }
+    // Every peer reaches every other over TLS: a chat from each, a targeted offer around the ring.
+    for (const [i, p] of peers.entries()) {
+      p.send({ type: 'public', cid: realmA.appKey, data: `over tls ${i}` });
+      const next = peers[(i + 1) % peers.length];
+      p.send({ type: 'offer', target: next.sid, sdp: 'v=0 '.repeat(2000), userInfo: {} });
+    }
+    for (const [i, p] of peers.entries()) {
+      for (const [j, q] of peers.entries()) {
+        if (i === j) continue;
+        await q.waitFor((x) => x.type === 'public' && x.data === `over tls ${i}`, { what: `public ${i} over TLS at ${q.label}` });
+      }
+      const next = peers[(i + 1) % peers.length];
+      const offer = await next.waitFor((x) => x.type === 'offer' && x.mid === p.sid, { what: `offer over TLS from ${p.label}` });
+      assert.equal(offer.sdp.length, 8000, 'an 8 KB SDP arrives whole over TLS records');
+    }
     join.checkClean();
   });
 
