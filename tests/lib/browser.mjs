@@ -66,7 +66,7 @@ export async function newContext(browser) {
 
 async function fixture(name) {
   if (name === 'skylink.complete.js') return { body: await readFile(SKYLINK_JS), type: 'application/javascript' };
-  if (name === 'skylink-events.js') return { body: await readFile(path.join(FIXTURES, name)), type: 'application/javascript' };
+  if (name === 'page-helpers.js') return { body: await readFile(path.join(FIXTURES, name)), type: 'application/javascript' };
   if (name === '' || name === 'index.html') return { body: await readFile(path.join(FIXTURES, 'index.html')), type: 'text/html; charset=utf-8' };
   return null;
 }

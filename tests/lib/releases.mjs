@@ -153,7 +153,7 @@ export async function routeReleasePages(context, origin, versions = Object.keys(
     if (f && name === 'index.html') { body = f.html; type = 'text/html; charset=utf-8'; }
     else if (f && name === 'skylink.js') body = await readFile(f.sdkPath);
     else if (f && name === 'socket.io.js' && f.socketIoPath) body = await readFile(f.socketIoPath);
-    else if (f && name === 'skylink-events.js') body = await readFile(path.join(FIXTURES, name));
+    else if (f && name === 'page-helpers.js') body = await readFile(path.join(FIXTURES, name));
     if (body === null) return route.fulfill({ status: 404, body: 'not found' });
     return route.fulfill({ status: 200, body, headers: { 'Content-Type': type, 'Cache-Control': 'no-store' } });
   });
