@@ -24,9 +24,18 @@ void HubPort::onMessage(const std::shared_ptr<EngineIoSession>& s, std::string j
 
 void HubPort::onUnusableEvent(const std::shared_ptr<EngineIoSession>&, SioEventKind kind) {
   DropReason reason = DropReason::Malformed;
-  if (kind == SioEventKind::OtherEvent) reason = DropReason::OtherEvent;
-  if (kind == SioEventKind::BadArgument) reason = DropReason::BadEventArgument;
-  if (kind == SioEventKind::Message) return;
+  switch (kind) {
+    case SioEventKind::Message:
+      return;  // not unusable: onMessage has it
+    case SioEventKind::OtherEvent:
+      reason = DropReason::OtherEvent;
+      break;
+    case SioEventKind::BadArgument:
+      reason = DropReason::BadEventArgument;
+      break;
+    case SioEventKind::Malformed:
+      break;
+  }
   boost::asio::dispatch(exec_, [this, reason] { hub_.countUnusableEvent(reason); });
 }
 
