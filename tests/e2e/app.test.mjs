@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { launchChromium } from '../lib/browser.mjs';
 import {
-  appContext, appDiagnostics, buildWebapp, cuttableNetwork, joinAs, openAppPage, remoteTiles, startAerieForApp, waitForRemoteVideos, waitInCall,
+  appContext, buildWebapp, cuttableNetwork, explained, joinAs, openAppPage, remoteTiles, startAerieForApp, waitForRemoteVideos, waitInCall,
 } from '../lib/app.mjs';
 
 const STEP = { timeout: 120000 };
@@ -29,17 +29,6 @@ after(async () => {
   if (browser) await browser.close().catch(() => {});
   if (env) await env.server.stop();
 });
-
-/** Fails with both pages' diagnostics when `fn` throws. */
-async function explained(pages, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    const d = [];
-    for (const p of pages) if (p && !p.isClosed()) d.push(await appDiagnostics(p));
-    throw new Error(`${e.message}\n${d.join('\n')}`);
-  }
-}
 
 describe('landing page', () => {
   test('says in plain words when the app key is refused', STEP, async () => {

@@ -7,7 +7,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { launchChromium } from '../lib/browser.mjs';
-import { appContext, appDiagnostics, buildWebapp, joinAs, openAppPage, remoteTiles, startAerieForApp, waitForRemoteVideos, waitInCall } from '../lib/app.mjs';
+import { appContext, buildWebapp, explained, joinAs, openAppPage, remoteTiles, startAerieForApp, waitForRemoteVideos, waitInCall } from '../lib/app.mjs';
 import { closeFirefox, launchFirefox, openFirefoxPage, requireFirefox } from '../lib/firefox.mjs';
 
 // Generous: the machine is shared, and a step that is slow under load should still pass.
@@ -35,17 +35,6 @@ after(async () => {
   await closeFirefox(firefox);
   await env?.server.stop();
 });
-
-/** Fails with the pages' diagnostics when `fn` throws. */
-async function explained(pages, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    const d = [];
-    for (const p of pages) if (p && !p.isClosed()) d.push(await appDiagnostics(p));
-    throw new Error(`${e.message}\n${d.join('\n')}`);
-  }
-}
 
 function chatTexts(page) {
   return page.evaluate(() => Array.from(document.querySelectorAll('#side-panel:not([hidden]) .msg .msg-text')).map((m) => m.textContent));

@@ -93,6 +93,17 @@ export async function appDiagnostics(page) {
   return `--- ${page.label} state ---\n${state}\n--- ${page.label} console ---\n${consoleTail(page)}`;
 }
 
+/** Runs `fn`; if it throws, fails with the pages' diagnostics appended. */
+export async function explained(pages, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    const d = [];
+    for (const p of pages) if (p && !p.isClosed()) d.push(await appDiagnostics(p));
+    throw new Error(`${e.message}\n${d.join('\n')}`);
+  }
+}
+
 /** On the setup screen: types the name and clicks Join once init is done. */
 export async function joinAs(page, name, { timeoutMs = 20000 } = {}) {
   await page.waitForSelector('#display-name', { timeout: timeoutMs });
