@@ -314,11 +314,11 @@ TlsRecordLayer::Result TlsRecordLayer::openRecord(std::uint8_t type, const unsig
   }
   std::memcpy(control, plain.data() + old, content);
   plain.resize(old);
-  return handleInner(inner, control, content, plain, out);
+  return handleControl(inner, control, content, out);
 }
 
-TlsRecordLayer::Result TlsRecordLayer::handleInner(std::uint8_t type, const unsigned char* data,
-                                                   std::size_t size, std::string&, std::string& out) {
+TlsRecordLayer::Result TlsRecordLayer::handleControl(std::uint8_t type, const unsigned char* data,
+                                                     std::size_t size, std::string& out) {
   if (type == kAlert) {
     if (size != 2) return Result::Failed;
     if (data[1] == 0) return Result::Closed;  // close_notify

@@ -66,8 +66,9 @@ class TlsRecordLayer {
   bool updateTraffic13(Direction& d);
   Result openRecord(std::uint8_t type, const unsigned char* header, const unsigned char* body,
                     std::size_t size, std::string& plain, std::string& out);
-  Result handleInner(std::uint8_t type, const unsigned char* data, std::size_t size,
-                     std::string& plain, std::string& out);
+  // An alert or a TLS 1.3 post-handshake message (not application data).
+  Result handleControl(std::uint8_t type, const unsigned char* data, std::size_t size,
+                       std::string& out);
   // A TLS 1.3 KeyUpdate of ours, then our write keys move on.
   void sealKeyUpdate(bool requestUpdate, std::string& out);
   std::array<unsigned char, 12> nonce(const Direction& d, std::uint64_t sequence) const;
