@@ -1,4 +1,7 @@
 #include "admin/AdminApi.hpp"
+
+#include <algorithm>
+#include <iterator>
 #include "codec/QueryString.hpp"
 
 #include <boost/json/array.hpp>
@@ -26,6 +29,25 @@ constexpr std::int64_t kDefaultUsageWindowMs = 30LL * 24 * 3600 * 1000;
 
 HttpReply notFound(std::string_view what) {
   return AdminJson::error(404, "not_found", what);
+}
+
+// Every shard's answer, or nullopt if one of them failed.
+template <class R>
+std::optional<std::vector<R>> allShards(std::vector<std::optional<R>> results) {
+  std::vector<R> out;
+  out.reserve(results.size());
+  for (auto& r : results) {
+    if (!r) return std::nullopt;
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+// Whether some shard said yes (the one that has the room or the peer), nullopt on a failure.
+std::optional<bool> anyShard(std::vector<std::optional<bool>> results) {
+  auto all = allShards(std::move(results));
+  if (!all) return std::nullopt;
+  return std::find(all->begin(), all->end(), true) != all->end();
 }
 
 HttpReply hubFailed() {
@@ -203,13 +225,17 @@ void AdminApi::revokeApp(const App& app, HttpDone done) {
   store_.revoke(app.appKey);
   const App after = store_.findByKey(app.appKey).value_or(app);
   // Peers already in rooms with this key (or in its realm) leave now, not when they next join.
-  hub_.post<std::size_t>([key = app.appKey](Hub& h) { return h.kickApp(key); },
-                         [after, done = std::move(done)](std::optional<std::size_t> kicked) {
-                           log::info("admin", "app revoked",
-                                     {{"appKey", after.appKey},
-                                      {"peersRemoved", kicked ? std::to_string(*kicked) : "?"}});
-                           done(AdminJson::reply(200, AdminJson::app(after, false)));
-                         });
+  hub_.gather<std::size_t>(
+      [key = app.appKey](Hub& h) { return h.kickApp(key); },
+      [after, done = std::move(done)](std::vector<std::optional<std::size_t>> perShard) {
+        std::size_t kicked = 0;
+        bool failed = false;
+        for (const auto& n : perShard) n ? kicked += *n : failed = true;
+        log::info("admin", "app revoked",
+                  {{"appKey", after.appKey},
+                   {"peersRemoved", failed ? "?" : std::to_string(kicked)}});
+        done(AdminJson::reply(200, AdminJson::app(after, false)));
+      });
 }
 
 HttpReply AdminApi::rotateSecret(const App& app) {
@@ -248,13 +274,18 @@ HttpReply AdminApi::createAlias(const HttpRequestView& req, const App& app,
 // The Hub's answer becomes the reply on the Hub's loop: building it is all that runs there.
 void AdminApi::listRooms(const App& app, HttpDone done) {
   const std::string realm = realmOf(app);
-  hub_.post<std::vector<RoomSnapshot>>(
+  hub_.gather<std::vector<RoomSnapshot>>(
       [realm](Hub& hub) { return hub.rooms(realm); },
-      [realm, done = std::move(done)](std::optional<std::vector<RoomSnapshot>> rooms) {
-        if (!rooms) return done(hubFailed());
+      [realm, done = std::move(done)](std::vector<std::optional<std::vector<RoomSnapshot>>> perShard) {
+        auto shards = allShards(std::move(perShard));
+        if (!shards) return done(hubFailed());
+        std::vector<RoomSnapshot> rooms;
+        for (auto& part : *shards) std::move(part.begin(), part.end(), std::back_inserter(rooms));
+        std::sort(rooms.begin(), rooms.end(),
+                  [](const auto& a, const auto& b) { return a.roomKey < b.roomKey; });
         boost::json::array out;
         std::size_t peers = 0;
-        for (const auto& r : *rooms) {
+        for (const auto& r : rooms) {
           peers += r.peers.size();
           out.emplace_back(AdminJson::room(r));
         }
@@ -274,8 +305,9 @@ void AdminApi::lockRoom(const HttpRequestView& req, const App& app, const std::s
   // The Hub's room id, made the way the API server makes it (spec section 7).
   const std::string roomKey = SessionCredentials::roomKey(realmOf(app), room);
   const bool lock = locked->get_bool();
-  hub_.post<bool>([roomKey, lock](Hub& hub) { return hub.setLocked(roomKey, lock); },
-                  [room, roomKey, lock, done = std::move(done)](std::optional<bool> found) {
+  hub_.gather<bool>([roomKey, lock](Hub& hub) { return hub.setLocked(roomKey, lock); },
+                  [room, roomKey, lock, done = std::move(done)](std::vector<std::optional<bool>> perShard) {
+                    const auto found = anyShard(std::move(perShard));
                     if (!found) return done(hubFailed());
                     if (!*found) return done(notFound("no live room of that name in this realm"));
                     log::info("admin", lock ? "room locked" : "room unlocked", {{"roomKey", roomKey}});
@@ -286,7 +318,7 @@ void AdminApi::lockRoom(const HttpRequestView& req, const App& app, const std::s
 
 void AdminApi::removePeer(const App& app, const std::string& sid, HttpDone done) {
   // The sid must be in this realm: the path says which app the caller means.
-  hub_.post<bool>(
+  hub_.gather<bool>(
       [realm = realmOf(app), sid](Hub& hub) {
         for (const auto& room : hub.rooms(realm)) {
           for (const auto& peer : room.peers) {
@@ -295,7 +327,8 @@ void AdminApi::removePeer(const App& app, const std::string& sid, HttpDone done)
         }
         return false;
       },
-      [sid, done = std::move(done)](std::optional<bool> removed) {
+      [sid, done = std::move(done)](std::vector<std::optional<bool>> perShard) {
+        const auto removed = anyShard(std::move(perShard));
         if (!removed) return done(hubFailed());
         if (!*removed) return done(notFound("no peer with that sid in this realm"));
         log::info("admin", "peer removed", {{"sid", sid}});

@@ -180,10 +180,14 @@ void Metrics::handleAsync(const HttpRequestView& request, std::int64_t, HttpDone
                           "{\"error\":\"unauthorized\",\"info\":\"send the admin token as "
                           "'Authorization: Bearer <token>', or scrape from loopback\"}"});
   }
-  hub_.post<HubStats>([](Hub& h) { return h.stats(); },
-                      [this, done = std::move(done)](std::optional<HubStats> stats) {
-    if (!stats) return done(HttpReply{500, "application/json", {}, "{\"error\":\"internal_error\"}"});
-    std::string text = render(*stats, http_, ProcessStats::read());
+  hub_.gather<HubStats>([](Hub& h) { return h.stats(); },
+                        [this, done = std::move(done)](std::vector<std::optional<HubStats>> perShard) {
+    HubStats stats;  // the shards' counters added up
+    for (const auto& shard : perShard) {
+      if (!shard) return done(HttpReply{500, "application/json", {}, "{\"error\":\"internal_error\"}"});
+      stats.merge(*shard);
+    }
+    std::string text = render(stats, http_, ProcessStats::read());
     if (usage_ != nullptr) {
       constexpr std::string_view name = "aerie_usage_records_total";
       header(text, name, "counter", "usage records (one per peer session), by what became of them");
@@ -203,6 +207,9 @@ std::string Metrics::render(const HubStats& hub, const HttpCounts& http,
   gauge(out, "aerie_connections", "socket.io connections open (joined or not)", hub.connections);
   gauge(out, "aerie_peers", "peers in a room (got inRoom and did not leave)", hub.peersInRooms);
   gauge(out, "aerie_rooms", "rooms with at least one peer", hub.rooms);
+  header(out, "aerie_join_handoffs_total", "counter",
+         "joins handed to the event loop of their room (rooms are spread over the loops)");
+  sample(out, "aerie_join_handoffs_total", {}, std::to_string(hub.handOffs));
   byLabel(out, "aerie_messages_in_total", "type",
           "Skylink messages received, by type (each entry of a group counts)", hub.messagesIn);
   byLabel(out, "aerie_messages_out_total", "type",

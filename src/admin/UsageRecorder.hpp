@@ -1,7 +1,9 @@
 #pragma once
 // Turns every peer session the Hub reports into a usage record (storage/Usage.hpp) for the
-// storage worker (UsageWriter). Runs on the Hub's thread and never touches the disk there.
+// storage worker (UsageWriter). Runs on the Hub shards' threads (a lock per join and leave, not
+// per message) and never touches the disk there.
 #include <map>
+#include <mutex>
 #include <string>
 
 #include "hub/HubListener.hpp"
@@ -19,12 +21,16 @@ class UsageRecorder final : public HubListener {
   // Records the sessions still open, as ending at `nowMs`. For server shutdown, after the
   // Hub's loop has stopped: the Hub reports no leave for peers it never saw go.
   void flush(std::int64_t nowMs);
-  std::size_t openSessions() const { return open_.size(); }
+  std::size_t openSessions() const {
+    std::lock_guard lock(mutex_);
+    return open_.size();
+  }
 
  private:
   void record(const PeerSession& session);
 
   UsageWriter& writer_;
+  mutable std::mutex mutex_;
   std::map<std::string, PeerSession> open_;  // by sid
 };
 

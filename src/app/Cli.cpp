@@ -143,11 +143,18 @@ int Cli::serve(const std::vector<std::string>& args) {
   api.turnTtlSeconds = config.turnTtlSeconds;
   ApiService apiService(appStore, signer, api, config.limits);
   CredentialJoinAuthorizer authorizer(appStore, signer, api, config.limits);
-  Hub hub(config.limits, authorizer);
+  // One Hub shard per event loop: a room lives on the loop shardOf(room) names.
+  const unsigned shardCount = options.threads == 0 ? 1 : options.threads;
+  std::vector<std::unique_ptr<Hub>> hubs;
+  std::vector<Hub*> shards;
   UsageWriter usageWriter(appStore, config.limits.maxPendingUsageRecords);  // the storage worker
   UsageRecorder usageRecorder(usageWriter);
-  hub.setListener(&usageRecorder);
-  HubGateway gateway(hub);
+  for (unsigned i = 0; i < shardCount; ++i) {
+    hubs.push_back(std::make_unique<Hub>(config.limits, authorizer, ShardPlan{i, shardCount}));
+    hubs.back()->setListener(&usageRecorder);
+    shards.push_back(hubs.back().get());
+  }
+  HubGateway gateway(shards);
   AdminApi adminApi(appStore, gateway, config.limits);
   const std::string webRoot =
       AssetPaths::webRoot(config.webRoot, AssetPaths::executable(), AERIE_DEFAULT_WEB_ROOT);
@@ -190,7 +197,7 @@ int Cli::serve(const std::vector<std::string>& args) {
   }
 
   CountingHttpHandler countedRouter(router, metrics.http());  // API replies by status, for /metrics
-  Server server(options, config.limits, hub, countedRouter, gateway);
+  Server server(options, config.limits, shards, countedRouter, gateway);
   server.bind();
   // The actual port (with --listen HOST:0) goes into the API reply's port lists.
   // ApiService reads `api` by reference; the loops have not started yet.
@@ -208,7 +215,7 @@ int Cli::serve(const std::vector<std::string>& args) {
   server.run();
   // The loops have stopped: nobody else touches the Hub or the recorder now.
   usageRecorder.flush(nowMs());
-  hub.setListener(nullptr);
+  for (auto& hub : hubs) hub->setListener(nullptr);
   usageWriter.stop();  // writes what is still queued
   log::info("server", "stopped");
   return 0;

@@ -23,6 +23,13 @@ class Histogram {
     ++count_;
   }
 
+  // Adds another histogram's observations (the shards' join latencies, for metrics).
+  void merge(const Histogram& other) {
+    for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+    sumUs_ += other.sumUs_;
+    count_ += other.count_;
+  }
+
   // Observations <= kBoundsUs[i] (cumulative, as Prometheus' `le`); i == size() is +Inf.
   std::uint64_t cumulative(std::size_t i) const {
     std::uint64_t n = 0;

@@ -134,6 +134,12 @@ void EngineIoSession::close() {
   wake(lock);
 }
 
+void EngineIoSession::rehome(unsigned shard) {
+  shard_.store(shard, std::memory_order_release);
+  std::unique_lock lock(mutex_);
+  wake(lock);
+}
+
 void EngineIoSession::wake(std::unique_lock<std::mutex>& lock) {
   auto waker = waker_.lock();
   lock.unlock();

@@ -40,6 +40,11 @@ class EngineIoSession : public PeerSink, public std::enable_shared_from_this<Eng
   // PeerSink: any thread.
   void send(std::shared_ptr<const std::string> packet) override;
   void close() override;
+  // Served by Hub shard `shard` from now on; the transport carrying the session is woken so
+  // that it can follow (a WebSocket moves to that shard's loop).
+  void rehome(unsigned shard) override;
+  // The Hub shard that serves the session: the loop it opened on, then its room's. Any thread.
+  unsigned shard() const { return shard_.load(std::memory_order_acquire); }
 
   // The active transport takes what is queued.
   std::vector<std::shared_ptr<const std::string>> drain();
@@ -85,6 +90,7 @@ class EngineIoSession : public PeerSink, public std::enable_shared_from_this<Eng
   bool pingOutstanding_ = false;
   bool sioConnected_ = false;  // touched on the transport thread only
   std::atomic<bool> closedNotified_{false};
+  std::atomic<unsigned> shard_{0};
 };
 
 }  // namespace aerie

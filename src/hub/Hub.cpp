@@ -31,8 +31,9 @@ bool boolField(const boost::json::object& msg, std::string_view name, bool fallb
 
 }  // namespace
 
-Hub::Hub(const Limits& limits, JoinAuthorizer& authorizer)
-    : limits_(limits), authorizer_(authorizer) {
+Hub::Hub(const Limits& limits, JoinAuthorizer& authorizer, ShardPlan plan)
+    : limits_(limits), authorizer_(authorizer), plan_(plan) {
+  if (plan_.count == 0 || plan_.count > 256 || plan_.index >= plan_.count) plan_ = ShardPlan{};
   // tieBreakers only need to differ within a room (checked), not to be unpredictable.
   std::random_device device;
   std::seed_seq seed{device(), device(), device(), device()};
@@ -43,7 +44,7 @@ Hub::~Hub() = default;
 
 Hub::ConnId Hub::connect(std::shared_ptr<PeerSink> sink, std::int64_t nowMs) {
   lastNowMs_ = std::max(lastNowMs_, nowMs);
-  const ConnId id = nextId_++;
+  const ConnId id = (nextId_++ << 8) | plan_.index;
   peers_.emplace(id, std::make_unique<Peer>(id, std::move(sink), limits_, nowMs));
   return id;
 }
@@ -192,9 +193,56 @@ void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t no
     return redirect(peer, "reject", "serverError", "The server granted no room.", requestedRid);
   }
 
+  if (plan_.count > 1 && link_ != nullptr) {
+    const unsigned target = shardOf(grant.roomKey, plan_.count);
+    if (target != plan_.index) {
+      // The room lives on another shard's loop: the peer goes there and joins it there.
+      // The peer is on its way before its sink learns the new shard: whatever the connection
+      // sends from then on is posted there after the peer itself.
+      auto node = peers_.extract(peer.id());
+      std::shared_ptr<PeerSink> sink = node.mapped()->sinkPtr();
+      ++counters_.handOffs;
+      link_->handOff(target, std::move(node.mapped()), std::move(grant),
+                     boost::json::serialize(msg));
+      sink->rehome(target);
+      return;  // `peer` is gone from this shard
+    }
+  }
+  if (joinGranted(peer, msg, grant, nowMs)) observeJoin(startedAt);
+}
+
+void Hub::adopt(std::unique_ptr<Peer> peer, JoinGrant grant, std::string_view joinJson,
+                std::int64_t nowMs) {
+  lastNowMs_ = std::max(lastNowMs_, nowMs);
+  try {
+    const auto startedAt = std::chrono::steady_clock::now();
+    const ConnId id = peer->id();
+    Peer& adopted = *peers_.insert_or_assign(id, std::move(peer)).first->second;
+    auto msg = MessageRules::parse(joinJson, limits_.maxJsonDepth);
+    if (!msg) return drop(DropReason::InternalError);  // we serialized it ourselves
+    if (shuttingDown_) {
+      return redirect(adopted, "reject", "roomclose", "The server is shutting down.",
+                      grant.roomKey);
+    }
+    if (joinGranted(adopted, *msg, grant, nowMs)) observeJoin(startedAt);
+  } catch (...) {
+    drop(DropReason::InternalError);
+  }
+}
+
+void Hub::observeJoin(std::chrono::steady_clock::time_point startedAt) {
+  counters_.joinLatency.observeUs(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                            startedAt)
+          .count()));
+}
+
+bool Hub::joinGranted(Peer& peer, const boost::json::object& msg, const JoinGrant& grant,
+                      std::int64_t nowMs) {
   Room* room = findRoom(grant.roomKey);
   if (room != nullptr && room->locked()) {
-    return redirect(peer, "reject", "locked", "The room is locked.", grant.roomKey);
+    redirect(peer, "reject", "locked", "The room is locked.", grant.roomKey);
+    return false;
   }
   const std::uint32_t maxPeers =
       grant.maxPeers != 0 ? grant.maxPeers : limits_.defaultMaxPeersPerRoom;
@@ -202,9 +250,10 @@ void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t no
     // SkylinkJS has no "room full" reason (SYSTEM_ACTION_REASON). `locked` is the one whose
     // meaning for the app is right ("this room takes nobody now"); `info` says why, and the
     // joinRoom() callback error is built from `info`. Counted apart as roomFull.
-    return redirect(peer, "reject", "locked",
-                    "The room is full (" + std::to_string(maxPeers) + " peers).", grant.roomKey,
-                    "roomFull");
+    redirect(peer, "reject", "locked",
+             "The room is full (" + std::to_string(maxPeers) + " peers).", grant.roomKey,
+             "roomFull");
+    return false;
   }
   if (room == nullptr) {
     auto created = std::make_unique<Room>(grant.roomKey, grant.realm, grant.roomName);
@@ -229,10 +278,6 @@ void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t no
   inRoom["pc_config"] = boost::json::object{{"iceServers", grant.iceServers}};
   inRoom["tieBreaker"] = tieBreaker;
   sendTo(peer, inRoom);
-  counters_.joinLatency.observeUs(static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                            startedAt)
-          .count()));
 
   PeerSession& session = sessions_[sid];
   session = PeerSession{grant.realm, grant.appKey, grant.roomName, grant.roomKey, sid, nowMs, 0};
@@ -243,6 +288,7 @@ void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t no
       drop(DropReason::InternalError);
     }
   }
+  return true;
 }
 
 void Hub::leaveRoom(Peer& peer, std::int64_t nowMs) {
@@ -381,56 +427,102 @@ void Hub::handleGetPeers(Peer& peer, const boost::json::object& msg) {
   if (!peer.membership().privileged) return drop(DropReason::NotPrivileged);
   // SkylinkJS 2.x documents showAll as "also return the privileged peer ids".
   const bool showAll = boolField(msg, "showAll", false);
-  boost::json::object result;
+  if (plan_.count > 1 && link_ != nullptr) {
+    // The realm's rooms may live on every shard: each adds its part, the answer comes back
+    // through deliverPeerList.
+    return link_->gatherPeers(plan_.index, peer.id(), peer.membership().realm, showAll);
+  }
+  deliverPeerList(peer.id(), peersOf(peer.membership().realm, showAll));
+}
+
+PeerListPart Hub::peersOf(std::string_view realm, bool showAll) const {
+  PeerListPart part;
   for (const auto& [key, room] : rooms_) {
-    if (room->realm() != peer.membership().realm) continue;
-    boost::json::array sids;
+    if (room->realm() != realm) continue;
     for (const auto& member : room->members()) {
-      const Peer* p = findPeerBySid(member.sid);
-      if (p != nullptr && (showAll || !p->membership().privileged)) sids.emplace_back(member.sid);
+      auto it = bySid_.find(member.sid);
+      if (it == bySid_.end()) continue;
+      if (showAll || !it->second->membership().privileged) part[room->name()].push_back(member.sid);
     }
-    if (sids.empty()) continue;
-    // Room names are unique within a realm; should two rooms share one, their lists merge.
-    auto& list = result[room->name()];
-    if (!list.is_array()) list = boost::json::array{};
-    for (auto& sid : sids) list.get_array().push_back(std::move(sid));
+  }
+  return part;
+}
+
+void Hub::deliverPeerList(ConnId requester, const PeerListPart& peers) {
+  Peer* peer = findPeer(requester);
+  if (peer == nullptr || peer->state() != PeerState::InRoom) return;
+  // Room names are unique within a realm; should two rooms share one, their lists merge.
+  boost::json::object result;
+  for (const auto& [name, sids] : peers) {
+    boost::json::array list;
+    for (const auto& sid : sids) list.emplace_back(sid);
+    result[name] = std::move(list);
   }
   boost::json::object peerList;
   peerList["type"] = "peerList";
   peerList["result"] = std::move(result);
-  sendTo(peer, peerList);
+  sendTo(*peer, peerList);
 }
 
 void Hub::handleIntroduce(Peer& peer, const boost::json::object& msg) {
   const std::string_view sendingId = stringField(msg, "sendingPeerId");
   const std::string_view receivingId = stringField(msg, "receivingPeerId");
-  auto fail = [&](std::string_view reason) {
-    boost::json::object error;
-    error["type"] = "introduceError";
-    error["reason"] = reason;
-    error["sendingPeerId"] = sendingId;
-    error["receivingPeerId"] = receivingId;
-    sendTo(peer, error);
-  };
-  if (!peer.membership().privileged) return fail("notPrivileged");
+  if (!peer.membership().privileged) {
+    return deliverIntroduceError(peer.id(), "notPrivileged", sendingId, receivingId);
+  }
+  const std::string& realm = peer.membership().realm;
+  if (plan_.count > 1 && link_ != nullptr) {
+    return link_->gatherIntroduce(plan_.index, peer.id(), realm, std::string(sendingId),
+                                  std::string(receivingId));
+  }
+  const auto failure =
+      introduceFailure(introduceHere(realm, sendingId, receivingId), sendingId, receivingId);
+  if (!failure.empty()) deliverIntroduceError(peer.id(), failure, sendingId, receivingId);
+}
+
+IntroduceProbe Hub::introduceHere(std::string_view realm, std::string_view sendingId,
+                                  std::string_view receivingId) {
   // Introductions stay within the requester's realm, and within one room: the introduced pair
   // then handshakes through the ordinary same-room routing (2.x documents `introduce` as "to
-  // another peer in the same room").
+  // another peer in the same room"). A room lives on one shard, so a pair in one room is
+  // always on one shard.
   Peer* sending = findPeerBySid(sendingId);
   Peer* receiving = findPeerBySid(receivingId);
-  const std::string& realm = peer.membership().realm;
-  if (sending == nullptr || sending->membership().realm != realm)
-    return fail("sendingPeerNotFound");
-  if (receiving == nullptr || receiving->membership().realm != realm)
-    return fail("receivingPeerNotFound");
-  if (sending == receiving) return fail("samePeer");
-  if (sending->roomKey() != receiving->roomKey()) return fail("notInSameRoom");
-
+  if (sending != nullptr && sending->membership().realm != realm) sending = nullptr;
+  if (receiving != nullptr && receiving->membership().realm != realm) receiving = nullptr;
+  IntroduceProbe probe{sending != nullptr, receiving != nullptr, false};
+  if (sending == nullptr || receiving == nullptr || sending == receiving ||
+      sending->roomKey() != receiving->roomKey()) {
+    return probe;
+  }
   boost::json::object approach;
   approach["type"] = "approach";
   approach["rid"] = sending->roomKey();
   approach["target"] = receivingId;
   sendTo(*sending, approach);
+  probe.sent = true;
+  return probe;
+}
+
+std::string_view Hub::introduceFailure(const IntroduceProbe& merged, std::string_view sendingId,
+                                       std::string_view receivingId) {
+  if (merged.sent) return {};
+  if (!merged.sendingFound) return "sendingPeerNotFound";
+  if (!merged.receivingFound) return "receivingPeerNotFound";
+  if (sendingId == receivingId) return "samePeer";
+  return "notInSameRoom";
+}
+
+void Hub::deliverIntroduceError(ConnId requester, std::string_view reason,
+                                std::string_view sendingId, std::string_view receivingId) {
+  Peer* peer = findPeer(requester);
+  if (peer == nullptr) return;
+  boost::json::object error;
+  error["type"] = "introduceError";
+  error["reason"] = reason;
+  error["sendingPeerId"] = sendingId;
+  error["receivingPeerId"] = receivingId;
+  sendTo(*peer, error);
 }
 
 void Hub::handleRecording(Peer& peer) {
@@ -501,6 +593,20 @@ void Hub::shutdown() {
   for (auto& [id, peer] : peers_) {
     redirect(*peer, "warning", "toclose", "The server is shutting down.", peer->roomKey());
   }
+}
+
+// ---- sharding -------------------------------------------------------------------------------
+
+unsigned Hub::shardOf(std::string_view roomKey, unsigned shardCount) {
+  if (shardCount <= 1) return 0;
+  // FNV-1a: the same on every run and build (std::hash need not be), so logs and benchmarks
+  // can tell where a room lives.
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : roomKey) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return static_cast<unsigned>(h % shardCount);
 }
 
 // ---- helpers --------------------------------------------------------------------------------

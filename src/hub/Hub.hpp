@@ -3,6 +3,7 @@
 // Pure logic (no Asio/Beast). Single-threaded by contract: the transport calls a Hub from one
 // thread only, and a PeerSink must not call back into the Hub synchronously.
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "hub/Peer.hpp"
 #include "hub/PeerSink.hpp"
 #include "hub/Room.hpp"
+#include "hub/ShardLink.hpp"
 
 namespace aerie {
 
@@ -27,11 +29,16 @@ class Hub {
  public:
   using ConnId = std::uint64_t;
 
-  Hub(const Limits& limits, JoinAuthorizer& authorizer);
+  // One Hub per event loop: `plan` says which shard this is. A room lives on the shard
+  // shardOf(roomKey) names; a joinRoom for a room of another shard is handed there through the
+  // ShardLink (setShardLink), with the peer.
+  Hub(const Limits& limits, JoinAuthorizer& authorizer, ShardPlan plan = {});
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
   ~Hub();
 
+  // Connection ids are unique over all shards (the shard is in the low byte), so a peer keeps
+  // its id when it moves.
   ConnId connect(std::shared_ptr<PeerSink> sink, std::int64_t nowMs);
   // The inner JSON string of a socket.io `message` event. Never throws.
   void onMessage(ConnId id, std::string_view json, std::int64_t nowMs);
@@ -43,6 +50,27 @@ class Hub {
   void disconnect(ConnId id, std::int64_t nowMs);
   // Called about once a second: closes sockets that did not join within Limits::joinTimeoutMs.
   void tick(std::int64_t nowMs);
+
+  // Sharding. The shard of a room (a stable hash of its key).
+  static unsigned shardOf(std::string_view roomKey, unsigned shardCount);
+  const ShardPlan& plan() const { return plan_; }
+  // Optional with one shard; set before the loops run.
+  void setShardLink(ShardLink* link) { link_ = link; }
+  // A peer handed over by another shard (ShardLink::handOff): it joins the granted room here.
+  void adopt(std::unique_ptr<Peer> peer, JoinGrant grant, std::string_view joinJson,
+             std::int64_t nowMs);
+  // This shard's part of a privileged getPeers.
+  PeerListPart peersOf(std::string_view realm, bool showAll) const;
+  // The merged answer for `requester`'s getPeers (dropped if it has gone).
+  void deliverPeerList(ConnId requester, const PeerListPart& peers);
+  // Tries an introduce here: sends the `approach` if both peers are in one room of this shard.
+  IntroduceProbe introduceHere(std::string_view realm, std::string_view sendingId,
+                               std::string_view receivingId);
+  // Why an introduce failed, from every shard's probe merged; empty if one sent it.
+  static std::string_view introduceFailure(const IntroduceProbe& merged, std::string_view sendingId,
+                                           std::string_view receivingId);
+  void deliverIntroduceError(ConnId requester, std::string_view reason, std::string_view sendingId,
+                             std::string_view receivingId);
 
   // Admin/metrics.
   HubStats stats() const;
@@ -64,12 +92,17 @@ class Hub {
 
   void handleMessage(ConnId id, std::string_view json, std::int64_t nowMs);
   void handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t nowMs);
+  // The rest of a join once the credentials gave `grant` and the room is on this shard. True
+  // when the peer got inRoom.
+  bool joinGranted(Peer& peer, const boost::json::object& msg, const JoinGrant& grant,
+                   std::int64_t nowMs);
   void handleRelay(Peer& peer, boost::json::object& msg, const MessageRule& rule);
   void handleGroup(Peer& peer, const boost::json::object& msg, std::int64_t nowMs);
   void handleGetPeers(Peer& peer, const boost::json::object& msg);
   void handleIntroduce(Peer& peer, const boost::json::object& msg);
   void handleRecording(Peer& peer);
 
+  void observeJoin(std::chrono::steady_clock::time_point startedAt);
   // Charges `bucket`; on a verdict other than Pass drops and warns, and on Disconnect closes
   // the peer, after which the caller must not touch it.
   RateVerdict admit(Peer& peer, RateBucket bucket, std::int64_t nowMs);
@@ -107,6 +140,8 @@ class Hub {
 
   Limits limits_;
   JoinAuthorizer& authorizer_;
+  ShardPlan plan_;
+  ShardLink* link_ = nullptr;
   HubListener* listener_ = nullptr;
   std::map<std::string, PeerSession, std::less<>> sessions_;  // by sid, for the listener
   // The latest time a caller gave; a leave the Hub causes itself (kick) has no time of its own.

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "core/Histogram.hpp"
 
@@ -84,6 +85,7 @@ struct HubStats {
   std::uint64_t connections = 0;   // open sockets known to the Hub
   std::uint64_t peersInRooms = 0;  // connections that got inRoom and did not leave
   std::uint64_t rooms = 0;
+  std::uint64_t handOffs = 0;  // joins handed to the shard of their room (counted where they left)
   CounterMap messagesIn;   // by type; group entries count too
   CounterMap messagesOut;  // by type, one per receiver
   CounterMap dropped;      // by DropReason
@@ -92,6 +94,22 @@ struct HubStats {
   // joinRoom handled → inRoom sent, in µs, successful joins only (the Hub's own work: credential
   // checks and room bookkeeping; the wait in the loop's queue before it is not included).
   Histogram joinLatency;
+
+  // Adds another shard's counters and gauges.
+  void merge(const HubStats& other) {
+    connections += other.connections;
+    peersInRooms += other.peersInRooms;
+    rooms += other.rooms;
+    handOffs += other.handOffs;
+    const std::pair<CounterMap*, const CounterMap*> maps[] = {
+        {&messagesIn, &other.messagesIn}, {&messagesOut, &other.messagesOut},
+        {&dropped, &other.dropped},       {&redirects, &other.redirects},
+        {&closed, &other.closed}};
+    for (const auto& [mine, theirs] : maps) {
+      for (const auto& [key, n] : *theirs) (*mine)[key] += n;
+    }
+    joinLatency.merge(other.joinLatency);
+  }
 };
 
 }  // namespace aerie

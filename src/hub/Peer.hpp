@@ -47,6 +47,7 @@ class Peer {
 
   ConnId id() const { return id_; }
   PeerSink& sink() { return *sink_; }
+  const std::shared_ptr<PeerSink>& sinkPtr() const { return sink_; }
   PeerState state() const { return state_; }
   // Valid in InRoom only.
   const Membership& membership() const { return membership_; }

@@ -1,10 +1,12 @@
 #pragma once
-// Runs work on the Hub's loop for callers outside the message path (the admin API, metrics) and
-// hands them the result there: post-and-complete, no thread waits. The Hub is single-threaded;
-// this is the only way in from elsewhere.
+// Runs work on the Hub shards' loops for callers outside the message path (the admin API,
+// metrics) and hands them the results: post-and-complete, no thread waits. Each Hub is
+// single-threaded; this is the only way in from elsewhere.
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 namespace aerie {
 
@@ -12,46 +14,71 @@ class Hub;
 
 class HubGateway {
  public:
-  explicit HubGateway(Hub& hub) : hub_(hub) {}
+  explicit HubGateway(Hub& hub) : hubs_{&hub} {}
+  explicit HubGateway(std::vector<Hub*> hubs) : hubs_(std::move(hubs)) {}
 
-  // Set by the Server once its loops exist: how to post to the Hub's loop, and whether the
+  // Set by the Server once its loops exist: how to post to shard i's loop, and whether the
   // calling thread is that loop (then the work runs inline).
-  void bind(std::function<void(std::function<void()>)> post, std::function<bool()> onHubThread) {
+  void bind(std::function<void(unsigned, std::function<void()>)> post,
+            std::function<bool(unsigned)> onShard) {
     std::lock_guard lock(mutex_);
     post_ = std::move(post);
-    onHubThread_ = std::move(onHubThread);
+    onShard_ = std::move(onShard);
   }
 
-  // Runs `fn` on the Hub's loop, then `then` with its result, there (or both at once when
-  // called on that loop, or before the loops run). Nobody waits: the caller goes on, and
-  // `then` posts back wherever it needs to be. `then` gets nullopt if `fn` threw.
+  std::size_t shards() const { return hubs_.size(); }
+
+  // Runs `fn` on every shard's loop, then `then` with every shard's result (nullopt where `fn`
+  // threw), on the loop of the shard that finished last (or at once when the gateway is not
+  // bound, or all shards are the caller's). Nobody waits: `then` posts back wherever it needs
+  // to be.
   template <class R>
-  void post(std::function<R(Hub&)> fn, std::function<void(std::optional<R>)> then) {
-    std::function<void(std::function<void()>)> post;
+  void gather(std::function<R(Hub&)> fn, std::function<void(std::vector<std::optional<R>>)> then) {
+    struct Gathering {
+      std::mutex mutex;
+      std::vector<std::optional<R>> results;
+      std::size_t left;
+      std::function<R(Hub&)> fn;
+      std::function<void(std::vector<std::optional<R>>)> then;
+    };
+    auto g = std::make_shared<Gathering>();
+    g->results.resize(hubs_.size());
+    g->left = hubs_.size();
+    g->fn = std::move(fn);
+    g->then = std::move(then);
+    std::function<void(unsigned, std::function<void()>)> post;
+    std::function<bool(unsigned)> onShard;
     {
       std::lock_guard lock(mutex_);
-      if (post_ && !onHubThread_()) post = post_;
+      post = post_;
+      onShard = onShard_;
     }
-    auto run = [this, fn = std::move(fn), then = std::move(then)] {
-      std::optional<R> result;
-      try {
-        result = fn(hub_);
-      } catch (...) {
+    for (unsigned i = 0; i < hubs_.size(); ++i) {
+      auto run = [g, i, hub = hubs_[i]] {
+        std::optional<R> result;
+        try {
+          result = g->fn(*hub);
+        } catch (...) {
+        }
+        std::unique_lock lock(g->mutex);
+        g->results[i] = std::move(result);
+        if (--g->left != 0) return;
+        lock.unlock();
+        g->then(std::move(g->results));
+      };
+      if (post && !onShard(i)) {
+        post(i, std::move(run));
+      } else {
+        run();
       }
-      then(std::move(result));
-    };
-    if (post) {
-      post(std::move(run));
-    } else {
-      run();
     }
   }
 
  private:
-  Hub& hub_;
+  std::vector<Hub*> hubs_;
   std::mutex mutex_;
-  std::function<void(std::function<void()>)> post_;
-  std::function<bool()> onHubThread_;
+  std::function<void(unsigned, std::function<void()>)> post_;
+  std::function<bool(unsigned)> onShard_;
 };
 
 }  // namespace aerie

@@ -16,6 +16,8 @@
 #include "core/Log.hpp"
 #include "hub/Hub.hpp"
 #include "transport/ConnectionLimiter.hpp"
+#include "transport/EventLoops.hpp"
+#include "transport/HubPort.hpp"
 #include "transport/HubGateway.hpp"
 #include "transport/ServerContext.hpp"
 #include "transport/StunListener.hpp"
@@ -27,17 +29,13 @@ using tcp = asio::ip::tcp;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 struct Server::Impl {
-  Impl(ServerOptions o, const Limits& l, Hub& h, HttpHandler& http)
-      : options(std::move(o)), limits(l), hub(h) {
-    unsigned n = options.threads == 0 ? 1 : options.threads;
-    for (unsigned i = 0; i < n; ++i) {
-      loops.push_back(std::make_unique<asio::io_context>(1));
-      guards.emplace_back(loops.back()->get_executor());
-    }
-    hubPort = std::make_unique<HubPort>(hub, loops[0]->get_executor(), registry);
+  Impl(ServerOptions o, const Limits& l, std::vector<Hub*> h, HttpHandler& http)
+      : options(std::move(o)), limits(l), hubs(std::move(h)), loops(static_cast<unsigned>(hubs.size())) {
+    hubPort = std::make_unique<HubPort>(hubs, loops, registry);
+    for (Hub* hub : hubs) hub->setShardLink(hubPort.get());
     if (!options.certFile.empty()) tls = std::make_unique<TlsContext>(options.certFile, options.keyFile);
-    context = std::make_unique<ServerContext>(
-        ServerContext{limits, http, registry, *hubPort, tls.get(), tls && options.redirectToHttps});
+    context = std::make_unique<ServerContext>(ServerContext{
+        limits, http, registry, *hubPort, loops, tls.get(), tls && options.redirectToHttps});
   }
 
   asio::awaitable<void> acceptLoop() {
@@ -55,7 +53,7 @@ struct Server::Impl {
       }
       bool failed = false;
       for (int burst = 0; burst < 512; ++burst) {
-        tcp::socket socket(*loops[next % loops.size()]);
+        tcp::socket socket(loops.at(static_cast<unsigned>(next % loops.size())));
         boost::system::error_code ec;
         acceptor->accept(socket, ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) break;
@@ -69,7 +67,7 @@ struct Server::Impl {
       }
       if (failed) {
         // The listening socket stays readable while the cause lasts: do not spin on it.
-        asio::steady_timer pause(*loops[0], std::chrono::milliseconds(100));
+        asio::steady_timer pause(loops.at(0), std::chrono::milliseconds(100));
         co_await pause.async_wait(nothrow);
       }
     }
@@ -98,7 +96,7 @@ struct Server::Impl {
   }
 
   asio::awaitable<void> sweepLoop() {
-    asio::steady_timer timer(*loops[0]);
+    asio::steady_timer timer(loops.at(0));
     while (!stopping) {
       timer.expires_after(std::chrono::seconds(1));
       co_await timer.async_wait(nothrow);
@@ -109,32 +107,33 @@ struct Server::Impl {
         if (s->transport() == EngineIoSession::Transport::Polling) s->markClosed();
         else s->close();
       }
-      hub.tick(now);  // we are on the Hub's loop
+      // Every shard checks its own join timeouts, on its loop.
+      for (unsigned i = 0; i < hubs.size(); ++i) {
+        asio::post(loops.at(i), [hub = hubs[i]] { hub->tick(nowMs()); });
+      }
     }
   }
 
   void shutdown() {
     if (stopping.exchange(true)) return;
     log::info("server", "shutting down: telling peers, draining for 1 s");
-    asio::post(*loops[0], [this] {
-      hub.shutdown();
+    for (unsigned i = 0; i < hubs.size(); ++i) {
+      asio::post(loops.at(i), [hub = hubs[i]] { hub->shutdown(); });
+    }
+    asio::post(loops.at(0), [this] {
       if (acceptor) acceptor->close();
       if (stun) stun->stop();
     });
-    auto timer = std::make_shared<asio::steady_timer>(*loops[0], std::chrono::seconds(1));
+    auto timer = std::make_shared<asio::steady_timer>(loops.at(0), std::chrono::seconds(1));
     timer->async_wait([this, timer](auto) { stopLoops(); });
   }
 
-  void stopLoops() {
-    guards.clear();
-    for (auto& l : loops) l->stop();
-  }
+  void stopLoops() { loops.stop(); }
 
   ServerOptions options;
   const Limits& limits;
-  Hub& hub;
-  std::vector<std::unique_ptr<asio::io_context>> loops;
-  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::vector<Hub*> hubs;
+  EventLoops loops;
   SessionRegistry registry;
   std::unique_ptr<HubPort> hubPort;
   std::unique_ptr<TlsContext> tls;
@@ -145,12 +144,13 @@ struct Server::Impl {
   ConnectionLimiter limiter{limits.maxConnectionsPerIp};
 };
 
-Server::Server(ServerOptions options, const Limits& limits, Hub& hub, HttpHandler& http,
-               HubGateway& gateway)
-    : impl_(std::make_unique<Impl>(std::move(options), limits, hub, http)) {
-  auto* loop = impl_->loops[0].get();
-  gateway.bind([loop](std::function<void()> fn) { asio::post(*loop, std::move(fn)); },
-               [loop] { return loop->get_executor().running_in_this_thread(); });
+Server::Server(ServerOptions options, const Limits& limits, std::vector<Hub*> hubs,
+               HttpHandler& http, HubGateway& gateway)
+    : impl_(std::make_unique<Impl>(std::move(options), limits, std::move(hubs), http)) {
+  if (impl_->hubs.empty()) throw std::runtime_error("a server needs at least one Hub");
+  auto* loops = &impl_->loops;
+  gateway.bind([loops](unsigned i, std::function<void()> fn) { asio::post(loops->at(i), std::move(fn)); },
+               [](unsigned i) { return EventLoops::current() == i; });
 }
 
 Server::~Server() = default;
@@ -161,7 +161,7 @@ void Server::bind() {
   auto address = asio::ip::make_address(o.host, ec);
   if (ec) throw std::runtime_error("invalid listen address '" + o.host + "'");
   tcp::endpoint endpoint(address, o.port);
-  auto& acc = impl_->acceptor.emplace(*impl_->loops[0]);
+  auto& acc = impl_->acceptor.emplace(impl_->loops.at(0));
   acc.open(endpoint.protocol(), ec);
   if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acc.bind(endpoint, ec);
@@ -172,7 +172,7 @@ void Server::bind() {
   }
   if (o.stunPort != 0) {
     // The last loop: away from the Hub's when there are several.
-    impl_->stun = std::make_unique<StunListener>(*impl_->loops.back());
+    impl_->stun = std::make_unique<StunListener>(impl_->loops.at(impl_->loops.size() - 1));
     if (!impl_->stun->start(o.stunHost, o.stunPort)) impl_->stun.reset();
   }
 }
@@ -183,18 +183,13 @@ std::uint16_t Server::port() const {
 
 void Server::run() {
   auto& impl = *impl_;
-  asio::signal_set signals(*impl.loops[0], SIGINT, SIGTERM);
+  asio::signal_set signals(impl.loops.at(0), SIGINT, SIGTERM);
   signals.async_wait([&impl](const boost::system::error_code& ec, int) {
     if (!ec) impl.shutdown();
   });
-  asio::co_spawn(*impl.loops[0], impl.acceptLoop(), asio::detached);
-  asio::co_spawn(*impl.loops[0], impl.sweepLoop(), asio::detached);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < impl.loops.size(); ++i) {
-    threads.emplace_back([&impl, i] { impl.loops[i]->run(); });
-  }
-  impl.loops[0]->run();
-  for (auto& t : threads) t.join();
+  asio::co_spawn(impl.loops.at(0), impl.acceptLoop(), asio::detached);
+  asio::co_spawn(impl.loops.at(0), impl.sweepLoop(), asio::detached);
+  impl.loops.run();
 }
 
 void Server::stop() { impl_->shutdown(); }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/Limits.hpp"
 #include "http/HttpHandler.hpp"
@@ -17,7 +18,7 @@ class HubGateway;
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
-  unsigned threads = 2;      // event loops; the Hub runs on the first
+  unsigned threads = 2;      // event loops, one Hub shard each
   std::string certFile;      // PEM; TLS is off when empty
   std::string keyFile;
   bool redirectToHttps = false;  // with TLS: plain-HTTP requests get a 308 to https://
@@ -27,8 +28,9 @@ struct ServerOptions {
 
 class Server {
  public:
-  // Binds `gateway` to the Hub's loop.
-  Server(ServerOptions options, const Limits& limits, Hub& hub, HttpHandler& http,
+  // hubs[i] is the shard of loop i: there must be options.threads of them. Binds `gateway` to
+  // the loops.
+  Server(ServerOptions options, const Limits& limits, std::vector<Hub*> hubs, HttpHandler& http,
          HubGateway& gateway);
   ~Server();
   // Binds; throws std::runtime_error with a clear message if the address is taken.

@@ -12,6 +12,7 @@
 #include "http/HttpHandler.hpp"
 #include "transport/HubPort.hpp"
 #include "engineio/SessionRegistry.hpp"
+#include "transport/EventLoops.hpp"
 
 namespace aerie {
 
@@ -24,6 +25,7 @@ struct ServerContext {
   HttpHandler& http;
   SessionRegistry& registry;
   HubPort& hubPort;
+  EventLoops& loops;
   const TlsContext* tls = nullptr;  // null: plain HTTP only
   bool redirectToHttps = false;               // plain HTTP gets 308 to https:// (needs tls)
 };
@@ -33,6 +35,9 @@ struct ServerContext {
 inline std::shared_ptr<EngineIoSession> openSession(ServerContext& ctx, EioVersion v,
                                                     EngineIoSession::Transport t) {
   auto s = std::make_shared<EngineIoSession>(crypto::randomToken(15), v, t, ctx.limits, ctx.hubPort, nowMs());
+  // Served first by the Hub shard of the loop it opened on (its room's, once it joins).
+  const unsigned loop = EventLoops::current();
+  if (loop != EventLoops::kNone) s->rehome(loop);
   ctx.registry.add(s);
   return s;
 }

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <unistd.h>
 
 #include "core/Clock.hpp"
 
@@ -53,6 +54,7 @@ WebSocketConnection::WebSocketConnection(ServerContext& ctx, tcp::socket socket,
       version_(v),
       guard_(std::move(guard)),
       decoder_(ctx.limits.maxFrameBytes),
+      loop_(EventLoops::current() == EventLoops::kNone ? 0 : EventLoops::current()),
       tls_(std::move(tls)) {}
 
 void WebSocketConnection::start(std::string handshakeResponse, std::string leftover,
@@ -71,18 +73,79 @@ void WebSocketConnection::start(std::string handshakeResponse, std::string lefto
   }
   flush();
   if (!leftover.empty() && !feedPlain(leftover.data(), leftover.size())) return;
-  if (state_ != State::Closed && reading_) armRead();
+  if (state_ != State::Closed && reading_) continueReading();
 }
 
 void WebSocketConnection::wake() {
   if (wakePosted_.exchange(true)) return;
-  asio::post(exec_, [self = shared_from_this()] {
+  postWake();
+}
+
+void WebSocketConnection::postWake() {
+  asio::post(ctx_.loops.at(loop_.load()), [self = shared_from_this()] {
+    // Posted before a move: run where the connection is now.
+    if (self->loop_.load() != EventLoops::current()) return self->postWake();
+    if (self->state_ == State::Moving) return self->postWake();
     self->wakePosted_ = false;
     self->flush();
+    // Rehomed while a read was armed (a session whose shard was not this loop's): stop the
+    // read; its completion moves the connection.
+    if (self->readArmed_ && self->mustMove()) {
+      boost::system::error_code ec;
+      self->socket_.cancel(ec);
+    }
   });
 }
 
+bool WebSocketConnection::mustMove() const {
+  return state_ == State::Open && reading_ && !closeQueued_ && session_ && !probing_ &&
+         ctx_.loops.size() > 1 && session_->shard() != loop_.load() &&
+         session_->shard() < ctx_.loops.size();
+}
+
+void WebSocketConnection::continueReading() {
+  if (!mustMove()) return armRead();
+  if (writing_) {
+    movePending_ = true;  // onWritten moves
+    return;
+  }
+  moveNow();
+}
+
+void WebSocketConnection::moveNow() {
+  const unsigned target = session_->shard();
+  boost::system::error_code ec;
+  const auto protocol = socket_.local_endpoint(ec).protocol();
+  int fd = -1;
+  if (!ec) fd = socket_.release(ec);
+  if (ec) {
+    // Cannot move (the socket is failing): stay here; a relayed message then crosses threads.
+    return armRead();
+  }
+  state_ = State::Moving;
+  asio::post(ctx_.loops.at(target), [self = shared_from_this(), target, fd, protocol] {
+    self->resumeOn(target, fd, protocol);
+  });
+  loop_.store(target);  // after the post: a wake in between goes here first, then follows
+}
+
+void WebSocketConnection::resumeOn(unsigned loop, int fd, tcp protocol) {
+  socket_ = tcp::socket(ctx_.loops.at(loop));
+  exec_ = socket_.get_executor();
+  state_ = State::Open;
+  boost::system::error_code ec;
+  socket_.assign(protocol, fd, ec);
+  if (!ec) socket_.non_blocking(true, ec);
+  if (ec) {
+    if (!socket_.is_open()) ::close(fd);
+    return finish();
+  }
+  flush();  // what was queued while moving
+  if (state_ == State::Open && reading_) continueReading();
+}
+
 void WebSocketConnection::armRead() {
+  readArmed_ = true;
   // A read, not a readiness wait: Asio re-registers the descriptor with epoll (epoll_ctl, which
   // polls the socket) for every wait, while a read that follows a short one is queued without
   // any system call. The small buffer holds the usual message whole; a read that fills it
@@ -93,14 +156,16 @@ void WebSocketConnection::armRead() {
 }
 
 void WebSocketConnection::onRead(const boost::system::error_code& ec, std::size_t n) {
+  readArmed_ = false;
   if (state_ == State::Closed || !reading_) return;
+  if (ec == asio::error::operation_aborted && mustMove()) return continueReading();
   if (ec) {
     finish();  // end of stream or reset
     return;
   }
   if (!feed(smallBuffer_.data(), n) || state_ == State::Closed) return;
   if (n < smallBuffer_.size()) {
-    armRead();  // a short read: the kernel had nothing more
+    continueReading();  // a short read: the kernel had nothing more
     return;
   }
   readMore();
@@ -125,7 +190,7 @@ void WebSocketConnection::readMore() {
       return;
     }
   }
-  armRead();
+  continueReading();
 }
 
 bool WebSocketConnection::feed(char* data, std::size_t size) {
@@ -206,7 +271,7 @@ void WebSocketConnection::queueClose(std::uint16_t code, std::string_view payloa
 }
 
 void WebSocketConnection::flush() {
-  if (writing_ || state_ == State::Closed) return;
+  if (writing_ || state_ != State::Open) return;
   controlInFlight_.swap(control_);
   if (!controlInFlight_.empty()) buffers_.push_back(asio::buffer(controlInFlight_));
   if (session_ && !probing_ && !closeQueued_) {
@@ -278,6 +343,11 @@ void WebSocketConnection::onWritten(const boost::system::error_code& ec) {
   if (ec) {
     finish();
     return;
+  }
+  if (movePending_) {
+    movePending_ = false;
+    if (mustMove()) return moveNow();  // what is queued meanwhile is written on the new loop
+    if (reading_) armRead();
   }
   if (closeWritten) {
     if (closeReceived_ || !reading_) {

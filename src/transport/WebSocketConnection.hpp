@@ -6,6 +6,11 @@
 // queued for the receiver (frame headers, payloads, control frames) into one write: one
 // async_write of the pieces over plain TCP, one TLS record run encrypted at once over TLS.
 // Wake-ups from other threads coalesce into one post.
+//
+// A connection follows its session to the Hub shard of its room: when the session is rehomed,
+// the connection stops reading, lets its write finish, releases the descriptor and takes it up
+// again on that shard's loop, so the peer's messages, its room and the room's other members
+// share one thread.
 #include <array>
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
@@ -43,10 +48,16 @@ class WebSocketConnection : public SessionWaker,
   void wake() override;  // any thread
 
  private:
-  enum class State { Open, Closed };
+  enum class State { Open, Moving, Closed };
 
   bool onMessage(const WsFrameDecoder::Message& m) override;
   void armRead();
+  // Where a read would be armed: arms it, or moves to the session's shard first.
+  void continueReading();
+  bool mustMove() const;
+  void moveNow();  // no read armed, no write in flight
+  void resumeOn(unsigned loop, int fd, boost::asio::ip::tcp protocol);
+  void postWake();
   void onRead(const boost::system::error_code& ec, std::size_t n);
   void readMore();  // after a full small read: drain the kernel through the loop's buffer
   bool feed(char* data, std::size_t size);       // bytes off the socket
@@ -70,6 +81,9 @@ class WebSocketConnection : public SessionWaker,
   bool closeQueued_ = false;  // a close frame was queued (closeFrame_) or written
   bool closeReceived_ = false;
   std::atomic<bool> wakePosted_{false};
+  std::atomic<unsigned> loop_;  // the loop that runs this connection now
+  bool readArmed_ = false;
+  bool movePending_ = false;  // waiting for the write in flight before moving
 
   std::array<char, 512> smallBuffer_;  // the pending read's; a typical candidate frame fits
   std::string control_;  // bytes for the next write: handshake, pongs, `3probe`, close frame
