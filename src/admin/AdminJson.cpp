@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/IsoTime.hpp"
+#include "storage/MediaMode.hpp"
 
 namespace aerie {
 namespace {
@@ -39,6 +40,7 @@ boost::json::object AdminJson::app(const App& app, bool withSecret) {
   o["maxPeersPerRoom"] = app.maxPeersPerRoom;
   o["turnEnabled"] = app.turnEnabled;
   o["persistentRooms"] = app.persistentRooms;
+  o["mediaMode"] = toString(app.mediaMode);
   return o;
 }
 

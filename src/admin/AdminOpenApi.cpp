@@ -190,8 +190,14 @@ constexpr std::string_view kDocument = R"json({
           "expiresAt": {"type": "string", "format": "date-time", "nullable": true},
           "maxPeersPerRoom": {"type": "integer", "description": "0: the server default"},
           "turnEnabled": {"type": "boolean"},
-          "persistentRooms": {"type": "boolean"}
+          "persistentRooms": {"type": "boolean"},
+          "mediaMode": {"$ref": "#/components/schemas/MediaMode"}
         }
+      },
+      "MediaMode": {
+        "type": "string",
+        "enum": ["mesh", "sfu", "auto"],
+        "description": "How the realm's rooms carry media. mesh: browser to browser, the server relays signaling only. sfu: through the server's media plane (the room API says hasMCU: true). auto: mesh for now. An alias key has its parent's mode."
       },
       "AppWithSecret": {
         "allOf": [{"$ref": "#/components/schemas/App"}, {"type": "object", "properties": {"secret": {"type": "string", "description": "Signs room credentials (cred); shown only once"}}}]
@@ -207,6 +213,7 @@ constexpr std::string_view kDocument = R"json({
           "maxPeersPerRoom": {"type": "integer", "minimum": 0, "maximum": 10000},
           "turnEnabled": {"type": "boolean", "default": true},
           "persistentRooms": {"type": "boolean", "default": false},
+          "mediaMode": {"allOf": [{"$ref": "#/components/schemas/MediaMode"}], "default": "mesh"},
           "expiresAt": {"type": "string", "format": "date-time", "nullable": true}
         }
       },
@@ -230,6 +237,7 @@ constexpr std::string_view kDocument = R"json({
           "maxPeersPerRoom": {"type": "integer", "minimum": 0, "maximum": 10000},
           "turnEnabled": {"type": "boolean"},
           "persistentRooms": {"type": "boolean"},
+          "mediaMode": {"$ref": "#/components/schemas/MediaMode"},
           "expiresAt": {"type": "string", "format": "date-time", "nullable": true, "description": "null: never expires"}
         }
       },

@@ -5,6 +5,7 @@
 #include <span>
 
 #include "core/IsoTime.hpp"
+#include "storage/MediaMode.hpp"
 
 namespace aerie {
 namespace {
@@ -15,6 +16,7 @@ enum class Kind {
   Count,    // integer 0..kMaxPeersPerRoom
   Flag,     // boolean
   Time,     // ISO 8601 date-time with zone, or null
+  Mode,     // a media mode name: "mesh", "sfu" or "auto"
 };
 
 struct Rule {
@@ -27,7 +29,7 @@ constexpr Rule kCreate[] = {
     {"name", Kind::Text, true},          {"domains", Kind::Domains, true},
     {"owner", Kind::Text, false},        {"maxPeersPerRoom", Kind::Count, false},
     {"turnEnabled", Kind::Flag, false},  {"persistentRooms", Kind::Flag, false},
-    {"expiresAt", Kind::Time, false},
+    {"mediaMode", Kind::Mode, false},    {"expiresAt", Kind::Time, false},
 };
 constexpr Rule kAlias[] = {
     {"domains", Kind::Domains, true},
@@ -37,7 +39,8 @@ constexpr Rule kAlias[] = {
 constexpr Rule kUpdate[] = {
     {"name", Kind::Text, false},         {"domains", Kind::Domains, false},
     {"maxPeersPerRoom", Kind::Count, false}, {"turnEnabled", Kind::Flag, false},
-    {"persistentRooms", Kind::Flag, false},  {"expiresAt", Kind::Time, false},
+    {"persistentRooms", Kind::Flag, false},  {"mediaMode", Kind::Mode, false},
+    {"expiresAt", Kind::Time, false},
 };
 
 // JSON integers arrive as int64 or, when large, uint64; a fraction is not an integer.
@@ -99,6 +102,11 @@ std::optional<std::string> valueProblem(Kind kind, const boost::json::value& v) 
         return "must be an ISO 8601 date-time with a zone (e.g. 2030-01-31T12:00:00Z) or null";
       }
       return std::nullopt;
+    case Kind::Mode:
+      if (!v.is_string() || !parseMediaMode({v.get_string().data(), v.get_string().size()})) {
+        return "must be \"mesh\", \"sfu\" or \"auto\"";
+      }
+      return std::nullopt;
   }
   return "is invalid";
 }
@@ -142,6 +150,11 @@ std::uint32_t count(const boost::json::object& b, std::string_view f) {
   return static_cast<std::uint32_t>(integer(b.at(f)).value_or(0));
 }
 
+MediaMode mode(const boost::json::object& b, std::string_view f) {
+  const auto& s = b.at(f).get_string();
+  return parseMediaMode({s.data(), s.size()}).value_or(MediaMode::Mesh);
+}
+
 std::optional<std::int64_t> time(const boost::json::object& b, std::string_view f) {
   const auto& v = b.at(f);
   if (v.is_null()) return std::nullopt;
@@ -159,6 +172,7 @@ AppFields::Checked<NewApp> AppFields::forCreate(const boost::json::object& body)
   if (body.contains("maxPeersPerRoom")) n.maxPeersPerRoom = count(body, "maxPeersPerRoom");
   if (body.contains("turnEnabled")) n.turnEnabled = body.at("turnEnabled").get_bool();
   if (body.contains("persistentRooms")) n.persistentRooms = body.at("persistentRooms").get_bool();
+  if (body.contains("mediaMode")) n.mediaMode = mode(body, "mediaMode");
   if (body.contains("expiresAt")) n.expiresAtMs = time(body, "expiresAt");
   return {std::move(n), {}};
 }
@@ -185,6 +199,7 @@ AppFields::Checked<AppUpdate> AppFields::forUpdate(const boost::json::object& bo
   if (body.contains("maxPeersPerRoom")) u.maxPeersPerRoom = count(body, "maxPeersPerRoom");
   if (body.contains("turnEnabled")) u.turnEnabled = body.at("turnEnabled").get_bool();
   if (body.contains("persistentRooms")) u.persistentRooms = body.at("persistentRooms").get_bool();
+  if (body.contains("mediaMode")) u.mediaMode = mode(body, "mediaMode");
   if (body.contains("expiresAt")) u.expiresAtMs = time(body, "expiresAt");
   return {std::move(u), {}};
 }

@@ -20,13 +20,14 @@ class AppFields {
     std::string problem;
   };
 
-  // {name, domains, owner?, maxPeersPerRoom?, turnEnabled?, persistentRooms?, expiresAt?}
+  // {name, domains, owner?, maxPeersPerRoom?, turnEnabled?, persistentRooms?, mediaMode?,
+  // expiresAt?}
   static Checked<NewApp> forCreate(const boost::json::object& body);
-  // {domains, name?, expiresAt?}: an alias key of `parent` (owner and realm settings are the
-  // parent's).
+  // {domains, name?, expiresAt?}: an alias key of `parent` (owner and realm settings, the
+  // media mode among them, are the parent's).
   static Checked<NewApp> forAlias(const boost::json::object& body, const App& parent);
-  // Any of {name, domains, maxPeersPerRoom, turnEnabled, persistentRooms, expiresAt}, at least
-  // one; `expiresAt: null` removes the expiry.
+  // Any of {name, domains, maxPeersPerRoom, turnEnabled, persistentRooms, mediaMode,
+  // expiresAt}, at least one; `expiresAt: null` removes the expiry.
   static Checked<AppUpdate> forUpdate(const boost::json::object& body);
 
   // nullopt if `domain` is a usable CORS domain pattern (see OriginPolicy): a host name, IP

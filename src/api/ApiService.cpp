@@ -11,6 +11,7 @@
 #include "api/OriginPolicy.hpp"
 #include "api/RoomName.hpp"
 #include "api/SessionCredentials.hpp"
+#include "storage/MediaMode.hpp"
 
 namespace aerie {
 namespace {
@@ -213,12 +214,14 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
     return fail(req, ApiInvalid, "unknown, revoked or expired app key");
   }
   std::string realm = app->appKey;
+  MediaMode mediaMode = app->mediaMode;  // the realm's: an alias key has its parent's
   if (app->parentKey) {
     const auto parent = store_.findByKey(*app->parentKey);
     if (!parent || parent->revoked || expired(*parent, nowMs) || parent->parentKey) {
       return fail(req, InvalidParentKey, "the parent of this alias key is gone or disabled");
     }
     realm = parent->appKey;
+    mediaMode = parent->mediaMode;
   }
 
   // A cross-origin request names its page in Origin. A same-origin GET carries no Origin
@@ -299,7 +302,9 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   body["media_constraints"] = R"({"audio":true,"video":true})";
   body["isPrivileged"] = false;
   body["autoIntroduce"] = true;
-  body["hasMCU"] = false;
+  // An sfu realm's rooms are served by the media plane, which SkylinkJS knows as the "MCU".
+  // `auto` says false until it can switch a room over.
+  body["hasMCU"] = mediaMode == MediaMode::Sfu;
   body["hasPersistentMessage"] = false;
   body["enable_stats_config"] = false;
 

@@ -6,6 +6,7 @@
 #include "core/IsoTime.hpp"
 #include "api/IceServers.hpp"
 #include "api/SessionCredentials.hpp"
+#include "storage/MediaMode.hpp"
 
 namespace aerie {
 namespace {
@@ -107,6 +108,7 @@ JoinGrant CredentialJoinAuthorizer::authorize(const boost::json::object& m, std:
   g.maxPeers =
       realmApp->maxPeersPerRoom != 0 ? realmApp->maxPeersPerRoom : limits_.defaultMaxPeersPerRoom;
   g.privileged = false;
+  g.sfu = realmApp->mediaMode == MediaMode::Sfu;  // the realm's mode, as for the peer limit
   g.iceServers = IceServers::build(config_, nowMs, realmApp->turnEnabled, sessionEndMs);
   return g;
 }

@@ -13,6 +13,7 @@
 #include "app/Config.hpp"
 #include "core/Clock.hpp"
 #include "core/IsoTime.hpp"
+#include "storage/MediaMode.hpp"
 #include "storage/SqliteAppStore.hpp"
 
 namespace aerie {
@@ -56,7 +57,13 @@ Flags parseFlags(const std::vector<std::string>& args) {
       f.fields["maxPeersPerRoom"] = std::stoll(v);
     } else if (a == "--turn") f.fields["turnEnabled"] = onOff(a, value());
     else if (a == "--persistent-rooms") f.fields["persistentRooms"] = onOff(a, value());
-    else if (a == "--expires") {
+    else if (a == "--media") {
+      const std::string v = value();
+      if (!parseMediaMode(v)) {
+        throw std::runtime_error("--media takes mesh, sfu or auto, not '" + v + "'");
+      }
+      f.fields["mediaMode"] = v;
+    } else if (a == "--expires") {
       const std::string v = value();
       if (v == "never") f.fields["expiresAt"] = nullptr;
       else f.fields["expiresAt"] = v;
@@ -118,11 +125,13 @@ int createAlias(AppStore& store, const Flags& f) {
 const char* StoreCommands::usage() {
   return "  aerie app create --data DIR --name NAME --domain DOMAIN [--domain ...] [--owner O]\n"
          "                  [--max-peers N] [--turn on|off] [--persistent-rooms on|off]\n"
-         "                  [--expires ISO]         (prints the app, with its secret, as JSON)\n"
+         "                  [--media mesh|sfu|auto] [--expires ISO]\n"
+         "                                          (prints the app, with its secret, as JSON)\n"
          "  aerie app list --data DIR\n"
          "  aerie app get|revoke|rotate-secret --data DIR KEY\n"
          "  aerie app update --data DIR KEY [--name N] [--domain D ...] [--max-peers N]\n"
-         "                  [--turn on|off] [--persistent-rooms on|off] [--expires ISO|never]\n"
+         "                  [--turn on|off] [--persistent-rooms on|off] [--media mesh|sfu|auto]\n"
+         "                  [--expires ISO|never]\n"
          "  aerie app usage --data DIR KEY [--from ISO] [--to ISO]   (default: the last 30 days)\n"
          "  aerie alias create --data DIR --parent KEY --domain D [--name N] [--expires ISO]\n"
          "  aerie alias list --data DIR --parent KEY\n"

@@ -21,6 +21,7 @@ struct JoinGrant {
   std::string roomName;
   std::uint32_t maxPeers = 0;  // peers per room for this realm
   bool privileged = false;
+  bool sfu = false;  // the realm's media mode is sfu (the room is served by the media plane)
   boost::json::array iceServers;  // `pc_config.iceServers` for inRoom
 };
 

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/MediaMode.hpp"
+
 namespace aerie {
 
 // An app key. A primary key is a realm; an alias key (parentKey set) shares its parent's realm.
@@ -21,6 +23,8 @@ struct App {
   std::uint32_t maxPeersPerRoom = 0;   // 0: the server default (Limits)
   bool turnEnabled = true;             // false: inRoom carries no TURN entry for this realm
   bool persistentRooms = false;        // stored for the meetings feature; nothing reads it yet
+  // The realm's media mode; an alias key's own value is not used (its parent's applies).
+  MediaMode mediaMode = MediaMode::Mesh;
 };
 
 }  // namespace aerie

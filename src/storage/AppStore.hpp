@@ -18,6 +18,7 @@ struct NewApp {
   std::uint32_t maxPeersPerRoom = 0;
   bool turnEnabled = true;
   bool persistentRooms = false;
+  MediaMode mediaMode = MediaMode::Mesh;
 };
 
 // Persistent apps (realms), alias keys, server settings and usage records. Implementations

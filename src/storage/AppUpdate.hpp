@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/MediaMode.hpp"
+
 namespace aerie {
 
 // A partial change of an app: only the fields that are set change. The key, owner, parent and
@@ -14,12 +16,13 @@ struct AppUpdate {
   std::optional<std::uint32_t> maxPeersPerRoom;
   std::optional<bool> turnEnabled;
   std::optional<bool> persistentRooms;
+  std::optional<MediaMode> mediaMode;
   // Outer optional: change it or not; inner: the new expiry, or none (never expires).
   std::optional<std::optional<std::int64_t>> expiresAtMs;
 
   bool empty() const {
     return !name && !domains && !maxPeersPerRoom && !turnEnabled && !persistentRooms &&
-           !expiresAtMs;
+           !mediaMode && !expiresAtMs;
   }
 };
 

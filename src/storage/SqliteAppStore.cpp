@@ -21,7 +21,7 @@ namespace {
 // Schema migrations, applied in order inside one transaction. Entry i brings the schema
 // from version i to i + 1. Never edit an entry once released: append a new one instead, so
 // that a file written by an older Aerie upgrades in place.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
     CREATE TABLE apps (
       id                 INTEGER PRIMARY KEY,
@@ -59,11 +59,16 @@ constexpr std::array<std::string_view, 2> kMigrations = {
     CREATE INDEX sessions_realm ON sessions(realm, joined_at_ms);
     CREATE INDEX sessions_app_key ON sessions(app_key, joined_at_ms);
     )sql",
+    // 3: the realm's media mode (MediaMode.hpp): 'mesh', 'sfu' or 'auto'. Every app written
+    // before it is a mesh app, as it always was.
+    R"sql(
+    ALTER TABLE apps ADD COLUMN media_mode TEXT NOT NULL DEFAULT 'mesh';
+    )sql",
 };
 
 constexpr std::string_view kAppColumns =
     "id, app_key, name, owner, secret, domains, parent_key, revoked, created_at_ms, "
-    "expires_at_ms, max_peers_per_room, turn_enabled, persistent_rooms";
+    "expires_at_ms, max_peers_per_room, turn_enabled, persistent_rooms, media_mode";
 
 std::string domainsToJson(const std::vector<std::string>& domains) {
   boost::json::array a;
@@ -98,6 +103,8 @@ App readApp(const SqliteStatement& s) {
   a.maxPeersPerRoom = static_cast<std::uint32_t>(s.integer(10));
   a.turnEnabled = s.integer(11) != 0;
   a.persistentRooms = s.integer(12) != 0;
+  // A damaged value reads as mesh, the mode that needs nothing of the media plane.
+  a.mediaMode = parseMediaMode(s.text(13)).value_or(MediaMode::Mesh);
   return a;
 }
 
@@ -236,11 +243,12 @@ App SqliteAppStore::create(const NewApp& n, std::int64_t nowMs) {
   a.maxPeersPerRoom = n.maxPeersPerRoom;
   a.turnEnabled = n.turnEnabled;
   a.persistentRooms = n.persistentRooms;
+  a.mediaMode = n.mediaMode;
 
   SqliteStatement s(db_,
                     "INSERT INTO apps (app_key, name, owner, secret, domains, parent_key, revoked, "
                     "created_at_ms, expires_at_ms, max_peers_per_room, turn_enabled, "
-                    "persistent_rooms) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)");
+                    "persistent_rooms, media_mode) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)");
   s.bind(1, a.appKey).bind(2, a.name).bind(3, a.owner).bind(4, a.secret);
   s.bind(5, domainsToJson(a.domains));
   if (a.parentKey) {
@@ -257,6 +265,7 @@ App SqliteAppStore::create(const NewApp& n, std::int64_t nowMs) {
   s.bind(9, static_cast<std::int64_t>(a.maxPeersPerRoom));
   s.bind(10, std::int64_t{a.turnEnabled ? 1 : 0});
   s.bind(11, std::int64_t{a.persistentRooms ? 1 : 0});
+  s.bind(12, toString(a.mediaMode));
   s.step();
   a.id = sqlite3_last_insert_rowid(db_);
   return a;
@@ -317,21 +326,24 @@ std::optional<App> SqliteAppStore::update(const std::string& appKey, const AppUp
   if (change.maxPeersPerRoom) app->maxPeersPerRoom = *change.maxPeersPerRoom;
   if (change.turnEnabled) app->turnEnabled = *change.turnEnabled;
   if (change.persistentRooms) app->persistentRooms = *change.persistentRooms;
+  if (change.mediaMode) app->mediaMode = *change.mediaMode;
   if (change.expiresAtMs) app->expiresAtMs = *change.expiresAtMs;
 
   SqliteStatement s(db_,
                     "UPDATE apps SET name = ?, domains = ?, max_peers_per_room = ?, "
-                    "turn_enabled = ?, persistent_rooms = ?, expires_at_ms = ? WHERE app_key = ?");
+                    "turn_enabled = ?, persistent_rooms = ?, media_mode = ?, expires_at_ms = ? "
+                    "WHERE app_key = ?");
   s.bind(1, app->name).bind(2, domainsToJson(app->domains));
   s.bind(3, static_cast<std::int64_t>(app->maxPeersPerRoom));
   s.bind(4, std::int64_t{app->turnEnabled ? 1 : 0});
   s.bind(5, std::int64_t{app->persistentRooms ? 1 : 0});
+  s.bind(6, toString(app->mediaMode));
   if (app->expiresAtMs) {
-    s.bind(6, *app->expiresAtMs);
+    s.bind(7, *app->expiresAtMs);
   } else {
-    s.bindNull(6);
+    s.bindNull(7);
   }
-  s.bind(7, appKey).step();
+  s.bind(8, appKey).step();
   tx.commit();
   return app;
 }

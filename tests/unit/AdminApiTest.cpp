@@ -233,6 +233,13 @@ TEST_F(AdminApiTest, OpenApiDocumentIsPublicAndDescribesEveryRoute) {
                         "/apps/{appKey}/usage", "/openapi.json"}) {
     EXPECT_TRUE(paths.contains(p)) << p;
   }
+  const auto& schemas = doc.at("components").as_object().at("schemas").as_object();
+  EXPECT_EQ(schemas.at("MediaMode").as_object().at("enum"),
+            (boost::json::array{"mesh", "sfu", "auto"}));
+  for (const char* s : {"App", "NewApp", "AppChange"}) {
+    EXPECT_TRUE(schemas.at(s).as_object().at("properties").as_object().contains("mediaMode"))
+        << s;
+  }
   // Each documented path's methods are the ones the router allows.
   const std::vector<std::pair<std::string, std::string>> examples = {
       {"/apps", "/admin/v1/apps"},
@@ -310,6 +317,8 @@ TEST_F(AdminApiTest, CreateValidatesItsBody) {
       {R"({"name":"x","domains":["a.example"],"maxPeersPerRoom":1.5})", "'maxPeersPerRoom'"},
       {R"({"name":"x","domains":["a.example"],"maxPeersPerRoom":100000})", "'maxPeersPerRoom'"},
       {R"({"name":"x","domains":["a.example"],"turnEnabled":"yes"})", "'turnEnabled'"},
+      {R"({"name":"x","domains":["a.example"],"mediaMode":"mcu"})",
+       R"(field 'mediaMode' must be "mesh", "sfu" or "auto")"},
       {R"({"name":"x","domains":["a.example"],"expiresAt":"tomorrow"})", "'expiresAt'"},
       {R"({"name":"x","domains":["a.example"],"expiresAt":"2030-01-01T00:00:00"})", "'expiresAt'"},
       {R"({"name":"x","domains":["a.example"],"secret":"mine"})", "unknown field 'secret'"},
@@ -355,6 +364,31 @@ TEST_F(AdminApiTest, PatchChangesTheGivenFields) {
   EXPECT_EQ(call("PATCH", "/admin/v1/apps/" + app.appKey, "{}").status, 400u);
   EXPECT_EQ(call("PATCH", "/admin/v1/apps/" + app.appKey, R"({"owner":"x"})").status, 400u);
   EXPECT_EQ(call("PATCH", "/admin/v1/apps/nobody", R"({"name":"x"})").status, 404u);
+}
+
+TEST_F(AdminApiTest, MediaModeOnCreatePatchAndEveryAppJson) {
+  const HttpReply created = call("POST", "/admin/v1/apps",
+                                 R"({"name":"conf","domains":["c.example"],"mediaMode":"sfu"})");
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const std::string key = str(body(created).at("appKey"));
+  EXPECT_EQ(str(body(created).at("mediaMode")), "sfu");
+  EXPECT_EQ(store_->findByKey(key)->mediaMode, MediaMode::Sfu);
+  EXPECT_EQ(str(body(call("GET", "/admin/v1/apps/" + key)).at("mediaMode")), "sfu");
+  EXPECT_EQ(str(body(call("GET", "/admin/v1/apps")).at("apps").as_array()[0].as_object().at(
+                "mediaMode")),
+            "sfu");
+  EXPECT_EQ(str(body(call("GET", "/admin/v1/apps/" + makeApp().appKey)).at("mediaMode")), "mesh");
+
+  HttpReply r = call("PATCH", "/admin/v1/apps/" + key, R"({"mediaMode":"auto"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(str(body(r).at("mediaMode")), "auto");
+  EXPECT_EQ(store_->findByKey(key)->mediaMode, MediaMode::Auto);
+
+  r = call("PATCH", "/admin/v1/apps/" + key, R"({"mediaMode":"SFU"})");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(str(body(r).at("error")), "bad_request");
+  EXPECT_EQ(str(body(r).at("message")), R"(field 'mediaMode' must be "mesh", "sfu" or "auto")");
+  EXPECT_EQ(store_->findByKey(key)->mediaMode, MediaMode::Auto);
 }
 
 TEST_F(AdminApiTest, RotateSecretShowsTheNewOneOnce) {

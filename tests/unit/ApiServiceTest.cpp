@@ -250,6 +250,26 @@ TEST_F(ApiServiceTest, AliasKeyResolvesToTheParentRealm) {
   expectError(api.handle(get(path(alias, "room")), kNow), 403, 4003);
 }
 
+TEST_F(ApiServiceTest, HasMcuOnlyForAnSfuRealmAndItsAliases) {
+  auto hasMcu = [&](const App& a, const char* origin = "https://app.example") {
+    const auto r = api.handle(get(path(a, "room"), std::string(origin)), kNow);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return json(r).at("hasMCU");
+  };
+  EXPECT_EQ(hasMcu(app), false);  // mesh, the default
+  store.update(app.appKey, AppUpdate{.mediaMode = MediaMode::Sfu});
+  EXPECT_EQ(hasMcu(app), true);
+  // An alias has its parent's mode, whatever its own row says.
+  const App alias = makeApp({"alias.example"}, app.appKey);
+  EXPECT_EQ(hasMcu(alias, "https://alias.example"), true);
+  // `auto` does not switch yet.
+  store.update(app.appKey, AppUpdate{.mediaMode = MediaMode::Auto});
+  EXPECT_EQ(hasMcu(app), false);
+  EXPECT_EQ(hasMcu(alias, "https://alias.example"), false);
+  store.update(alias.appKey, AppUpdate{.mediaMode = MediaMode::Sfu});
+  EXPECT_EQ(hasMcu(alias, "https://alias.example"), false);
+}
+
 TEST_F(ApiServiceTest, AliasWithDisabledParentIs4006) {
   const App parent = makeApp({"*"});
   const App alias = makeApp({"*"}, parent.appKey);

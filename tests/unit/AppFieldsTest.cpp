@@ -42,6 +42,40 @@ TEST(AppFieldsTest, CreateDefaultsOwnerToNameAndKeepsTheFlags) {
   EXPECT_EQ(c.value->expiresAtMs, 1000);
 }
 
+TEST(AppFieldsTest, MediaMode) {
+  auto c = AppFields::forCreate(obj(R"({"name":"n","domains":["a.example"]})"));
+  ASSERT_TRUE(c.value) << c.problem;
+  EXPECT_EQ(c.value->mediaMode, MediaMode::Mesh);
+  c = AppFields::forCreate(obj(R"({"name":"n","domains":["a.example"],"mediaMode":"sfu"})"));
+  ASSERT_TRUE(c.value) << c.problem;
+  EXPECT_EQ(c.value->mediaMode, MediaMode::Sfu);
+
+  auto u = AppFields::forUpdate(obj(R"({"mediaMode":"auto"})"));
+  ASSERT_TRUE(u.value) << u.problem;
+  EXPECT_EQ(u.value->mediaMode, MediaMode::Auto);
+  EXPECT_FALSE(u.value->name);
+  u = AppFields::forUpdate(obj(R"({"name":"x"})"));
+  ASSERT_TRUE(u.value) << u.problem;
+  EXPECT_FALSE(u.value->mediaMode);
+
+  for (const char* bad : {R"("SFU")", R"("mcu")", R"("")", "1", "true", "null", R"(["sfu"])"}) {
+    u = AppFields::forUpdate(obj(std::string(R"({"mediaMode":)") + bad + "}"));
+    EXPECT_FALSE(u.value) << bad;
+    EXPECT_EQ(u.problem, R"(field 'mediaMode' must be "mesh", "sfu" or "auto")") << bad;
+    c = AppFields::forCreate(
+        obj(std::string(R"({"name":"n","domains":["a.example"],"mediaMode":)") + bad + "}"));
+    EXPECT_FALSE(c.value) << bad;
+  }
+  // An alias has its parent's mode: the field is not one of its own.
+  App parent;
+  parent.appKey = "p";
+  parent.name = "P";
+  parent.owner = "po";
+  const auto a = AppFields::forAlias(obj(R"({"domains":["x.example"],"mediaMode":"sfu"})"), parent);
+  EXPECT_FALSE(a.value);
+  EXPECT_EQ(a.problem, "unknown field 'mediaMode'");
+}
+
 TEST(AppFieldsTest, TextBounds) {
   const std::string name128(128, 'n');
   EXPECT_TRUE(AppFields::forCreate(obj(R"({"name":")" + name128 + R"(","domains":["a.b"]})")).value);

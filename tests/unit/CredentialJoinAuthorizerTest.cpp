@@ -102,6 +102,24 @@ TEST_F(CredentialJoinAuthorizerTest, AliasJoinsItsParentsRealm) {
   EXPECT_EQ(g.maxPeers, 5u);  // the realm's cap, not the alias's
 }
 
+TEST_F(CredentialJoinAuthorizerTest, SfuFollowsTheRealmsMediaMode) {
+  const App alias = makeApp(app.appKey);
+  EXPECT_FALSE(auth.authorize(join(app), kNow).sfu);  // mesh, the default
+  store.update(app.appKey, AppUpdate{.mediaMode = MediaMode::Sfu});
+  auto g = auth.authorize(join(app), kNow);
+  ASSERT_TRUE(g.ok) << g.info;
+  EXPECT_TRUE(g.sfu);
+  g = auth.authorize(join(alias), kNow);
+  ASSERT_TRUE(g.ok) << g.info;
+  EXPECT_TRUE(g.sfu);  // the parent's mode
+  store.update(app.appKey, AppUpdate{.mediaMode = MediaMode::Auto});
+  EXPECT_FALSE(auth.authorize(join(app), kNow).sfu);
+  // An alias's own row does not count.
+  store.update(app.appKey, AppUpdate{.mediaMode = MediaMode::Mesh});
+  store.update(alias.appKey, AppUpdate{.mediaMode = MediaMode::Sfu});
+  EXPECT_FALSE(auth.authorize(join(alias), kNow).sfu);
+}
+
 TEST_F(CredentialJoinAuthorizerTest, ForgedFieldsAreCredentialErrors) {
   const auto good = join(app);
   for (const char* field : {"uid", "rid", "timeStamp", "start", "cid", "userCred", "roomCred"}) {

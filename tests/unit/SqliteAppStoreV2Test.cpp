@@ -80,15 +80,11 @@ class SqliteAppStoreV2Test : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(SqliteAppStoreV2Test, LatestVersionIsTwo) {
-  EXPECT_EQ(SqliteAppStore::latestSchemaVersion(), 2);
-}
-
 TEST_F(SqliteAppStoreV2Test, UpgradesAVersion1FileInPlaceKeepingItsData) {
   rawExec(kVersion1File);
   {
     SqliteAppStore store(dbPath());
-    EXPECT_EQ(store.schemaVersion(), 2);
+    EXPECT_EQ(store.schemaVersion(), SqliteAppStore::latestSchemaVersion());
     const auto old = store.findByKey("old-key");
     ASSERT_TRUE(old);
     EXPECT_EQ(old->name, "old app");
@@ -97,6 +93,7 @@ TEST_F(SqliteAppStoreV2Test, UpgradesAVersion1FileInPlaceKeepingItsData) {
     EXPECT_EQ(old->maxPeersPerRoom, 7u);
     EXPECT_FALSE(old->turnEnabled);
     EXPECT_FALSE(old->persistentRooms);  // the new column's default
+    EXPECT_EQ(old->mediaMode, MediaMode::Mesh);  // and migration 3's
     EXPECT_EQ(store.setting("token_signing_secret"), "abc");
     // The new table works on the upgraded file.
     store.recordSession({"old-key", "old-key", "r", "s1", 0, kMinute});
@@ -107,7 +104,7 @@ TEST_F(SqliteAppStoreV2Test, UpgradesAVersion1FileInPlaceKeepingItsData) {
   }
   // Opening again applies nothing twice.
   SqliteAppStore again(dbPath());
-  EXPECT_EQ(again.schemaVersion(), 2);
+  EXPECT_EQ(again.schemaVersion(), SqliteAppStore::latestSchemaVersion());
   EXPECT_TRUE(again.findByKey("old-key")->persistentRooms);
   EXPECT_EQ(again.usage("old-key", 0, 10 * kMinute).totals.sessions, 1u);
 }
@@ -119,7 +116,7 @@ TEST_F(SqliteAppStoreV2Test, AFailedUpgradeLeavesTheVersion1FileUntouched) {
   EXPECT_THROW(SqliteAppStore{dbPath()}, std::runtime_error);
   rawExec("DROP TABLE sessions");
   SqliteAppStore store(dbPath());
-  EXPECT_EQ(store.schemaVersion(), 2);
+  EXPECT_EQ(store.schemaVersion(), SqliteAppStore::latestSchemaVersion());
   EXPECT_TRUE(store.findByKey("old-key"));
 }
 
