@@ -7,6 +7,7 @@
 const API = '/admin/v1';
 const TOKEN_KEY = 'aerieAdminToken';
 const POLL_MS = 2000;
+const MEDIA_MODES = ['mesh', 'sfu', 'auto'];  // an app's `mediaMode` (docs/admin-api.md)
 
 const $ = (id) => document.getElementById(id);
 
@@ -65,6 +66,17 @@ function el(tag, props = {}, ...children) {
 
 function splitDomains(text) {
   return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+// A <select> of the media modes with `current` chosen.
+function mediaSelect(current, props = {}) {
+  const select = el('select', props);
+  for (const mode of MEDIA_MODES) {
+    const option = el('option', { value: mode, text: mode });
+    option.selected = mode === current;
+    select.append(option);
+  }
+  return select;
 }
 
 function statusOf(app) {
@@ -151,10 +163,22 @@ function renderApps() {
         } catch (e) { showError('apps-error', e); }
       },
     });
+    const media = mediaSelect(app.mediaMode || 'mesh', { class: 'media', 'aria-label': 'media mode' });
+    media.addEventListener('change', async () => {
+      try {
+        await api('PATCH', `/apps/${enc(app.appKey)}`, { mediaMode: media.value });
+        showError('apps-error', null);
+        await refreshApps();
+      } catch (e) {
+        media.value = app.mediaMode || 'mesh';
+        showError('apps-error', e);
+      }
+    });
     const row = el('tr', { dataset: { key: app.appKey } },
       el('td', {}, el('span', { class: 'key', text: app.appKey })),
       el('td', { text: app.name }),
       el('td', {}, el('div', { class: 'domains-edit' }, domainsInput, saveDomains)),
+      el('td', {}, media),
       el('td', { class: 'status-' + status, text: status + (aliases ? ` · ${aliases} alias${aliases > 1 ? 'es' : ''}` : '') }),
       el('td', { class: 'live', text: live ? `${live.peerCount} peer${live.peerCount === 1 ? '' : 's'} in ${live.rooms.length} room${live.rooms.length === 1 ? '' : 's'}` : '–' }),
       el('td', {}, el('div', { class: 'row-actions' },
@@ -166,7 +190,7 @@ function renderApps() {
     body.append(row);
   }
   if (!body.children.length) {
-    body.append(el('tr', {}, el('td', { colspan: '6', class: 'muted', text: 'No app keys yet.' })));
+    body.append(el('tr', {}, el('td', { colspan: '7', class: 'muted', text: 'No app keys yet.' })));
   }
 }
 
@@ -175,6 +199,7 @@ async function createApp(event) {
   const body = { name: $('create-name').value.trim(), domains: splitDomains($('create-domains').value) };
   const maxPeers = $('create-max-peers').value;
   if (maxPeers !== '') body.maxPeersPerRoom = Number(maxPeers);
+  body.mediaMode = $('create-media').value;
   try {
     const app = await api('POST', '/apps', body);
     showError('create-error', null);

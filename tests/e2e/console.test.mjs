@@ -1,6 +1,7 @@
 // The developer console (/console) in Chromium, on the page aerie serves: sign in with the
 // admin token, create a key and see its secret once, copy its snippet, use the key from the
 // demo page (the seed's example on Aerie's library), revoke it, and see a page refused (4001).
+// Then a key's media mode: chosen when it is created, shown in its row, changed from there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAerie } from '../lib/server.mjs';
@@ -81,4 +82,36 @@ test('sign in, create a key, use it from a page, revoke it, the page is refused'
   }), appKey);
   assert.equal(result, 4001, `init() with a revoked key fails with 4001, got ${result}`);
   await refused.close();
+});
+
+test('the media mode: chosen on create, shown per key, changed in place', T, async () => {
+  const token = await adminToken(server);
+  const console_ = await context.newPage();
+  await console_.goto(`${server.httpUrl}/console`);
+  await console_.fill('#token', token);
+  await console_.click('#signin');
+  await console_.waitForSelector('#console:not(.hidden)');
+
+  await console_.fill('#create-name', 'sfu-site');
+  await console_.fill('#create-domains', '127.0.0.1');
+  await console_.selectOption('#create-media', 'sfu');
+  await console_.click('#create-submit');
+  await console_.waitForSelector('#secret-panel:not(.hidden)');
+  const appKey = (await console_.textContent('#secret-key')).trim();
+  await console_.click('#secret-dismiss');
+
+  const media = console_.locator(`tr[data-key="${appKey}"] select.media`);
+  await media.waitFor();
+  assert.equal(await media.inputValue(), 'sfu', 'the new key shows its mode');
+  const stored = async () => (await (await fetch(`${server.httpUrl}/admin/v1/apps/${appKey}`,
+    { headers: { Authorization: `Bearer ${token}` } })).json()).mediaMode;
+  assert.equal(await stored(), 'sfu', 'the key was created in sfu mode');
+
+  await media.selectOption('auto');
+  for (let i = 0; i < 50 && (await stored()) !== 'auto'; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await stored(), 'auto', 'changing the select PATCHes the key');
+  await console_.locator(`tr[data-key="${appKey}"] select.media`).waitFor();
+  assert.equal(await console_.locator(`tr[data-key="${appKey}"] select.media`).inputValue(), 'auto');
+  assert.equal(await console_.textContent('#apps-error'), '');
+  await console_.close();
 });
