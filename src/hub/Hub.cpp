@@ -240,6 +240,12 @@ void Hub::observeJoin(std::chrono::steady_clock::time_point startedAt) {
 bool Hub::joinGranted(Peer& peer, const boost::json::object& msg, const JoinGrant& grant,
                       std::int64_t nowMs) {
   Room* room = findRoom(grant.roomKey);
+  if ((room != nullptr ? room->sfu() : grant.sfu) && serverPeer_ == nullptr) {
+    redirect(peer, "reject", "serverError",
+             "This room needs the media server, which is not running on this server.",
+             grant.roomKey, "noMediaServer");
+    return false;
+  }
   if (room != nullptr && room->locked()) {
     redirect(peer, "reject", "locked", "The room is locked.", grant.roomKey);
     return false;
@@ -256,7 +262,7 @@ bool Hub::joinGranted(Peer& peer, const boost::json::object& msg, const JoinGran
     return false;
   }
   if (room == nullptr) {
-    auto created = std::make_unique<Room>(grant.roomKey, grant.realm, grant.roomName);
+    auto created = std::make_unique<Room>(grant.roomKey, grant.realm, grant.roomName, grant.sfu);
     room = created.get();
     rooms_.emplace(grant.roomKey, std::move(created));
   }
@@ -278,6 +284,8 @@ bool Hub::joinGranted(Peer& peer, const boost::json::object& msg, const JoinGran
   inRoom["pc_config"] = boost::json::object{{"iceServers", grant.iceServers}};
   inRoom["tieBreaker"] = tieBreaker;
   sendTo(peer, inRoom);
+
+  if (room->sfu()) serverPeer_->onJoined(room->key(), ServerPeerMember{sid, grant.privileged});
 
   PeerSession& session = sessions_[sid];
   session = PeerSession{grant.realm, grant.appKey, grant.roomName, grant.roomKey, sid, nowMs, 0};
@@ -301,6 +309,7 @@ void Hub::leaveRoom(Peer& peer, std::int64_t nowMs) {
 
   auto it = rooms_.find(roomKey);
   if (it == rooms_.end() || !it->second->remove(sid)) return;
+  if (it->second->sfu() && serverPeer_ != nullptr) serverPeer_->onLeft(roomKey, sid);
   if (it->second->empty()) {
     rooms_.erase(it);  // the lock goes with the room (spec section 4: Leaving)
     return;
@@ -332,6 +341,13 @@ void Hub::stampIdentity(boost::json::object& msg, const Peer& sender) {
 void Hub::handleRelay(Peer& peer, boost::json::object& msg, const MessageRule& rule) {
   Room* room = findRoom(peer.roomKey());
   if (room == nullptr) return drop(DropReason::InternalError);  // InRoom peers always have one
+
+  if (room->sfu() && MessageRules::toServerPeer(rule)) {
+    // The media server is every member's other end: it answers, or forwards as it sees fit.
+    stampIdentity(msg, peer);
+    if (serverPeer_ == nullptr) return drop(DropReason::InternalError);
+    return serverPeer_->onMessage(room->key(), peer.sid(), msg);
+  }
 
   const bool targeted = rule.routing == Routing::Targeted ||
                         (rule.routing == Routing::TargetOrBroadcast && msg.contains("target"));
@@ -593,6 +609,27 @@ void Hub::shutdown() {
   for (auto& [id, peer] : peers_) {
     redirect(*peer, "warning", "toclose", "The server is shutting down.", peer->roomKey());
   }
+}
+
+// ---- the media server's peer --------------------------------------------------------------
+
+void Hub::setServerPeer(ServerPeer* peer) {
+  serverPeer_ = peer;
+  if (peer != nullptr) peer->setOutbox(this);
+}
+
+bool Hub::sendToMember(std::string_view roomKey, std::string_view toSid, boost::json::object msg,
+                       std::string_view asMid) {
+  Room* room = findRoom(roomKey);
+  if (room == nullptr || !room->contains(toSid)) return false;
+  Peer* receiver = findPeerBySid(toSid);
+  if (receiver == nullptr) return false;
+  msg["mid"] = asMid;
+  msg["rid"] = roomKey;
+  const auto* type = msg.if_contains("type");
+  const std::string typeName = type != nullptr && type->is_string() ? std::string(type->get_string()) : "?";
+  sendTo(*receiver, encode(msg), typeName);
+  return true;
 }
 
 // ---- sharding -------------------------------------------------------------------------------

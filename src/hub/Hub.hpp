@@ -21,11 +21,12 @@
 #include "hub/Peer.hpp"
 #include "hub/PeerSink.hpp"
 #include "hub/Room.hpp"
+#include "hub/ServerPeer.hpp"
 #include "hub/ShardLink.hpp"
 
 namespace aerie {
 
-class Hub {
+class Hub : public ServerPeerOutbox {
  public:
   using ConnId = std::uint64_t;
 
@@ -35,7 +36,7 @@ class Hub {
   Hub(const Limits& limits, JoinAuthorizer& authorizer, ShardPlan plan = {});
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
-  ~Hub();
+  ~Hub() override;
 
   // Connection ids are unique over all shards (the shard is in the low byte), so a peer keeps
   // its id when it moves.
@@ -71,6 +72,13 @@ class Hub {
                                            std::string_view receivingId);
   void deliverIntroduceError(ConnId requester, std::string_view reason, std::string_view sendingId,
                              std::string_view receivingId);
+
+  // The media server's peer for SFU rooms (one per shard, on this shard's loop); without one,
+  // joins to an SFU room are refused with a clear reason. Set before the loops run.
+  void setServerPeer(ServerPeer* peer);
+  // ServerPeerOutbox.
+  bool sendToMember(std::string_view roomKey, std::string_view toSid, boost::json::object msg,
+                    std::string_view asMid) override;
 
   // Admin/metrics.
   HubStats stats() const;
@@ -142,6 +150,7 @@ class Hub {
   JoinAuthorizer& authorizer_;
   ShardPlan plan_;
   ShardLink* link_ = nullptr;
+  ServerPeer* serverPeer_ = nullptr;
   HubListener* listener_ = nullptr;
   std::map<std::string, PeerSession, std::less<>> sessions_;  // by sid, for the listener
   // The latest time a caller gave; a leave the Hub causes itself (kick) has no time of its own.

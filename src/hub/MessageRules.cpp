@@ -182,6 +182,16 @@ std::optional<boost::json::object> MessageRules::parse(std::string_view json,
   return std::move(object);
 }
 
+bool MessageRules::toServerPeer(const MessageRule& rule) {
+  static constexpr std::string_view kTypes[] = {"enter",     "welcome",   "restart",
+                                                "offer",     "answer",    "candidate",
+                                                "endOfCandidates", "answerAck", "mediaInfoEvent"};
+  for (auto t : kTypes) {
+    if (rule.type == t) return true;
+  }
+  return false;
+}
+
 RateBucket MessageRules::bucketFor(const MessageRule& rule, bool hasTarget) {
   if (rule.routing == Routing::TargetOrBroadcast && hasTarget) return RateBucket::Targeted;
   return rule.bucket;

@@ -72,6 +72,10 @@ class MessageRules {
   // `storage`: where the DOM lives (the Hub passes a per-message arena).
   static std::optional<boost::json::object> parse(std::string_view json, std::size_t maxDepth,
                                                   boost::json::storage_ptr storage = {});
+  // Whether a message of `rule` goes to the server peer in an SFU room (the negotiation of
+  // connections and media: enter, welcome, restart, offer, answer, candidate, endOfCandidates,
+  // answerAck, mediaInfoEvent) instead of to other members.
+  static bool toServerPeer(const MessageRule& rule);
   // The bucket a message of `rule` is charged to, given whether it carries a `target`.
   static RateBucket bucketFor(const MessageRule& rule, bool hasTarget);
 };

@@ -5,8 +5,8 @@
 
 namespace aerie {
 
-Room::Room(std::string roomKey, std::string realm, std::string name)
-    : key_(std::move(roomKey)), realm_(std::move(realm)), name_(std::move(name)) {}
+Room::Room(std::string roomKey, std::string realm, std::string name, bool sfu)
+    : key_(std::move(roomKey)), realm_(std::move(realm)), name_(std::move(name)), sfu_(sfu) {}
 
 bool Room::add(std::string sid, std::uint64_t tieBreaker) {
   if (contains(sid)) return false;

@@ -26,12 +26,14 @@ class Room {
     std::uint64_t tieBreaker = 0;
   };
 
-  Room(std::string roomKey, std::string realm, std::string name);
+  // `sfu`: the room's media goes through the server peer (ServerPeer.hpp), for its whole life.
+  Room(std::string roomKey, std::string realm, std::string name, bool sfu = false);
 
   const std::string& key() const { return key_; }
   const std::string& realm() const { return realm_; }
   const std::string& name() const { return name_; }
   bool locked() const { return locked_; }
+  bool sfu() const { return sfu_; }
   void setLocked(bool locked) { locked_ = locked; }
 
   // Adds a member; false if the sid is already in (the Hub never does that).
@@ -52,6 +54,7 @@ class Room {
   std::string realm_;
   std::string name_;
   bool locked_ = false;
+  bool sfu_ = false;
   std::vector<Member> members_;
 };
 

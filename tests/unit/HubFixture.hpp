@@ -68,6 +68,7 @@ class FakeAuthorizer : public JoinAuthorizer {
     g.realm =
         join.contains("testRealm") ? json::value_to<std::string>(join.at("testRealm")) : "realmA";
     g.privileged = join.contains("testPrivileged");
+    g.sfu = join.contains("testSfu");
     g.maxPeers = maxPeers;
     g.iceServers = iceServers;
     return g;

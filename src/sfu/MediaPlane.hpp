@@ -1,0 +1,27 @@
+#pragma once
+// What the server peer (McuPeer) asks of the media plane: a transport per client (ICE-lite,
+// DTLS, SRTP on the shared media port), the client's side of it once its offer is in, and what
+// each client publishes. Called on the room's loop.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec/SdpDescription.hpp"
+#include "sfu/SdpAnswer.hpp"
+
+namespace aerie {
+
+class MediaPlane {
+ public:
+  virtual ~MediaPlane() = default;
+  // The server's end of client `sid`'s transport in `roomKey`, opened on the first call.
+  virtual LocalTransport transportFor(std::string_view roomKey, std::string_view sid) = 0;
+  // The client's offer was answered: its ICE credentials, its DTLS fingerprint and the media it
+  // sends (by SSRC) are known.
+  virtual void remoteDescription(std::string_view roomKey, std::string_view sid,
+                                 const SdpDescription& offer,
+                                 const std::vector<AcceptedMedia>& accepted) = 0;
+  virtual void close(std::string_view roomKey, std::string_view sid) = 0;
+};
+
+}  // namespace aerie

@@ -1,0 +1,186 @@
+#include "sfu/SdpAnswer.hpp"
+
+#include <charconv>
+#include <string_view>
+
+namespace aerie {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// The RTX payload type whose fmtp says apt=`pt`, 0 if none.
+std::uint8_t rtxFor(const SdpMedia& m, std::uint8_t pt) {
+  const std::string apt = "apt=" + std::to_string(pt);
+  for (const auto& c : m.codecs) {
+    if (iequals(c.name, "rtx") && c.fmtp == apt) return c.payloadType;
+  }
+  return 0;
+}
+
+const SdpCodec* pick(const SdpMedia& m, std::string_view name) {
+  for (const auto& c : m.codecs) {
+    if (iequals(c.name, name)) return &c;
+  }
+  return nullptr;
+}
+
+void line(std::string& out, std::string_view text) {
+  out += text;
+  out += "\r\n";
+}
+
+void extension(std::string& out, std::uint16_t id, std::string_view uri) {
+  if (id == 0) return;
+  out += "a=extmap:" + std::to_string(id) + " ";
+  out += uri;
+  out += "\r\n";
+}
+
+void codecLines(std::string& out, const SdpCodec& c, bool video) {
+  out += "a=rtpmap:" + std::to_string(c.payloadType) + " ";
+  out += c.name;
+  out += "/" + std::to_string(c.clockRate);
+  if (c.channels > 1) out += "/" + std::to_string(c.channels);
+  out += "\r\n";
+  // Feedback the server acts on: NACK (and PLI, FIR) for video, transport-cc for both.
+  for (auto fb : c.feedback) {
+    const bool keep = fb == "transport-cc" || (video && (fb == "nack" || fb == "nack pli" || fb == "ccm fir" || fb == "goog-remb"));
+    if (!keep) continue;
+    out += "a=rtcp-fb:" + std::to_string(c.payloadType) + " ";
+    out += fb;
+    out += "\r\n";
+  }
+  if (!c.fmtp.empty()) {
+    out += "a=fmtp:" + std::to_string(c.payloadType) + " ";
+    out += c.fmtp;
+    out += "\r\n";
+  }
+}
+
+// The client's media SSRCs of a section: those not second in an FID group (RTX).
+void ssrcsOf(const SdpMedia& m, AcceptedMedia& a) {
+  for (const auto& s : m.ssrcs) {
+    bool rtx = false;
+    for (const auto& g : m.ssrcGroups) {
+      if (g.semantics == "FID" && g.ssrcs.size() == 2 && g.ssrcs[1] == s.ssrc) rtx = true;
+    }
+    (rtx ? a.rtxSsrcs : a.ssrcs).push_back(s.ssrc);
+  }
+}
+
+}  // namespace
+
+std::string SdpAnswer::build(const SdpDescription& offer, const LocalTransport& local,
+                             std::vector<AcceptedMedia>& accepted) {
+  accepted.clear();
+  std::string body;
+  std::vector<std::string> bundle;
+  for (const auto& m : offer.media) {
+    AcceptedMedia a;
+    a.mid = std::string(m.mid);
+    a.kind = std::string(m.kind);
+    const bool rtp = m.kind == "audio" || m.kind == "video";
+    const SdpCodec* codec = nullptr;
+    if (m.kind == "audio") codec = pick(m, "opus");
+    if (m.kind == "video") codec = pick(m, "VP8");
+    const bool sctp = m.kind == "application" && m.protocol.find("SCTP") != std::string_view::npos;
+    const bool usable = m.port != 0 && !m.mid.empty() && ((rtp && codec != nullptr) || sctp);
+    if (!usable) {
+      // Rejected: port 0, outside the BUNDLE.
+      body += "m=";
+      body += m.kind;
+      body += " 0 ";
+      body += m.protocol;
+      body += rtp && !m.codecs.empty() ? " " + std::to_string(m.codecs.front().payloadType)
+                                       : std::string(rtp ? " 0" : " webrtc-datachannel");
+      body += "\r\nc=IN IP4 0.0.0.0\r\n";
+      if (!m.mid.empty()) {
+        body += "a=mid:";
+        body += m.mid;
+        body += "\r\n";
+      }
+      line(body, "a=inactive");
+      accepted.push_back(std::move(a));
+      continue;
+    }
+    bundle.push_back(a.mid);
+    body += "m=";
+    body += m.kind;
+    body += " 9 ";
+    body += m.protocol;
+    if (rtp) {
+      a.payloadType = codec->payloadType;
+      a.clockRate = codec->clockRate;
+      a.rtxPayloadType = m.kind == "video" ? rtxFor(m, codec->payloadType) : 0;
+      body += " " + std::to_string(a.payloadType);
+      if (a.rtxPayloadType != 0) body += " " + std::to_string(a.rtxPayloadType);
+    } else {
+      body += " webrtc-datachannel";
+    }
+    body += "\r\n";
+    line(body, "c=IN IP4 0.0.0.0");
+    body += "a=ice-ufrag:" + local.iceUfrag + "\r\n";
+    body += "a=ice-pwd:" + local.icePwd + "\r\n";
+    body += "a=fingerprint:sha-256 " + local.fingerprint + "\r\n";
+    line(body, "a=setup:passive");
+    body += "a=mid:" + a.mid + "\r\n";
+    if (rtp) {
+      a.midExtension = m.extensionId(kMidUri);
+      a.transportCcExtension = m.extensionId(kTransportCcUri);
+      a.absSendTimeExtension = m.extensionId(kAbsSendTimeUri);
+      if (m.kind == "audio") a.audioLevelExtension = m.extensionId(kAudioLevelUri);
+      extension(body, a.midExtension, kMidUri);
+      extension(body, a.audioLevelExtension, kAudioLevelUri);
+      extension(body, a.absSendTimeExtension, kAbsSendTimeUri);
+      extension(body, a.transportCcExtension, kTransportCcUri);
+      a.receive = m.direction == SdpDirection::SendRecv || m.direction == SdpDirection::SendOnly;
+      a.send = m.direction == SdpDirection::SendRecv || m.direction == SdpDirection::RecvOnly;
+      // The server receives now; it sends on a section only once it has media to forward (a
+      // later offer of its own), so an answer never claims to send.
+      line(body, a.receive ? "a=recvonly" : "a=inactive");
+      line(body, "a=rtcp-mux");
+      if (m.rtcpRsize) line(body, "a=rtcp-rsize");
+      codecLines(body, *codec, m.kind == "video");
+      if (a.rtxPayloadType != 0) {
+        body += "a=rtpmap:" + std::to_string(a.rtxPayloadType) + " rtx/" + std::to_string(codec->clockRate) + "\r\n";
+        body += "a=fmtp:" + std::to_string(a.rtxPayloadType) + " apt=" + std::to_string(a.payloadType) + "\r\n";
+      }
+      if (a.receive) ssrcsOf(m, a);
+    } else {
+      line(body, "a=sctp-port:5000");
+      line(body, "a=max-message-size:262144");
+    }
+    body += "a=candidate:1 1 udp 2130706431 " + local.address + " " + std::to_string(local.port) +
+            " typ host generation 0\r\n";
+    line(body, "a=end-of-candidates");
+    accepted.push_back(std::move(a));
+  }
+
+  std::string out;
+  out.reserve(body.size() + 256);
+  line(out, "v=0");
+  line(out, "o=aerie 1 2 IN IP4 127.0.0.1");
+  line(out, "s=-");
+  line(out, "t=0 0");
+  line(out, "a=ice-lite");
+  if (!bundle.empty()) {
+    out += "a=group:BUNDLE";
+    for (const auto& mid : bundle) out += " " + mid;
+    out += "\r\n";
+  }
+  line(out, "a=msid-semantic: WMS *");
+  out += body;
+  return out;
+}
+
+}  // namespace aerie

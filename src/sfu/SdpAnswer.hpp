@@ -1,0 +1,56 @@
+#pragma once
+// The media server's answer to a client's offer (JSEP): ICE-lite with one host candidate, DTLS
+// as the passive side, everything in one BUNDLE on one transport. It receives what the client
+// sends (Opus; VP8 with its RTX; H.264 or VP9 when offered first is left for later) and, in a
+// section the client offered to receive on, sends what it forwards. Sections it cannot serve are
+// rejected (port 0). The text has CRLF line ends (SkylinkJS 0.6.x rewrites MCU answers to CRLF
+// anyway).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "codec/SdpDescription.hpp"
+
+namespace aerie {
+
+// The server's end of one client transport.
+struct LocalTransport {
+  std::string iceUfrag;
+  std::string icePwd;
+  std::string fingerprint;  // "AB:CD:...", SHA-256 of the DTLS certificate
+  std::string address;      // for the host candidate
+  std::uint16_t port = 0;
+};
+
+// What the answer accepted of one offered section.
+struct AcceptedMedia {
+  std::string mid;
+  std::string kind;               // "audio", "video", "application"
+  bool receive = false;           // the client sends media on it to the server
+  bool send = false;              // the server may send media on it to the client
+  std::uint8_t payloadType = 0;   // Opus or VP8
+  std::uint8_t rtxPayloadType = 0;  // 0: no RTX
+  std::uint32_t clockRate = 0;
+  std::vector<std::uint32_t> ssrcs;  // the client's media SSRCs (RTX SSRCs not included)
+  std::vector<std::uint32_t> rtxSsrcs;
+  std::uint16_t midExtension = 0;       // RFC 8843 sdes:mid id, 0 if not negotiated
+  std::uint16_t audioLevelExtension = 0;
+  std::uint16_t transportCcExtension = 0;
+  std::uint16_t absSendTimeExtension = 0;
+};
+
+class SdpAnswer {
+ public:
+  static constexpr const char* kMidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
+  static constexpr const char* kAudioLevelUri = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+  static constexpr const char* kTransportCcUri =
+      "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+  static constexpr const char* kAbsSendTimeUri =
+      "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
+
+  // The answer text, and in `accepted` one entry per offered section, in order.
+  static std::string build(const SdpDescription& offer, const LocalTransport& local,
+                           std::vector<AcceptedMedia>& accepted);
+};
+
+}  // namespace aerie

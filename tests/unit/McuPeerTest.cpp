@@ -1,0 +1,153 @@
+// The server peer of SFU rooms in the Hub: negotiation goes to it, not to the other members;
+// it welcomes a client as "MCU" with the members already there and tells those of the
+// newcomer (SkylinkJS 2.x's MCU protocol, ../shared/design/sfu.md §1.4). The media plane here
+// only hands out transport parameters; the media itself is tested in the media plane's tests.
+#include "HubFixture.hpp"
+#include "SdpSamples.hpp"
+#include "sfu/McuPeer.hpp"
+
+namespace aerie::hubtest {
+namespace {
+
+class ParametersOnlyMedia : public MediaPlane {
+ public:
+  LocalTransport transportFor(std::string_view, std::string_view sid) override {
+    ++opened;
+    return LocalTransport{"u" + std::string(sid.substr(0, 4)), "pwd-of-at-least-22-chars", "AA:BB", "127.0.0.1", 50000};
+  }
+  void remoteDescription(std::string_view, std::string_view, const SdpDescription&,
+                         const std::vector<AcceptedMedia>& accepted) override {
+    lastAccepted = accepted;
+  }
+  void close(std::string_view, std::string_view) override { ++closed; }
+
+  int opened = 0;
+  int closed = 0;
+  std::vector<AcceptedMedia> lastAccepted;
+};
+
+class McuPeerTest : public HubTest {
+ protected:
+  McuPeerTest() : mcu_(media_) { hub_->setServerPeer(&mcu_); }
+
+  Client joinSfu(std::string_view rid) { return join(rid, obj(R"({"testSfu":true})")); }
+  void enter(const Client& c) {
+    send(c, obj(R"({"type":"enter","target":"MCU","publisherId":")" + c.sid +
+                R"(","agent":"chrome","SMProtocolVersion":"2.1.0","userInfo":{"userData":"me"}})"));
+  }
+
+  ParametersOnlyMedia media_;
+  McuPeer mcu_;
+};
+
+TEST_F(McuPeerTest, AnSfuRoomNeedsTheServerPeer) {
+  hub_->setServerPeer(nullptr);
+  Client a = connect();
+  send(a, obj(R"({"type":"joinRoom","rid":"r1","testSfu":true})"));
+  auto redirects = a.sink->ofType("redirect");
+  ASSERT_EQ(redirects.size(), 1u);
+  EXPECT_EQ(redirects[0].at("action").as_string(), "reject");
+  EXPECT_NE(std::string(redirects[0].at("info").as_string()).find("media server"), std::string::npos);
+}
+
+TEST_F(McuPeerTest, EnterIsWelcomedByMcuWithThePeersInTheRoom) {
+  Client a = joinSfu("r1");
+  enter(a);
+  auto welcomes = a.sink->ofType("welcome");
+  ASSERT_EQ(welcomes.size(), 1u);
+  EXPECT_EQ(welcomes[0].at("mid").as_string(), "MCU");
+  EXPECT_EQ(welcomes[0].at("rid").as_string(), "r1");
+  EXPECT_EQ(welcomes[0].at("target").as_string(), a.sid);
+  EXPECT_TRUE(welcomes[0].at("peersInRoom").as_array().empty());
+  EXPECT_TRUE(welcomes[0].at("userInfo").as_object().contains("settings"));
+
+  Client b = joinSfu("r1");
+  enter(b);
+  welcomes = b.sink->ofType("welcome");
+  ASSERT_EQ(welcomes.size(), 1u);
+  const auto& peers = welcomes[0].at("peersInRoom").as_array();
+  ASSERT_EQ(peers.size(), 1u);
+  EXPECT_EQ(peers[0].at("mid").as_string(), a.sid);
+  EXPECT_EQ(peers[0].at("rid").as_string(), "r1");
+  EXPECT_EQ(peers[0].at("agent").as_string(), "chrome");
+  EXPECT_EQ(peers[0].at("userInfo").at("userData").as_string(), "me");
+
+  // A hears of B from the server peer, with B as publisherId; B's enter itself is not relayed.
+  auto enters = a.sink->ofType("enter");
+  ASSERT_EQ(enters.size(), 1u);
+  EXPECT_EQ(enters[0].at("publisherId").as_string(), b.sid);
+  EXPECT_EQ(enters[0].at("mid").as_string(), b.sid);
+  EXPECT_EQ(enters[0].at("target").as_string(), a.sid);
+}
+
+TEST_F(McuPeerTest, NegotiationGoesToTheServerPeerOnly) {
+  Client a = joinSfu("r1");
+  Client b = joinSfu("r1");
+  enter(a);
+  enter(b);
+  a.sink->clear();
+  b.sink->clear();
+  // A 0.6.x-style offer to another member and a candidate: the server peer takes them.
+  send(a, obj(R"({"type":"candidate","target":")" + b.sid + R"(","candidate":"c"})"));
+  send(a, obj(R"({"type":"welcome","target":")" + b.sid + R"("})"));
+  EXPECT_TRUE(b.sink->packets.empty());
+  // Chat still goes member to member.
+  send(a, obj(R"({"type":"public","data":"hi"})"));
+  EXPECT_EQ(b.sink->ofType("public").size(), 1u);
+}
+
+TEST_F(McuPeerTest, AnOfferToMcuIsAnsweredFromTheMediaPlane) {
+  Client a = joinSfu("r1");
+  enter(a);
+  a.sink->clear();
+  json::object offer;
+  offer["type"] = "offer";
+  offer["target"] = "MCU";
+  offer["sdp"] = sdpsamples::kChromeOffer;
+  send(a, offer);
+  auto answers = a.sink->ofType("answer");
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].at("mid").as_string(), "MCU");
+  EXPECT_TRUE(answers[0].at("mediaInfoList").as_array().empty());
+  auto sdp = SdpDescription::parse(answers[0].at("sdp").as_string());
+  ASSERT_TRUE(sdp);
+  EXPECT_TRUE(sdp->iceLite);
+  EXPECT_EQ(sdp->media.size(), 3u);
+  EXPECT_EQ(media_.opened, 1);
+  ASSERT_EQ(media_.lastAccepted.size(), 3u);
+  EXPECT_TRUE(media_.lastAccepted[1].receive);
+}
+
+TEST_F(McuPeerTest, MediaInfoEventsReachTheOthersWithThePublisher) {
+  Client a = joinSfu("r1");
+  Client b = joinSfu("r1");
+  enter(a);
+  enter(b);
+  b.sink->clear();
+  send(a, obj(R"({"type":"mediaInfoEvent","target":"MCU","mediaId":"AUDIO_1","mediaState":"muted"})"));
+  auto events = b.sink->ofType("mediaInfoEvent");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].at("publisherId").as_string(), a.sid);
+  EXPECT_EQ(events[0].at("mediaState").as_string(), "muted");
+}
+
+TEST_F(McuPeerTest, ALeaveClosesTheTransportAndByeStillReachesTheRoom) {
+  Client a = joinSfu("r1");
+  Client b = joinSfu("r1");
+  enter(a);
+  enter(b);
+  hub_->disconnect(a.id, now_);
+  EXPECT_EQ(media_.closed, 1);
+  EXPECT_EQ(b.sink->ofType("bye").size(), 1u);
+}
+
+TEST_F(McuPeerTest, MeshRoomsAreUntouched) {
+  Client a = join("mesh");
+  Client b = join("mesh");
+  send(b, obj(R"({"type":"enter"})"));
+  EXPECT_EQ(a.sink->ofType("enter").size(), 1u);
+  EXPECT_TRUE(b.sink->ofType("welcome").empty());
+}
+
+}  // namespace
+}  // namespace aerie::hubtest

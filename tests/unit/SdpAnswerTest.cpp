@@ -1,0 +1,81 @@
+// SdpAnswer: the media server's answer to a Chromium offer, read back with SdpDescription.
+#include <gtest/gtest.h>
+
+#include "SdpSamples.hpp"
+#include "codec/SdpDescription.hpp"
+#include "sfu/SdpAnswer.hpp"
+
+namespace aerie {
+namespace {
+
+LocalTransport local() {
+  return LocalTransport{"srvUfrag", "serverPasswordOf22+chars", "AA:BB:CC", "127.0.0.1", 50000};
+}
+
+TEST(SdpAnswerTest, AnswersAChromiumOfferAsAnIceLiteReceiver) {
+  const std::string offerText = sdpsamples::kChromeOffer;
+  auto offer = SdpDescription::parse(offerText);
+  ASSERT_TRUE(offer);
+  std::vector<AcceptedMedia> accepted;
+  const std::string text = SdpAnswer::build(*offer, local(), accepted);
+  EXPECT_NE(text.find("\r\n"), std::string::npos);
+  EXPECT_EQ(text.find("\n", 0) , text.find("\r\n") + 1) << "CRLF line ends";
+
+  auto answer = SdpDescription::parse(text);
+  ASSERT_TRUE(answer) << text;
+  EXPECT_TRUE(answer->iceLite);
+  EXPECT_EQ(answer->bundle, (std::vector<std::string_view>{"0", "1", "2"}));
+  ASSERT_EQ(answer->media.size(), 3u);
+  for (const auto& m : answer->media) {
+    EXPECT_EQ(answer->ufragOf(m), "srvUfrag");
+    EXPECT_EQ(answer->pwdOf(m), "serverPasswordOf22+chars");
+    EXPECT_EQ(answer->fingerprintOf(m), "AA:BB:CC");
+    EXPECT_EQ(answer->setupOf(m), "passive");
+    ASSERT_EQ(m.candidates.size(), 1u);
+    EXPECT_NE(m.candidates[0].find("127.0.0.1 50000 typ host"), std::string_view::npos);
+  }
+  const auto& audio = answer->media[0];
+  EXPECT_EQ(audio.direction, SdpDirection::RecvOnly);
+  ASSERT_EQ(audio.codecs.size(), 1u);
+  EXPECT_EQ(audio.codecs[0].name, "opus");
+  EXPECT_EQ(audio.codecs[0].payloadType, 111);
+  EXPECT_TRUE(audio.rtcpMux);
+  EXPECT_EQ(audio.extensionId(SdpAnswer::kMidUri), 4);
+  EXPECT_EQ(audio.extensionId(SdpAnswer::kAudioLevelUri), 1);
+  const auto& video = answer->media[1];
+  ASSERT_EQ(video.codecs.size(), 2u);
+  EXPECT_EQ(video.codecs[0].name, "VP8");
+  EXPECT_EQ(video.codecs[1].name, "rtx");
+  EXPECT_EQ(video.codecs[1].fmtp, "apt=96");
+  EXPECT_EQ(answer->media[2].sctpPort, 5000);
+
+  ASSERT_EQ(accepted.size(), 3u);
+  EXPECT_TRUE(accepted[0].receive);
+  EXPECT_EQ(accepted[0].payloadType, 111);
+  EXPECT_EQ(accepted[0].ssrcs, (std::vector<std::uint32_t>{1111}));
+  EXPECT_EQ(accepted[1].payloadType, 96);
+  EXPECT_EQ(accepted[1].rtxPayloadType, 97);
+  EXPECT_EQ(accepted[1].ssrcs, (std::vector<std::uint32_t>{2222}));
+  EXPECT_EQ(accepted[1].rtxSsrcs, (std::vector<std::uint32_t>{3333}));
+  EXPECT_EQ(accepted[1].midExtension, 4);
+  EXPECT_EQ(accepted[2].kind, "application");
+}
+
+TEST(SdpAnswerTest, RejectsWhatItCannotServe) {
+  const std::string offerText =
+      "v=0\r\na=group:BUNDLE a b\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:a\r\na=rtpmap:0 PCMU/8000\r\n"
+      "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:b\r\na=recvonly\r\na=rtpmap:96 VP8/90000\r\n";
+  auto offer = SdpDescription::parse(offerText);
+  ASSERT_TRUE(offer);
+  std::vector<AcceptedMedia> accepted;
+  auto answer = SdpDescription::parse(SdpAnswer::build(*offer, local(), accepted));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->media[0].port, 0) << "no Opus: rejected";
+  EXPECT_EQ(answer->bundle, (std::vector<std::string_view>{"b"}));
+  EXPECT_EQ(answer->media[1].direction, SdpDirection::Inactive) << "nothing to send yet";
+  EXPECT_FALSE(accepted[1].receive);
+  EXPECT_TRUE(accepted[1].send);
+}
+
+}  // namespace
+}  // namespace aerie
