@@ -27,13 +27,6 @@ void set16(std::string& out, std::size_t at, std::uint16_t v) {
   out[at + 1] = static_cast<char>(v & 0xFF);
 }
 
-std::uint16_t messageType(std::uint16_t method, Class cls) {
-  // RFC 8489 section 5: class bits C1 (bit 8) and C0 (bit 4) interleaved with the method.
-  auto c = static_cast<std::uint16_t>(cls);
-  return static_cast<std::uint16_t>((method & 0x000F) | ((method & 0x0070) << 1) |
-                                    ((method & 0x0F80) << 2) | ((c & 1) << 4) | ((c & 2) << 7));
-}
-
 std::string header(std::uint16_t type, const std::array<std::uint8_t, 12>& tid) {
   std::string out;
   put16(out, type);
@@ -158,6 +151,13 @@ std::uint32_t StunCodec::crc32(std::string_view data) {
   std::uint32_t crc = 0xFFFFFFFFu;
   for (char ch : data) crc = table[(crc ^ static_cast<std::uint8_t>(ch)) & 0xFF] ^ (crc >> 8);
   return crc ^ 0xFFFFFFFFu;
+}
+
+std::uint16_t StunCodec::messageType(std::uint16_t method, Class cls) {
+  // RFC 8489 section 5: class bits C1 (bit 8) and C0 (bit 4) interleaved with the method.
+  auto c = static_cast<std::uint16_t>(cls);
+  return static_cast<std::uint16_t>((method & 0x000F) | ((method & 0x0070) << 1) |
+                                    ((method & 0x0F80) << 2) | ((c & 1) << 4) | ((c & 2) << 7));
 }
 
 std::string StunCodec::bindingSuccess(const std::array<std::uint8_t, 12>& tid, const Address& mapped) {

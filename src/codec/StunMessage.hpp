@@ -24,8 +24,12 @@ enum Attr : std::uint16_t {
   ErrorCode = 0x0009,
   UnknownAttributes = 0x000A,
   XorMappedAddress = 0x0020,
+  Priority = 0x0024,      // ICE (RFC 8445 section 16.1)
+  UseCandidate = 0x0025,  // ICE: the controlling agent nominates this pair
   Software = 0x8022,
   Fingerprint = 0x8028,
+  IceControlled = 0x8029,
+  IceControlling = 0x802A,
 };
 
 struct Attribute {
@@ -60,6 +64,8 @@ class StunCodec {
   static bool looksLikeStun(std::string_view data);
   static std::optional<Message> parse(std::string_view data);
   static std::uint32_t crc32(std::string_view data);
+  // The 16-bit message type of a method and class (RFC 8489 section 5).
+  static std::uint16_t messageType(std::uint16_t method, Class cls);
 
   // Binding success response with XOR-MAPPED-ADDRESS, MAPPED-ADDRESS (RFC 3489 clients),
   // SOFTWARE and FINGERPRINT.

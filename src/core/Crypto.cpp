@@ -100,6 +100,15 @@ std::string hmacSha1(std::string_view key, std::string_view data) {
   return hmac(EVP_sha1(), key, data);
 }
 
+bool hmacSha1(std::string_view key, std::string_view data, std::span<std::uint8_t, 20> out) {
+  static const unsigned char kEmpty = 0;
+  const unsigned char* keyPtr = key.empty() ? &kEmpty : bytesOf(key);
+  unsigned int outLen = 0;
+  return HMAC(EVP_sha1(), keyPtr, static_cast<int>(key.size()), bytesOf(data), data.size(),
+              out.data(), &outLen) != nullptr &&
+         outLen == out.size();
+}
+
 std::string hmacSha256(std::string_view key, std::string_view data) {
   return hmac(EVP_sha256(), key, data);
 }

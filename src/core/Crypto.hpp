@@ -2,7 +2,9 @@
 // Thin wrappers over OpenSSL for the few primitives Aerie needs. Byte strings are
 // std::string so they travel through JSON and SQLite without conversions.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -10,6 +12,9 @@ namespace aerie::crypto {
 
 // Raw (binary) MACs and digests.
 std::string hmacSha1(std::string_view key, std::string_view data);
+// The same HMAC-SHA1 into the caller's 20 bytes, for packet paths that must not allocate
+// (STUN MESSAGE-INTEGRITY). False if OpenSSL fails.
+bool hmacSha1(std::string_view key, std::string_view data, std::span<std::uint8_t, 20> out);
 std::string hmacSha256(std::string_view key, std::string_view data);
 std::string sha1(std::string_view data);  // RFC 6455's handshake only: never for security
 std::string sha256(std::string_view data);

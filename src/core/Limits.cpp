@@ -39,6 +39,8 @@ const Row kRows[] = {
     {"fastmsg-warn-interval-ms", nullptr, &Limits::fastmsgWarnIntervalMs},
     {"over-budget-disconnect-ms", nullptr, &Limits::overBudgetDisconnectMs},
     {"over-budget-gap-ms", nullptr, &Limits::overBudgetGapMs},
+    {"ice-consent-timeout-ms", nullptr, &Limits::iceConsentTimeoutMs},
+    {"dtls-handshake-timeout-ms", nullptr, &Limits::dtlsHandshakeTimeoutMs},
 };
 
 }  // namespace

@@ -51,6 +51,15 @@ struct Limits {
   std::uint32_t overBudgetGapMs = 1000;          // a quiet gap this long (no dropped message) ends an
                                                  // over-budget streak; 1 s is 5 refills of the room bucket
 
+  // Media plane (src/media)
+  // ICE consent freshness (RFC 7675 section 5.1): a transport whose remote end has sent no
+  // valid Binding request for this long is closed. Browsers send one every 5 s or so (jittered
+  // 4-6 s); 30 s is the RFC's consent lifetime.
+  std::uint32_t iceConsentTimeoutMs = 30000;
+  // A DTLS handshake that has not completed this long after it started fails. OpenSSL alone
+  // would retransmit with back-off for minutes; a browser gives up well before 30 s.
+  std::uint32_t dtlsHandshakeTimeoutMs = 30000;
+
   // Sets one limit by its name as `--limit NAME=VALUE` spells it (kebab case of the field,
   // e.g. `max-frame-bytes`). False: unknown name or a value that is not a number.
   bool set(std::string_view name, std::string_view value);
