@@ -1,0 +1,64 @@
+#pragma once
+// SRTP and SRTCP (RFC 3711, RFC 7714 for AES-GCM) for one transport, over libsrtp2: an
+// outbound context keyed with our master key and an inbound one keyed with the peer's.
+// Packets are protected and unprotected in place, in the caller's buffer: protect needs
+// rtpOverhead() / rtcpOverhead() bytes free after the packet for the tag (and the SRTCP index).
+// Failures are counted and the packet dropped; nothing throws, nothing allocates per packet.
+// libsrtp is initialised once per process on first use. A session is not thread-safe: it
+// lives on its transport's loop.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "media/DtlsTransport.hpp"
+#include "media/SrtpKeys.hpp"
+
+struct srtp_ctx_t_;
+
+namespace aerie {
+
+class SrtpSession {
+ public:
+  struct Counters {
+    std::uint64_t authFailures = 0;  // tag mismatch: forged, corrupted or keyed differently
+    std::uint64_t replays = 0;       // seen already, or too old for the replay window
+    std::uint64_t otherFailures = 0; // malformed, or no room for the tag
+  };
+
+  // Contexts for `profile`, each key being the master key followed by the master salt (as
+  // SrtpKeys holds them). nullptr if the profile is None, a key has the wrong length, or
+  // libsrtp refuses (its build may lack AES-GCM).
+  static std::unique_ptr<SrtpSession> create(SrtpProfile profile,
+                                             std::span<const std::uint8_t> localKeySalt,
+                                             std::span<const std::uint8_t> remoteKeySalt);
+  // The session a DTLS role implies: a client sends with the client key.
+  static std::unique_ptr<SrtpSession> fromDtls(const SrtpKeys& keys, DtlsTransport::Role role);
+
+  ~SrtpSession();
+  SrtpSession(const SrtpSession&) = delete;
+  SrtpSession& operator=(const SrtpSession&) = delete;
+
+  // The packet is buffer[0, length); the result is the new length, nullopt when it failed.
+  std::optional<std::size_t> protectRtp(std::span<std::uint8_t> buffer, std::size_t length);
+  std::optional<std::size_t> unprotectRtp(std::span<std::uint8_t> buffer, std::size_t length);
+  std::optional<std::size_t> protectRtcp(std::span<std::uint8_t> buffer, std::size_t length);
+  std::optional<std::size_t> unprotectRtcp(std::span<std::uint8_t> buffer, std::size_t length);
+
+  SrtpProfile profile() const { return profile_; }
+  std::size_t rtpOverhead() const;   // the authentication tag
+  std::size_t rtcpOverhead() const;  // the tag and the 4-byte E flag and index
+  const Counters& counters() const { return counters_; }
+
+ private:
+  SrtpSession(SrtpProfile profile, srtp_ctx_t_* outbound, srtp_ctx_t_* inbound);
+  std::optional<std::size_t> result(int status, int length);
+
+  SrtpProfile profile_;
+  srtp_ctx_t_* outbound_;
+  srtp_ctx_t_* inbound_;
+  Counters counters_;
+};
+
+}  // namespace aerie
