@@ -18,7 +18,9 @@ namespace {
 
 struct Sink : aerie::DtlsTransport::Listener {
   std::vector<std::vector<std::uint8_t>> sent;
-  void onDtlsSend(std::span<const std::uint8_t> d) override { sent.emplace_back(d.begin(), d.end()); }
+  void onDtlsSend(std::span<const std::uint8_t> d) override {
+    sent.emplace_back(d.begin(), d.end());
+  }
   void onDtlsStateChanged(aerie::DtlsTransport::State) override {}
   void onDtlsData(std::span<const std::uint8_t>) override {}
 };
@@ -48,12 +50,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::span<const std::uint8_t> datagram(data + at + 2, length);
     at += 2 + length;
     switch (aerie::PacketDemux::classify(datagram)) {
-      case aerie::PacketKind::Dtls: server.feed(datagram); break;
+      case aerie::PacketKind::Dtls:
+        server.feed(datagram);
+        break;
       case aerie::PacketKind::Stun:
         (void)aerie::stun::StunCodec::parse(
             std::string_view(reinterpret_cast<const char*>(datagram.data()), datagram.size()));
         break;
-      default: break;
+      default:
+        break;
     }
     server.tick({});
   }

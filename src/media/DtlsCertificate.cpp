@@ -76,7 +76,8 @@ std::string DtlsCertificate::fingerprintOf(X509* cert, std::string_view hash) {
   if (!cert || !md || X509_digest(cert, md, digest, &length) != 1) return {};
   static const char kHex[] = "0123456789ABCDEF";
   std::string out(hash);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   out += ' ';
   for (unsigned int i = 0; i < length; ++i) {
     if (i) out += ':';

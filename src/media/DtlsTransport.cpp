@@ -60,7 +60,8 @@ BIO_METHOD* datagramWriter(int (*write)(BIO*, const char*, int)) {
 }
 
 unsigned retransmitTimer(SSL*, unsigned previousUs) {
-  const unsigned next = previousUs == 0 ? DtlsTransport::kInitialRetransmitMs * 1000 : 2 * previousUs;
+  const unsigned next =
+      previousUs == 0 ? DtlsTransport::kInitialRetransmitMs * 1000 : 2 * previousUs;
   return std::min(next, DtlsTransport::kMaxRetransmitMs * 1000);
 }
 
@@ -80,11 +81,16 @@ std::string lastError(const char* what) {
 
 const char* DtlsTransport::toString(State state) {
   switch (state) {
-    case State::New: return "new";
-    case State::Connecting: return "connecting";
-    case State::Connected: return "connected";
-    case State::Failed: return "failed";
-    case State::Closed: return "closed";
+    case State::New:
+      return "new";
+    case State::Connecting:
+      return "connecting";
+    case State::Connected:
+      return "connected";
+    case State::Failed:
+      return "failed";
+    case State::Closed:
+      return "closed";
   }
   return "?";
 }
@@ -134,8 +140,10 @@ DtlsTransport::DtlsTransport(Role role, std::shared_ptr<const DtlsCertificate> c
   SSL_set_app_data(ssl_, this);
   DTLS_set_link_mtu(ssl_, kMtu);
   DTLS_set_timer_cb(ssl_, retransmitTimer);
-  if (role_ == Role::Server) SSL_set_accept_state(ssl_);
-  else SSL_set_connect_state(ssl_);
+  if (role_ == Role::Server)
+    SSL_set_accept_state(ssl_);
+  else
+    SSL_set_connect_state(ssl_);
 }
 
 DtlsTransport::~DtlsTransport() {
@@ -146,7 +154,8 @@ DtlsTransport::~DtlsTransport() {
 int DtlsTransport::verifyPeer(int, X509_STORE_CTX* store) {
   // Only the leaf matters: RFC 8122 binds the certificate itself, self-signed or not.
   if (X509_STORE_CTX_get_error_depth(store) != 0) return 1;
-  SSL* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  SSL* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   auto* self = ssl ? static_cast<DtlsTransport*>(SSL_get_app_data(ssl)) : nullptr;
   X509* cert = X509_STORE_CTX_get_current_cert(store);
   return self && DtlsCertificate::matches(cert, self->remoteFingerprint_) ? 1 : 0;
@@ -202,8 +211,8 @@ bool DtlsTransport::completeHandshake() {
     return false;
   }
   const SRTP_PROTECTION_PROFILE* p = SSL_get_selected_srtp_profile(ssl_);
-  keys_.profile = !p ? SrtpProfile::None
-                  : p->id == SRTP_AEAD_AES_128_GCM ? SrtpProfile::AeadAes128Gcm
+  keys_.profile = !p                                ? SrtpProfile::None
+                  : p->id == SRTP_AEAD_AES_128_GCM  ? SrtpProfile::AeadAes128Gcm
                   : p->id == SRTP_AES128_CM_SHA1_80 ? SrtpProfile::Aes128CmSha1_80
                                                     : SrtpProfile::None;
   if (keys_.profile == SrtpProfile::None) return true;

@@ -13,6 +13,8 @@
 // Bad input: datagrams that are not well-framed DTLS records are dropped and counted before
 // OpenSSL sees them; records that fail their MAC are dropped by OpenSSL (RFC 6347 section
 // 4.1.2.7). Not thread-safe: a transport lives on one event loop.
+#include <openssl/types.h>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -20,8 +22,6 @@
 #include <optional>
 #include <span>
 #include <string>
-
-#include <openssl/types.h>
 
 #include "core/Limits.hpp"
 #include "media/DtlsCertificate.hpp"

@@ -17,23 +17,34 @@ bool sameAddress(const stun::Address& a, const stun::Address& b) {
 
 const char* IceLiteAgent::toString(State state) {
   switch (state) {
-    case State::New: return "new";
-    case State::Checking: return "checking";
-    case State::Connected: return "connected";
-    case State::Closed: return "closed";
+    case State::New:
+      return "new";
+    case State::Checking:
+      return "checking";
+    case State::Connected:
+      return "connected";
+    case State::Closed:
+      return "closed";
   }
   return "?";
 }
 
 const char* IceLiteAgent::toString(Verdict verdict) {
   switch (verdict) {
-    case Verdict::Respond: return "respond";
-    case Verdict::NotBindingRequest: return "not a binding request";
-    case Verdict::BadFingerprint: return "bad fingerprint";
-    case Verdict::BadUsername: return "bad username";
-    case Verdict::BadIntegrity: return "bad message integrity";
-    case Verdict::Closed: return "closed";
-    case Verdict::NoRoom: return "no room for the response";
+    case Verdict::Respond:
+      return "respond";
+    case Verdict::NotBindingRequest:
+      return "not a binding request";
+    case Verdict::BadFingerprint:
+      return "bad fingerprint";
+    case Verdict::BadUsername:
+      return "bad username";
+    case Verdict::BadIntegrity:
+      return "bad message integrity";
+    case Verdict::Closed:
+      return "closed";
+    case Verdict::NoRoom:
+      return "no room for the response";
   }
   return "?";
 }
@@ -46,7 +57,8 @@ IceLiteAgent::IceLiteAgent(IceCredentials local, const Limits& limits, Clock::ti
       lastConsent_(now) {}
 
 IceLiteAgent::Verdict IceLiteAgent::check(const stun::Message& m) {
-  if (m.cls != stun::Class::Request || m.method != static_cast<std::uint16_t>(stun::Method::Binding)) {
+  if (m.cls != stun::Class::Request ||
+      m.method != static_cast<std::uint16_t>(stun::Method::Binding)) {
     return Verdict::NotBindingRequest;
   }
   if (!m.find(stun::Fingerprint) || !m.fingerprintValid) return Verdict::BadFingerprint;
@@ -70,13 +82,23 @@ IceLiteAgent::Result IceLiteAgent::handleRequest(const stun::Message& request,
   if (state_ == State::Closed) return {Verdict::Closed, {}};
   const Verdict verdict = check(request);
   switch (verdict) {
-    case Verdict::Respond: break;
-    case Verdict::NotBindingRequest: ++counters_.notBindingRequests; return {verdict, {}};
-    case Verdict::BadFingerprint: ++counters_.badFingerprints; return {verdict, {}};
-    case Verdict::BadUsername: ++counters_.badUsernames; return {verdict, {}};
-    case Verdict::BadIntegrity: ++counters_.badIntegrity; return {verdict, {}};
+    case Verdict::Respond:
+      break;
+    case Verdict::NotBindingRequest:
+      ++counters_.notBindingRequests;
+      return {verdict, {}};
+    case Verdict::BadFingerprint:
+      ++counters_.badFingerprints;
+      return {verdict, {}};
+    case Verdict::BadUsername:
+      ++counters_.badUsernames;
+      return {verdict, {}};
+    case Verdict::BadIntegrity:
+      ++counters_.badIntegrity;
+      return {verdict, {}};
     case Verdict::Closed:
-    case Verdict::NoRoom: return {verdict, {}};
+    case Verdict::NoRoom:
+      return {verdict, {}};
   }
 
   stun::StunWriter writer(out, static_cast<std::uint16_t>(stun::Method::Binding),

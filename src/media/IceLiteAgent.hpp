@@ -49,7 +49,7 @@ class IceLiteAgent {
     BadUsername,        // missing or not ours: another transport's, or stale credentials
     BadIntegrity,       // missing, or does not verify with the local password
     Closed,
-    NoRoom,             // the caller's buffer cannot hold the response
+    NoRoom,  // the caller's buffer cannot hold the response
   };
   static const char* toString(Verdict verdict);
 

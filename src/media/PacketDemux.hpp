@@ -27,11 +27,16 @@ class PacketDemux {
 
   static constexpr const char* toString(PacketKind kind) {
     switch (kind) {
-      case PacketKind::Stun: return "stun";
-      case PacketKind::Dtls: return "dtls";
-      case PacketKind::Rtp: return "rtp";
-      case PacketKind::Rtcp: return "rtcp";
-      case PacketKind::Unknown: return "unknown";
+      case PacketKind::Stun:
+        return "stun";
+      case PacketKind::Dtls:
+        return "dtls";
+      case PacketKind::Rtp:
+        return "rtp";
+      case PacketKind::Rtcp:
+        return "rtcp";
+      case PacketKind::Unknown:
+        return "unknown";
     }
     return "?";
   }

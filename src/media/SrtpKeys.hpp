@@ -16,13 +16,18 @@ enum class SrtpProfile : std::uint8_t {
 
 constexpr const char* toString(SrtpProfile p) {
   switch (p) {
-    case SrtpProfile::None: return "none";
-    case SrtpProfile::Aes128CmSha1_80: return "SRTP_AES128_CM_SHA1_80";
-    case SrtpProfile::AeadAes128Gcm: return "SRTP_AEAD_AES_128_GCM";
+    case SrtpProfile::None:
+      return "none";
+    case SrtpProfile::Aes128CmSha1_80:
+      return "SRTP_AES128_CM_SHA1_80";
+    case SrtpProfile::AeadAes128Gcm:
+      return "SRTP_AEAD_AES_128_GCM";
   }
   return "?";
 }
-constexpr std::size_t srtpKeyLength(SrtpProfile p) { return p == SrtpProfile::None ? 0 : 16; }
+constexpr std::size_t srtpKeyLength(SrtpProfile p) {
+  return p == SrtpProfile::None ? 0 : 16;
+}
 constexpr std::size_t srtpSaltLength(SrtpProfile p) {
   return p == SrtpProfile::Aes128CmSha1_80 ? 14 : p == SrtpProfile::AeadAes128Gcm ? 12 : 0;
 }

@@ -28,7 +28,8 @@ srtp_t makeContext(SrtpProfile profile, std::span<const std::uint8_t> keySalt, b
       srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp);
       srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp);
       break;
-    case SrtpProfile::None: return nullptr;
+    case SrtpProfile::None:
+      return nullptr;
   }
   policy.ssrc.type = outbound ? ssrc_any_outbound : ssrc_any_inbound;
   // libsrtp copies the key into its own context; it only reads through this pointer.
@@ -75,23 +76,34 @@ SrtpSession::~SrtpSession() {
 }
 
 std::size_t SrtpSession::rtpOverhead() const {
-  return profile_ == SrtpProfile::AeadAes128Gcm ? 16 : 10;  // GCM tag; HMAC-SHA1 truncated to 80 bits
+  return profile_ == SrtpProfile::AeadAes128Gcm ? 16
+                                                : 10;  // GCM tag; HMAC-SHA1 truncated to 80 bits
 }
 
-std::size_t SrtpSession::rtcpOverhead() const { return rtpOverhead() + 4; }
+std::size_t SrtpSession::rtcpOverhead() const {
+  return rtpOverhead() + 4;
+}
 
 std::optional<std::size_t> SrtpSession::result(int status, int length) {
   switch (status) {
-    case srtp_err_status_ok: return static_cast<std::size_t>(length);
-    case srtp_err_status_auth_fail: ++counters_.authFailures; break;
+    case srtp_err_status_ok:
+      return static_cast<std::size_t>(length);
+    case srtp_err_status_auth_fail:
+      ++counters_.authFailures;
+      break;
     case srtp_err_status_replay_fail:
-    case srtp_err_status_replay_old: ++counters_.replays; break;
-    default: ++counters_.otherFailures; break;
+    case srtp_err_status_replay_old:
+      ++counters_.replays;
+      break;
+    default:
+      ++counters_.otherFailures;
+      break;
   }
   return std::nullopt;
 }
 
-std::optional<std::size_t> SrtpSession::protectRtp(std::span<std::uint8_t> buffer, std::size_t length) {
+std::optional<std::size_t> SrtpSession::protectRtp(std::span<std::uint8_t> buffer,
+                                                   std::size_t length) {
   if (length < 12 || length > buffer.size() || buffer.size() - length < rtpOverhead() ||
       buffer.size() > INT_MAX) {
     ++counters_.otherFailures;
@@ -103,7 +115,8 @@ std::optional<std::size_t> SrtpSession::protectRtp(std::span<std::uint8_t> buffe
   return result(status, n);
 }
 
-std::optional<std::size_t> SrtpSession::unprotectRtp(std::span<std::uint8_t> buffer, std::size_t length) {
+std::optional<std::size_t> SrtpSession::unprotectRtp(std::span<std::uint8_t> buffer,
+                                                     std::size_t length) {
   if (length < 12 || length > buffer.size() || length > INT_MAX) {
     ++counters_.otherFailures;
     return std::nullopt;
@@ -113,7 +126,8 @@ std::optional<std::size_t> SrtpSession::unprotectRtp(std::span<std::uint8_t> buf
   return result(status, n);
 }
 
-std::optional<std::size_t> SrtpSession::protectRtcp(std::span<std::uint8_t> buffer, std::size_t length) {
+std::optional<std::size_t> SrtpSession::protectRtcp(std::span<std::uint8_t> buffer,
+                                                    std::size_t length) {
   if (length < 8 || length > buffer.size() || buffer.size() - length < rtcpOverhead() ||
       buffer.size() > INT_MAX) {
     ++counters_.otherFailures;
@@ -124,7 +138,8 @@ std::optional<std::size_t> SrtpSession::protectRtcp(std::span<std::uint8_t> buff
   return result(status, n);
 }
 
-std::optional<std::size_t> SrtpSession::unprotectRtcp(std::span<std::uint8_t> buffer, std::size_t length) {
+std::optional<std::size_t> SrtpSession::unprotectRtcp(std::span<std::uint8_t> buffer,
+                                                      std::size_t length) {
   if (length < 8 || length > buffer.size() || length > INT_MAX) {
     ++counters_.otherFailures;
     return std::nullopt;

@@ -22,9 +22,9 @@ namespace aerie {
 class SrtpSession {
  public:
   struct Counters {
-    std::uint64_t authFailures = 0;  // tag mismatch: forged, corrupted or keyed differently
-    std::uint64_t replays = 0;       // seen already, or too old for the replay window
-    std::uint64_t otherFailures = 0; // malformed, or no room for the tag
+    std::uint64_t authFailures = 0;   // tag mismatch: forged, corrupted or keyed differently
+    std::uint64_t replays = 0;        // seen already, or too old for the replay window
+    std::uint64_t otherFailures = 0;  // malformed, or no room for the tag
   };
 
   // Contexts for `profile`, each key being the master key followed by the master salt (as

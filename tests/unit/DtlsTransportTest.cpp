@@ -1,13 +1,12 @@
 // DtlsTransport: handshakes in process (against itself and a plain OpenSSL client), the SRTP
 // keys both ends derive, fingerprint checks, garbage, lost flights, deadlines and close.
-#include "media/DtlsTransport.hpp"
-
 #include <gtest/gtest.h>
 
 #include <random>
 #include <thread>
 
 #include "MediaDtlsHarness.hpp"
+#include "media/DtlsTransport.hpp"
 
 namespace aerie {
 namespace {
@@ -21,7 +20,9 @@ bool allZero(std::span<const std::uint8_t> b) {
   return std::all_of(b.begin(), b.end(), [](std::uint8_t x) { return x == 0; });
 }
 
-Bytes bytesOf(std::string_view s) { return Bytes(s.begin(), s.end()); }
+Bytes bytesOf(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
 
 TEST(DtlsCertificate, FingerprintInSdpForm) {
   auto cert = DtlsCertificate::generate();
@@ -29,14 +30,18 @@ TEST(DtlsCertificate, FingerprintInSdpForm) {
   ASSERT_EQ(f.size(), std::string("sha-256 ").size() + 32 * 3 - 1);
   EXPECT_EQ(f.substr(0, 8), "sha-256 ");
   for (std::size_t i = 8; i < f.size(); ++i) {
-    if ((i - 8) % 3 == 2) EXPECT_EQ(f[i], ':');
-    else EXPECT_TRUE(std::isxdigit(static_cast<unsigned char>(f[i])) && !std::islower(f[i]));
+    if ((i - 8) % 3 == 2)
+      EXPECT_EQ(f[i], ':');
+    else
+      EXPECT_TRUE(std::isxdigit(static_cast<unsigned char>(f[i])) && !std::islower(f[i]));
   }
   EXPECT_TRUE(DtlsCertificate::matches(cert->x509(), f));
   std::string lower = f;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   EXPECT_TRUE(DtlsCertificate::matches(cert->x509(), lower));
-  EXPECT_TRUE(DtlsCertificate::matches(cert->x509(), DtlsCertificate::fingerprintOf(cert->x509(), "sha-1")));
+  EXPECT_TRUE(DtlsCertificate::matches(cert->x509(),
+                                       DtlsCertificate::fingerprintOf(cert->x509(), "sha-1")));
   EXPECT_FALSE(DtlsCertificate::matches(cert->x509(), DtlsCertificate::generate()->fingerprint()));
   EXPECT_FALSE(DtlsCertificate::matches(cert->x509(), "md5 " + f.substr(8)));
   EXPECT_FALSE(DtlsCertificate::matches(cert->x509(), "sha-256"));
@@ -88,7 +93,8 @@ TEST(DtlsTransport, AgainstAPlainOpenSslClientForEachProfile) {
     Limits limits;
     DtlsTransport server(DtlsTransport::Role::Server, DtlsCertificate::processWide(),
                          clientCert->fingerprint(), limits, serverEnd);
-    ASSERT_TRUE(test::handshakeWithPlainClient(client, server, serverEnd)) << names << server.failure();
+    ASSERT_TRUE(test::handshakeWithPlainClient(client, server, serverEnd))
+        << names << server.failure();
     EXPECT_EQ(server.srtpKeys().profile, profile);
     // The client's own export, done by OpenSSL alone, agrees with ours.
     const Bytes clientKey = client.clientKeySalt(srtpKeyLength(profile), srtpSaltLength(profile));
@@ -110,8 +116,9 @@ TEST(DtlsTransport, WrongServerFingerprintFailsBothEnds) {
 }
 
 TEST(DtlsTransport, WrongClientFingerprintFailsBothEnds) {
-  DtlsPair pair({}, "sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
-                    "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF");
+  DtlsPair pair({},
+                "sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
+                "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF");
   EXPECT_FALSE(pair.handshake());
   EXPECT_EQ(pair.server.state(), State::Failed);
   EXPECT_NE(pair.client.state(), State::Connected);
@@ -125,11 +132,11 @@ TEST(DtlsTransport, GarbageIsDroppedAndCountedNeverFatal) {
   std::vector<Bytes> garbage = {
       {},
       {22},
-      {22, 0xFE, 0xFD},                                     // a record header cut short
-      {22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 1},    // length beyond the datagram
-      {24, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},       // heartbeat: not accepted
-      {22, 0x03, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},       // a TLS, not DTLS, version
-      {0x80, 0x60, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1},          // RTP
+      {22, 0xFE, 0xFD},                                   // a record header cut short
+      {22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 1},  // length beyond the datagram
+      {24, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},     // heartbeat: not accepted
+      {22, 0x03, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},     // a TLS, not DTLS, version
+      {0x80, 0x60, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1},         // RTP
   };
   for (int i = 0; i < 200; ++i) {
     Bytes b(rng() % 300);
@@ -199,7 +206,8 @@ TEST(DtlsTransport, CloseNotifyClosesThePeer) {
   EXPECT_EQ(pair.server.state(), State::Closed);
   EXPECT_FALSE(pair.server.send(bytesOf("late")));
   pair.client.close();  // once only
-  EXPECT_EQ(std::count(pair.clientEnd.states.begin(), pair.clientEnd.states.end(), State::Closed), 1);
+  EXPECT_EQ(std::count(pair.clientEnd.states.begin(), pair.clientEnd.states.end(), State::Closed),
+            1);
 }
 
 TEST(DtlsTransport, NothingHappensBeforeStart) {

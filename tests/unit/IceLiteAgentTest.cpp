@@ -1,13 +1,12 @@
 // IceLiteAgent answers the RFC 5769 sample request and requests built here; refuses wrong
 // credentials; follows USE-CANDIDATE; closes when consent expires (RFC 7675).
-#include "media/IceLiteAgent.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "codec/StunWriter.hpp"
+#include "media/IceLiteAgent.hpp"
 
 namespace aerie {
 namespace {
@@ -25,22 +24,28 @@ std::string hex(const char* text) {
   for (const char* p = text; *p; ++p) {
     int v = (*p >= '0' && *p <= '9') ? *p - '0' : (*p >= 'a' && *p <= 'f') ? *p - 'a' + 10 : -1;
     if (v < 0) continue;
-    if (nibble < 0) nibble = v;
-    else { out += static_cast<char>(nibble * 16 + v); nibble = -1; }
+    if (nibble < 0)
+      nibble = v;
+    else {
+      out += static_cast<char>(nibble * 16 + v);
+      nibble = -1;
+    }
   }
   return out;
 }
 
-std::string text(std::span<const std::uint8_t> b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+std::string text(std::span<const std::uint8_t> b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
 
 // RFC 5769 section 2.1: USERNAME "evtj:h6vY", so "evtj" is the responder's ufrag.
-const std::string kRequest = hex(
-    "00 01 00 58 21 12 a4 42 b7 e7 a7 01 bc 34 d6 86 fa 87 df ae"
-    "80 22 00 10 53 54 55 4e 20 74 65 73 74 20 63 6c 69 65 6e 74"
-    "00 24 00 04 6e 00 01 ff 80 29 00 08 93 2f f9 b1 51 26 3b 36"
-    "00 06 00 09 65 76 74 6a 3a 68 36 76 59 20 20 20"
-    "00 08 00 14 9a ea a7 0c bf d8 cb 56 78 1e f2 b5 b2 d3 f2 49 c1 b5 71 a2"
-    "80 28 00 04 e5 7a 3b cf");
+const std::string kRequest =
+    hex("00 01 00 58 21 12 a4 42 b7 e7 a7 01 bc 34 d6 86 fa 87 df ae"
+        "80 22 00 10 53 54 55 4e 20 74 65 73 74 20 63 6c 69 65 6e 74"
+        "00 24 00 04 6e 00 01 ff 80 29 00 08 93 2f f9 b1 51 26 3b 36"
+        "00 06 00 09 65 76 74 6a 3a 68 36 76 59 20 20 20"
+        "00 08 00 14 9a ea a7 0c bf d8 cb 56 78 1e f2 b5 b2 d3 f2 49 c1 b5 71 a2"
+        "80 28 00 04 e5 7a 3b cf");
 const IceCredentials kVectorCredentials{"evtj", "VOkJxbRl1RmTxUk/WvJxBt"};
 
 Address v4(std::uint8_t last, std::uint16_t port) {

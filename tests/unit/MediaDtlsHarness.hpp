@@ -20,9 +20,13 @@ struct DtlsEndpoint : DtlsTransport::Listener {
   std::vector<DtlsTransport::State> states;
   std::vector<std::string> received;
 
-  void onDtlsSend(std::span<const std::uint8_t> d) override { outbox.emplace_back(d.begin(), d.end()); }
+  void onDtlsSend(std::span<const std::uint8_t> d) override {
+    outbox.emplace_back(d.begin(), d.end());
+  }
   void onDtlsStateChanged(DtlsTransport::State s) override { states.push_back(s); }
-  void onDtlsData(std::span<const std::uint8_t> d) override { received.emplace_back(d.begin(), d.end()); }
+  void onDtlsData(std::span<const std::uint8_t> d) override {
+    received.emplace_back(d.begin(), d.end());
+  }
 };
 
 // Two transports with their own certificates, each expecting the other's fingerprint.
@@ -34,20 +38,25 @@ struct DtlsPair {
   DtlsTransport client;
   DtlsTransport server;
   // Return false to lose a datagram on the way (fromClient says which way it goes).
-  std::function<bool(bool fromClient, const Bytes&)> deliver = [](bool, const Bytes&) { return true; };
+  std::function<bool(bool fromClient, const Bytes&)> deliver = [](bool, const Bytes&) {
+    return true;
+  };
 
   explicit DtlsPair(std::string serverFingerprintForClient = {},
                     std::string clientFingerprintForServer = {})
       : client(DtlsTransport::Role::Client, clientCert,
-               serverFingerprintForClient.empty() ? serverCert->fingerprint() : serverFingerprintForClient,
+               serverFingerprintForClient.empty() ? serverCert->fingerprint()
+                                                  : serverFingerprintForClient,
                limits, clientEnd),
         server(DtlsTransport::Role::Server, serverCert,
-               clientFingerprintForServer.empty() ? clientCert->fingerprint() : clientFingerprintForServer,
+               clientFingerprintForServer.empty() ? clientCert->fingerprint()
+                                                  : clientFingerprintForServer,
                limits, serverEnd) {}
 
   // Moves datagrams both ways until neither side has anything to say.
   void pump() {
-    for (int rounds = 0; rounds < 100 && (!clientEnd.outbox.empty() || !serverEnd.outbox.empty()); ++rounds) {
+    for (int rounds = 0; rounds < 100 && (!clientEnd.outbox.empty() || !serverEnd.outbox.empty());
+         ++rounds) {
       while (!clientEnd.outbox.empty()) {
         Bytes d = std::move(clientEnd.outbox.front());
         clientEnd.outbox.pop_front();
@@ -125,14 +134,17 @@ class PlainDtlsClient {
 };
 
 // A server DtlsTransport completes a handshake with a PlainDtlsClient; returns the client.
-inline bool handshakeWithPlainClient(PlainDtlsClient& client, DtlsTransport& server, DtlsEndpoint& serverEnd) {
+inline bool handshakeWithPlainClient(PlainDtlsClient& client, DtlsTransport& server,
+                                     DtlsEndpoint& serverEnd) {
   server.start({});
   Bytes toServer = client.step();
-  for (int i = 0; i < 20 && !(client.connected() && server.state() == DtlsTransport::State::Connected); ++i) {
+  for (int i = 0;
+       i < 20 && !(client.connected() && server.state() == DtlsTransport::State::Connected); ++i) {
     if (!toServer.empty()) server.feed(toServer);
     Bytes toClient;
     while (!serverEnd.outbox.empty()) {
-      toClient.insert(toClient.end(), serverEnd.outbox.front().begin(), serverEnd.outbox.front().end());
+      toClient.insert(toClient.end(), serverEnd.outbox.front().begin(),
+                      serverEnd.outbox.front().end());
       serverEnd.outbox.pop_front();
     }
     toServer = client.step(toClient);

@@ -1,19 +1,21 @@
 // PacketDemux sorts datagrams on the media port by their first byte (RFC 7983).
-#include "media/PacketDemux.hpp"
-
 #include <gtest/gtest.h>
 
 #include <vector>
 
+#include "media/PacketDemux.hpp"
+
 namespace aerie {
 namespace {
 
-PacketKind kindOf(std::vector<std::uint8_t> bytes) { return PacketDemux::classify(bytes); }
+PacketKind kindOf(std::vector<std::uint8_t> bytes) {
+  return PacketDemux::classify(bytes);
+}
 
 TEST(MediaPacketDemux, EveryFirstByte) {
   for (int b = 0; b < 256; ++b) {
     const auto k = kindOf({static_cast<std::uint8_t>(b), 96});
-    const PacketKind expected = b <= 3                ? PacketKind::Stun
+    const PacketKind expected = b <= 3                 ? PacketKind::Stun
                                 : b >= 20 && b <= 63   ? PacketKind::Dtls
                                 : b >= 128 && b <= 191 ? PacketKind::Rtp
                                                        : PacketKind::Unknown;

@@ -1,10 +1,9 @@
 // SrtpSession: RTP and RTCP round trips between two sessions keyed by a real DTLS handshake,
 // for both profiles; tampering, replays and short buffers are refused and counted.
-#include "media/SrtpSession.hpp"
-
 #include <gtest/gtest.h>
 
 #include "MediaDtlsHarness.hpp"
+#include "media/SrtpSession.hpp"
 
 namespace aerie {
 namespace {
@@ -33,8 +32,18 @@ SrtpKeys keysFor(SrtpProfile profile) {
 
 // RTP: V=2, PT 111, seq, ts, SSRC, then `payload` bytes of a pattern.
 Bytes rtp(std::uint16_t seq, std::size_t payload = 160) {
-  Bytes b = {0x80, 111, static_cast<std::uint8_t>(seq >> 8), static_cast<std::uint8_t>(seq),
-             0, 0, 0x12, 0x34, 0xCA, 0xFE, 0xBA, 0xBE};
+  Bytes b = {0x80,
+             111,
+             static_cast<std::uint8_t>(seq >> 8),
+             static_cast<std::uint8_t>(seq),
+             0,
+             0,
+             0x12,
+             0x34,
+             0xCA,
+             0xFE,
+             0xBA,
+             0xBE};
   for (std::size_t i = 0; i < payload; ++i) b.push_back(static_cast<std::uint8_t>(i * 7));
   return b;
 }
@@ -72,7 +81,8 @@ class SrtpSessionTest : public ::testing::TestWithParam<SrtpProfile> {
 };
 
 TEST_P(SrtpSessionTest, RtpRoundTripsBothWays) {
-  for (auto [from, to] : {std::pair{client_.get(), server_.get()}, std::pair{server_.get(), client_.get()}}) {
+  for (auto [from, to] :
+       {std::pair{client_.get(), server_.get()}, std::pair{server_.get(), client_.get()}}) {
     for (std::uint16_t seq = 1000; seq < 1010; ++seq) {
       const Bytes plain = rtp(seq);
       Bytes wire = protect(*from, plain, false);
@@ -89,7 +99,8 @@ TEST_P(SrtpSessionTest, RtpRoundTripsBothWays) {
 }
 
 TEST_P(SrtpSessionTest, RtcpRoundTripsBothWays) {
-  for (auto [from, to] : {std::pair{client_.get(), server_.get()}, std::pair{server_.get(), client_.get()}}) {
+  for (auto [from, to] :
+       {std::pair{client_.get(), server_.get()}, std::pair{server_.get(), client_.get()}}) {
     for (int i = 0; i < 5; ++i) {
       const Bytes plain = rtcp();
       Bytes wire = protect(*from, plain, true);
@@ -151,10 +162,12 @@ TEST_P(SrtpSessionTest, NoRoomForTheTagOrTooShortIsRefused) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Profiles, SrtpSessionTest,
-                         ::testing::Values(SrtpProfile::Aes128CmSha1_80, SrtpProfile::AeadAes128Gcm),
+                         ::testing::Values(SrtpProfile::Aes128CmSha1_80,
+                                           SrtpProfile::AeadAes128Gcm),
                          [](const auto& info) {
-                           return info.param == SrtpProfile::AeadAes128Gcm ? std::string("AeadAes128Gcm")
-                                                                           : std::string("Aes128CmSha1_80");
+                           return info.param == SrtpProfile::AeadAes128Gcm
+                                      ? std::string("AeadAes128Gcm")
+                                      : std::string("Aes128CmSha1_80");
                          });
 
 TEST(SrtpSession, RefusesBadKeysAndNoProfile) {
