@@ -21,6 +21,8 @@
 #include "api/ApiService.hpp"
 #include "api/CredentialJoinAuthorizer.hpp"
 #include "hub/Hub.hpp"
+#include "sfu/McuPeer.hpp"
+#include "sfu/ShardMedia.hpp"
 #include "api/TokenSigner.hpp"
 #include "storage/CachingAppStore.hpp"
 #include "storage/SqliteAppStore.hpp"
@@ -41,6 +43,7 @@ void Cli::usage() {
                "              [--public-host NAME]\n"
                "              [--turn-host HOST] [--public-ip IP] [--turn-secret S] [--turn-ttl SECONDS]\n"
                "              [--turn-tls-port PORT] [--stun HOST:PORT|off] [--site-key KEY]\n"
+               "              [--media-port PORT|off] [--media-public-ip IP]\n"
                "              [--limit NAME=NUMBER ...]  (every bound of src/core/Limits.hpp)\n"
                "              [--log-level debug|info|warn|error]\n"
             << StoreCommands::usage()
@@ -199,6 +202,25 @@ int Cli::serve(const std::vector<std::string>& args) {
   CountingHttpHandler countedRouter(router, metrics.http());  // API replies by status, for /metrics
   Server server(options, config.limits, shards, countedRouter, gateway);
   server.bind();
+  // The media plane of SFU rooms: per shard, a UDP socket on the shard's loop and the server
+  // peer ("MCU") that negotiates with the clients.
+  std::vector<std::unique_ptr<ShardMedia>> media;
+  std::vector<std::unique_ptr<McuPeer>> mcuPeers;
+  if (config.mediaEnabled) {
+    MediaOptions mediaOptions;
+    mediaOptions.listenHost = config.listenHost;
+    mediaOptions.basePort = config.mediaPort;
+    mediaOptions.publicAddress = !config.mediaPublicIp.empty() ? config.mediaPublicIp
+                                 : !config.publicIp.empty()   ? config.publicIp
+                                                              : (config.listenHost == "0.0.0.0" || config.listenHost == "::") ? "127.0.0.1" : config.listenHost;
+    for (unsigned i = 0; i < shardCount; ++i) {
+      media.push_back(std::make_unique<ShardMedia>(server.loop(i), i, mediaOptions, config.limits));
+      media.back()->start();
+      mcuPeers.push_back(std::make_unique<McuPeer>(*media.back()));
+      hubs[i]->setServerPeer(mcuPeers.back().get());
+    }
+    log::info("media", "listening", {{"port", std::to_string(media.front()->port())}, {"loops", std::to_string(shardCount)}});
+  }
   // The actual port (with --listen HOST:0) goes into the API reply's port lists.
   // ApiService reads `api` by reference; the loops have not started yet.
   api.httpPorts = {server.port()};
@@ -215,7 +237,10 @@ int Cli::serve(const std::vector<std::string>& args) {
   server.run();
   // The loops have stopped: nobody else touches the Hub or the recorder now.
   usageRecorder.flush(nowMs());
-  for (auto& hub : hubs) hub->setListener(nullptr);
+  for (auto& hub : hubs) {
+    hub->setListener(nullptr);
+    hub->setServerPeer(nullptr);
+  }
   usageWriter.stop();  // writes what is still queued
   log::info("server", "stopped");
   return 0;

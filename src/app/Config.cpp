@@ -39,6 +39,15 @@ void set(Config& c, const std::string& name, const std::string& value) {
   else if (name == "turn-ttl") c.turnTtlSeconds = toUint(name, value);
   else if (name == "web-root") c.webRoot = value;
   else if (name == "stun") c.stun = value;
+  else if (name == "media-port") {
+    c.mediaEnabled = value != "off";
+    if (c.mediaEnabled) {
+      const auto port = toUint(name, value);
+      if (port > 65535) throw std::runtime_error("media-port out of range: " + value);
+      c.mediaPort = static_cast<std::uint16_t>(port);
+    }
+  }
+  else if (name == "media-public-ip") c.mediaPublicIp = value;
   else if (name == "site-key") c.siteKey = value;
   else if (name == "admin-token") c.adminToken = value;
   else if (name == "limit") {
@@ -55,7 +64,8 @@ void set(Config& c, const std::string& name, const std::string& value) {
 
 const char* const kNames[] = {"listen", "data", "threads", "log-level", "tls-cert", "tls-key", "tls",
                               "public-host", "ice-host", "turn-secret", "turn-ttl", "web-root",
-                              "max-peers-per-room", "stun", "turn-host", "public-ip", "turn-tls-port", "site-key", "admin-token", "tls-redirect"};
+                              "max-peers-per-room", "stun", "turn-host", "public-ip", "turn-tls-port", "site-key", "admin-token", "tls-redirect",
+                              "media-port", "media-public-ip"};
 
 }  // namespace
 

@@ -29,6 +29,9 @@ struct Config {
   std::string adminToken;  // bearer token of /admin/v1; empty: generated on first start, stored
   std::string siteKey;  // app key of the conferencing app at /; empty: the development key
   std::string webRoot;      // static pages; empty: built-in default
+  std::uint16_t mediaPort = 50000;  // SFU media (UDP), one port per loop from here; 0: any free
+  bool mediaEnabled = true;         // --media-port off: no media plane (SFU rooms refuse joins)
+  std::string mediaPublicIp;        // the address in media candidates; empty: public-ip, else listen
   Limits limits;
 
   // Applies `--config FILE` (if present in args), then the environment, then the flags.

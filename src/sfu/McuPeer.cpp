@@ -91,7 +91,14 @@ void McuPeer::onMessage(std::string_view roomKey, std::string_view fromSid,
   if (from == nullptr) return;
   const std::string_view type = stringField(msg, "type");
   if (type == "enter") return handleEnter(roomKey, it->second, *from, msg);
-  if (type == "offer" && stringField(msg, "target") == kMcu) return handleOffer(roomKey, *from, msg);
+  if (type == "offer" && stringField(msg, "target") == kMcu) {
+    return handleOffer(roomKey, it->second, *from, msg);
+  }
+  if (type == "answer" && stringField(msg, "target") == kMcu) return handleAnswer(roomKey, it->second, *from);
+  if (type == "answerAck" && from->negotiation == Negotiation::AwaitingAck) {
+    from->negotiation = Negotiation::Stable;
+    return renegotiate(roomKey, *from);
+  }
   if (type == "mediaInfoEvent") return relayMediaInfo(roomKey, it->second, *from, msg);
   // welcome (a 2.x client's answer to a forwarded enter), answerAck (of our answers),
   // candidate and endOfCandidates (an ICE-lite server needs none: the client's checks reach
@@ -125,22 +132,153 @@ void McuPeer::handleEnter(std::string_view roomKey, RoomState& room, Member& fro
   }
 }
 
-void McuPeer::handleOffer(std::string_view roomKey, Member& from, const boost::json::object& msg) {
+void McuPeer::handleOffer(std::string_view roomKey, RoomState& room, Member& from,
+                          const boost::json::object& msg) {
   const std::string_view sdp = stringField(msg, "sdp");
   auto offer = SdpDescription::parse(sdp);
   if (!offer) return;  // not an SDP: the client's negotiation times out with a clear log there
   std::vector<AcceptedMedia> accepted;
   const LocalTransport local = media_.transportFor(roomKey, from.sid);
-  std::string text = SdpAnswer::build(*offer, local, accepted);
+  std::string text = SdpAnswer::build(*offer, local, accepted, tracksOf(from.forwarded));
   media_.remoteDescription(roomKey, from.sid, *offer, accepted);
+
+  // What the client publishes: one track per section it sends on.
+  const auto* infos = msg.if_contains("mediaInfoList");
+  const std::size_t firstNew = from.published.size();
+  for (std::size_t i = 0; i < accepted.size() && i < offer->media.size(); ++i) {
+    const AcceptedMedia& a = accepted[i];
+    const SdpMedia& m = offer->media[i];
+    if (!a.receive || a.ssrcs.empty()) continue;
+    const std::uint32_t ssrc = a.ssrcs.front();
+    bool known = false;
+    for (const auto& p : from.published) known = known || p.track.ssrc == ssrc;
+    if (known) continue;
+    Published p;
+    p.track.mid = a.mid;
+    p.track.kind = a.kind;
+    p.track.ssrc = ssrc;
+    p.track.payloadType = a.payloadType;
+    if (const SdpCodec* c = m.codec(a.payloadType)) {
+      p.track.codecName = std::string(c->name);
+      p.track.clockRate = c->clockRate;
+      p.track.channels = c->channels;
+      p.track.fmtp = std::string(c->fmtp);
+    }
+    std::string_view msid = m.msid;
+    if (const SdpSsrc* s = m.ssrc(ssrc)) {
+      p.track.cname = std::string(s->cname);
+      if (!s->msid.empty()) msid = s->msid;
+    }
+    const auto space = msid.find(' ');
+    p.track.streamId = std::string(msid.substr(0, space));
+    p.track.trackId = space == std::string_view::npos ? a.kind + "-" + a.mid : std::string(msid.substr(space + 1));
+    if (p.track.cname.empty()) p.track.cname = "aerie";
+    if (p.track.streamId.empty()) p.track.streamId = from.sid;
+    if (infos != nullptr && infos->is_array()) {
+      for (const auto& info : infos->get_array()) {
+        const auto* o = info.if_object();
+        if (o != nullptr && stringField(*o, "transceiverMid") == a.mid) p.mediaInfo = *o;
+      }
+    }
+    if (p.mediaInfo.empty()) {
+      p.mediaInfo["mediaId"] = (a.kind == "audio" ? "AUDIO_" : "VIDEO_") + p.track.streamId;
+      p.mediaInfo["mediaType"] = a.kind == "audio" ? "audioMic" : "videoCamera";
+      p.mediaInfo["mediaState"] = "active";
+    }
+    from.published.push_back(std::move(p));
+  }
+  const bool firstOffer = from.negotiation == Negotiation::None;
 
   boost::json::object answer;
   answer["type"] = "answer";
-  answer["sdp"] = std::move(text);
+  answer["sdp"] = text;
   answer["target"] = from.sid;
   answer["userInfo"] = ownFields().at("userInfo");
-  answer["mediaInfoList"] = boost::json::array{};  // nothing forwarded to it yet
+  answer["mediaInfoList"] = mediaInfoList(from);
   outbox_->sendToMember(roomKey, from.sid, std::move(answer), kMcu);
+  from.lastLocal = std::move(text);
+  from.negotiation = Negotiation::AwaitingAck;
+
+  // The others get the new tracks; a newcomer gets everything already published.
+  for (auto& m : room.members) {
+    if (m.sid == from.sid) continue;
+    if (firstOffer) {
+      for (const auto& p : m.published) queueFor(from, m, p);
+    }
+    if (m.negotiation == Negotiation::None) continue;
+    for (std::size_t i = firstNew; i < from.published.size(); ++i) queueFor(m, from, from.published[i]);
+    renegotiate(roomKey, m);
+  }
+}
+
+void McuPeer::handleAnswer(std::string_view roomKey, RoomState&, Member& from) {
+  if (from.negotiation != Negotiation::OfferSent) return;
+  from.negotiation = Negotiation::Stable;
+  boost::json::object ack;
+  ack["type"] = "answerAck";
+  ack["target"] = from.sid;
+  ack["success"] = true;
+  outbox_->sendToMember(roomKey, from.sid, std::move(ack), kMcu);
+  // The sections of the offer are in place on the client: media may flow.
+  for (std::size_t i = from.forwarded.size() - from.inOffer; i < from.forwarded.size(); ++i) {
+    media_.forward(roomKey, from.sid, from.forwarded[i].track.ssrc);
+  }
+  from.inOffer = 0;
+  renegotiate(roomKey, from);
+}
+
+void McuPeer::queueFor(Member& m, const Member& publisher, const Published& p) {
+  for (const auto& s : m.forwarded) {
+    if (s.track.ssrc == p.track.ssrc) return;
+  }
+  for (const auto& s : m.pending) {
+    if (s.track.ssrc == p.track.ssrc) return;
+  }
+  Member::Sent sent;
+  sent.publisherId = publisher.sid;
+  sent.track = p.track;
+  sent.track.mid = "f" + std::to_string(m.nextMid++);  // the client's own mids are numbers
+  sent.mediaInfo = p.mediaInfo;
+  m.pending.push_back(std::move(sent));
+}
+
+void McuPeer::renegotiate(std::string_view roomKey, Member& m) {
+  if (m.negotiation != Negotiation::Stable || m.pending.empty()) return;
+  std::vector<ForwardedTrack> added;
+  for (const auto& s : m.pending) added.push_back(s.track);
+  std::string text = SdpAnswer::offer(m.lastLocal, added);
+  m.inOffer = m.pending.size();
+  for (auto& s : m.pending) m.forwarded.push_back(std::move(s));
+  m.pending.clear();
+
+  boost::json::object offer = ownFields();
+  offer.erase("receiveOnly");
+  offer["type"] = "offer";
+  offer["sdp"] = text;
+  offer["target"] = m.sid;
+  offer["mediaInfoList"] = mediaInfoList(m);
+  outbox_->sendToMember(roomKey, m.sid, std::move(offer), kMcu);
+  m.lastLocal = std::move(text);
+  m.negotiation = Negotiation::OfferSent;
+}
+
+boost::json::array McuPeer::mediaInfoList(const Member& m) {
+  boost::json::array list;
+  for (const auto& s : m.forwarded) {
+    boost::json::object info = s.mediaInfo;
+    info["publisherId"] = s.publisherId;
+    info["transceiverMid"] = s.track.mid;
+    if (!info.contains("mediaState")) info["mediaState"] = "active";
+    list.push_back(std::move(info));
+  }
+  return list;
+}
+
+std::vector<ForwardedTrack> McuPeer::tracksOf(const std::vector<Member::Sent>& sent) {
+  std::vector<ForwardedTrack> out;
+  out.reserve(sent.size());
+  for (const auto& s : sent) out.push_back(s.track);
+  return out;
 }
 
 void McuPeer::relayMediaInfo(std::string_view roomKey, RoomState& room, const Member& from,

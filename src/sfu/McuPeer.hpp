@@ -31,10 +31,35 @@ class McuPeer : public ServerPeer {
 
  private:
   enum class MemberState { Joined, Entered };
+  // The negotiation of the member's one connection to the server (SkylinkJS 2.x keeps a
+  // local answer until its answerAck, and an offer until its answer: one at a time).
+  enum class Negotiation {
+    None,         // no offer from the client yet
+    AwaitingAck,  // the server answered the client's offer; the client's answerAck is due
+    OfferSent,    // the server offered (new tracks to forward); the client's answer is due
+    Stable,
+  };
+  // A track a member publishes, and what the others are told about it.
+  struct Published {
+    ForwardedTrack track;         // mid: the publisher's own
+    boost::json::object mediaInfo;  // from the publisher's mediaInfoList
+  };
   struct Member {
     std::string sid;
     MemberState state = MemberState::Joined;
     boost::json::object enter;  // what its `enter` said about it (userInfo, agent, versions)
+    Negotiation negotiation = Negotiation::None;
+    std::string lastLocal;  // the server's last description for this connection
+    std::vector<Published> published;
+    struct Sent {
+      std::string publisherId;
+      ForwardedTrack track;  // mid: the section in this member's session
+      boost::json::object mediaInfo;
+    };
+    std::vector<Sent> forwarded;  // negotiated, or in the offer out now
+    std::vector<Sent> pending;    // for the next offer
+    std::size_t inOffer = 0;      // how many of `forwarded` (the last ones) the outstanding offer adds
+    unsigned nextMid = 0;
   };
   struct RoomState {
     std::vector<Member> members;  // in join order
@@ -43,7 +68,15 @@ class McuPeer : public ServerPeer {
   Member* find(RoomState& room, std::string_view sid);
   void handleEnter(std::string_view roomKey, RoomState& room, Member& from,
                    const boost::json::object& msg);
-  void handleOffer(std::string_view roomKey, Member& from, const boost::json::object& msg);
+  void handleOffer(std::string_view roomKey, RoomState& room, Member& from,
+                   const boost::json::object& msg);
+  void handleAnswer(std::string_view roomKey, RoomState& room, Member& from);
+  // Offers the member what is pending for it, if its negotiation is at rest.
+  void renegotiate(std::string_view roomKey, Member& m);
+  // Queues `publisher`'s track for `m` (a section of its own in m's session).
+  static void queueFor(Member& m, const Member& publisher, const Published& p);
+  static boost::json::array mediaInfoList(const Member& m);
+  static std::vector<ForwardedTrack> tracksOf(const std::vector<Member::Sent>& sent);
   void relayMediaInfo(std::string_view roomKey, RoomState& room, const Member& from,
                       const boost::json::object& msg);
   // What other clients are told about `m` (peersInRoom entries and forwarded enters).

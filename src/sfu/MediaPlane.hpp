@@ -22,6 +22,9 @@ class MediaPlane {
                                  const SdpDescription& offer,
                                  const std::vector<AcceptedMedia>& accepted) = 0;
   virtual void close(std::string_view roomKey, std::string_view sid) = 0;
+  // From now on the RTP of `ssrc` (another member's) goes to `toSid` too, whose session has a
+  // section for it; a keyframe is asked of the publisher for a video track.
+  virtual void forward(std::string_view roomKey, std::string_view toSid, std::uint32_t ssrc) = 0;
 };
 
 }  // namespace aerie

@@ -80,8 +80,84 @@ void ssrcsOf(const SdpMedia& m, AcceptedMedia& a) {
 
 }  // namespace
 
+std::string SdpAnswer::forwardedSection(const ForwardedTrack& t, const LocalTransport* local,
+                                        std::string_view setup) {
+  std::string out;
+  out += "m=" + t.kind + " 9 UDP/TLS/RTP/SAVPF " + std::to_string(t.payloadType) + "\r\n";
+  line(out, "c=IN IP4 0.0.0.0");
+  if (local != nullptr) {
+    out += "a=ice-ufrag:" + local->iceUfrag + "\r\n";
+    out += "a=ice-pwd:" + local->icePwd + "\r\n";
+    out += "a=fingerprint:sha-256 " + local->fingerprint + "\r\n";
+  }
+  out += "a=setup:";
+  out += setup;
+  out += "\r\n";
+  out += "a=mid:" + t.mid + "\r\n";
+  line(out, t.active ? "a=sendonly" : "a=inactive");
+  line(out, "a=rtcp-mux");
+  out += "a=rtpmap:" + std::to_string(t.payloadType) + " " + t.codecName + "/" + std::to_string(t.clockRate);
+  if (t.channels > 1) out += "/" + std::to_string(t.channels);
+  out += "\r\n";
+  if (t.kind == "video") {
+    out += "a=rtcp-fb:" + std::to_string(t.payloadType) + " nack pli\r\n";
+    out += "a=rtcp-fb:" + std::to_string(t.payloadType) + " ccm fir\r\n";
+  }
+  if (!t.fmtp.empty()) out += "a=fmtp:" + std::to_string(t.payloadType) + " " + t.fmtp + "\r\n";
+  if (t.active) {
+    out += "a=msid:" + t.streamId + " " + t.trackId + "\r\n";
+    out += "a=ssrc:" + std::to_string(t.ssrc) + " cname:" + t.cname + "\r\n";
+    out += "a=ssrc:" + std::to_string(t.ssrc) + " msid:" + t.streamId + " " + t.trackId + "\r\n";
+  }
+  return out;
+}
+
+std::string SdpAnswer::offer(std::string_view lastLocal, const std::vector<ForwardedTrack>& added) {
+  std::string out;
+  out.reserve(lastLocal.size() + added.size() * 400);
+  std::string bundleLine;
+  bool inMedia = false;
+  std::string_view rest = lastLocal;
+  LocalTransport local;
+  while (!rest.empty()) {
+    const auto end = rest.find('\n');
+    std::string_view l = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (l.empty()) continue;
+    if (l.starts_with("m=")) inMedia = true;
+    if (l.starts_with("a=ice-ufrag:")) local.iceUfrag = std::string(l.substr(12));
+    if (l.starts_with("a=ice-pwd:")) local.icePwd = std::string(l.substr(10));
+    if (l.starts_with("a=fingerprint:sha-256 ")) local.fingerprint = std::string(l.substr(22));
+    if (!inMedia && l.starts_with("a=group:BUNDLE")) {
+      bundleLine = std::string(l);
+      for (const auto& t : added) bundleLine += " " + t.mid;
+      line(out, bundleLine);
+      continue;
+    }
+    if (l == "a=setup:passive") {
+      line(out, "a=setup:actpass");
+      continue;
+    }
+    if (l.starts_with("o=aerie ")) {
+      // A new version of the session (RFC 8866 section 5.2: the version goes up with each change).
+      std::string_view fields = l.substr(8);
+      const auto space = fields.find(' ');
+      unsigned long version = 0;
+      const auto second = fields.substr(space + 1);
+      std::from_chars(second.data(), second.data() + second.size(), version);
+      out += "o=aerie 1 " + std::to_string(version + 1) + " IN IP4 127.0.0.1\r\n";
+      continue;
+    }
+    line(out, l);
+  }
+  for (const auto& t : added) out += forwardedSection(t, &local, "actpass");
+  return out;
+}
+
 std::string SdpAnswer::build(const SdpDescription& offer, const LocalTransport& local,
-                             std::vector<AcceptedMedia>& accepted) {
+                             std::vector<AcceptedMedia>& accepted,
+                             const std::vector<ForwardedTrack>& forwarded) {
   accepted.clear();
   std::string body;
   std::vector<std::string> bundle;
@@ -89,6 +165,22 @@ std::string SdpAnswer::build(const SdpDescription& offer, const LocalTransport& 
     AcceptedMedia a;
     a.mid = std::string(m.mid);
     a.kind = std::string(m.kind);
+    const ForwardedTrack* sending = nullptr;
+    for (const auto& t : forwarded) {
+      if (t.mid == m.mid) sending = &t;
+    }
+    if (sending != nullptr && m.port != 0) {
+      bundle.push_back(a.mid);
+      a.send = true;
+      a.payloadType = sending->payloadType;
+      a.clockRate = sending->clockRate;
+      body += forwardedSection(*sending, &local, "passive");
+      body += "a=candidate:1 1 udp 2130706431 " + local.address + " " + std::to_string(local.port) +
+              " typ host generation 0\r\n";
+      line(body, "a=end-of-candidates");
+      accepted.push_back(std::move(a));
+      continue;
+    }
     const bool rtp = m.kind == "audio" || m.kind == "video";
     const SdpCodec* codec = nullptr;
     if (m.kind == "audio") codec = pick(m, "opus");

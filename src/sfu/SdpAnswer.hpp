@@ -39,6 +39,23 @@ struct AcceptedMedia {
   std::uint16_t absSendTimeExtension = 0;
 };
 
+// A track the server forwards to a client on a section of its own (sendonly from the server):
+// the publisher's SSRC and payload type, kept as they are.
+struct ForwardedTrack {
+  std::string mid;        // the section's mid in the subscriber's session
+  std::string kind;       // "audio" or "video"
+  std::uint32_t ssrc = 0;
+  std::string cname;
+  std::string streamId;   // msid: stream and track
+  std::string trackId;
+  std::uint8_t payloadType = 0;
+  std::string codecName;  // "opus", "VP8"
+  std::uint32_t clockRate = 0;
+  std::uint8_t channels = 0;
+  std::string fmtp;
+  bool active = true;     // false: the publisher left; the section goes inactive
+};
+
 class SdpAnswer {
  public:
   static constexpr const char* kMidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
@@ -48,9 +65,19 @@ class SdpAnswer {
   static constexpr const char* kAbsSendTimeUri =
       "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
 
-  // The answer text, and in `accepted` one entry per offered section, in order.
+  // The answer text, and in `accepted` one entry per offered section, in order. Sections whose
+  // mid is one of `forwarded` (the client re-offering what the server sends it) are answered
+  // sendonly with that track.
   static std::string build(const SdpDescription& offer, const LocalTransport& local,
-                           std::vector<AcceptedMedia>& accepted);
+                           std::vector<AcceptedMedia>& accepted,
+                           const std::vector<ForwardedTrack>& forwarded = {});
+  // The server's own offer to a client: its last local description (an answer or an offer it
+  // made) as the base, `setup` as actpass, and after its sections one sendonly section for each
+  // of `added`, in the BUNDLE.
+  static std::string offer(std::string_view lastLocal, const std::vector<ForwardedTrack>& added);
+  // The lines of a section that sends `t`, for answers and offers alike.
+  static std::string forwardedSection(const ForwardedTrack& t, const LocalTransport* local,
+                                      std::string_view setup);
 };
 
 }  // namespace aerie

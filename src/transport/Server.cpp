@@ -196,4 +196,6 @@ void Server::stop() { impl_->shutdown(); }
 
 std::size_t Server::sessionCount() const { return impl_->registry.size(); }
 
+boost::asio::io_context& Server::loop(unsigned i) { return impl_->loops.at(i); }
+
 }  // namespace aerie

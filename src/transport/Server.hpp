@@ -10,6 +10,10 @@
 #include "core/Limits.hpp"
 #include "http/HttpHandler.hpp"
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace aerie {
 
 class Hub;
@@ -40,6 +44,8 @@ class Server {
   void run();
   void stop();
   std::size_t sessionCount() const;
+  // Event loop i (Hub shard i's), for subsystems that serve a shard's rooms on its thread.
+  boost::asio::io_context& loop(unsigned i);
 
  private:
   struct Impl;

@@ -20,9 +20,11 @@ class ParametersOnlyMedia : public MediaPlane {
     lastAccepted = accepted;
   }
   void close(std::string_view, std::string_view) override { ++closed; }
+  void forward(std::string_view, std::string_view, std::uint32_t) override { ++forwards; }
 
   int opened = 0;
   int closed = 0;
+  int forwards = 0;
   std::vector<AcceptedMedia> lastAccepted;
 };
 

@@ -1,0 +1,392 @@
+#include "sfu/ShardMedia.hpp"
+
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <stdexcept>
+#include <unordered_map>
+#include <vector>
+
+#include "codec/RtcpPacket.hpp"
+#include "codec/RtpPacket.hpp"
+#include "codec/StunMessage.hpp"
+#include "core/Log.hpp"
+#include "media/DtlsCertificate.hpp"
+#include "media/IceCredentials.hpp"
+#include "media/MediaTransport.hpp"
+#include "media/PacketDemux.hpp"
+
+namespace aerie {
+
+namespace asio = boost::asio;
+using udp = asio::ip::udp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kMaxDatagram = 1500;
+constexpr auto kTickInterval = std::chrono::milliseconds(200);
+constexpr auto kKeyframeRequestGap = std::chrono::milliseconds(300);
+
+struct AddressKey {
+  std::array<std::uint8_t, 16> bytes{};
+  std::uint16_t port = 0;
+  bool ipv6 = false;
+  bool operator==(const AddressKey&) const = default;
+};
+
+struct AddressHash {
+  std::size_t operator()(const AddressKey& k) const {
+    std::uint64_t h = 1469598103934665603ull;
+    for (auto b : k.bytes) h = (h ^ b) * 1099511628211ull;
+    return static_cast<std::size_t>((h ^ k.port) * 1099511628211ull);
+  }
+};
+
+AddressKey keyOf(const stun::Address& a) { return AddressKey{a.bytes, a.port, a.ipv6}; }
+
+stun::Address addressOf(const udp::endpoint& e) {
+  stun::Address a;
+  a.port = e.port();
+  if (e.address().is_v4()) {
+    const auto b = e.address().to_v4().to_bytes();
+    std::copy(b.begin(), b.end(), a.bytes.begin());
+  } else {
+    a.ipv6 = true;
+    const auto b = e.address().to_v6().to_bytes();
+    std::copy(b.begin(), b.end(), a.bytes.begin());
+  }
+  return a;
+}
+
+udp::endpoint endpointOf(const stun::Address& a) {
+  if (!a.ipv6) {
+    asio::ip::address_v4::bytes_type b;
+    std::copy(a.bytes.begin(), a.bytes.begin() + 4, b.begin());
+    return {asio::ip::address_v4(b), a.port};
+  }
+  asio::ip::address_v6::bytes_type b;
+  std::copy(a.bytes.begin(), a.bytes.end(), b.begin());
+  return {asio::ip::address_v6(b), a.port};
+}
+
+std::string entryKey(std::string_view roomKey, std::string_view sid) {
+  std::string k(roomKey);
+  k += '\n';
+  k += sid;
+  return k;
+}
+
+// The send buffer of one loop: a forwarded packet is copied here once per subscriber and
+// encrypted in place.
+std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead>& scratch() {
+  static thread_local std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead> buffer;
+  return buffer;
+}
+
+}  // namespace
+
+struct ShardMedia::Impl : MediaTransport::Sender {
+  struct Published {
+    std::uint32_t ssrc = 0;
+    bool video = false;
+    std::uint16_t midExtension = 0;
+    Clock::time_point lastKeyframeRequest{};
+  };
+
+  struct Entry : MediaTransport::Listener {
+    Impl* impl = nullptr;
+    std::string roomKey;
+    std::string sid;
+    std::unique_ptr<MediaTransport> transport;
+    std::vector<Published> published;
+    std::vector<AddressKey> addresses;
+
+    void onTransportState(MediaTransport&, MediaTransport::State state) override {
+      log::info("media", "transport", {{"sid", sid}, {"state", MediaTransport::toString(state)}});
+    }
+    void onRtp(MediaTransport&, RtpPacket& packet) override { impl->forwardRtp(*this, packet); }
+    void onRtcp(MediaTransport&, std::span<std::uint8_t> compound) override {
+      impl->handleRtcp(*this, compound);
+    }
+    void onAddressChecked(MediaTransport&, const stun::Address& from) override {
+      const AddressKey key = keyOf(from);
+      auto [it, inserted] = impl->byAddress.emplace(key, this);
+      if (!inserted) it->second = this;
+      if (std::find(addresses.begin(), addresses.end(), key) == addresses.end()) addresses.push_back(key);
+    }
+  };
+
+  Impl(asio::io_context& l, unsigned s, const MediaOptions& o, const Limits& lim)
+      : loop(l), shard(s), options(o), limits(lim), socket(l), timer(l) {}
+
+  // MediaTransport::Sender
+  void sendDatagram(std::span<const std::uint8_t> datagram, const stun::Address& to) override {
+    boost::system::error_code ec;
+    socket.send_to(asio::buffer(datagram.data(), datagram.size()), endpointOf(to), 0, ec);
+  }
+
+  void receiveLoop() {
+    socket.async_receive_from(asio::buffer(buffer), from, [this](const boost::system::error_code& ec, std::size_t n) {
+      if (ec == asio::error::operation_aborted || !socket.is_open()) return;
+      if (!ec) onDatagram(n);
+      // Drain what else the kernel holds before waiting again.
+      for (int i = 0; i < 64 && socket.is_open(); ++i) {
+        boost::system::error_code rec;
+        const std::size_t m = socket.receive_from(asio::buffer(buffer), from, 0, rec);
+        if (rec) break;
+        onDatagram(m);
+      }
+      receiveLoop();
+    });
+  }
+
+  void onDatagram(std::size_t n) {
+    ++counters.datagramsIn;
+    const auto now = Clock::now();
+    const stun::Address source = addressOf(from);
+    std::span<std::uint8_t> datagram(buffer.data(), n);
+    auto it = byAddress.find(keyOf(source));
+    if (it != byAddress.end()) {
+      it->second->transport->receive(datagram, source, now);
+      return;
+    }
+    // Not known yet: only a check with our ufrag may introduce an address.
+    if (PacketDemux::classify(datagram) != PacketKind::Stun) {
+      ++counters.unrouted;
+      return;
+    }
+    const std::string_view text(reinterpret_cast<const char*>(datagram.data()), datagram.size());
+    auto message = stun::StunCodec::parse(text);
+    const stun::Attribute* user = message ? message->find(stun::Username) : nullptr;
+    if (user == nullptr) {
+      ++counters.unrouted;
+      return;
+    }
+    const std::string_view localUfrag = user->value.substr(0, user->value.find(':'));
+    auto entry = byUfrag.find(std::string(localUfrag));
+    if (entry == byUfrag.end()) {
+      ++counters.unrouted;
+      return;
+    }
+    entry->second->transport->receive(datagram, source, now);
+  }
+
+  void forwardRtp(Entry& publisher, RtpPacket& packet) {
+    auto subs = subscribers.find(packet.ssrc());
+    if (subs == subscribers.end() || subs->second.empty()) return;
+    // The publisher's mid means another section in each subscriber's session: blank it (RFC
+    // 8285 padding), so that the subscriber routes the packet by its SSRC.
+    for (const auto& p : publisher.published) {
+      if (p.ssrc != packet.ssrc() || p.midExtension == 0) continue;
+      if (auto mid = packet.extension(static_cast<std::uint8_t>(p.midExtension))) {
+        const std::size_t header = packet.extensionProfile() == 0xBEDE ? 1 : 2;
+        auto* first = const_cast<std::uint8_t*>(mid->data()) - header;
+        std::fill(first, first + header + mid->size(), std::uint8_t{0});
+      }
+    }
+    const auto bytes = packet.bytes();
+    if (bytes.size() > kMaxDatagram) return;
+    auto& out = scratch();
+    for (Entry* sub : subs->second) {
+      if (sub->transport->state() != MediaTransport::State::Connected) continue;
+      std::copy(bytes.begin(), bytes.end(), out.begin());
+      if (sub->transport->sendRtp(out, bytes.size())) ++counters.forwarded;
+    }
+  }
+
+  void handleRtcp(Entry&, std::span<std::uint8_t> compound) {
+    std::span<const std::uint8_t> rest = compound;
+    while (!rest.empty()) {
+      auto p = RtcpPacket::first(rest);
+      if (!p) return;
+      if (p->isPli()) {
+        if (auto ssrc = p->mediaSsrc()) requestKeyframe(*ssrc);
+      } else if (p->type() == RtcpPacket::PayloadFeedback && p->count() == RtcpPacket::kFir) {
+        for (std::size_t i = 0; i < p->firEntries(); ++i) {
+          if (auto e = p->firEntry(i)) requestKeyframe(e->first);
+        }
+      }
+      rest = rest.subspan(p->size());
+    }
+  }
+
+  void requestKeyframe(std::uint32_t ssrc) {
+    auto it = bySsrc.find(ssrc);
+    if (it == bySsrc.end()) return;
+    Entry& publisher = *it->second;
+    const auto now = Clock::now();
+    for (auto& p : publisher.published) {
+      if (p.ssrc != ssrc || !p.video) continue;
+      if (now - p.lastKeyframeRequest < kKeyframeRequestGap) return;  // coalesced
+      p.lastKeyframeRequest = now;
+      // RFC 4585 section 6.3.1: PLI, sender SSRC 1 (the server sends no media of its own).
+      auto& out = scratch();
+      const std::uint8_t pli[12] = {0x81, 206, 0, 2, 0, 0, 0, 1,
+                                    static_cast<std::uint8_t>(ssrc >> 24), static_cast<std::uint8_t>(ssrc >> 16),
+                                    static_cast<std::uint8_t>(ssrc >> 8), static_cast<std::uint8_t>(ssrc)};
+      std::copy(std::begin(pli), std::end(pli), out.begin());
+      if (publisher.transport->sendRtcp(out, sizeof pli)) ++counters.keyframeRequests;
+      return;
+    }
+  }
+
+  void tickLoop() {
+    timer.expires_after(kTickInterval);
+    timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      const auto now = Clock::now();
+      for (auto& [key, entry] : entries) entry->transport->tick(now);
+      tickLoop();
+    });
+  }
+
+  Entry* find(std::string_view roomKey, std::string_view sid) {
+    auto it = entries.find(entryKey(roomKey, sid));
+    return it == entries.end() ? nullptr : it->second.get();
+  }
+
+  asio::io_context& loop;
+  unsigned shard;
+  MediaOptions options;
+  const Limits& limits;
+  udp::socket socket;
+  asio::steady_timer timer;
+  udp::endpoint from;
+  std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead> buffer{};
+  std::unordered_map<std::string, std::unique_ptr<Entry>> entries;
+  std::unordered_map<std::string, Entry*> byUfrag;
+  std::unordered_map<AddressKey, Entry*, AddressHash> byAddress;
+  std::unordered_map<std::uint32_t, Entry*> bySsrc;  // publishers
+  std::unordered_map<std::uint32_t, std::vector<Entry*>> subscribers;
+  Counters counters;
+};
+
+ShardMedia::ShardMedia(asio::io_context& loop, unsigned shard, const MediaOptions& options,
+                       const Limits& limits)
+    : impl_(std::make_unique<Impl>(loop, shard, options, limits)) {}
+
+ShardMedia::~ShardMedia() = default;
+
+void ShardMedia::start() {
+  auto& i = *impl_;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(i.options.listenHost, ec);
+  if (ec) throw std::runtime_error("invalid media address '" + i.options.listenHost + "'");
+  const std::uint16_t port = i.options.basePort == 0 ? 0 : static_cast<std::uint16_t>(i.options.basePort + i.shard);
+  i.socket.open(address.is_v6() ? udp::v6() : udp::v4(), ec);
+  if (!ec) i.socket.bind(udp::endpoint(address, port), ec);
+  if (ec == asio::error::address_in_use && port != 0) {
+    // Another process (or another aerie) has it: serve on a port of the system's choosing;
+    // candidates carry the real port, but a firewall opened for the configured one will not
+    // let media through.
+    log::warn("media", "media port taken, using another",
+              {{"port", std::to_string(port)}, {"shard", std::to_string(i.shard)}});
+    ec.clear();
+    i.socket.bind(udp::endpoint(address, 0), ec);
+  }
+  if (ec) {
+    throw std::runtime_error("cannot listen for media on " + i.options.listenHost + ":" +
+                             std::to_string(port) + " (UDP): " + ec.message());
+  }
+  i.socket.non_blocking(true, ec);
+  i.receiveLoop();
+  i.tickLoop();
+}
+
+void ShardMedia::stop() {
+  boost::system::error_code ec;
+  impl_->timer.cancel();
+  impl_->socket.close(ec);
+}
+
+std::uint16_t ShardMedia::port() const {
+  boost::system::error_code ec;
+  return impl_->socket.local_endpoint(ec).port();
+}
+
+const ShardMedia::Counters& ShardMedia::counters() const { return impl_->counters; }
+
+LocalTransport ShardMedia::transportFor(std::string_view roomKey, std::string_view sid) {
+  auto& i = *impl_;
+  Impl::Entry* entry = i.find(roomKey, sid);
+  if (entry == nullptr) {
+    auto created = std::make_unique<Impl::Entry>();
+    created->impl = &i;
+    created->roomKey = std::string(roomKey);
+    created->sid = std::string(sid);
+    created->transport = std::make_unique<MediaTransport>(
+        IceCredentials::random(), DtlsCertificate::processWide(), i.limits, i, *created, Clock::now());
+    entry = created.get();
+    i.byUfrag[entry->transport->local().ufrag] = entry;
+    i.entries.emplace(entryKey(roomKey, sid), std::move(created));
+  }
+  const std::string& fp = DtlsCertificate::processWide()->fingerprint();
+  LocalTransport local;
+  local.iceUfrag = entry->transport->local().ufrag;
+  local.icePwd = entry->transport->local().password;
+  local.fingerprint = fp.substr(fp.find(' ') + 1);
+  local.address = i.options.publicAddress.empty() ? i.options.listenHost : i.options.publicAddress;
+  local.port = port();
+  return local;
+}
+
+void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view sid,
+                                   const SdpDescription& offer,
+                                   const std::vector<AcceptedMedia>& accepted) {
+  auto& i = *impl_;
+  Impl::Entry* entry = i.find(roomKey, sid);
+  if (entry == nullptr) return;
+  for (std::size_t n = 0; n < offer.media.size() && n < accepted.size(); ++n) {
+    const auto& m = offer.media[n];
+    const auto& a = accepted[n];
+    if (a.mid.empty() || (a.kind != "audio" && a.kind != "video" && a.kind != "application")) continue;
+    const std::string ufrag(offer.ufragOf(m));
+    std::string fingerprint(offer.fingerprintAlgorithmOf(m));
+    fingerprint += ' ';
+    fingerprint += offer.fingerprintOf(m);
+    entry->transport->setRemote(ufrag, fingerprint, Clock::now());
+    break;  // one BUNDLE transport: the first section's parameters are the transport's
+  }
+  for (const auto& a : accepted) {
+    if (!a.receive) continue;
+    for (std::uint32_t ssrc : a.ssrcs) {
+      bool known = false;
+      for (const auto& p : entry->published) known = known || p.ssrc == ssrc;
+      if (known) continue;
+      entry->published.push_back(Impl::Published{ssrc, a.kind == "video", a.midExtension, {}});
+      i.bySsrc[ssrc] = entry;
+    }
+  }
+}
+
+void ShardMedia::forward(std::string_view roomKey, std::string_view toSid, std::uint32_t ssrc) {
+  auto& i = *impl_;
+  Impl::Entry* entry = i.find(roomKey, toSid);
+  if (entry == nullptr) return;
+  auto& list = i.subscribers[ssrc];
+  if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(entry);
+  i.requestKeyframe(ssrc);
+}
+
+void ShardMedia::close(std::string_view roomKey, std::string_view sid) {
+  auto& i = *impl_;
+  auto it = i.entries.find(entryKey(roomKey, sid));
+  if (it == i.entries.end()) return;
+  Impl::Entry* entry = it->second.get();
+  entry->transport->close();
+  i.byUfrag.erase(entry->transport->local().ufrag);
+  for (const auto& key : entry->addresses) {
+    auto a = i.byAddress.find(key);
+    if (a != i.byAddress.end() && a->second == entry) i.byAddress.erase(a);
+  }
+  for (const auto& p : entry->published) {
+    i.bySsrc.erase(p.ssrc);
+    i.subscribers.erase(p.ssrc);
+  }
+  for (auto& [ssrc, list] : i.subscribers) std::erase(list, entry);
+  i.entries.erase(it);
+}
+
+}  // namespace aerie

@@ -1,0 +1,112 @@
+// End to end: an SFU room (the app's media mode is `sfu`, the room API says hasMCU) with the
+// real SkylinkJS 2.7.2 from npm, unmodified, in two Chromium pages. Each page has one
+// RTCPeerConnection, to aerie's media port (ICE-lite, DTLS, SRTP), and plays the other's video,
+// which aerie forwards. Run inside a network namespace with only `lo` (tests/e2e/run.sh).
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAerie, request } from '../lib/server.mjs';
+import { launchChromium, newContext, waitForEvent } from '../lib/browser.mjs';
+import { routeReleasePages, openReleasePage, releaseDiagnostics, waitForRemoteVideo } from '../lib/releases.mjs';
+
+const ROOM = `sfu-${process.pid}`;
+let server;
+let browser;
+let context;
+let pages;
+
+// Counts the page's RTCPeerConnections that negotiated, and reads the selected candidate pair of
+// each.
+function peerConnectionProbe() {
+  const made = [];
+  window.__peerConnections = made;
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Native(...args);
+    made.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Native.prototype;
+  window.__selectedPairs = async () => {
+    const out = [];
+    for (const pc of made) {
+      // SkylinkJS also makes throwaway connections to learn the browser's codecs: only those
+      // that were given a remote description count.
+      if (pc.connectionState === 'closed' || !pc.remoteDescription) continue;
+      const stats = await pc.getStats();
+      let pair = null;
+      stats.forEach((s) => {
+        if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
+      });
+      const remote = pair && stats.get(pair.remoteCandidateId);
+      out.push({ state: pc.connectionState, remotePort: remote ? remote.port : null, remoteType: remote ? remote.candidateType : null });
+    }
+    return out;
+  };
+}
+
+before(async () => {
+  server = await startAerie({ apps: [{ name: 'sfu', domains: ['127.0.0.1', 'localhost'], extraArgs: ['--media', 'sfu'] }] });
+  browser = await launchChromium();
+  context = await newContext(browser);
+  await context.addInitScript(peerConnectionProbe);
+  pages = await routeReleasePages(context, server.httpsUrl, ['2.7.2']);
+});
+
+after(async () => {
+  if (context) await context.close().catch(() => {});
+  if (browser) await browser.close().catch(() => {});
+  if (pages) await pages.cleanup();
+  if (server) await server.stop();
+});
+
+async function openAndJoin(label) {
+  const page = await openReleasePage(context, pages.url('2.7.2'), `2.7.2 ${label}`);
+  const init = await page.evaluate((o) => window.initSkylink(o), {
+    appKey: server.app.appKey, defaultRoom: ROOM, roomServer: `//127.0.0.1:${server.port}`,
+  });
+  assert.equal(init.error, null, `${label}: init: ${JSON.stringify(init.error)}`);
+  const r = await page.evaluate((o) => window.joinSkylinkRoom(o), { roomName: ROOM, audio: true, video: true, userData: label });
+  assert.equal(r.error, null, `${label}: joinRoom: ${JSON.stringify(r.error)}\n${await releaseDiagnostics(page)}`);
+  const self = await waitForEvent(page, (e) => e.name === 'peerJoined' && e.isSelf, null, { what: 'own peerJoined', timeoutMs: 30000 });
+  page.peerId = self.peerId;
+  page.userData = label;
+  return page;
+}
+
+describe('SFU room: SkylinkJS 2.7.2', () => {
+  test('the room API says hasMCU', async () => {
+    const res = await request(server, `/api/${server.app.appKey}/${ROOM}`, { headers: { Skylink_API_version: '2.0.0' } });
+    assert.equal(res.status, 200, res.body);
+    assert.equal(res.json.hasMCU, true);
+  });
+
+  test('two pages: the MCU joins each, each plays the other\'s video through aerie', { timeout: 120000 }, async () => {
+    const a = await openAndJoin('A');
+    const b = await openAndJoin('B');
+    for (const p of [a, b]) {
+      await waitForEvent(p, (e) => e.name === 'serverPeerJoined', null, { what: 'serverPeerJoined (the MCU)', timeoutMs: 20000 })
+        .catch(async (e) => { throw new Error(`${e.message}\n${await releaseDiagnostics(p)}`); });
+    }
+    for (const [me, other] of [[a, b], [b, a]]) {
+      await waitForEvent(me, (e, id) => e.name === 'peerJoined' && !e.isSelf && e.peerId === id, other.peerId,
+        { what: `peerJoined for ${other.label}`, timeoutMs: 20000 })
+        .catch(async (e) => { throw new Error(`${e.message}\n${await releaseDiagnostics(me)}`); });
+    }
+    await Promise.all([
+      waitForRemoteVideo(a, b.peerId, { what: "B's video through the SFU" }),
+      waitForRemoteVideo(b, a.peerId, { what: "A's video through the SFU" }),
+    ]);
+    // aerie logs the media port of its first loop (media ... listening port=N).
+    const mediaPorts = [...server.log().matchAll(/media.*listening.*?port[=":\s]+(\d+)/g)].map((m) => Number(m[1]));
+    assert.ok(mediaPorts.length > 0, `aerie logged its media port: ${server.logTail(2000)}`);
+    for (const p of [a, b]) {
+      const pairs = await p.evaluate(() => window.__selectedPairs());
+      assert.equal(pairs.length, 1, `${p.label}: one RTCPeerConnection: ${JSON.stringify(pairs)}`);
+      assert.equal(pairs[0].state, 'connected');
+      // The room's loop serves its media on the base port plus the loop's index.
+      assert.ok(pairs[0].remotePort >= mediaPorts[0] && pairs[0].remotePort < mediaPorts[0] + 2,
+        `${p.label}: connected to aerie's media port (${mediaPorts[0]}+loop): ${JSON.stringify(pairs)}`);
+      assert.equal(pairs[0].remoteType, 'host');
+    }
+  });
+});
