@@ -1,5 +1,6 @@
 #include "sfu/McuPeer.hpp"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 
 #include "codec/SdpDescription.hpp"
@@ -79,7 +80,24 @@ void McuPeer::onLeft(std::string_view roomKey, std::string_view sid) {
   auto& members = it->second.members;
   std::erase_if(members, [&](const Member& m) { return m.sid == sid; });
   media_.close(roomKey, sid);
-  if (members.empty()) rooms_.erase(it);
+  if (members.empty()) {
+    rooms_.erase(it);
+    return;
+  }
+  // The leaver's sections go inactive on every other member's connection, its media
+  // `unavailable` (SkylinkJS 2.x then drops the stream).
+  for (auto& m : members) {
+    std::erase_if(m.pending, [&](const Member::Sent& s) { return s.publisherId == sid; });
+    bool changed = false;
+    for (auto& s : m.forwarded) {
+      if (s.publisherId != sid || !s.track.active) continue;
+      s.track.active = false;
+      s.mediaInfo["mediaState"] = "unavailable";
+      m.changed.push_back(s.track.mid);
+      changed = true;
+    }
+    if (changed) renegotiate(roomKey, m);
+  }
 }
 
 void McuPeer::onMessage(std::string_view roomKey, std::string_view fromSid,
@@ -243,10 +261,15 @@ void McuPeer::queueFor(Member& m, const Member& publisher, const Published& p) {
 }
 
 void McuPeer::renegotiate(std::string_view roomKey, Member& m) {
-  if (m.negotiation != Negotiation::Stable || m.pending.empty()) return;
+  if (m.negotiation != Negotiation::Stable || (m.pending.empty() && m.changed.empty())) return;
   std::vector<ForwardedTrack> added;
   for (const auto& s : m.pending) added.push_back(s.track);
-  std::string text = SdpAnswer::offer(m.lastLocal, added);
+  std::vector<ForwardedTrack> changed;
+  for (const auto& s : m.forwarded) {
+    if (std::find(m.changed.begin(), m.changed.end(), s.track.mid) != m.changed.end()) changed.push_back(s.track);
+  }
+  m.changed.clear();
+  std::string text = SdpAnswer::offer(m.lastLocal, added, changed);
   m.inOffer = m.pending.size();
   for (auto& s : m.pending) m.forwarded.push_back(std::move(s));
   m.pending.clear();

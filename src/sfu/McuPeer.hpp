@@ -59,6 +59,7 @@ class McuPeer : public ServerPeer {
     std::vector<Sent> forwarded;  // negotiated, or in the offer out now
     std::vector<Sent> pending;    // for the next offer
     std::size_t inOffer = 0;      // how many of `forwarded` (the last ones) the outstanding offer adds
+    std::vector<std::string> changed;  // mids of forwarded sections to rewrite in the next offer
     unsigned nextMid = 0;
   };
   struct RoomState {

@@ -112,44 +112,61 @@ std::string SdpAnswer::forwardedSection(const ForwardedTrack& t, const LocalTran
   return out;
 }
 
-std::string SdpAnswer::offer(std::string_view lastLocal, const std::vector<ForwardedTrack>& added) {
-  std::string out;
-  out.reserve(lastLocal.size() + added.size() * 400);
-  std::string bundleLine;
-  bool inMedia = false;
-  std::string_view rest = lastLocal;
-  LocalTransport local;
-  while (!rest.empty()) {
+std::string SdpAnswer::offer(std::string_view lastLocal, const std::vector<ForwardedTrack>& added,
+                             const std::vector<ForwardedTrack>& changed) {
+  // The base split into lines, then into the session part and one run of lines per section.
+  std::vector<std::string_view> lines;
+  for (std::string_view rest = lastLocal; !rest.empty();) {
     const auto end = rest.find('\n');
     std::string_view l = rest.substr(0, end);
     rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    if (l.empty()) continue;
-    if (l.starts_with("m=")) inMedia = true;
+    if (!l.empty()) lines.push_back(l);
+  }
+  LocalTransport local;
+  for (auto l : lines) {
     if (l.starts_with("a=ice-ufrag:")) local.iceUfrag = std::string(l.substr(12));
     if (l.starts_with("a=ice-pwd:")) local.icePwd = std::string(l.substr(10));
     if (l.starts_with("a=fingerprint:sha-256 ")) local.fingerprint = std::string(l.substr(22));
-    if (!inMedia && l.starts_with("a=group:BUNDLE")) {
-      bundleLine = std::string(l);
-      for (const auto& t : added) bundleLine += " " + t.mid;
-      line(out, bundleLine);
-      continue;
-    }
-    if (l == "a=setup:passive") {
-      line(out, "a=setup:actpass");
-      continue;
-    }
-    if (l.starts_with("o=aerie ")) {
-      // A new version of the session (RFC 8866 section 5.2: the version goes up with each change).
-      std::string_view fields = l.substr(8);
-      const auto space = fields.find(' ');
+  }
+
+  std::string out;
+  out.reserve(lastLocal.size() + added.size() * 400);
+  std::size_t i = 0;
+  for (; i < lines.size() && !lines[i].starts_with("m="); ++i) {
+    const std::string_view l = lines[i];
+    if (l.starts_with("a=group:BUNDLE")) {
+      std::string bundle(l);
+      for (const auto& t : added) bundle += " " + t.mid;
+      line(out, bundle);
+    } else if (l.starts_with("o=aerie ")) {
+      // A new version of the session (RFC 8866 section 5.2: it goes up with each change).
+      const std::string_view fields = l.substr(8);
+      const std::string_view second = fields.substr(fields.find(' ') + 1);
       unsigned long version = 0;
-      const auto second = fields.substr(space + 1);
       std::from_chars(second.data(), second.data() + second.size(), version);
       out += "o=aerie 1 " + std::to_string(version + 1) + " IN IP4 127.0.0.1\r\n";
-      continue;
+    } else {
+      line(out, l);
     }
-    line(out, l);
+  }
+  while (i < lines.size()) {
+    std::size_t end = i + 1;
+    while (end < lines.size() && !lines[end].starts_with("m=")) ++end;
+    std::string_view mid;
+    for (std::size_t k = i; k < end; ++k) {
+      if (lines[k].starts_with("a=mid:")) mid = lines[k].substr(6);
+    }
+    const ForwardedTrack* replacement = nullptr;
+    for (const auto& t : changed) {
+      if (t.mid == mid) replacement = &t;
+    }
+    if (replacement != nullptr) {
+      out += forwardedSection(*replacement, &local, "actpass");
+    } else {
+      for (std::size_t k = i; k < end; ++k) line(out, lines[k] == "a=setup:passive" ? "a=setup:actpass" : lines[k]);
+    }
+    i = end;
   }
   for (const auto& t : added) out += forwardedSection(t, &local, "actpass");
   return out;

@@ -72,9 +72,11 @@ class SdpAnswer {
                            std::vector<AcceptedMedia>& accepted,
                            const std::vector<ForwardedTrack>& forwarded = {});
   // The server's own offer to a client: its last local description (an answer or an offer it
-  // made) as the base, `setup` as actpass, and after its sections one sendonly section for each
+  // made) as the base, `setup` as actpass; the sections of `changed` (by mid: a track whose
+  // publisher left goes inactive) rewritten; after its sections one sendonly section for each
   // of `added`, in the BUNDLE.
-  static std::string offer(std::string_view lastLocal, const std::vector<ForwardedTrack>& added);
+  static std::string offer(std::string_view lastLocal, const std::vector<ForwardedTrack>& added,
+                           const std::vector<ForwardedTrack>& changed = {});
   // The lines of a section that sends `t`, for answers and offers alike.
   static std::string forwardedSection(const ForwardedTrack& t, const LocalTransport* local,
                                       std::string_view setup);

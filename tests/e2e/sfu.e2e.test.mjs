@@ -73,6 +73,9 @@ async function openAndJoin(label) {
   return page;
 }
 
+let a;
+let b;
+
 describe('SFU room: SkylinkJS 2.7.2', () => {
   test('the room API says hasMCU', async () => {
     const res = await request(server, `/api/${server.app.appKey}/${ROOM}`, { headers: { Skylink_API_version: '2.0.0' } });
@@ -81,8 +84,8 @@ describe('SFU room: SkylinkJS 2.7.2', () => {
   });
 
   test('two pages: the MCU joins each, each plays the other\'s video through aerie', { timeout: 120000 }, async () => {
-    const a = await openAndJoin('A');
-    const b = await openAndJoin('B');
+    a = await openAndJoin('A');
+    b = await openAndJoin('B');
     for (const p of [a, b]) {
       await waitForEvent(p, (e) => e.name === 'serverPeerJoined', null, { what: 'serverPeerJoined (the MCU)', timeoutMs: 20000 })
         .catch(async (e) => { throw new Error(`${e.message}\n${await releaseDiagnostics(p)}`); });
@@ -108,5 +111,27 @@ describe('SFU room: SkylinkJS 2.7.2', () => {
         `${p.label}: connected to aerie's media port (${mediaPorts[0]}+loop): ${JSON.stringify(pairs)}`);
       assert.equal(pairs[0].remoteType, 'host');
     }
+  });
+
+  test('a third page joins late: it plays both, both play it; then it leaves and is gone from both', { timeout: 120000 }, async () => {
+    const c = await openAndJoin('C');
+    const started = Date.now();
+    await Promise.all([
+      waitForRemoteVideo(c, a.peerId, { what: "A's video at the late joiner" }),
+      waitForRemoteVideo(c, b.peerId, { what: "B's video at the late joiner" }),
+      waitForRemoteVideo(a, c.peerId, { what: "C's video at A" }),
+      waitForRemoteVideo(b, c.peerId, { what: "C's video at B" }),
+    ]);
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 15000, `the late joiner's videos took ${elapsed} ms`);
+
+    const r = await c.evaluate((room) => window.leaveSkylinkRoom(room), ROOM);
+    assert.equal(r.error, null, `C: leaveRoom: ${JSON.stringify(r.error)}`);
+    for (const p of [a, b]) {
+      await waitForEvent(p, (e, id) => (e.name === 'peerLeft' || e.name === 'streamEnded') && e.peerId === id, c.peerId,
+        { what: `C gone (peerLeft or streamEnded) at ${p.label}`, timeoutMs: 20000 })
+        .catch(async (e) => { throw new Error(`${e.message}\n${await releaseDiagnostics(p)}`); });
+    }
+    await c.close();
   });
 });
