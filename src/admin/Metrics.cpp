@@ -195,6 +195,7 @@ void Metrics::handleAsync(const HttpRequestView& request, std::int64_t, HttpDone
       sample(text, name, "outcome=\"dropped\"", std::to_string(usage_->dropped()));
       sample(text, name, "outcome=\"failed\"", std::to_string(usage_->failed()));
     }
+    for (const auto& source : sources_) source(text);
     done(HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", {{"Cache-Control", "no-store"}},
                    std::move(text)});
   });

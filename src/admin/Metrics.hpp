@@ -1,4 +1,6 @@
 #pragma once
+#include <functional>
+#include <vector>
 // GET /metrics: Prometheus text exposition (format 0.0.4) of the Hub's counters, the API
 // server's replies by status, and the process' CPU time and memory.
 //
@@ -63,6 +65,9 @@ class Metrics {
   HttpCounts& http() { return http_; }
   // Optional: the storage worker whose usage records are counted (set before the loops run).
   void setUsageWriter(const UsageWriter* writer) { usage_ = writer; }
+  // Series of subsystems the admin layer does not know (the media plane): a function that
+  // appends complete Prometheus text (HELP, TYPE, samples) at each scrape, from any thread.
+  void addSource(std::function<void(std::string&)> source) { sources_.push_back(std::move(source)); }
 
   // The exposition text; pure, for tests.
   static std::string render(const HubStats& hub, const HttpCounts& http,
@@ -75,6 +80,7 @@ class Metrics {
   AppStore& store_;
   HttpCounts http_;
   const UsageWriter* usage_ = nullptr;
+  std::vector<std::function<void(std::string&)>> sources_;
 };
 
 // Wraps the server's HTTP handler and counts its replies (the transport calls this one).

@@ -220,6 +220,9 @@ int Cli::serve(const std::vector<std::string>& args) {
       hubs[i]->setServerPeer(mcuPeers.back().get());
     }
     log::info("media", "listening", {{"port", std::to_string(media.front()->port())}, {"loops", std::to_string(shardCount)}});
+    std::vector<const ShardMedia*> shards;
+    for (const auto& m : media) shards.push_back(m.get());
+    metrics.addSource([shards](std::string& out) { ShardMedia::render(shards, out); });
   }
   // The actual port (with --listen HOST:0) goes into the API reply's port lists.
   // ApiService reads `api` by reference; the loops have not started yet.

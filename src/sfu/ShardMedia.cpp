@@ -143,7 +143,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   }
 
   void onDatagram(std::size_t n) {
-    ++counters.datagramsIn;
+    counters.datagramsIn.fetch_add(1, std::memory_order_relaxed);
     const auto now = Clock::now();
     const stun::Address source = addressOf(from);
     std::span<std::uint8_t> datagram(buffer.data(), n);
@@ -154,20 +154,20 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     }
     // Not known yet: only a check with our ufrag may introduce an address.
     if (PacketDemux::classify(datagram) != PacketKind::Stun) {
-      ++counters.unrouted;
+      counters.unrouted.fetch_add(1, std::memory_order_relaxed);
       return;
     }
     const std::string_view text(reinterpret_cast<const char*>(datagram.data()), datagram.size());
     auto message = stun::StunCodec::parse(text);
     const stun::Attribute* user = message ? message->find(stun::Username) : nullptr;
     if (user == nullptr) {
-      ++counters.unrouted;
+      counters.unrouted.fetch_add(1, std::memory_order_relaxed);
       return;
     }
     const std::string_view localUfrag = user->value.substr(0, user->value.find(':'));
     auto entry = byUfrag.find(std::string(localUfrag));
     if (entry == byUfrag.end()) {
-      ++counters.unrouted;
+      counters.unrouted.fetch_add(1, std::memory_order_relaxed);
       return;
     }
     entry->second->transport->receive(datagram, source, now);
@@ -192,7 +192,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     for (Entry* sub : subs->second) {
       if (sub->transport->state() != MediaTransport::State::Connected) continue;
       std::copy(bytes.begin(), bytes.end(), out.begin());
-      if (sub->transport->sendRtp(out, bytes.size())) ++counters.forwarded;
+      if (sub->transport->sendRtp(out, bytes.size())) counters.forwarded.fetch_add(1, std::memory_order_relaxed);
     }
   }
 
@@ -227,7 +227,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
                                     static_cast<std::uint8_t>(ssrc >> 24), static_cast<std::uint8_t>(ssrc >> 16),
                                     static_cast<std::uint8_t>(ssrc >> 8), static_cast<std::uint8_t>(ssrc)};
       std::copy(std::begin(pli), std::end(pli), out.begin());
-      if (publisher.transport->sendRtcp(out, sizeof pli)) ++counters.keyframeRequests;
+      if (publisher.transport->sendRtcp(out, sizeof pli)) counters.keyframeRequests.fetch_add(1, std::memory_order_relaxed);
       return;
     }
   }
@@ -321,6 +321,7 @@ LocalTransport ShardMedia::transportFor(std::string_view roomKey, std::string_vi
     entry = created.get();
     i.byUfrag[entry->transport->local().ufrag] = entry;
     i.entries.emplace(entryKey(roomKey, sid), std::move(created));
+    i.counters.transports.fetch_add(1, std::memory_order_relaxed);
   }
   const std::string& fp = DtlsCertificate::processWide()->fingerprint();
   LocalTransport local;
@@ -387,6 +388,38 @@ void ShardMedia::close(std::string_view roomKey, std::string_view sid) {
   }
   for (auto& [ssrc, list] : i.subscribers) std::erase(list, entry);
   i.entries.erase(it);
+  i.counters.transports.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::string& out) {
+  struct Series {
+    const char* name;
+    const char* type;
+    const char* help;
+    std::atomic<std::uint64_t> Counters::*field;
+  };
+  static const Series kSeries[] = {
+      {"aerie_media_datagrams_in_total", "counter", "UDP datagrams received on the media ports", &Counters::datagramsIn},
+      {"aerie_media_unrouted_total", "counter", "media datagrams from unknown addresses that were not a valid ICE check", &Counters::unrouted},
+      {"aerie_media_forwarded_packets_total", "counter", "RTP packets the SFU sent to subscribers", &Counters::forwarded},
+      {"aerie_media_keyframe_requests_total", "counter", "PLIs the SFU sent to publishers", &Counters::keyframeRequests},
+      {"aerie_media_transports", "gauge", "client transports open on the media ports", &Counters::transports},
+  };
+  for (const auto& s : kSeries) {
+    std::uint64_t sum = 0;
+    for (const ShardMedia* shard : shards) sum += (shard->counters().*(s.field)).load(std::memory_order_relaxed);
+    out += "# HELP ";
+    out += s.name;
+    out += ' ';
+    out += s.help;
+    out += "\n# TYPE ";
+    out += s.name;
+    out += ' ';
+    out += s.type;
+    out += '\n';
+    out += s.name;
+    out += ' ' + std::to_string(sum) + '\n';
+  }
 }
 
 }  // namespace aerie

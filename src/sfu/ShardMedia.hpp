@@ -6,11 +6,13 @@
 // its STUN check; it is decrypted in place, and each RTP packet is copied once per subscriber
 // into a per-thread buffer, encrypted there and sent. No lock, no allocation per packet.
 // Asio stays in ShardMedia.cpp.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/Limits.hpp"
 #include "sfu/MediaPlane.hpp"
@@ -48,13 +50,18 @@ class ShardMedia : public MediaPlane {
   void close(std::string_view roomKey, std::string_view sid) override;
   void forward(std::string_view roomKey, std::string_view toSid, std::uint32_t ssrc) override;
 
+  // Written on the shard's loop only; atomics so that /metrics can read them from elsewhere
+  // (relaxed: one writer, no ordering needed).
   struct Counters {
-    std::uint64_t datagramsIn = 0;
-    std::uint64_t unrouted = 0;  // from an address no transport knows, and not a valid check
-    std::uint64_t forwarded = 0;
-    std::uint64_t keyframeRequests = 0;
+    std::atomic<std::uint64_t> datagramsIn{0};
+    std::atomic<std::uint64_t> unrouted{0};  // from an unknown address, and not a valid check
+    std::atomic<std::uint64_t> forwarded{0};  // RTP packets sent to subscribers
+    std::atomic<std::uint64_t> keyframeRequests{0};
+    std::atomic<std::uint64_t> transports{0};  // open now
   };
   const Counters& counters() const;
+  // Prometheus text for the shards' counters added up.
+  static void render(const std::vector<const ShardMedia*>& shards, std::string& out);
 
  private:
   struct Impl;
