@@ -216,7 +216,7 @@ int Cli::serve(const std::vector<std::string>& args) {
     for (unsigned i = 0; i < shardCount; ++i) {
       media.push_back(std::make_unique<ShardMedia>(server.loop(i), i, mediaOptions, config.limits));
       media.back()->start();
-      mcuPeers.push_back(std::make_unique<McuPeer>(*media.back()));
+      mcuPeers.push_back(std::make_unique<McuPeer>(*media.back(), config.limits));
       hubs[i]->setServerPeer(mcuPeers.back().get());
     }
     log::info("media", "listening", {{"port", std::to_string(media.front()->port())}, {"loops", std::to_string(shardCount)}});

@@ -41,6 +41,10 @@ const Row kRows[] = {
     {"over-budget-gap-ms", nullptr, &Limits::overBudgetGapMs},
     {"ice-consent-timeout-ms", nullptr, &Limits::iceConsentTimeoutMs},
     {"dtls-handshake-timeout-ms", nullptr, &Limits::dtlsHandshakeTimeoutMs},
+    {"max-tracks-per-peer", nullptr, &Limits::maxTracksPerPeer},
+    {"max-publisher-bitrate-kbps", nullptr, &Limits::maxPublisherBitrateKbps},
+    {"max-transports-per-address", &Limits::maxTransportsPerAddress},
+    {"max-sdp-media-sections", &Limits::maxSdpMediaSections},
 };
 
 }  // namespace

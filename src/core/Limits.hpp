@@ -59,6 +59,16 @@ struct Limits {
   // A DTLS handshake that has not completed this long after it started fails. OpenSSL alone
   // would retransmit with back-off for minutes; a browser gives up well before 30 s.
   std::uint32_t dtlsHandshakeTimeoutMs = 30000;
+  // Tracks one client may publish through the SFU (microphone, camera, screen, and one more);
+  // further sections of its offer are answered but not forwarded.
+  std::uint32_t maxTracksPerPeer = 4;
+  // The bitrate a publisher is told it may send at most (REMB, once a second), in kbit/s.
+  std::uint32_t maxPublisherBitrateKbps = 2500;
+  // Client transports whose ICE checks come from one IP address (all ports): one office behind
+  // a NAT holds many; a single host opening thousands is refused.
+  std::size_t maxTransportsPerAddress = 500;
+  // Media sections in one SDP a client sends (a room of 16 with audio, video and screen is 50).
+  std::size_t maxSdpMediaSections = 128;
 
   // Sets one limit by its name as `--limit NAME=VALUE` spells it (kebab case of the field,
   // e.g. `max-frame-bytes`). False: unknown name or a value that is not a number.

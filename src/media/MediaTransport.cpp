@@ -56,8 +56,11 @@ void MediaTransport::receive(std::span<std::uint8_t> datagram, const stun::Addre
       std::array<std::uint8_t, IceLiteAgent::kMaxResponseBytes> out{};
       auto result = ice_.handleRequest(*message, from, now, out);
       if (result.verdict != IceLiteAgent::Verdict::Respond) return;
+      if (!listener_.onAddressChecked(*this, from)) {
+        ++counters_.refusedChecks;
+        return;
+      }
       lastChecked_ = from;
-      listener_.onAddressChecked(*this, from);
       sender_.sendDatagram(result.response, from);
       return;
     }

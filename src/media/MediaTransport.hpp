@@ -49,7 +49,8 @@ class MediaTransport : private IceLiteAgent::Listener, private DtlsTransport::Li
     // A decrypted RTCP compound.
     virtual void onRtcp(MediaTransport& t, std::span<std::uint8_t> compound) = 0;
     // An address passed ICE for this transport: the demultiplexer maps it here from now on.
-    virtual void onAddressChecked(MediaTransport& t, const stun::Address& from) = 0;
+    // False refuses it (a quota): the check gets no answer.
+    virtual bool onAddressChecked(MediaTransport& t, const stun::Address& from) = 0;
   };
 
   struct Counters {
@@ -58,6 +59,7 @@ class MediaTransport : private IceLiteAgent::Listener, private DtlsTransport::Li
     std::uint64_t rtpOut = 0;
     std::uint64_t rtcpOut = 0;
     std::uint64_t dropped = 0;  // before SRTP was up, malformed, or failed SRTP
+    std::uint64_t refusedChecks = 0;  // valid checks from an address the listener refused
   };
 
   MediaTransport(IceCredentials local, std::shared_ptr<const DtlsCertificate> certificate,

@@ -153,8 +153,11 @@ void McuPeer::handleEnter(std::string_view roomKey, RoomState& room, Member& fro
 void McuPeer::handleOffer(std::string_view roomKey, RoomState& room, Member& from,
                           const boost::json::object& msg) {
   const std::string_view sdp = stringField(msg, "sdp");
-  auto offer = SdpDescription::parse(sdp);
-  if (!offer) return;  // not an SDP: the client's negotiation times out with a clear log there
+  SdpDescription::Limits sdpLimits;
+  sdpLimits.maxBytes = limits_.maxFrameBytes;
+  sdpLimits.maxMedia = limits_.maxSdpMediaSections;
+  auto offer = SdpDescription::parse(sdp, sdpLimits);
+  if (!offer) return;  // not an SDP, or over a limit: the client's negotiation times out
   std::vector<AcceptedMedia> accepted;
   const LocalTransport local = media_.transportFor(roomKey, from.sid);
   std::string text = SdpAnswer::build(*offer, local, accepted, tracksOf(from.forwarded));
@@ -171,6 +174,7 @@ void McuPeer::handleOffer(std::string_view roomKey, RoomState& room, Member& fro
     bool known = false;
     for (const auto& p : from.published) known = known || p.track.ssrc == ssrc;
     if (known) continue;
+    if (from.published.size() >= limits_.maxTracksPerPeer) continue;  // answered, not forwarded
     Published p;
     p.track.mid = a.mid;
     p.track.kind = a.kind;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/Limits.hpp"
 #include "hub/ServerPeer.hpp"
 #include "sfu/MediaPlane.hpp"
 
@@ -18,7 +19,7 @@ namespace aerie {
 
 class McuPeer : public ServerPeer {
  public:
-  explicit McuPeer(MediaPlane& media) : media_(media) {}
+  McuPeer(MediaPlane& media, const Limits& limits) : media_(media), limits_(limits) {}
 
   void setOutbox(ServerPeerOutbox* outbox) override { outbox_ = outbox; }
   void onJoined(std::string_view roomKey, const ServerPeerMember& member) override;
@@ -84,6 +85,7 @@ class McuPeer : public ServerPeer {
   static boost::json::object describe(const Member& m, std::string_view roomKey);
 
   MediaPlane& media_;
+  const Limits& limits_;
   ServerPeerOutbox* outbox_ = nullptr;
   std::map<std::string, RoomState, std::less<>> rooms_;
 };

@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "codec/RtcpPacket.hpp"
+#include "codec/RtcpWriter.hpp"
 #include "codec/RtpPacket.hpp"
 #include "codec/StunMessage.hpp"
 #include "core/Log.hpp"
+#include "media/AddressQuota.hpp"
 #include "media/DtlsCertificate.hpp"
 #include "media/IceCredentials.hpp"
 #include "media/MediaTransport.hpp"
@@ -102,6 +104,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::unique_ptr<MediaTransport> transport;
     std::vector<Published> published;
     std::vector<AddressKey> addresses;
+    std::vector<stun::Address> ips;  // one per remote IP, as counted by the quota
 
     void onTransportState(MediaTransport&, MediaTransport::State state) override {
       log::info("media", "transport", {{"sid", sid}, {"state", MediaTransport::toString(state)}});
@@ -110,16 +113,28 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     void onRtcp(MediaTransport&, std::span<std::uint8_t> compound) override {
       impl->handleRtcp(*this, compound);
     }
-    void onAddressChecked(MediaTransport&, const stun::Address& from) override {
+    bool onAddressChecked(MediaTransport&, const stun::Address& from) override {
       const AddressKey key = keyOf(from);
+      if (std::find(addresses.begin(), addresses.end(), key) == addresses.end()) {
+        // The first check from this address for this transport: it counts against the
+        // address's quota, unless the transport already holds that IP (another port).
+        bool sameIp = false;
+        for (const auto& k : addresses) sameIp = sameIp || (k.bytes == key.bytes && k.ipv6 == key.ipv6);
+        if (!sameIp && !impl->quota.acquire(from)) {
+          impl->counters.refusedAddresses.fetch_add(1, std::memory_order_relaxed);
+          return false;
+        }
+        if (!sameIp) ips.push_back(from);
+        addresses.push_back(key);
+      }
       auto [it, inserted] = impl->byAddress.emplace(key, this);
       if (!inserted) it->second = this;
-      if (std::find(addresses.begin(), addresses.end(), key) == addresses.end()) addresses.push_back(key);
+      return true;
     }
   };
 
   Impl(asio::io_context& l, unsigned s, const MediaOptions& o, const Limits& lim)
-      : loop(l), shard(s), options(o), limits(lim), socket(l), timer(l) {}
+      : loop(l), shard(s), options(o), limits(lim), socket(l), timer(l), quota(lim.maxTransportsPerAddress) {}
 
   // MediaTransport::Sender
   void sendDatagram(std::span<const std::uint8_t> datagram, const stun::Address& to) override {
@@ -221,14 +236,28 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       if (p.ssrc != ssrc || !p.video) continue;
       if (now - p.lastKeyframeRequest < kKeyframeRequestGap) return;  // coalesced
       p.lastKeyframeRequest = now;
-      // RFC 4585 section 6.3.1: PLI, sender SSRC 1 (the server sends no media of its own).
+      // Sender SSRC 1: the server sends no media of its own.
       auto& out = scratch();
-      const std::uint8_t pli[12] = {0x81, 206, 0, 2, 0, 0, 0, 1,
-                                    static_cast<std::uint8_t>(ssrc >> 24), static_cast<std::uint8_t>(ssrc >> 16),
-                                    static_cast<std::uint8_t>(ssrc >> 8), static_cast<std::uint8_t>(ssrc)};
-      std::copy(std::begin(pli), std::end(pli), out.begin());
-      if (publisher.transport->sendRtcp(out, sizeof pli)) counters.keyframeRequests.fetch_add(1, std::memory_order_relaxed);
+      const std::size_t n = RtcpWriter::pli(out, 1, ssrc);
+      if (publisher.transport->sendRtcp(out, n)) counters.keyframeRequests.fetch_add(1, std::memory_order_relaxed);
       return;
+    }
+  }
+
+  // Once a second, every publisher of video hears the most it may send (REMB): browsers take it
+  // as a ceiling for their own estimate.
+  void sendBitrateCaps() {
+    const std::uint64_t cap = std::uint64_t{limits.maxPublisherBitrateKbps} * 1000;
+    std::array<std::uint32_t, 8> ssrcs{};
+    for (auto& [key, entry] : entries) {
+      std::size_t n = 0;
+      for (const auto& p : entry->published) {
+        if (p.video && n < ssrcs.size()) ssrcs[n++] = p.ssrc;
+      }
+      if (n == 0 || entry->transport->state() != MediaTransport::State::Connected) continue;
+      auto& out = scratch();
+      const std::size_t size = RtcpWriter::remb(out, 1, cap, std::span(ssrcs.data(), n));
+      if (size != 0 && entry->transport->sendRtcp(out, size)) counters.bitrateCaps.fetch_add(1, std::memory_order_relaxed);
     }
   }
 
@@ -238,6 +267,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       if (ec) return;
       const auto now = Clock::now();
       for (auto& [key, entry] : entries) entry->transport->tick(now);
+      if (++ticks % 5 == 0) sendBitrateCaps();
       tickLoop();
     });
   }
@@ -260,6 +290,8 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   std::unordered_map<AddressKey, Entry*, AddressHash> byAddress;
   std::unordered_map<std::uint32_t, Entry*> bySsrc;  // publishers
   std::unordered_map<std::uint32_t, std::vector<Entry*>> subscribers;
+  AddressQuota quota;
+  unsigned ticks = 0;
   Counters counters;
 };
 
@@ -378,6 +410,7 @@ void ShardMedia::close(std::string_view roomKey, std::string_view sid) {
   Impl::Entry* entry = it->second.get();
   entry->transport->close();
   i.byUfrag.erase(entry->transport->local().ufrag);
+  for (const auto& ip : entry->ips) i.quota.release(ip);
   for (const auto& key : entry->addresses) {
     auto a = i.byAddress.find(key);
     if (a != i.byAddress.end() && a->second == entry) i.byAddress.erase(a);
@@ -403,6 +436,8 @@ void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::strin
       {"aerie_media_unrouted_total", "counter", "media datagrams from unknown addresses that were not a valid ICE check", &Counters::unrouted},
       {"aerie_media_forwarded_packets_total", "counter", "RTP packets the SFU sent to subscribers", &Counters::forwarded},
       {"aerie_media_keyframe_requests_total", "counter", "PLIs the SFU sent to publishers", &Counters::keyframeRequests},
+      {"aerie_media_bitrate_caps_total", "counter", "REMBs the SFU sent to publishers (max-publisher-bitrate-kbps)", &Counters::bitrateCaps},
+      {"aerie_media_refused_addresses_total", "counter", "ICE checks refused: max-transports-per-address", &Counters::refusedAddresses},
       {"aerie_media_transports", "gauge", "client transports open on the media ports", &Counters::transports},
   };
   for (const auto& s : kSeries) {

@@ -58,6 +58,8 @@ class ShardMedia : public MediaPlane {
     std::atomic<std::uint64_t> forwarded{0};  // RTP packets sent to subscribers
     std::atomic<std::uint64_t> keyframeRequests{0};
     std::atomic<std::uint64_t> transports{0};  // open now
+    std::atomic<std::uint64_t> bitrateCaps{0};  // REMBs sent to publishers
+    std::atomic<std::uint64_t> refusedAddresses{0};  // checks refused by the per-address quota
   };
   const Counters& counters() const;
   // Prometheus text for the shards' counters added up.

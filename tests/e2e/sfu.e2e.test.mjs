@@ -135,3 +135,72 @@ describe('SFU room: SkylinkJS 2.7.2', () => {
     await c.close();
   });
 });
+
+// The media limits of the limits table, through the real path.
+describe('SFU limits', () => {
+  let limited;
+  let ctx;
+  let routes;
+  before(async () => {
+    limited = await startAerie({
+      apps: [{ name: 'sfu-limits', domains: ['127.0.0.1', 'localhost'], extraArgs: ['--media', 'sfu'] }],
+      extraArgs: ['--limit', 'max-publisher-bitrate-kbps=150', '--limit', 'max-transports-per-address=2'],
+    });
+    ctx = await newContext(browser);
+    await ctx.addInitScript(peerConnectionProbe);
+    routes = await routeReleasePages(ctx, limited.httpsUrl, ['2.7.2']);
+  });
+  after(async () => {
+    if (ctx) await ctx.close().catch(() => {});
+    if (routes) await routes.cleanup();
+    if (limited) await limited.stop();
+  });
+
+  async function join(label, room) {
+    const page = await openReleasePage(ctx, routes.url('2.7.2'), `2.7.2 ${label}`);
+    await page.evaluate((o) => window.initSkylink(o), { appKey: limited.app.appKey, defaultRoom: room, roomServer: `//127.0.0.1:${limited.port}` });
+    const r = await page.evaluate((o) => window.joinSkylinkRoom(o), { roomName: room, audio: true, video: true, userData: label });
+    assert.equal(r.error, null);
+    page.peerId = (await waitForEvent(page, (e) => e.name === 'peerJoined' && e.isSelf, null, { timeoutMs: 30000 })).peerId;
+    return page;
+  }
+
+  // Bits per second the page's connection sends in video, over `ms`.
+  function videoBitrate(page, ms) {
+    return page.evaluate(async (ms) => {
+      const pc = window.__peerConnections.find((p) => p.remoteDescription && p.connectionState !== 'closed');
+      const sent = async () => {
+        let bytes = 0;
+        (await pc.getStats()).forEach((s) => { if (s.type === 'outbound-rtp' && s.kind === 'video') bytes += s.bytesSent; });
+        return bytes;
+      };
+      const b0 = await sent();
+      await new Promise((r) => setTimeout(r, ms));
+      return ((await sent()) - b0) * 8 / (ms / 1000);
+    }, ms);
+  }
+
+  test('a publisher keeps to max-publisher-bitrate-kbps; a third transport from one address is refused', { timeout: 120000 }, async () => {
+    const room = `sfu-limits-${process.pid}`;
+    const x = await join('X', room);
+    const y = await join('Y', room);
+    await waitForRemoteVideo(y, x.peerId, { what: "X's video" });
+    await new Promise((r) => setTimeout(r, 4000)); // the browser's estimate meets the cap
+    const bitrate = await videoBitrate(x, 4000);
+    assert.ok(bitrate > 10000 && bitrate < 250000, `X sends video at ${Math.round(bitrate / 1000)} kbit/s under a 150 kbit/s cap`);
+
+    // Both pages come from 127.0.0.1: a third connection from there is over the quota of 2.
+    const z = await join('Z', room);
+    const refused = async () => {
+      const res = await request(limited, '/metrics');
+      const line = res.body.split('\n').find((l) => l.startsWith('aerie_media_refused_addresses_total '));
+      return line ? Number(line.split(' ')[1]) : 0;
+    };
+    const deadline = Date.now() + 15000;
+    while ((await refused()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.ok((await refused()) > 0, 'aerie counted the refused checks');
+    const pairs = await z.evaluate(() => window.__selectedPairs());
+    assert.ok(pairs.every((p) => p.state !== 'connected'), `Z is not connected: ${JSON.stringify(pairs)}`);
+    for (const p of [x, y, z]) await p.close();
+  });
+});

@@ -30,7 +30,7 @@ class ParametersOnlyMedia : public MediaPlane {
 
 class McuPeerTest : public HubTest {
  protected:
-  McuPeerTest() : mcu_(media_) { hub_->setServerPeer(&mcu_); }
+  McuPeerTest() : mcu_(media_, limits_) { hub_->setServerPeer(&mcu_); }
 
   Client joinSfu(std::string_view rid) { return join(rid, obj(R"({"testSfu":true})")); }
   void enter(const Client& c) {
@@ -118,6 +118,84 @@ TEST_F(McuPeerTest, AnOfferToMcuIsAnsweredFromTheMediaPlane) {
   EXPECT_EQ(media_.opened, 1);
   ASSERT_EQ(media_.lastAccepted.size(), 3u);
   EXPECT_TRUE(media_.lastAccepted[1].receive);
+}
+
+// The sample offer with other SSRCs, for a second publisher.
+std::string secondOffer() {
+  std::string sdp = sdpsamples::kChromeOffer;
+  for (auto [from, to] : {std::pair{"1111", "4444"}, std::pair{"2222", "5555"}, std::pair{"3333", "6666"}}) {
+    for (auto at = sdp.find(from); at != std::string::npos; at = sdp.find(from)) sdp.replace(at, 4, to);
+  }
+  return sdp;
+}
+
+TEST_F(McuPeerTest, APublisherSTracksAreOfferedToTheOthersAndForwardedOnceAnswered) {
+  Client a = joinSfu("r1");
+  Client b = joinSfu("r1");
+  enter(a);
+  enter(b);
+  json::object offer{{"type", "offer"}, {"target", "MCU"}, {"sdp", sdpsamples::kChromeOffer}};
+  send(a, offer);
+  send(a, obj(R"({"type":"answerAck","target":"MCU","success":true})"));
+  a.sink->clear();
+  offer["sdp"] = secondOffer();
+  send(b, offer);
+  // A is offered B's two tracks, each on a section of its own, mapped to B by mediaInfoList.
+  auto offers = a.sink->ofType("offer");
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].at("mid").as_string(), "MCU");
+  const auto& infos = offers[0].at("mediaInfoList").as_array();
+  ASSERT_EQ(infos.size(), 2u);
+  for (const auto& info : infos) EXPECT_EQ(info.at("publisherId").as_string(), b.sid);
+  auto sdp = SdpDescription::parse(offers[0].at("sdp").as_string());
+  ASSERT_TRUE(sdp);
+  ASSERT_EQ(sdp->media.size(), 5u) << "A's three sections and B's two";
+  EXPECT_EQ(sdp->media[3].direction, SdpDirection::SendOnly);
+  EXPECT_EQ(sdp->media[3].mid, infos[0].at("transceiverMid").as_string());
+  EXPECT_EQ(sdp->media[3].ssrcs.at(0).ssrc, 4444u);
+  EXPECT_EQ(sdp->setupOf(sdp->media[0]), "actpass");
+  EXPECT_EQ(media_.forwards, 0) << "nothing flows before A answers";
+  // A answers: the server acknowledges, and media flows.
+  send(a, obj(R"({"type":"answer","target":"MCU","sdp":"v=0\r\n"})"));
+  EXPECT_EQ(a.sink->ofType("answerAck").size(), 1u);
+  EXPECT_EQ(media_.forwards, 2);
+  // B leaves: A's sections for it go inactive, its media unavailable.
+  a.sink->clear();
+  hub_->disconnect(b.id, now_);
+  offers = a.sink->ofType("offer");
+  ASSERT_EQ(offers.size(), 1u);
+  sdp = SdpDescription::parse(offers[0].at("sdp").as_string());
+  ASSERT_TRUE(sdp);
+  EXPECT_EQ(sdp->media[3].direction, SdpDirection::Inactive);
+  EXPECT_EQ(offers[0].at("mediaInfoList").as_array()[0].at("mediaState").as_string(), "unavailable");
+}
+
+TEST_F(McuPeerTest, TracksPerPeerAreLimited) {
+  limits_.maxTracksPerPeer = 1;
+  Client a = joinSfu("r1");
+  Client b = joinSfu("r1");
+  enter(a);
+  enter(b);
+  json::object offer{{"type", "offer"}, {"target", "MCU"}, {"sdp", sdpsamples::kChromeOffer}};
+  send(a, offer);
+  send(a, obj(R"({"type":"answerAck","target":"MCU","success":true})"));
+  a.sink->clear();
+  offer["sdp"] = secondOffer();
+  send(b, offer);
+  EXPECT_EQ(b.sink->ofType("answer").size(), 1u) << "the offer is still answered";
+  auto offers = a.sink->ofType("offer");
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].at("mediaInfoList").as_array().size(), 1u) << "one of B's two tracks";
+}
+
+TEST_F(McuPeerTest, AnOfferOverTheSdpLimitIsNotAnswered) {
+  limits_.maxSdpMediaSections = 2;
+  Client a = joinSfu("r1");
+  enter(a);
+  a.sink->clear();
+  send(a, json::object{{"type", "offer"}, {"target", "MCU"}, {"sdp", sdpsamples::kChromeOffer}});
+  EXPECT_TRUE(a.sink->ofType("answer").empty());
+  EXPECT_EQ(media_.opened, 0);
 }
 
 TEST_F(McuPeerTest, MediaInfoEventsReachTheOthersWithThePublisher) {

@@ -9,6 +9,10 @@ TEST(MediaLimits, DefaultsAreTheRfcValues) {
   Limits l;
   EXPECT_EQ(l.iceConsentTimeoutMs, 30000u);  // RFC 7675 section 5.1
   EXPECT_EQ(l.dtlsHandshakeTimeoutMs, 30000u);
+  EXPECT_EQ(l.maxTracksPerPeer, 4u);
+  EXPECT_EQ(l.maxPublisherBitrateKbps, 2500u);
+  EXPECT_EQ(l.maxTransportsPerAddress, 500u);
+  EXPECT_EQ(l.maxSdpMediaSections, 128u);
 }
 
 TEST(MediaLimits, SetByName) {
@@ -18,4 +22,12 @@ TEST(MediaLimits, SetByName) {
   EXPECT_TRUE(l.set("dtls-handshake-timeout-ms", "1000"));
   EXPECT_EQ(l.dtlsHandshakeTimeoutMs, 1000u);
   EXPECT_FALSE(l.set("ice-consent-timeout-ms", "-1"));
+  EXPECT_TRUE(l.set("max-tracks-per-peer", "2"));
+  EXPECT_EQ(l.maxTracksPerPeer, 2u);
+  EXPECT_TRUE(l.set("max-publisher-bitrate-kbps", "800"));
+  EXPECT_EQ(l.maxPublisherBitrateKbps, 800u);
+  EXPECT_TRUE(l.set("max-transports-per-address", "3"));
+  EXPECT_EQ(l.maxTransportsPerAddress, 3u);
+  EXPECT_TRUE(l.set("max-sdp-media-sections", "8"));
+  EXPECT_EQ(l.maxSdpMediaSections, 8u);
 }

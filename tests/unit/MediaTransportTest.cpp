@@ -43,7 +43,11 @@ struct ServerSide : MediaTransport::Listener {
   void onTransportState(MediaTransport&, MediaTransport::State s) override { states.push_back(s); }
   void onRtp(MediaTransport&, RtpPacket& p) override { rtp.emplace_back(p.bytes().begin(), p.bytes().end()); }
   void onRtcp(MediaTransport&, std::span<std::uint8_t> c) override { rtcp.emplace_back(c.begin(), c.end()); }
-  void onAddressChecked(MediaTransport&, const stun::Address& a) override { checked.push_back(a); }
+  bool onAddressChecked(MediaTransport&, const stun::Address& a) override {
+    checked.push_back(a);
+    return admit;
+  }
+  bool admit = true;
 };
 
 struct ClientDtls : DtlsTransport::Listener {
@@ -137,6 +141,13 @@ TEST_F(MediaTransportTest, AWrongPasswordGetsNoAnswer) {
   EXPECT_TRUE(wire_.datagrams.empty());
   EXPECT_TRUE(side_.checked.empty());
   EXPECT_EQ(server_.state(), MediaTransport::State::New);
+}
+
+TEST_F(MediaTransportTest, ARefusedAddressGetsNoAnswer) {
+  side_.admit = false;
+  toServer(check("server-password-of-24ch"));
+  EXPECT_TRUE(wire_.datagrams.empty());
+  EXPECT_EQ(server_.counters().refusedChecks, 1u);
 }
 
 TEST_F(MediaTransportTest, DtlsThenSrtpBothWays) {
