@@ -314,6 +314,9 @@ export class Skylink extends SkylinkBase {
     const selfId = room?.selfId;
     if (!room || !selfId) { log.error('Unable to send message as User is not in Room.'); return; }
     if (!this.initOptions!.enableDataChannel) { log.error('Datachannel is disabled'); return; }
+    // SFU rooms have no data channel yet (aerie's MCU does not serve one): the message goes over
+    // signaling instead, as sendMessage() sends it (isDataChannel: false on both sides).
+    if (room.mcu) { this.sendMessage(message, targetPeerId); return; }
     const isPrivate = Array.isArray(targetPeerId) || (typeof targetPeerId === 'string' && !!targetPeerId);
     const targets = Array.isArray(targetPeerId) ? targetPeerId : isPrivate ? [targetPeerId as string] : room.peers.ids();
     const list = targets.filter((id) => room.data.sendP2PMessage(id, message, isPrivate));

@@ -27,6 +27,12 @@ export interface PeerRecord {
   hasWelcome: boolean;
   connected: boolean;
   streams: Map<string, { screenshare: boolean; settings: { audio?: unknown; video?: unknown } }>;
+  /**
+   * SFU rooms: the peer's media come over our one connection to the MCU (`session` is that shared
+   * connection, which the peer's leaving does not close), and `remoteStream` holds its tracks.
+   */
+  viaMcu?: boolean;
+  remoteStream?: MediaStream | null;
 }
 
 export interface LocalStream {

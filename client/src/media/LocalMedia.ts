@@ -23,6 +23,8 @@ export interface MediaRoom extends RoomSender {
   selfInfo(): PeerInfo;
   /** Every peer connection takes our stream (replaceTrack, or a renegotiation when a kind comes or goes). */
   setPeersMedia(stream: MediaStream | null): Promise<void>;
+  /** Our mute state changed (after the mute events went out): SFU rooms tell the MCU too. */
+  muteChanged?(kinds: { audio: boolean; video: boolean }): void;
 }
 
 /** What our media takes from the host. */
@@ -287,6 +289,7 @@ export class LocalMedia implements LocalMediaSource, DeviceHost {
     if (r) {
       if (toggledVideo) r.room.sendRoom({ type: SIG.MUTE_VIDEO, muted: videoMuted, stamp });
       if (toggledAudio) r.room.sendRoom({ type: SIG.MUTE_AUDIO, muted: audioMuted, stamp });
+      r.room.muteChanged?.({ audio: toggledAudio, video: toggledVideo });
     }
     if ((has.hasVideo && toggledVideo) || (has.hasAudio && toggledAudio)) {
       this.ctx.emit('localMediaMuted', { audioMuted: has.hasAudio ? audioMuted : true, videoMuted: has.hasVideo ? videoMuted : true });

@@ -55,6 +55,7 @@ export class PeerDirectory {
   getPeersStream(): Record<string, MediaStream | null> {
     const out: Record<string, MediaStream | null> = {};
     for (const [id, rec] of this.records) {
+      if (rec.viaMcu) { out[id] = rec.remoteStream ?? null; continue; }
       const recv = rec.session.pc.getReceivers().map((r) => r.track).filter(Boolean) as MediaStreamTrack[];
       out[id] = recv.length ? this.deps.createMediaStream(recv) : null;
     }

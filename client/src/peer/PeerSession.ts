@@ -27,6 +27,12 @@ export interface PeerListener {
   onHandshake(state: string, error?: Error | null): void;
   /** Called before each offer: the place to open the main data channel. */
   beforeOffer(pc: RTCPeerConnection): void;
+  /** Extra fields for our offers and answers (the MCU's `mediaInfoList`). */
+  describe?(pc: RTCPeerConnection): Record<string, unknown>;
+  /** Takes every track event itself when set (the MCU link maps tracks to publishers). */
+  onTrack?(ev: RTCTrackEvent): void;
+  /** The remote side's answer to our offer is applied (the MCU wants an `answerAck`). */
+  onRemoteAnswer?(): void;
 }
 
 export interface PeerSessionOptions {
@@ -200,7 +206,7 @@ export class PeerSession {
   private sendDescription(): void {
     const d = this.pc.localDescription;
     if (!d) return;
-    this.listener.send({ type: d.type, sdp: d.sdp, userInfo: this.listener.userInfo() });
+    this.listener.send({ type: d.type, sdp: d.sdp, userInfo: this.listener.userInfo(), ...this.listener.describe?.(this.pc) });
   }
 
   /** Remote offer (perfect negotiation: the impolite side ignores a colliding one). */
@@ -244,6 +250,7 @@ export class PeerSession {
       this.offerAttempts = 0;
       this.negotiations++;
       this.listener.onHandshake('answer');
+      this.listener.onRemoteAnswer?.();
       await this.flushCandidates();
       // Media that changed while this offer was out needs another round.
       if (await this.attachLocal()) this.pending = this.pending ?? { iceRestart: false };
@@ -278,6 +285,7 @@ export class PeerSession {
 
   private onTrack(ev: RTCTrackEvent): void {
     if (this.closed) return;
+    if (this.listener.onTrack) { this.listener.onTrack(ev); return; }
     const stream = ev.streams[0] ?? this.host.createMediaStream([ev.track]);
     // One announcement per stream change (a description adds all its tracks at once; a peer
     // switching to its screen and back changes the stream id each time).

@@ -24,6 +24,7 @@ import type { LocalProfile } from '../peer/LocalProfile.js';
 import type { MediaRoom } from '../media/LocalMedia.js';
 import type { Emit, LocalMediaSource } from '../context.js';
 import { RoomSignaling, type RoomSignalingHost, type RoomState } from './RoomSignaling.js';
+import { McuLink, MCU_ID } from './McuLink.js';
 
 const log = logger('skylink');
 
@@ -55,6 +56,8 @@ export class RoomSession implements MediaRoom, RoomSignalingHost {
   readonly state: RoomState = { sid: null, weight: 0, inRoom: false, locked: false, rejoinPending: false, iceServers: [] };
   readonly peers: PeerDirectory;
   readonly data: DataTransferManager;
+  /** SFU rooms (the API said hasMCU): our one connection, to the MCU. Null in mesh rooms. */
+  readonly mcu: McuLink | null;
   private readonly handler: RoomSignaling;
   /** Null once closed (by us, or lost for good): its callbacks are ignored from then on. */
   private signaling: SignalingClient | null;
@@ -77,7 +80,8 @@ export class RoomSession implements MediaRoom, RoomSignalingHost {
       peerDtVersion: (peerId) => this.peers.get(peerId)?.state.agent.DTProtocolVersion ?? '0.1.0',
       createChannel: (peerId, label) => {
         const p = this.peers.get(peerId);
-        if (!p || p.session.isClosed) return null;
+        // No data channel through the MCU yet (aerie's SFU does not serve one).
+        if (!p || p.viaMcu || p.session.isClosed) return null;
         try { return p.session.pc.createDataChannel(label, { ordered: true }); } catch (e) { log.error(e); return null; }
       },
       transferState: (state, tid, peerId, info, error) => emit('dataTransferState', state, tid, peerId, info, error),
@@ -95,6 +99,20 @@ export class RoomSession implements MediaRoom, RoomSignalingHost {
       },
     }, deps.env);
     this.data.simultaneousTransfers = options.enableSimultaneousTransfers;
+    this.mcu = deps.credentials.hasMCU ? new McuLink({
+      selfId: () => this.state.sid,
+      config: () => this.handler.rtcConfig(),
+      send: (m) => this.sendRoom(m),
+      userInfo: () => deps.profile.buildUserInfo(),
+      muted: () => deps.media.muted,
+      screensharing: () => !!deps.media.activeLocal()?.screenshare,
+      localStreamId: () => deps.media.activeLocal()?.stream.id ?? null,
+      publisherStream: (id, stream) => this.handler.onPublisherStream(id, stream),
+      onSignalingState: (st) => emit('peerConnectionState', st, MCU_ID),
+      onIceState: (st) => this.handler.onMcuIceState(st),
+      onGatheringState: (st) => emit('candidateGenerationState', st, MCU_ID),
+      onHandshake: (st, err) => emit('handshakeProgress', st, MCU_ID, err ?? null),
+    }, deps.env) : null;
     this.handler = new RoomSignaling(this);
     const sig: SignalingClient = new SignalingClient(deps.env, {
       onStateChange: (st, prev) => { if (this.signaling === sig) this.onSignalingState(sig, st, prev); },
@@ -142,7 +160,13 @@ export class RoomSession implements MediaRoom, RoomSignalingHost {
 
   /** LocalMedia: our stream changed; every peer connection takes it (resolves when all have). */
   async setPeersMedia(stream: MediaStream | null): Promise<void> {
+    if (this.mcu) { await this.mcu.setLocalMedia(stream).catch(() => undefined); return; }
     await Promise.all(this.peers.all().map((rec) => rec.session.setLocalMedia({ stream }).catch(() => undefined)));
+  }
+
+  /** LocalMedia: our mute state changed (the peers heard muteAudioEvent/muteVideoEvent). */
+  muteChanged(kinds: { audio: boolean; video: boolean }): void {
+    this.mcu?.sendMute(kinds);
   }
 
   // ---- joining and leaving --------------------------------------------------------------------

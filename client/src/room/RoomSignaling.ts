@@ -16,6 +16,7 @@ import { applyUserInfo, isScreensharing, peerStateFromMessage } from '../peer/pe
 import type { DataTransferManager } from '../data/DataTransferManager.js';
 import type { NormalizedInit } from '../config.js';
 import type { Emit, LocalMediaSource, PeerRecord } from '../context.js';
+import { MCU_ID, type McuLink } from './McuLink.js';
 
 const log = logger('skylink');
 
@@ -44,6 +45,8 @@ export interface RoomSignalingHost {
   readonly env: PeerHost & Pick<HostEnv, 'now'>;
   /** Public events (the page's). */
   readonly emit: Emit;
+  /** SFU rooms (hasMCU): our one connection, to the server's peer 'MCU'; null in mesh rooms. */
+  readonly mcu: McuLink | null;
   getPeerInfo(peerId?: string): PeerInfo;
   sendRoom(msg: SigMessage): void;
   // Internal flow (never through the page's events):
@@ -58,6 +61,9 @@ export interface RoomSignalingHost {
 }
 
 export class RoomSignaling {
+  /** SFU rooms: the connection to the MCU is up (every peer's `connected`). */
+  private mcuConnected = false;
+
   constructor(private readonly host: RoomSignalingHost) {}
 
   private get s(): RoomState { return this.host.state; }
@@ -67,6 +73,7 @@ export class RoomSignaling {
     const { emit, peers } = this.host;
     if (msg.mid && msg.mid === s.sid && msg.type !== SIG.IN_ROOM && msg.type !== SIG.REDIRECT) return;
     const from = msg.mid ?? '';
+    if (this.host.mcu && this.onMcuSignal(this.host.mcu, msg)) return;
     switch (msg.type) {
       case SIG.IN_ROOM: this.onInRoom(msg); break;
       case SIG.ENTER: this.onEnter(msg); break;
@@ -123,7 +130,104 @@ export class RoomSignaling {
     emit('handshakeProgress', C.HANDSHAKE_PROGRESS.ENTER, sid);
     const local = this.host.media.activeLocal();
     if (local) emit('incomingStream', sid, local.stream, true, this.host.getPeerInfo(), local.screenshare, local.stream.id);
-    this.sendEnter();
+    // SFU rooms: only the MCU hears our enter (SkylinkJS 2.x: target 'MCU', publisherId).
+    if (this.host.mcu) this.host.sendRoom({ ...this.handshakeFields(MCU_ID), type: SIG.ENTER, publisherId: sid });
+    else this.sendEnter();
+  }
+
+  // ---- SFU rooms: everything negotiates with the MCU -------------------------------------------
+
+  /** The messages that differ in an SFU room; false: handle as in a mesh room. */
+  private onMcuSignal(mcu: McuLink, msg: SigMessage): boolean {
+    const from = msg.mid ?? '';
+    switch (msg.type) {
+      // Members already there come in the MCU's welcome, later ones as an enter it forwards (no
+      // welcome back: the MCU would swallow it).
+      case SIG.ENTER: if (from && from !== MCU_ID) this.addMcuPeer(mcu, msg); return true;
+      case SIG.WELCOME: if (from === MCU_ID) this.onMcuWelcome(mcu, msg); return true;
+      case SIG.OFFER: if (from === MCU_ID) mcu.handleOffer(msg); return true;
+      case SIG.ANSWER: if (from === MCU_ID) mcu.handleAnswer(msg); return true;
+      case SIG.CANDIDATE:
+        if (from === MCU_ID && typeof msg.candidate === 'string') {
+          mcu.handleCandidate({ candidate: msg.candidate, sdpMid: msg.id ?? null, sdpMLineIndex: typeof msg.label === 'number' ? msg.label : null });
+        }
+        return true;
+      case SIG.ANSWER_ACK: return true; // the MCU took our answer: nothing waits for it here
+      case SIG.MEDIA_INFO: this.onMediaInfo(msg); return true;
+      case SIG.RESTART: return true;
+      default: return false;
+    }
+  }
+
+  private onMcuWelcome(mcu: McuLink, msg: SigMessage): void {
+    const list: unknown[] = Array.isArray(msg.peersInRoom) ? msg.peersInRoom : [];
+    for (const entry of list) {
+      if (!entry || typeof entry !== 'object') continue;
+      const m = entry as SigMessage;
+      if (typeof m.mid === 'string' && m.mid && m.mid !== this.s.sid && m.mid !== MCU_ID) this.addMcuPeer(mcu, m);
+    }
+    mcu.start(this.host.media.activeLocal()?.stream ?? null);
+  }
+
+  private addMcuPeer(mcu: McuLink, msg: SigMessage): void {
+    const { emit, peers } = this.host;
+    const id = String(msg.mid);
+    if (peers.has(id)) return;
+    const rec: PeerRecord = {
+      id, state: peerStateFromMessage(msg), session: mcu.session, stamps: { userData: 0, audioMuted: 0, videoMuted: 0 },
+      hasWelcome: true, connected: this.mcuConnected, streams: new Map(), viaMcu: true, remoteStream: null,
+    };
+    peers.add(rec);
+    emit('peerJoined', id, this.host.getPeerInfo(id), false);
+    emit('handshakeProgress', C.HANDSHAKE_PROGRESS.ENTER, id);
+    const stream = mcu.streamOf(id);
+    if (stream) this.onPublisherStream(id, stream);
+  }
+
+  /** The MCU's tracks of one publisher (McuLink sorts them by mediaInfoList): that peer's stream. */
+  onPublisherStream(id: string, stream: MediaStream): void {
+    const rec = this.host.peers.get(id);
+    if (!rec || !rec.viaMcu) return; // left, or not known yet (announced when it is)
+    rec.remoteStream = stream;
+    const screenshare = isScreensharing(rec.state.settings);
+    rec.streams.set(stream.id, { screenshare, settings: { audio: rec.state.settings.audio, video: rec.state.settings.video } });
+    const info = this.host;
+    this.host.emit('incomingStream', id, stream, false, info.getPeerInfo(id), screenshare, stream.id);
+    this.host.emit('peerUpdated', id, info.getPeerInfo(id), false);
+  }
+
+  onMcuIceState(st: string): void {
+    this.mcuConnected = st === 'connected' || st === 'completed';
+    for (const rec of this.host.peers.all()) if (rec.viaMcu) rec.connected = this.mcuConnected;
+    this.host.emit('iceConnectionState', st, MCU_ID);
+    if (st === 'failed' && this.host.options.enableIceTrickle) this.host.emit('iceConnectionState', C.ICE_CONNECTION_STATE.TRICKLE_FAILED, MCU_ID);
+  }
+
+  /** A publisher's mute state through the MCU (SkylinkJS 2.x peers send only this). */
+  private onMediaInfo(msg: SigMessage): void {
+    const rec = typeof msg.publisherId === 'string' ? this.host.peers.get(msg.publisherId) : undefined;
+    if (!rec) return;
+    const state = String(msg.mediaState ?? '');
+    if (state !== 'muted' && state !== 'active') return; // stopped, unavailable: no mute change
+    const type = String(msg.mediaType ?? '');
+    const key = type === 'audioMic' ? 'audioMuted' : type === 'videoCamera' || type === 'videoScreen' ? 'videoMuted' : null;
+    if (!key) return;
+    const muted = state === 'muted';
+    // Our library's peers also broadcast muteAudioEvent/muteVideoEvent: whichever comes first tells.
+    if (rec.state.mediaStatus[key] === muted) return;
+    rec.state.mediaStatus[key] = muted;
+    this.host.emit('streamMuted', rec.id, this.host.getPeerInfo(rec.id), false, isScreensharing(rec.state.settings));
+    this.host.emit('peerUpdated', rec.id, this.host.getPeerInfo(rec.id), false);
+  }
+
+  /** RTCPeerConnection settings for a peer (or the MCU). */
+  rtcConfig(): RTCConfiguration {
+    return {
+      iceServers: this.s.iceServers,
+      iceTransportPolicy: this.host.options.forceTURN ? 'relay' : 'all',
+      bundlePolicy: 'balanced',
+      rtcpMuxPolicy: 'require',
+    };
   }
 
   private parseIceServers(list: unknown): RTCIceServer[] {
@@ -176,12 +280,7 @@ export class RoomSignaling {
     const existing = peers.get(id);
     if (existing) return existing;
     const state = peerStateFromMessage(msg);
-    const config: RTCConfiguration = {
-      iceServers: s.iceServers,
-      iceTransportPolicy: options.forceTURN ? 'relay' : 'all',
-      bundlePolicy: 'balanced',
-      rtcpMuxPolicy: 'require',
-    };
+    const config = this.rtcConfig();
     // The record and its session's listener refer to each other; the listener runs only later.
     let rec: PeerRecord;
     const session = new PeerSession({ peerId: id, polite: isPolite(s.weight, state.config.priorityWeight), config, trickle: true }, {
@@ -273,8 +372,12 @@ export class RoomSignaling {
       if (msg.stamp < rec.stamps[key]) return; // outdated
       rec.stamps[key] = msg.stamp;
     }
+    const before = muteEvent ? { ...rec.state.mediaStatus } : null;
     apply(rec);
     const info = this.host;
+    // SFU rooms: the same change may already have come as the MCU's mediaInfoEvent.
+    if (this.host.mcu && before && before.audioMuted === rec.state.mediaStatus.audioMuted &&
+      before.videoMuted === rec.state.mediaStatus.videoMuted) return;
     if (muteEvent) this.host.emit('streamMuted', rec.id, info.getPeerInfo(rec.id), false, isScreensharing(rec.state.settings));
     this.host.emit('peerUpdated', rec.id, info.getPeerInfo(rec.id), false);
   }
@@ -298,7 +401,8 @@ export class RoomSignaling {
     const info = this.host.getPeerInfo(id);
     peers.delete(id);
     this.host.data.removePeer(id);
-    rec.session.close();
+    if (rec.viaMcu) this.host.mcu?.forget(id); // the connection is everyone's: it stays
+    else rec.session.close();
     emit('peerLeft', id, info, false);
     for (const [streamId, st] of rec.streams) {
       const i = { ...info, settings: { ...info.settings, audio: st.settings.audio ?? false, video: st.settings.video ?? false } };
@@ -308,5 +412,7 @@ export class RoomSignaling {
 
   removeAllPeers(): void {
     for (const id of this.host.peers.ids()) this.removePeer(id);
+    this.host.mcu?.close();
+    this.mcuConnected = false;
   }
 }

@@ -32,6 +32,8 @@ export interface RoomCredentials {
   path: string;
   isPrivileged: boolean;
   autoIntroduce: boolean;
+  /** The room's media go through the server's MCU (an SFU room): one connection, to peer 'MCU'. */
+  hasMCU: boolean;
   /** The URL of the API call, with the scheme actually used. */
   url: string;
 }
@@ -75,6 +77,7 @@ export function parseApiReply(status: number, body: unknown, url: string): RoomC
     path: typeof r.ipSigserverPath === 'string' ? r.ipSigserverPath : '',
     isPrivileged: r.isPrivileged === true,
     autoIntroduce: r.autoIntroduce !== false,
+    hasMCU: r.hasMCU === true,
     url,
   };
 }

@@ -11,7 +11,7 @@ export const SIG = {
   MUTE_AUDIO: 'muteAudioEvent', PUBLIC_MESSAGE: 'public', PRIVATE_MESSAGE: 'private', STREAM: 'stream',
   GROUP: 'group', GET_PEERS: 'getPeers', PEER_LIST: 'peerList', INTRODUCE: 'introduce',
   INTRODUCE_ERROR: 'introduceError', APPROACH: 'approach', END_OF_CANDIDATES: 'endOfCandidates',
-  RECORDING: 'recordingEvent',
+  RECORDING: 'recordingEvent', ANSWER_ACK: 'answerAck', MEDIA_INFO: 'mediaInfoEvent',
 } as const;
 
 /** Status messages SkylinkJS sends at most once a second, batching the rest into `group`. */

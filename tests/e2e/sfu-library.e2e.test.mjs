@@ -1,0 +1,207 @@
+// End to end: Aerie's own browser library (client/, /skylink.complete.min.js) in an SFU room (the
+// app's media mode is `sfu`, the room API says hasMCU). The page's code does not change: the
+// library talks to aerie's MCU over one RTCPeerConnection and turns what the MCU forwards into the
+// same events a mesh room gives (peerJoined, incomingStream per remote peer, streamMuted,
+// peerUpdated, peerLeft). First the seed page, unchanged, in two pages; then three instrumented
+// harness pages. At most 3 pages are open at once. Run inside a network namespace with only `lo`:
+//   unshare -n sh -c 'ip link set lo up; exec node --test --test-concurrency=1 tests/e2e/sfu-library.e2e.test.mjs'
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAerie } from '../lib/server.mjs';
+import { launchChromium, newContext, openPage, events, pageDiagnostics, waitForEvent } from '../lib/browser.mjs';
+import { buildClient, routeLibraryPages, waitForPlayingVideos } from '../lib/library.mjs';
+
+const STEP = { timeout: 120000 };
+
+let server;
+let browser;
+let context;
+let urls;
+
+// Keeps every RTCPeerConnection the page makes (our library calls `new RTCPeerConnection` when it
+// needs one), as tests/e2e/sfu.e2e.test.mjs does for SkylinkJS 2.7.2.
+function peerConnectionProbe() {
+  const made = [];
+  window.__peerConnections = made;
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Native(...args);
+    made.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Native.prototype;
+  window.__negotiated = () => made
+    .filter((pc) => pc.connectionState !== 'closed' && pc.remoteDescription)
+    .map((pc) => ({ state: pc.connectionState, receivers: pc.getReceivers().filter((r) => r.track).length,
+      sections: pc.getTransceivers().filter((t) => t.mid).length }));
+}
+
+before(async () => {
+  buildClient();
+  server = await startAerie({ apps: [{ name: 'sfu-lib', domains: ['127.0.0.1', 'localhost'], extraArgs: ['--media', 'sfu'] }] });
+  browser = await launchChromium();
+  context = await newContext(browser);
+  await context.addInitScript(peerConnectionProbe);
+  urls = await routeLibraryPages(context, server.httpUrl, server.app.appKey);
+});
+
+after(async () => {
+  if (context) await context.close().catch(() => {});
+  if (browser) await browser.close().catch(() => {});
+  if (server) await server.stop();
+});
+
+function consoleOf(page) { return (page.consoleLines || []).slice(-40).join('\n'); }
+
+async function selfId(page) {
+  await page.waitForFunction(() => window.skylink && window.skylink.peerId, null, { timeout: 20000 });
+  return page.evaluate(() => window.skylink.peerId);
+}
+
+describe('SFU room: the seed page, verbatim but for key and script URL', () => {
+  test('two pages: each plays the other\'s video, forwarded by aerie', STEP, async () => {
+    const room = `sfu-seed-${process.pid}`;
+    const a = await openPage(context, urls.seed(room), 'seed A');
+    const b = await openPage(context, urls.seed(room), 'seed B');
+    try {
+      const [ida, idb] = [await selfId(a), await selfId(b)];
+      assert.notEqual(ida, idb);
+      for (const [me, otherId] of [[a, idb], [b, ida]]) {
+        let vids;
+        try { vids = await waitForPlayingVideos(me, 1, 40000); } catch (e) { assert.fail(`${e.message}\n${consoleOf(me)}\n${server.logTail(3000)}`); }
+        assert.ok(vids.some((v) => v.id === otherId), `${me.label}: the playing video is the other peer's (id ${otherId}): ${JSON.stringify(vids)}`);
+        const pcs = await me.evaluate(() => window.__negotiated());
+        assert.equal(pcs.length, 1, `${me.label}: one RTCPeerConnection (to the MCU): ${JSON.stringify(pcs)}`);
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+describe('SFU room: three harness pages', () => {
+  const room = `sfu-three-${process.pid}`;
+  let pages = [];
+
+  async function joinHarness(label) {
+    const page = await openPage(context, urls.harness('ours'), label);
+    const init = await page.evaluate((o) => window.initSkylink(o), { appKey: server.app.appKey, defaultRoom: room });
+    assert.equal(init.error, null, `${label}: init failed: ${JSON.stringify(init.error)}`);
+    const j = await page.evaluate((m) => window.joinSkylinkRoom(null, m), { audio: true, video: true, userData: label });
+    assert.equal(j.error, null, `${label}: joinRoom failed: ${JSON.stringify(j.error)}\n${await pageDiagnostics(page)}`);
+    page.peerId = j.peerId;
+    pages.push(page);
+    return page;
+  }
+
+  const peerJoined = (page, other) => waitForEvent(page, (e, id) => e.name === 'peerJoined' && !e.isSelf && e.peerId === id, other.peerId,
+    { what: `peerJoined for ${other.label}`, timeoutMs: 20000 });
+
+  /** Waits until `page` plays a video for each of `others`, in the element made for that peer. */
+  async function playsEach(page, others) {
+    let vids;
+    try { vids = await waitForPlayingVideos(page, others.length, 40000); } catch (e) { assert.fail(`${e.message}\n${await pageDiagnostics(page)}`); }
+    for (const o of others) {
+      assert.ok(vids.some((v) => v.id === o.peerId && v.videoWidth > 0), `${page.label} plays ${o.label}'s video: ${JSON.stringify(vids)}`);
+    }
+  }
+
+  before(async () => {
+    // One after the other: B finds A in the MCU's welcome (peersInRoom), C finds both; A hears of
+    // B and C, and B of C, through the enter the MCU forwards.
+    const a = await joinHarness('A');
+    const b = await joinHarness('B');
+    await peerJoined(a, b);
+    const c = await joinHarness('C');
+    for (const [me, others] of [[a, [b, c]], [b, [a, c]], [c, [a, b]]]) {
+      for (const o of others) await peerJoined(me, o);
+    }
+  });
+  after(async () => { for (const p of pages) await p.close().catch(() => {}); pages = []; });
+
+  test('everyone plays the two others, one incomingStream (audio and video) per peer', STEP, async () => {
+    const [a, b, c] = pages;
+    for (const [me, others] of [[a, [b, c]], [b, [a, c]], [c, [a, b]]]) {
+      await playsEach(me, others);
+      for (const o of others) {
+        const ev = await waitForEvent(me, (e, id) => e.name === 'incomingStream' && !e.isSelf && e.peerId === id, o.peerId,
+          { what: `incomingStream for ${o.label}` });
+        assert.deepEqual([...ev.tracks].sort(), ['audio', 'video'], `${me.label}: ${o.label}'s stream has audio and video`);
+      }
+      // The MCU is no peer of the page.
+      const joined = (await events(me, 'peerJoined')).map((e) => e.peerId);
+      assert.ok(!joined.includes('MCU'), `${me.label}: no peerJoined for the MCU: ${JSON.stringify(joined)}`);
+      const ids = await me.evaluate(() => Object.keys(window.skylink.getPeersInRoom()).sort());
+      assert.deepEqual(ids, [a.peerId, b.peerId, c.peerId].sort());
+    }
+  });
+
+  test('one RTCPeerConnection, to the MCU, carries the two others\' media', STEP, async () => {
+    const [a] = pages;
+    const pcs = await a.evaluate(() => window.__negotiated());
+    assert.equal(pcs.length, 1, `A: exactly one RTCPeerConnection that negotiated: ${JSON.stringify(pcs)}`);
+    assert.equal(pcs[0].state, 'connected');
+    // Our audio and video, and B's and C's forwarded audio and video.
+    assert.ok(pcs[0].sections >= 6, `A: our two sections and four forwarded: ${JSON.stringify(pcs)}`);
+  });
+
+  test('chat: public, private, and sendP2PMessage (over signaling in SFU rooms)', STEP, async () => {
+    const [a, b, c] = pages;
+    await a.evaluate(() => window.skylink.sendMessage('hello SFU room'));
+    for (const p of [b, c]) {
+      const ev = await waitForEvent(p, (e, id) => e.name === 'incomingMessage' && !e.isSelf && e.content === 'hello SFU room' && e.peerId === id, a.peerId,
+        { what: 'public message from A' });
+      assert.equal(ev.isPrivate, false);
+    }
+    await waitForEvent(a, (e) => e.name === 'incomingMessage' && e.isSelf && e.content === 'hello SFU room', null, { what: 'own public echo' });
+    await b.evaluate((id) => window.skylink.sendMessage({ secret: 7 }, id), c.peerId);
+    const ev = await waitForEvent(c, (e) => e.name === 'incomingMessage' && !e.isSelf && e.content && e.content.secret === 7, null, { what: 'private message' });
+    assert.equal(ev.isPrivate, true);
+    assert.equal(ev.peerId, b.peerId);
+    await c.evaluate(() => window.skylink.sendP2PMessage('p2p through the room'));
+    for (const p of [a, b]) {
+      const m = await waitForEvent(p, (e, id) => e.name === 'incomingMessage' && !e.isSelf && e.content === 'p2p through the room' && e.peerId === id, c.peerId,
+        { what: 'sendP2PMessage from C' });
+      assert.equal(m.isDataChannel, false, 'no data channel through the MCU: the message went over signaling');
+    }
+    const privates = (await events(a, 'incomingMessage')).filter((e) => e.content && e.content.secret === 7);
+    assert.equal(privates.length, 0, 'A does not get B\'s private message to C');
+  });
+
+  test('mute and unmute are seen as streamMuted and peerUpdated by both others', STEP, async () => {
+    const [a, b, c] = pages;
+    await a.evaluate(() => window.skylink.disableVideo());
+    for (const p of [b, c]) {
+      const ev = await waitForEvent(p, (e, id) => e.name === 'streamMuted' && e.peerId === id && e.mediaStatus.videoMuted === true, a.peerId,
+        { what: 'streamMuted video' });
+      assert.equal(ev.isSelf, false);
+      await waitForEvent(p, (e, id) => e.name === 'peerUpdated' && e.peerId === id && e.mediaStatus.videoMuted === true, a.peerId, { what: 'peerUpdated video muted' });
+    }
+    await a.evaluate(() => window.skylink.disableAudio());
+    await waitForEvent(b, (e, id) => e.name === 'streamMuted' && e.peerId === id && e.mediaStatus.audioMuted === true, a.peerId, { what: 'streamMuted audio' });
+    await a.evaluate(() => { window.skylink.enableVideo(); window.skylink.enableAudio(); });
+    for (const p of [b, c]) {
+      await waitForEvent(p, (e, id) => e.name === 'peerUpdated' && e.peerId === id && e.mediaStatus.videoMuted === false && e.mediaStatus.audioMuted === false,
+        a.peerId, { what: 'peerUpdated unmuted' });
+    }
+    // Each change is announced once, although it comes both as a mute event and as the MCU's mediaInfoEvent.
+    const muted = (await events(b, 'streamMuted')).filter((e) => e.peerId === a.peerId);
+    assert.equal(muted.length, 4, `B: one streamMuted per change: ${JSON.stringify(muted)}`);
+    const info = await b.evaluate((id) => window.skylink.getPeerInfo(id).mediaStatus, a.peerId);
+    assert.deepEqual(info, { audioMuted: false, videoMuted: false });
+  });
+
+  test('a page that leaves fires peerLeft on the others, who go on playing each other', STEP, async () => {
+    const [a, b, c] = pages;
+    await c.evaluate(() => new Promise((resolve) => window.skylink.leaveRoom(() => resolve())));
+    for (const p of [a, b]) {
+      await waitForEvent(p, (e, id) => e.name === 'peerLeft' && !e.isSelf && e.peerId === id, c.peerId, { what: 'peerLeft for C' });
+      await waitForEvent(p, (e, id) => e.name === 'streamEnded' && !e.isSelf && e.peerId === id, c.peerId, { what: 'streamEnded for C' });
+    }
+    await playsEach(a, [b]);
+    await playsEach(b, [a]);
+    const ids = await a.evaluate(() => Object.keys(window.skylink.getPeersInRoom()).sort());
+    assert.deepEqual(ids, [a.peerId, b.peerId].sort());
+  });
+});
