@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { startAerie } from '../lib/server.mjs';
 import { launchChromium, newContext, openPage, events, pageDiagnostics, waitForEvent } from '../lib/browser.mjs';
 import { buildClient, routeLibraryPages, waitForPlayingVideos } from '../lib/library.mjs';
+import { routeReleasePages, openReleasePage, releaseDiagnostics, waitForRemoteVideo } from '../lib/releases.mjs';
 
 const STEP = { timeout: 120000 };
 
@@ -17,6 +18,7 @@ let server;
 let browser;
 let context;
 let urls;
+let releases;
 
 // Keeps every RTCPeerConnection the page makes (our library calls `new RTCPeerConnection` when it
 // needs one), as tests/e2e/sfu.e2e.test.mjs does for SkylinkJS 2.7.2.
@@ -43,11 +45,13 @@ before(async () => {
   context = await newContext(browser);
   await context.addInitScript(peerConnectionProbe);
   urls = await routeLibraryPages(context, server.httpUrl, server.app.appKey);
+  releases = await routeReleasePages(context, server.httpsUrl, ['2.7.2']);
 });
 
 after(async () => {
   if (context) await context.close().catch(() => {});
   if (browser) await browser.close().catch(() => {});
+  if (releases) await releases.cleanup();
   if (server) await server.stop();
 });
 
@@ -203,5 +207,32 @@ describe('SFU room: three harness pages', () => {
     await playsEach(b, [a]);
     const ids = await a.evaluate(() => Object.keys(window.skylink.getPeersInRoom()).sort());
     assert.deepEqual(ids, [a.peerId, b.peerId].sort());
+  });
+});
+
+describe('SFU room: our library and the real SkylinkJS 2.7.2 in one room', () => {
+  test('each plays the other\'s video', STEP, async () => {
+    const room = `sfu-mixed-${process.pid}`;
+    const ours = await openPage(context, urls.harness('ours'), 'ours');
+    const real = await openReleasePage(context, releases.url('2.7.2'), '2.7.2');
+    try {
+      const init = await ours.evaluate((o) => window.initSkylink(o), { appKey: server.app.appKey, defaultRoom: room });
+      assert.equal(init.error, null);
+      const j = await ours.evaluate((m) => window.joinSkylinkRoom(null, m), { audio: true, video: true });
+      assert.equal(j.error, null, `ours: joinRoom: ${JSON.stringify(j.error)}`);
+      const rinit = await real.evaluate((o) => window.initSkylink(o), { appKey: server.app.appKey, defaultRoom: room, roomServer: `//127.0.0.1:${server.port}` });
+      assert.equal(rinit.error, null, `2.7.2: init: ${JSON.stringify(rinit.error)}`);
+      const r = await real.evaluate((o) => window.joinSkylinkRoom(o), { roomName: room, audio: true, video: true, userData: 'real' });
+      assert.equal(r.error, null, `2.7.2: joinRoom: ${JSON.stringify(r.error)}\n${await releaseDiagnostics(real)}`);
+      const self = await waitForEvent(real, (e) => e.name === 'peerJoined' && e.isSelf, null, { what: '2.7.2 own peerJoined', timeoutMs: 30000 });
+      await waitForEvent(ours, (e, id) => e.name === 'peerJoined' && !e.isSelf && e.peerId === id, self.peerId, { what: 'peerJoined for 2.7.2' });
+      let vids;
+      try { vids = await waitForPlayingVideos(ours, 1, 40000); } catch (e) { assert.fail(`${e.message}\n${await pageDiagnostics(ours)}`); }
+      assert.ok(vids.some((v) => v.id === self.peerId), `ours plays 2.7.2's video: ${JSON.stringify(vids)}`);
+      await waitForRemoteVideo(real, j.peerId, { what: "our library's video through the SFU" });
+    } finally {
+      await ours.close();
+      await real.close();
+    }
   });
 });
