@@ -158,6 +158,17 @@ void McuPeer::handleOffer(std::string_view roomKey, RoomState& room, Member& fro
   sdpLimits.maxMedia = limits_.maxSdpMediaSections;
   auto offer = SdpDescription::parse(sdp, sdpLimits);
   if (!offer) return;  // not an SDP, or over a limit: the client's negotiation times out
+  if (from.negotiation == Negotiation::OfferSent) {
+    // Glare: the client offers while the server's offer is out. The client wins (the server's
+    // weight is the lowest) and drops the server's offer: what that offer carried goes back to
+    // be offered again once this exchange is done.
+    std::vector<Member::Sent> undone(from.forwarded.end() - static_cast<std::ptrdiff_t>(from.inOffer), from.forwarded.end());
+    from.forwarded.resize(from.forwarded.size() - from.inOffer);
+    from.pending.insert(from.pending.begin(), std::make_move_iterator(undone.begin()), std::make_move_iterator(undone.end()));
+    from.changed.insert(from.changed.end(), from.changedInOffer.begin(), from.changedInOffer.end());
+    from.changedInOffer.clear();
+    from.inOffer = 0;
+  }
   std::vector<AcceptedMedia> accepted;
   const LocalTransport local = media_.transportFor(roomKey, from.sid);
   std::string text = SdpAnswer::build(*offer, local, accepted, tracksOf(from.forwarded));
@@ -246,6 +257,7 @@ void McuPeer::handleAnswer(std::string_view roomKey, RoomState&, Member& from) {
     media_.forward(roomKey, from.sid, from.forwarded[i].track.ssrc);
   }
   from.inOffer = 0;
+  from.changedInOffer.clear();
   renegotiate(roomKey, from);
 }
 
@@ -272,6 +284,7 @@ void McuPeer::renegotiate(std::string_view roomKey, Member& m) {
   for (const auto& s : m.forwarded) {
     if (std::find(m.changed.begin(), m.changed.end(), s.track.mid) != m.changed.end()) changed.push_back(s.track);
   }
+  m.changedInOffer = std::move(m.changed);
   m.changed.clear();
   std::string text = SdpAnswer::offer(m.lastLocal, added, changed);
   m.inOffer = m.pending.size();

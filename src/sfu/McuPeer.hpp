@@ -61,6 +61,7 @@ class McuPeer : public ServerPeer {
     std::vector<Sent> pending;    // for the next offer
     std::size_t inOffer = 0;      // how many of `forwarded` (the last ones) the outstanding offer adds
     std::vector<std::string> changed;  // mids of forwarded sections to rewrite in the next offer
+    std::vector<std::string> changedInOffer;  // those the outstanding offer rewrites
     unsigned nextMid = 0;
   };
   struct RoomState {

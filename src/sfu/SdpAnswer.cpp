@@ -67,14 +67,20 @@ void codecLines(std::string& out, const SdpCodec& c, bool video) {
   }
 }
 
-// The client's media SSRCs of a section: those not second in an FID group (RTX).
+// The client's media SSRCs of a section, and the RTX SSRC of each (0: none): an FID group pairs
+// a media SSRC with its RTX SSRC.
 void ssrcsOf(const SdpMedia& m, AcceptedMedia& a) {
   for (const auto& s : m.ssrcs) {
     bool rtx = false;
+    std::uint32_t partner = 0;
     for (const auto& g : m.ssrcGroups) {
-      if (g.semantics == "FID" && g.ssrcs.size() == 2 && g.ssrcs[1] == s.ssrc) rtx = true;
+      if (g.semantics != "FID" || g.ssrcs.size() != 2) continue;
+      if (g.ssrcs[1] == s.ssrc) rtx = true;
+      if (g.ssrcs[0] == s.ssrc) partner = g.ssrcs[1];
     }
-    (rtx ? a.rtxSsrcs : a.ssrcs).push_back(s.ssrc);
+    if (rtx) continue;
+    a.ssrcs.push_back(s.ssrc);
+    a.rtxSsrcs.push_back(partner);
   }
 }
 
@@ -100,6 +106,7 @@ std::string SdpAnswer::forwardedSection(const ForwardedTrack& t, const LocalTran
   if (t.channels > 1) out += "/" + std::to_string(t.channels);
   out += "\r\n";
   if (t.kind == "video") {
+    out += "a=rtcp-fb:" + std::to_string(t.payloadType) + " nack\r\n";
     out += "a=rtcp-fb:" + std::to_string(t.payloadType) + " nack pli\r\n";
     out += "a=rtcp-fb:" + std::to_string(t.payloadType) + " ccm fir\r\n";
   }

@@ -32,7 +32,7 @@ struct AcceptedMedia {
   std::uint8_t rtxPayloadType = 0;  // 0: no RTX
   std::uint32_t clockRate = 0;
   std::vector<std::uint32_t> ssrcs;  // the client's media SSRCs (RTX SSRCs not included)
-  std::vector<std::uint32_t> rtxSsrcs;
+  std::vector<std::uint32_t> rtxSsrcs;  // the RTX SSRC of each of `ssrcs`, 0 where none
   std::uint16_t midExtension = 0;       // RFC 8843 sdes:mid id, 0 if not negotiated
   std::uint16_t audioLevelExtension = 0;
   std::uint16_t transportCcExtension = 0;

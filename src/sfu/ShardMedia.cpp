@@ -2,6 +2,8 @@
 
 #include <array>
 #include <boost/asio/io_context.hpp>
+#include <cstring>
+#include <optional>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <stdexcept>
@@ -18,6 +20,7 @@
 #include "media/IceCredentials.hpp"
 #include "media/MediaTransport.hpp"
 #include "media/PacketDemux.hpp"
+#include "media/RetransmissionBuffer.hpp"
 
 namespace aerie {
 
@@ -30,6 +33,7 @@ namespace {
 constexpr std::size_t kMaxDatagram = 1500;
 constexpr auto kTickInterval = std::chrono::milliseconds(200);
 constexpr auto kKeyframeRequestGap = std::chrono::milliseconds(300);
+constexpr std::size_t kRetransmissionSlots = 256;
 
 struct AddressKey {
   std::array<std::uint8_t, 16> bytes{};
@@ -92,9 +96,12 @@ std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead>& scratch(
 struct ShardMedia::Impl : MediaTransport::Sender {
   struct Published {
     std::uint32_t ssrc = 0;
+    std::uint32_t rtxSsrc = 0;  // 0: no RTX
+    std::uint8_t payloadType = 0;
     bool video = false;
     std::uint16_t midExtension = 0;
     Clock::time_point lastKeyframeRequest{};
+    std::unique_ptr<RetransmissionBuffer> sent;  // video: what was forwarded, for NACKs
   };
 
   struct Entry : MediaTransport::Listener {
@@ -188,7 +195,48 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     entry->second->transport->receive(datagram, source, now);
   }
 
-  void forwardRtp(Entry& publisher, RtpPacket& packet) {
+  static Published* trackOf(Entry& publisher, std::uint32_t ssrc, bool& rtx) {
+    for (auto& p : publisher.published) {
+      if (p.ssrc == ssrc) {
+        rtx = false;
+        return &p;
+      }
+      if (p.rtxSsrc != 0 && p.rtxSsrc == ssrc) {
+        rtx = true;
+        return &p;
+      }
+    }
+    return nullptr;
+  }
+
+  // RFC 4588 section 4: an RTX packet carries the original sequence number in its first two
+  // payload bytes. Rewritten in place into the original packet; false for a padding-only probe.
+  static std::optional<RtpPacket> unwrapRtx(RtpPacket& packet, const Published& track) {
+    const auto payload = packet.payload();
+    if (payload.size() <= 2 || packet.paddingSize() != 0) return std::nullopt;
+    auto* bytes = const_cast<std::uint8_t*>(packet.bytes().data());
+    const std::size_t total = packet.bytes().size();
+    auto* start = const_cast<std::uint8_t*>(payload.data());
+    const auto osn = static_cast<std::uint16_t>(start[0] << 8 | start[1]);
+    std::memmove(start, start + 2, payload.size() - 2);
+    auto original = RtpPacket::parse(std::span<std::uint8_t>(bytes, total - 2));
+    if (!original) return std::nullopt;
+    original->setSequenceNumber(osn);
+    original->setSsrc(track.ssrc);
+    original->setPayloadType(track.payloadType);
+    return original;
+  }
+
+  void forwardRtp(Entry& publisher, RtpPacket& received) {
+    bool rtx = false;
+    Published* track = trackOf(publisher, received.ssrc(), rtx);
+    if (track == nullptr) return;
+    std::optional<RtpPacket> unwrapped;
+    if (rtx) {
+      unwrapped = unwrapRtx(received, *track);
+      if (!unwrapped) return;
+    }
+    RtpPacket& packet = rtx ? *unwrapped : received;
     auto subs = subscribers.find(packet.ssrc());
     if (subs == subscribers.end() || subs->second.empty()) return;
     // The publisher's mid means another section in each subscriber's session: blank it (RFC
@@ -203,6 +251,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     }
     const auto bytes = packet.bytes();
     if (bytes.size() > kMaxDatagram) return;
+    if (track->sent) track->sent->store(packet.sequenceNumber(), bytes);
     auto& out = scratch();
     for (Entry* sub : subs->second) {
       if (sub->transport->state() != MediaTransport::State::Connected) continue;
@@ -211,12 +260,42 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     }
   }
 
-  void handleRtcp(Entry&, std::span<std::uint8_t> compound) {
+  // A subscriber's NACK: what the SFU still has goes back from here; if anything is missing
+  // (lost on the way in), the NACK goes on to the publisher, whose retransmission reaches
+  // every subscriber.
+  void answerNack(Entry& subscriber, const RtcpPacket& nack, std::span<const std::uint8_t> bytes) {
+    const auto ssrc = nack.mediaSsrc();
+    if (!ssrc) return;
+    auto it = bySsrc.find(*ssrc);
+    if (it == bySsrc.end()) return;
+    bool rtx = false;
+    Published* track = trackOf(*it->second, *ssrc, rtx);
+    if (track == nullptr || !track->sent) return;
+    bool missing = false;
+    nack.forEachNack([&](std::uint16_t seq) {
+      const auto kept = track->sent->find(seq);
+      if (kept.empty()) {
+        missing = true;
+        return;
+      }
+      auto& out = scratch();
+      std::copy(kept.begin(), kept.end(), out.begin());
+      if (subscriber.transport->sendRtp(out, kept.size())) counters.retransmitted.fetch_add(1, std::memory_order_relaxed);
+    });
+    if (!missing || bytes.size() > kMaxDatagram) return;
+    auto& out = scratch();
+    std::copy(bytes.begin(), bytes.end(), out.begin());
+    if (it->second->transport->sendRtcp(out, bytes.size())) counters.nacksRelayed.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  void handleRtcp(Entry& from, std::span<std::uint8_t> compound) {
     std::span<const std::uint8_t> rest = compound;
     while (!rest.empty()) {
       auto p = RtcpPacket::first(rest);
       if (!p) return;
-      if (p->isPli()) {
+      if (p->isNack()) {
+        answerNack(from, *p, rest.first(p->size()));
+      } else if (p->isPli()) {
         if (auto ssrc = p->mediaSsrc()) requestKeyframe(*ssrc);
       } else if (p->type() == RtcpPacket::PayloadFeedback && p->count() == RtcpPacket::kFir) {
         for (std::size_t i = 0; i < p->firEntries(); ++i) {
@@ -384,11 +463,21 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
   }
   for (const auto& a : accepted) {
     if (!a.receive) continue;
-    for (std::uint32_t ssrc : a.ssrcs) {
+    for (std::size_t k = 0; k < a.ssrcs.size(); ++k) {
+      const std::uint32_t ssrc = a.ssrcs[k];
       bool known = false;
       for (const auto& p : entry->published) known = known || p.ssrc == ssrc;
       if (known) continue;
-      entry->published.push_back(Impl::Published{ssrc, a.kind == "video", a.midExtension, {}});
+      Impl::Published p;
+      p.ssrc = ssrc;
+      p.payloadType = a.payloadType;
+      p.video = a.kind == "video";
+      p.midExtension = a.midExtension;
+      p.rtxSsrc = k < a.rtxSsrcs.size() ? a.rtxSsrcs[k] : 0;
+      // About two seconds of a 320x240..640x480 camera at the bitrates browsers pick.
+      if (p.video) p.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);
+      if (p.rtxSsrc != 0) i.bySsrc[p.rtxSsrc] = entry;
+      entry->published.push_back(std::move(p));
       i.bySsrc[ssrc] = entry;
     }
   }
@@ -417,6 +506,7 @@ void ShardMedia::close(std::string_view roomKey, std::string_view sid) {
   }
   for (const auto& p : entry->published) {
     i.bySsrc.erase(p.ssrc);
+    if (p.rtxSsrc != 0) i.bySsrc.erase(p.rtxSsrc);
     i.subscribers.erase(p.ssrc);
   }
   for (auto& [ssrc, list] : i.subscribers) std::erase(list, entry);
@@ -436,6 +526,8 @@ void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::strin
       {"aerie_media_unrouted_total", "counter", "media datagrams from unknown addresses that were not a valid ICE check", &Counters::unrouted},
       {"aerie_media_forwarded_packets_total", "counter", "RTP packets the SFU sent to subscribers", &Counters::forwarded},
       {"aerie_media_keyframe_requests_total", "counter", "PLIs the SFU sent to publishers", &Counters::keyframeRequests},
+      {"aerie_media_retransmitted_packets_total", "counter", "RTP packets resent to subscribers from the SFU's buffer (NACK)", &Counters::retransmitted},
+      {"aerie_media_nacks_relayed_total", "counter", "NACKs passed on to publishers for packets the SFU did not have", &Counters::nacksRelayed},
       {"aerie_media_bitrate_caps_total", "counter", "REMBs the SFU sent to publishers (max-publisher-bitrate-kbps)", &Counters::bitrateCaps},
       {"aerie_media_refused_addresses_total", "counter", "ICE checks refused: max-transports-per-address", &Counters::refusedAddresses},
       {"aerie_media_transports", "gauge", "client transports open on the media ports", &Counters::transports},

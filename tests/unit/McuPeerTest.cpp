@@ -170,6 +170,34 @@ TEST_F(McuPeerTest, APublisherSTracksAreOfferedToTheOthersAndForwardedOnceAnswer
   EXPECT_EQ(offers[0].at("mediaInfoList").as_array()[0].at("mediaState").as_string(), "unavailable");
 }
 
+TEST_F(McuPeerTest, WhenOffersCrossTheClientWinsAndTheServerOffersAgainAfter) {
+  Client a = joinSfu("r1");
+  Client b = joinSfu("r1");
+  enter(a);
+  enter(b);
+  json::object offer{{"type", "offer"}, {"target", "MCU"}, {"sdp", sdpsamples::kChromeOffer}};
+  send(a, offer);
+  send(a, obj(R"({"type":"answerAck","target":"MCU","success":true})"));
+  offer["sdp"] = secondOffer();
+  send(b, offer);  // the server offers B's tracks to A
+  ASSERT_EQ(a.sink->ofType("offer").size(), 1u);
+  a.sink->clear();
+  // A renegotiates at the same moment and ignores the server's offer (its weight is higher).
+  offer["sdp"] = sdpsamples::kChromeOffer;
+  send(a, offer);
+  auto answers = a.sink->ofType("answer");
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_TRUE(answers[0].at("mediaInfoList").as_array().empty()) << "B's sections were not agreed yet";
+  EXPECT_EQ(media_.forwards, 0);
+  // Once A acknowledges the answer, the server offers B's tracks again; A's answer starts them.
+  send(a, obj(R"({"type":"answerAck","target":"MCU","success":true})"));
+  auto offers = a.sink->ofType("offer");
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].at("mediaInfoList").as_array().size(), 2u);
+  send(a, obj(R"({"type":"answer","target":"MCU","sdp":"v=0\r\n"})"));
+  EXPECT_EQ(media_.forwards, 2);
+}
+
 TEST_F(McuPeerTest, TracksPerPeerAreLimited) {
   limits_.maxTracksPerPeer = 1;
   Client a = joinSfu("r1");

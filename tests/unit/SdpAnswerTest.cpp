@@ -53,6 +53,7 @@ TEST(SdpAnswerTest, AnswersAChromiumOfferAsAnIceLiteReceiver) {
   EXPECT_TRUE(accepted[0].receive);
   EXPECT_EQ(accepted[0].payloadType, 111);
   EXPECT_EQ(accepted[0].ssrcs, (std::vector<std::uint32_t>{1111}));
+  EXPECT_EQ(accepted[0].rtxSsrcs, (std::vector<std::uint32_t>{0}));
   EXPECT_EQ(accepted[1].payloadType, 96);
   EXPECT_EQ(accepted[1].rtxPayloadType, 97);
   EXPECT_EQ(accepted[1].ssrcs, (std::vector<std::uint32_t>{2222}));
