@@ -6,7 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startAerie } from '../lib/server.mjs';
+import { startAerie, request } from '../lib/server.mjs';
 import { launchChromium, newContext, waitForEvent } from '../lib/browser.mjs';
 import { routeReleasePages, openReleasePage, releaseDiagnostics, waitForRemoteVideo, remoteVideoState } from '../lib/releases.mjs';
 
@@ -117,6 +117,11 @@ describe('SFU room: six SkylinkJS 2.7.2 pages at 320x240@15', () => {
           assert.ok(now > before[`${me.label}${other.label}`] + 2, `${me.label} plays ${other.label} under loss: ${before[`${me.label}${other.label}`]} → ${now}`);
         }
       }
+      // Lost packets were recovered: resent from aerie's buffer, or asked again of the publisher.
+      const metrics = (await request(server, '/metrics')).body;
+      const value = (name) => Number((new RegExp(`^${name} (\\d+)`, 'm').exec(metrics) || [])[1] || 0);
+      assert.ok(value('aerie_media_retransmitted_packets_total') + value('aerie_media_nacks_relayed_total') > 0,
+        `NACKs were answered: ${metrics.split('\n').filter((l) => l.startsWith('aerie_media')).join('; ')}`);
       const rules = execFileSync('nft', ['list', 'table', 'inet', 'aerieloss']).toString();
       const dropped = Number((/counter packets (\d+)/.exec(rules) || [])[1] || 0);
       assert.ok(dropped > 50, `packets were dropped: ${rules}`);
