@@ -321,6 +321,20 @@ std::vector<ForwardedTrack> McuPeer::tracksOf(const std::vector<Member::Sent>& s
   return out;
 }
 
+void McuPeer::onActiveSpeaker(std::string_view roomKey, std::string_view sid) {
+  if (outbox_ == nullptr) return;
+  auto it = rooms_.find(roomKey);
+  if (it == rooms_.end()) return;
+  for (const auto& m : it->second.members) {
+    if (m.state != MemberState::Entered) continue;
+    boost::json::object event;
+    event["type"] = "activeSpeaker";
+    event["target"] = m.sid;
+    event["publisherId"] = sid;  // "" when the room fell silent
+    outbox_->sendToMember(roomKey, m.sid, std::move(event), kMcu);
+  }
+}
+
 void McuPeer::relayMediaInfo(std::string_view roomKey, RoomState& room, const Member& from,
                              const boost::json::object& msg) {
   for (const auto& m : room.members) {

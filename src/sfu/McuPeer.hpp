@@ -17,9 +17,14 @@
 
 namespace aerie {
 
-class McuPeer : public ServerPeer {
+class McuPeer : public ServerPeer, private MediaEvents {
  public:
-  McuPeer(MediaPlane& media, const Limits& limits) : media_(media), limits_(limits) {}
+  McuPeer(MediaPlane& media, const Limits& limits) : media_(media), limits_(limits) {
+    media_.setEvents(this);
+  }
+  ~McuPeer() override { media_.setEvents(nullptr); }
+  McuPeer(const McuPeer&) = delete;
+  McuPeer& operator=(const McuPeer&) = delete;
 
   void setOutbox(ServerPeerOutbox* outbox) override { outbox_ = outbox; }
   void onJoined(std::string_view roomKey, const ServerPeerMember& member) override;
@@ -82,6 +87,8 @@ class McuPeer : public ServerPeer {
   static std::vector<ForwardedTrack> tracksOf(const std::vector<Member::Sent>& sent);
   void relayMediaInfo(std::string_view roomKey, RoomState& room, const Member& from,
                       const boost::json::object& msg);
+  // MediaEvents: `activeSpeaker` (mid MCU, publisherId) to every member that entered.
+  void onActiveSpeaker(std::string_view roomKey, std::string_view sid) override;
   // What other clients are told about `m` (peersInRoom entries and forwarded enters).
   static boost::json::object describe(const Member& m, std::string_view roomKey);
 

@@ -11,9 +11,19 @@
 
 namespace aerie {
 
+// What the media plane tells the server peer.
+class MediaEvents {
+ public:
+  virtual ~MediaEvents() = default;
+  // The loudest publisher of the room changed (RFC 6464 audio levels over the last half
+  // second); an empty sid: nobody speaks.
+  virtual void onActiveSpeaker(std::string_view roomKey, std::string_view sid) = 0;
+};
+
 class MediaPlane {
  public:
   virtual ~MediaPlane() = default;
+  virtual void setEvents(MediaEvents* events) = 0;
   // The server's end of client `sid`'s transport in `roomKey`, opened on the first call.
   virtual LocalTransport transportFor(std::string_view roomKey, std::string_view sid) = 0;
   // The client's offer was answered: its ICE credentials, its DTLS fingerprint and the media it

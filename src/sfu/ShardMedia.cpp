@@ -34,6 +34,9 @@ constexpr std::size_t kMaxDatagram = 1500;
 constexpr auto kTickInterval = std::chrono::milliseconds(200);
 constexpr auto kKeyframeRequestGap = std::chrono::milliseconds(300);
 constexpr std::size_t kRetransmissionSlots = 256;
+// Mean loudness (127 - dBov) that counts as speech: louder than -77 dBov (a quiet room is
+// below -90, speech around -20..-50).
+constexpr std::uint32_t kSpeakingLoudness = 50;
 
 struct AddressKey {
   std::array<std::uint8_t, 16> bytes{};
@@ -100,6 +103,10 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::uint8_t payloadType = 0;
     bool video = false;
     std::uint16_t midExtension = 0;
+    std::uint16_t audioLevelExtension = 0;
+    // RFC 6464 over the current window: the sum of (127 - level), 0 silence .. 127 loudest.
+    std::uint32_t loudness = 0;
+    std::uint32_t levelSamples = 0;
     Clock::time_point lastKeyframeRequest{};
     std::unique_ptr<RetransmissionBuffer> sent;  // video: what was forwarded, for NACKs
   };
@@ -237,6 +244,12 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       if (!unwrapped) return;
     }
     RtpPacket& packet = rtx ? *unwrapped : received;
+    if (track->audioLevelExtension != 0) {
+      if (auto level = packet.extension(static_cast<std::uint8_t>(track->audioLevelExtension)); level && !level->empty()) {
+        track->loudness += 127u - ((*level)[0] & 0x7Fu);
+        ++track->levelSamples;
+      }
+    }
     auto subs = subscribers.find(packet.ssrc());
     if (subs == subscribers.end() || subs->second.empty()) return;
     // The publisher's mid means another section in each subscriber's session: blank it (RFC
@@ -340,6 +353,29 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     }
   }
 
+  // Every 600 ms, the loudest publisher of each room (mean RFC 6464 loudness over the window,
+  // above kSpeakingLoudness): when it changes, the server peer tells the room.
+  void pickSpeakers() {
+    std::unordered_map<std::string_view, std::pair<Entry*, std::uint32_t>> loudest;
+    for (auto& [key, entry] : entries) {
+      auto& best = loudest[entry->roomKey];
+      for (auto& p : entry->published) {
+        if (p.audioLevelExtension == 0) continue;
+        const std::uint32_t mean = p.levelSamples == 0 ? 0 : p.loudness / p.levelSamples;
+        p.loudness = 0;
+        p.levelSamples = 0;
+        if (mean >= kSpeakingLoudness && mean > best.second) best = {entry.get(), mean};
+      }
+    }
+    for (auto& [room, best] : loudest) {
+      const std::string sid = best.first != nullptr ? best.first->sid : std::string();
+      auto& current = speakers[std::string(room)];
+      if (current == sid) continue;
+      current = sid;
+      if (events != nullptr) events->onActiveSpeaker(room, sid);
+    }
+  }
+
   void tickLoop() {
     timer.expires_after(kTickInterval);
     timer.async_wait([this](const boost::system::error_code& ec) {
@@ -347,6 +383,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       const auto now = Clock::now();
       for (auto& [key, entry] : entries) entry->transport->tick(now);
       if (++ticks % 5 == 0) sendBitrateCaps();
+      if (ticks % 3 == 0) pickSpeakers();
       tickLoop();
     });
   }
@@ -371,6 +408,8 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   std::unordered_map<std::uint32_t, std::vector<Entry*>> subscribers;
   AddressQuota quota;
   unsigned ticks = 0;
+  MediaEvents* events = nullptr;
+  std::unordered_map<std::string, std::string> speakers;  // room → the sid last announced
   Counters counters;
 };
 
@@ -418,6 +457,8 @@ std::uint16_t ShardMedia::port() const {
 }
 
 const ShardMedia::Counters& ShardMedia::counters() const { return impl_->counters; }
+
+void ShardMedia::setEvents(MediaEvents* events) { impl_->events = events; }
 
 LocalTransport ShardMedia::transportFor(std::string_view roomKey, std::string_view sid) {
   auto& i = *impl_;
@@ -473,6 +514,7 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       p.payloadType = a.payloadType;
       p.video = a.kind == "video";
       p.midExtension = a.midExtension;
+      p.audioLevelExtension = a.audioLevelExtension;
       p.rtxSsrc = k < a.rtxSsrcs.size() ? a.rtxSsrcs[k] : 0;
       // About two seconds of a 320x240..640x480 camera at the bitrates browsers pick.
       if (p.video) p.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);
@@ -510,8 +552,12 @@ void ShardMedia::close(std::string_view roomKey, std::string_view sid) {
     i.subscribers.erase(p.ssrc);
   }
   for (auto& [ssrc, list] : i.subscribers) std::erase(list, entry);
+  const std::string room = entry->roomKey;
   i.entries.erase(it);
   i.counters.transports.fetch_sub(1, std::memory_order_relaxed);
+  bool roomLeft = false;
+  for (const auto& [key, e] : i.entries) roomLeft = roomLeft || e->roomKey == room;
+  if (!roomLeft) i.speakers.erase(room);
 }
 
 void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::string& out) {

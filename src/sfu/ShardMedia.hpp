@@ -43,6 +43,7 @@ class ShardMedia : public MediaPlane {
   std::uint16_t port() const;
 
   // MediaPlane
+  void setEvents(MediaEvents* events) override;
   LocalTransport transportFor(std::string_view roomKey, std::string_view sid) override;
   void remoteDescription(std::string_view roomKey, std::string_view sid,
                          const SdpDescription& offer,

@@ -6,7 +6,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAerie, request } from '../lib/server.mjs';
 import { launchChromium, newContext, waitForEvent } from '../lib/browser.mjs';
-import { routeReleasePages, openReleasePage, releaseDiagnostics, waitForRemoteVideo } from '../lib/releases.mjs';
+import { routeReleasePages, openReleasePage, releaseDiagnostics, waitForRemoteVideo, socketTrace } from '../lib/releases.mjs';
 
 const ROOM = `sfu-${process.pid}`;
 let server;
@@ -99,6 +99,14 @@ describe('SFU room: SkylinkJS 2.7.2', () => {
       waitForRemoteVideo(a, b.peerId, { what: "B's video through the SFU" }),
       waitForRemoteVideo(b, a.peerId, { what: "A's video through the SFU" }),
     ]);
+    // The fake microphones beep: aerie reads their RFC 6464 levels and names the loudest.
+    const deadline = Date.now() + 15000;
+    let heard = false;
+    while (!heard && Date.now() < deadline) {
+      heard = (await socketTrace(a)).includes('in activeSpeaker>');
+      if (!heard) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(heard, `A got an activeSpeaker event from the MCU: ${(await socketTrace(a)).slice(-20).join(' | ')}`);
     // aerie logs the media port of its first loop (media ... listening port=N).
     const mediaPorts = [...server.log().matchAll(/media.*listening.*?port[=":\s]+(\d+)/g)].map((m) => Number(m[1]));
     assert.ok(mediaPorts.length > 0, `aerie logged its media port: ${server.logTail(2000)}`);

@@ -11,6 +11,8 @@ namespace {
 
 class ParametersOnlyMedia : public MediaPlane {
  public:
+  void setEvents(MediaEvents* e) override { events = e; }
+  MediaEvents* events = nullptr;
   LocalTransport transportFor(std::string_view, std::string_view sid) override {
     ++opened;
     return LocalTransport{"u" + std::string(sid.substr(0, 4)), "pwd-of-at-least-22-chars", "AA:BB", "127.0.0.1", 50000};
@@ -247,6 +249,21 @@ TEST_F(McuPeerTest, ALeaveClosesTheTransportAndByeStillReachesTheRoom) {
   hub_->disconnect(a.id, now_);
   EXPECT_EQ(media_.closed, 1);
   EXPECT_EQ(b.sink->ofType("bye").size(), 1u);
+}
+
+TEST_F(McuPeerTest, TheActiveSpeakerIsAnnouncedToTheRoom) {
+  Client a = joinSfu("r1");
+  Client b = joinSfu("r1");
+  enter(a);
+  enter(b);
+  ASSERT_NE(media_.events, nullptr) << "the server peer listens to the media plane";
+  media_.events->onActiveSpeaker("r1", a.sid);
+  for (const Client* c : {&a, &b}) {
+    auto events = c->sink->ofType("activeSpeaker");
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].at("publisherId").as_string(), a.sid);
+    EXPECT_EQ(events[0].at("mid").as_string(), "MCU");
+  }
 }
 
 TEST_F(McuPeerTest, MeshRoomsAreUntouched) {
