@@ -454,6 +454,10 @@ export class Skylink extends SkylinkBase {
 
   /** Our peer id in the room, or null outside a room (not in SkylinkJS; handy for tests). */
   get peerId(): string | null { return this.room?.sid ?? null; }
+  /** In an SFU room (the API said hasMCU): media goes through the server (not in SkylinkJS 0.6). */
+  get hasMCU(): boolean { return !!this.room?.mcu; }
+  /** SFU rooms: the room's loudest publisher now (as `activeSpeakerChanged` last said), null when nobody speaks or in a mesh room. */
+  get activeSpeaker(): string | null { return this.room?.activeSpeaker ?? null; }
   isRoomLocked(): boolean { return this.room?.state.locked ?? false; }
 }
 

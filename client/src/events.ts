@@ -57,6 +57,8 @@ export interface SkylinkEvents {
   getPeersStateChange: [state: string, privilegedPeerId: string, peerList: unknown];
   introduceStateChange: [state: string, privilegedPeerId: string, sendingPeerId: string, receivingPeerId: string, reason?: string];
   recordingState: [state: number, recordingId: string | null, link: unknown, error: Error | null];
+  /** Not in SkylinkJS: SFU rooms only. The room's loudest publisher changed (the MCU's `activeSpeaker`); `peerId` null when nobody speaks, `isSelf` when it is us. Fires only on a change. */
+  activeSpeakerChanged: [peerId: string | null, isSelf: boolean];
 }
 
 export type EventName = keyof SkylinkEvents;

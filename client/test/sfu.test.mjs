@@ -152,3 +152,61 @@ test('a mesh room (no hasMCU) still sends enter to everyone and welcomes back', 
   await tick(5);
   sk.leaveRoom();
 });
+
+test('activeSpeaker from the MCU: activeSpeakerChanged on each change only, null when silent or when the speaker leaves', async () => {
+  const sk = new Skylink({ env });
+  const changes = [];
+  sk.on('activeSpeakerChanged', (peerId, isSelf) => { changes.push([peerId, isSelf]); });
+  sk.init({ appKey: 'KEY', defaultRoom: 'room', roomServer: '//api.test' });
+  let joined = null;
+  sk.joinRoom({ audio: true, video: false }, (err) => { joined = { err }; });
+  await until(() => sockets[0]?.sent.some((m) => m.type === 'joinRoom'), 'joinRoom sent');
+  const sock = sockets[0];
+  msg(sock, { type: 'inRoom', rid: 'rk', sid: 'SELF', mid: 'SELF', tieBreaker: 1e9, pc_config: { iceServers: [] } });
+  await until(() => joined, 'joinRoom callback');
+  assert.equal(sk.hasMCU, true);
+  assert.equal(sk.activeSpeaker, null);
+  msg(sock, { type: 'welcome', mid: 'MCU', rid: 'rk', target: 'SELF', weight: -1, peersInRoom: [member('P1'), member('P2')] });
+  const speaker = (publisherId, mid = 'MCU') => msg(sock, { type: 'activeSpeaker', mid, rid: 'rk', target: 'SELF', publisherId });
+
+  speaker('P1');
+  speaker('P1'); // the same again: no event
+  speaker('P2');
+  speaker('SELF'); // we are the loudest: isSelf
+  speaker('');     // silence
+  speaker('');
+  speaker('P2', 'P1'); // not from the MCU: ignored
+  assert.deepEqual(changes, [['P1', false], ['P2', false], ['SELF', true], [null, false]]);
+  assert.equal(sk.activeSpeaker, null);
+
+  // The speaker leaves: null at once (the MCU names the next speaker when someone speaks).
+  speaker('P1');
+  assert.equal(sk.activeSpeaker, 'P1');
+  msg(sock, { type: 'bye', mid: 'P1', rid: 'rk' });
+  assert.deepEqual(changes.slice(4), [['P1', false], [null, false]]);
+  // Someone else leaving changes nothing; leaving the room ends on null.
+  speaker('P2');
+  let left = null;
+  sk.leaveRoom((err) => { left = { err }; });
+  await until(() => left, 'leaveRoom callback');
+  assert.deepEqual(changes.slice(6), [['P2', false], [null, false]]);
+  assert.equal(sk.hasMCU, false);
+});
+
+test('a mesh room never fires activeSpeakerChanged (nobody sends activeSpeaker there)', async () => {
+  const mesh = await testEnv({ ...env, fetch: async () => ({ status: 200, text: async () => JSON.stringify({ ...API_REPLY, hasMCU: false }) }) });
+  const sk = new Skylink({ env: mesh });
+  const changes = [];
+  sk.on('activeSpeakerChanged', (...a) => { changes.push(a); });
+  sk.init({ appKey: 'KEY', defaultRoom: 'room', roomServer: '//api.test' });
+  let joined = null;
+  sk.joinRoom({ audio: false, video: false }, (err) => { joined = { err }; });
+  await until(() => sockets[0]?.sent.some((m) => m.type === 'joinRoom'), 'joinRoom sent');
+  const sock = sockets[0];
+  msg(sock, { type: 'inRoom', rid: 'rk', sid: 'SELF', mid: 'SELF', tieBreaker: 1, pc_config: { iceServers: [] } });
+  await until(() => joined, 'joinRoom callback');
+  assert.equal(sk.hasMCU, false);
+  msg(sock, { type: 'activeSpeaker', mid: 'MCU', rid: 'rk', target: 'SELF', publisherId: 'P1' });
+  assert.deepEqual(changes, []);
+  assert.equal(sk.activeSpeaker, null);
+});

@@ -150,6 +150,8 @@ export class RoomSession implements MediaRoom, RoomSignalingHost {
 
   selfInfo(): PeerInfo { return this.deps.profile.selfInfo({ room: this.deps.roomName, weight: this.state.weight }); }
   getPeerInfo(peerId?: string): PeerInfo { return this.peers.getPeerInfo(peerId); }
+  /** SFU rooms: the loudest publisher as the MCU last named it (null: nobody, or a mesh room). */
+  get activeSpeaker(): string | null { return this.handler.activeSpeaker; }
 
   /** Sends a message to the room, stamped with our id (dropped before `inRoom` or once closed). */
   sendRoom(msg: SigMessage): void {

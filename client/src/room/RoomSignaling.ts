@@ -63,6 +63,10 @@ export interface RoomSignalingHost {
 export class RoomSignaling {
   /** SFU rooms: the connection to the MCU is up (every peer's `connected`). */
   private mcuConnected = false;
+  /** SFU rooms: the room's loudest publisher as the MCU last named it (null: nobody speaks). */
+  private speaker: string | null = null;
+
+  get activeSpeaker(): string | null { return this.speaker; }
 
   constructor(private readonly host: RoomSignalingHost) {}
 
@@ -154,6 +158,7 @@ export class RoomSignaling {
         return true;
       case SIG.ANSWER_ACK: return true; // the MCU took our answer: nothing waits for it here
       case SIG.MEDIA_INFO: this.onMediaInfo(msg); return true;
+      case SIG.ACTIVE_SPEAKER: if (from === MCU_ID) this.setActiveSpeaker(typeof msg.publisherId === 'string' && msg.publisherId ? msg.publisherId : null); return true;
       case SIG.RESTART: return true;
       default: return false;
     }
@@ -201,6 +206,16 @@ export class RoomSignaling {
     for (const rec of this.host.peers.all()) if (rec.viaMcu) rec.connected = this.mcuConnected;
     this.host.emit('iceConnectionState', st, MCU_ID);
     if (st === 'failed' && this.host.options.enableIceTrickle) this.host.emit('iceConnectionState', C.ICE_CONNECTION_STATE.TRICKLE_FAILED, MCU_ID);
+  }
+
+  /**
+   * The MCU's `activeSpeaker` (sent when the room's loudest publisher changes; "" when it fell
+   * silent), or a speaker that left: `activeSpeakerChanged` when the value changes.
+   */
+  private setActiveSpeaker(id: string | null): void {
+    if (id === this.speaker) return;
+    this.speaker = id;
+    this.host.emit('activeSpeakerChanged', id, id !== null && id === this.s.sid);
   }
 
   /** A publisher's mute state through the MCU (SkylinkJS 2.x peers send only this). */
@@ -404,6 +419,7 @@ export class RoomSignaling {
     if (rec.viaMcu) this.host.mcu?.forget(id); // the connection is everyone's: it stays
     else rec.session.close();
     emit('peerLeft', id, info, false);
+    if (this.speaker === id) this.setActiveSpeaker(null); // the MCU names the next one when someone speaks
     for (const [streamId, st] of rec.streams) {
       const i = { ...info, settings: { ...info.settings, audio: st.settings.audio ?? false, video: st.settings.video ?? false } };
       emit('streamEnded', id, i, false, st.screenshare, streamId);
@@ -414,5 +430,6 @@ export class RoomSignaling {
     for (const id of this.host.peers.ids()) this.removePeer(id);
     this.host.mcu?.close();
     this.mcuConnected = false;
+    if (this.host.mcu) this.setActiveSpeaker(null);
   }
 }
