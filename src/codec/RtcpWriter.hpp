@@ -16,6 +16,18 @@ class RtcpWriter {
   static std::size_t rembSize(std::size_t ssrcs) { return 20 + 4 * ssrcs; }
   static std::size_t remb(std::span<std::uint8_t> out, std::uint32_t senderSsrc,
                           std::uint64_t bitrate, std::span<const std::uint32_t> ssrcs);
+
+  // Transport-wide congestion control feedback (draft-holmer-rmcat-transport-wide-cc-
+  // extensions-01, RTPFB FMT 15) for the packets numbered baseSeq, baseSeq+1, ...:
+  // arrivalUs[i] is when packet baseSeq+i arrived (µs, any epoch), or kNotReceived. Chunks are
+  // two-bit status vectors; deltas in 250 µs units, one byte when 0..255, else two. At most
+  // kMaxFeedbackPackets statuses.
+  static constexpr std::int64_t kNotReceived = -1;
+  static constexpr std::size_t kMaxFeedbackPackets = 1024;
+  static std::size_t transportFeedback(std::span<std::uint8_t> out, std::uint32_t senderSsrc,
+                                       std::uint32_t mediaSsrc, std::uint16_t baseSeq,
+                                       std::uint8_t feedbackCount,
+                                       std::span<const std::int64_t> arrivalUs);
 };
 
 }  // namespace aerie

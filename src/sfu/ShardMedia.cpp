@@ -21,6 +21,7 @@
 #include "media/MediaTransport.hpp"
 #include "media/PacketDemux.hpp"
 #include "media/RetransmissionBuffer.hpp"
+#include "media/TwccRecorder.hpp"
 
 namespace aerie {
 
@@ -31,7 +32,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t kMaxDatagram = 1500;
-constexpr auto kTickInterval = std::chrono::milliseconds(200);
+constexpr auto kTickInterval = std::chrono::milliseconds(100);  // transport-cc feedback
 constexpr auto kKeyframeRequestGap = std::chrono::milliseconds(300);
 constexpr std::size_t kRetransmissionSlots = 256;
 // Mean loudness (127 - dBov) that counts as speech: louder than -77 dBov (a quiet room is
@@ -119,6 +120,8 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::vector<Published> published;
     std::vector<AddressKey> addresses;
     std::vector<stun::Address> ips;  // one per remote IP, as counted by the quota
+    std::uint16_t twccExtension = 0;  // the client's transport-wide-cc header extension id
+    std::unique_ptr<TwccRecorder> twcc;
 
     void onTransportState(MediaTransport&, MediaTransport::State state) override {
       log::info("media", "transport", {{"sid", sid}, {"state", MediaTransport::toString(state)}});
@@ -174,6 +177,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   void onDatagram(std::size_t n) {
     counters.datagramsIn.fetch_add(1, std::memory_order_relaxed);
     const auto now = Clock::now();
+    arrivalUs = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
     const stun::Address source = addressOf(from);
     std::span<std::uint8_t> datagram(buffer.data(), n);
     auto it = byAddress.find(keyOf(source));
@@ -235,6 +239,11 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   }
 
   void forwardRtp(Entry& publisher, RtpPacket& received) {
+    if (publisher.twcc) {
+      if (auto seq = received.extension(static_cast<std::uint8_t>(publisher.twccExtension)); seq && seq->size() >= 2) {
+        publisher.twcc->record(static_cast<std::uint16_t>((*seq)[0] << 8 | (*seq)[1]), arrivalUs);
+      }
+    }
     bool rtx = false;
     Published* track = trackOf(publisher, received.ssrc(), rtx);
     if (track == nullptr) return;
@@ -336,6 +345,19 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     }
   }
 
+  // Every 100 ms, each publisher hears when its packets arrived (transport-cc), which drives
+  // its browser's bandwidth estimate.
+  void sendTransportFeedback() {
+    for (auto& [key, entry] : entries) {
+      if (!entry->twcc || !entry->twcc->pending()) continue;
+      if (entry->transport->state() != MediaTransport::State::Connected) continue;
+      const std::uint32_t media = entry->published.empty() ? 0 : entry->published.front().ssrc;
+      auto& out = scratch();
+      const std::size_t size = entry->twcc->feedback(std::span(out.data(), kMaxDatagram), 1, media);
+      if (size != 0 && entry->transport->sendRtcp(out, size)) counters.transportFeedback.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
   // Once a second, every publisher of video hears the most it may send (REMB): browsers take it
   // as a ceiling for their own estimate.
   void sendBitrateCaps() {
@@ -382,8 +404,9 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       if (ec) return;
       const auto now = Clock::now();
       for (auto& [key, entry] : entries) entry->transport->tick(now);
-      if (++ticks % 5 == 0) sendBitrateCaps();
-      if (ticks % 3 == 0) pickSpeakers();
+      sendTransportFeedback();
+      if (++ticks % 10 == 0) sendBitrateCaps();
+      if (ticks % 6 == 0) pickSpeakers();
       tickLoop();
     });
   }
@@ -408,6 +431,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   std::unordered_map<std::uint32_t, std::vector<Entry*>> subscribers;
   AddressQuota quota;
   unsigned ticks = 0;
+  std::int64_t arrivalUs = 0;  // of the datagram being handled
   MediaEvents* events = nullptr;
   std::unordered_map<std::string, std::string> speakers;  // room → the sid last announced
   Counters counters;
@@ -503,6 +527,12 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
     break;  // one BUNDLE transport: the first section's parameters are the transport's
   }
   for (const auto& a : accepted) {
+    if (a.receive && a.transportCcExtension != 0 && !entry->twcc) {
+      entry->twccExtension = a.transportCcExtension;
+      entry->twcc = std::make_unique<TwccRecorder>();
+    }
+  }
+  for (const auto& a : accepted) {
     if (!a.receive) continue;
     for (std::size_t k = 0; k < a.ssrcs.size(); ++k) {
       const std::uint32_t ssrc = a.ssrcs[k];
@@ -574,6 +604,7 @@ void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::strin
       {"aerie_media_keyframe_requests_total", "counter", "PLIs the SFU sent to publishers", &Counters::keyframeRequests},
       {"aerie_media_retransmitted_packets_total", "counter", "RTP packets resent to subscribers from the SFU's buffer (NACK)", &Counters::retransmitted},
       {"aerie_media_nacks_relayed_total", "counter", "NACKs passed on to publishers for packets the SFU did not have", &Counters::nacksRelayed},
+      {"aerie_media_transport_feedback_total", "counter", "transport-cc feedback packets sent to publishers", &Counters::transportFeedback},
       {"aerie_media_bitrate_caps_total", "counter", "REMBs the SFU sent to publishers (max-publisher-bitrate-kbps)", &Counters::bitrateCaps},
       {"aerie_media_refused_addresses_total", "counter", "ICE checks refused: max-transports-per-address", &Counters::refusedAddresses},
       {"aerie_media_transports", "gauge", "client transports open on the media ports", &Counters::transports},

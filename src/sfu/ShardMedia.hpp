@@ -62,6 +62,7 @@ class ShardMedia : public MediaPlane {
     std::atomic<std::uint64_t> bitrateCaps{0};  // REMBs sent to publishers
     std::atomic<std::uint64_t> retransmitted{0};  // resent to subscribers from the buffer
     std::atomic<std::uint64_t> nacksRelayed{0};   // NACKs passed on to publishers
+    std::atomic<std::uint64_t> transportFeedback{0};  // transport-cc feedback to publishers
     std::atomic<std::uint64_t> refusedAddresses{0};  // checks refused by the per-address quota
   };
   const Counters& counters() const;
