@@ -267,3 +267,66 @@ test('screen sharing that does not start is explained in words, with one period 
   assert.equal(screenShareProblem(new Error('Screensharing is not supported.')), 'Screensharing is not supported');
   assert.equal(screenShareProblem(null), 'cancelled or not allowed');
 });
+
+test('SFU room: the highlight follows the library\'s activeSpeakerChanged, held through a short silence, never on a muted person', async () => {
+  const period = TIMINGS.levelPeriodMs;
+  TIMINGS.levelPeriodMs = 10;
+  try {
+    const { m, sk, s } = await inCall();
+    sk.hasMCU = true;
+    sk.emit('peerJoined', 'p1', { userData: { name: 'Ada' }, mediaStatus: { audioMuted: false, videoMuted: false } }, false);
+    sk.emit('peerJoined', 'p2', { userData: { name: 'Bob' }, mediaStatus: { audioMuted: false, videoMuted: false } }, false);
+    await tick(40);
+    assert.equal(s().speakerKey, null);
+    sk.emit('activeSpeakerChanged', 'p2', false);
+    await tick(40);
+    assert.equal(s().speakerKey, 'p2');
+    sk.emit('activeSpeakerChanged', 'self-1', true);
+    await tick(40);
+    assert.equal(s().speakerKey, 'self', 'our own id is our tile');
+    // "Nobody" from the server: the highlight stays for a moment (pauses in speech), then goes.
+    sk.emit('activeSpeakerChanged', null, false);
+    await tick(40);
+    assert.equal(s().speakerKey, 'self', 'held through a short pause');
+    await tick(1400);
+    assert.equal(s().speakerKey, null);
+    // A muted person is not highlighted, whatever the server heard.
+    sk.emit('streamMuted', 'p1', { userData: { name: 'Ada' }, mediaStatus: { audioMuted: true, videoMuted: false } }, false, false);
+    sk.emit('activeSpeakerChanged', 'p1', false);
+    await tick(40);
+    assert.equal(s().speakerKey, null);
+    m.leave();
+  } finally {
+    TIMINGS.levelPeriodMs = period;
+  }
+});
+
+test('more than nine people: the grid pages, and an SFU speaker on another page comes onto the page shown', async () => {
+  const period = TIMINGS.levelPeriodMs;
+  TIMINGS.levelPeriodMs = 10;
+  try {
+    const { m, sk, s } = await inCall();
+    sk.hasMCU = true;
+    for (let i = 1; i <= 8; i++) sk.emit('peerJoined', `p${i}`, { userData: { name: `P${i}` } }, false);
+    assert.deepEqual(s().grid, { keys: ['self', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'], page: 0, pages: 1 });
+    sk.emit('peerJoined', 'p9', { userData: { name: 'P9' } }, false);
+    sk.emit('peerJoined', 'p10', { userData: { name: 'P10' } }, false);
+    assert.equal(s().participants.length, 11, 'everyone is a participant (chat, counts), paged or not');
+    assert.deepEqual(s().grid, { keys: ['self', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'], page: 0, pages: 2 });
+    m.nextPage();
+    assert.deepEqual(s().grid, { keys: ['p9', 'p10'], page: 1, pages: 2 });
+    m.prevPage();
+    sk.emit('activeSpeakerChanged', 'p10', false);
+    await tick(40);
+    assert.equal(s().speakerKey, 'p10');
+    assert.deepEqual(s().grid.keys, ['self', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p10'], 'the speaker took the last tile of the page shown');
+    // p9 and p10 leave: one page again.
+    sk.emit('peerLeft', 'p9', {}, false);
+    sk.emit('peerLeft', 'p10', {}, false);
+    assert.deepEqual(s().grid, { keys: ['self', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'], page: 0, pages: 1 });
+    m.leave();
+    assert.deepEqual(s().grid, { keys: [], page: 0, pages: 1 });
+  } finally {
+    TIMINGS.levelPeriodMs = period;
+  }
+});

@@ -59,6 +59,8 @@ export interface SkylinkApi {
   stopScreen(): void;
   setUserData(userData: unknown): void;
   getPeerInfo(peerId?: string): PeerInfo;
+  /** Aerie's library only (not SkylinkJS 0.6): the joined room is an SFU room (media through the server), which then fires activeSpeakerChanged. */
+  readonly hasMCU?: boolean;
   /** Aerie's library only (not SkylinkJS 0.6): another camera or microphone in the call, no renegotiation. */
   switchMediaDevice?(kind: 'audio' | 'video', deviceId: string, callback?: Callback): void;
 }

@@ -16,6 +16,7 @@ import { AudioLevels } from './AudioLevels.js';
 import { CallDevices } from './CallDevices.js';
 import type { DeviceKind } from './devices.js';
 import { Reconnector } from './Reconnector.js';
+import { GridPager } from './paging.js';
 import { SpeakerPicker } from './speaker.js';
 import { applyTransferEvent, describeError, findTransfer, isActive, patchTransfer } from './transfers.js';
 import type { FeedEntry, Participant, RoomState } from './types.js';
@@ -62,7 +63,7 @@ function initialState(room: string): RoomState {
     phase: 'loading', room, shareUrl: `${location.origin}${roomPath(room)}${carriedQuery()}`,
     error: null, blocked: null, ready: false, selfName: '', selfId: null,
     connection: 'connected', connectionMessage: '', reconnectAttempt: 0,
-    participants: [], speakerKey: null, locked: false,
+    participants: [], grid: { keys: [], page: 0, pages: 1 }, speakerKey: null, locked: false,
     audioMuted: false, videoMuted: false, hasAudio: false, hasVideo: false, sharingScreen: false,
     feed: [], unread: 0, panelOpen: typeof window !== 'undefined' && window.innerWidth >= 1100, announcement: null,
   };
@@ -76,6 +77,9 @@ export class RoomModel {
   private readonly peers = new Map<string, Participant>();
   private readonly levels = new AudioLevels();
   private readonly speaker = new SpeakerPicker();
+  private readonly pager = new GridPager();
+  /** SFU rooms: the speaker as the server last named it (the participant's key), from activeSpeakerChanged. */
+  private serverSpeaker: string | null = null;
   private levelTimer: ReturnType<typeof setInterval> | null = null;
   /** Bumped by every join attempt and by leaving: a joinRoom callback of an older one is ignored. */
   private attemptSeq = 0;
@@ -222,7 +226,8 @@ export class RoomModel {
     this.devices.stop();
     this.sk.leaveRoom(true);
     this.peers.clear();
-    this.set({ phase: 'left', participants: [], speakerKey: null, connection: 'connected', connectionMessage: '', sharingScreen: false, locked: false, selfId: null });
+    this.serverSpeaker = null;
+    this.set({ phase: 'left', participants: [], grid: this.pager.update([], null, Date.now()), speakerKey: null, connection: 'connected', connectionMessage: '', sharingScreen: false, locked: false, selfId: null });
   }
 
   /** After leaving or being kept out: back to the setup screen (the preview restarts there). */
@@ -343,14 +348,19 @@ export class RoomModel {
     sk.on('incomingStream', (peerId, stream, isSelf, info, isScreensharing) => {
       if (isSelf) {
         this.upsertSelf(info ?? sk.getPeerInfo(), stream, !!isScreensharing);
-        this.levels.track('self', stream);
+        if (!this.speakerFromServer) this.levels.track('self', stream);
         return;
       }
       const p = this.peers.get(peerId);
       if (!p) return;
       this.peers.set(peerId, { ...p, ...peerFields(info), stream, screenshare: !!isScreensharing || isScreen(info) });
-      this.levels.track(peerId, stream);
+      if (!this.speakerFromServer) this.levels.track(peerId, stream);
       this.publishPeers();
+    });
+
+    // SFU rooms: the server hears every voice and names the loudest (aerie's library only).
+    sk.on('activeSpeakerChanged', (peerId, isSelf) => {
+      this.serverSpeaker = peerId === null ? null : isSelf ? 'self' : peerId;
     });
 
     sk.on('mediaAccessStopped', (isScreensharing) => {
@@ -371,9 +381,10 @@ export class RoomModel {
           this.reconnector.stop();
           this.stopLevels();
           this.peers.clear();
+          this.serverSpeaker = null;
           this.attemptSeq++;
           this.set({
-            phase: 'blocked', participants: [], speakerKey: null, connection: 'connected', connectionMessage: '',
+            phase: 'blocked', participants: [], grid: this.pager.update([], null, Date.now()), speakerKey: null, connection: 'connected', connectionMessage: '',
             blocked: { reason: full ? 'full' : 'locked', message: message || '' },
           });
           return;
@@ -461,19 +472,42 @@ export class RoomModel {
 
   private publishPeers(): void {
     const list = [...this.peers.values()].sort((a, b) => (a.isSelf ? -1 : b.isSelf ? 1 : a.joinedAt - b.joinedAt));
-    this.set({ participants: list });
+    this.set({ participants: list, grid: this.pager.update(list.map((p) => p.key), this.s.speakerKey, Date.now()) });
   }
 
+  // ---- grid pages (more than 9 tiles) ----------------------------------------------------------
+
+  nextPage(): void { this.set({ grid: this.pager.next() }); }
+  prevPage(): void { this.set({ grid: this.pager.prev() }); }
+
   // ---- speaker highlight -----------------------------------------------------------------------
+
+  /**
+   * SFU rooms (aerie's library): the server names the speaker (activeSpeakerChanged), from the
+   * audio levels every publisher sends it; no Web Audio on the page. Mesh rooms, or SkylinkJS:
+   * levels measured here from the streams that play.
+   */
+  private get speakerFromServer(): boolean { return this.sk?.hasMCU === true; }
 
   private startLevels(): void {
     if (this.levelTimer) return;
     this.levelTimer = setInterval(() => {
-      const levels = this.levels.sample();
+      let levels: Map<string, number>;
+      if (this.speakerFromServer) {
+        // The server's choice as a level, so the same picker holds it through short pauses (the
+        // server says "nobody" after any quiet 600 ms) and a muted person is never shown.
+        levels = new Map();
+        for (const p of this.peers.values()) levels.set(p.key, p.key === this.serverSpeaker ? 1 : 0);
+      } else {
+        levels = this.levels.sample();
+      }
       // A muted participant is never "speaking", whatever their track still carries.
       for (const p of this.peers.values()) if (p.audioMuted) levels.set(p.key, 0);
-      const key = this.speaker.update(levels, Date.now());
-      if (key !== this.s.speakerKey) this.set({ speakerKey: key });
+      const now = Date.now();
+      const key = this.speaker.update(levels, now);
+      if (key !== this.s.speakerKey) {
+        this.set({ speakerKey: key, grid: this.pager.update(this.s.participants.map((p) => p.key), key, now) });
+      }
     }, TIMINGS.levelPeriodMs);
   }
 

@@ -1,4 +1,5 @@
 // The room page's state: one immutable snapshot published by RoomModel, rendered by the views.
+import type { GridView } from './paging.js';
 
 export type Phase =
   | 'loading'   // reading the config, loading the library, init()
@@ -88,6 +89,8 @@ export interface RoomState {
   connectionMessage: string;
   reconnectAttempt: number;
   participants: Participant[];
+  /** The grid's page: the keys of the tiles shown (at most 9), which page, how many. */
+  grid: GridView;
   speakerKey: string | null;
   locked: boolean;
   audioMuted: boolean;

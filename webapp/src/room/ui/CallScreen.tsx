@@ -58,7 +58,7 @@ export function CallScreen({ s, model }: { s: RoomState; model: RoomModel }) {
       )}
       <div class="call-body">
         <main class="call-main" aria-label="Video">
-          <Stage participants={s.participants} speakerKey={s.speakerKey} />
+          <Stage participants={s.participants} grid={s.grid} speakerKey={s.speakerKey} onPrev={() => model.prevPage()} onNext={() => model.nextPage()} />
         </main>
         <SidePanel s={s} model={model} />
       </div>
