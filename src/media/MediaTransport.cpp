@@ -28,18 +28,29 @@ MediaTransport::MediaTransport(IceCredentials local,
       limits_(limits),
       sender_(sender),
       listener_(listener),
-      ice_(std::move(local), limits, now, static_cast<IceLiteAgent::Listener*>(this)) {}
+      ice_(std::in_place, std::move(local), limits, now, static_cast<IceLiteAgent::Listener*>(this)) {}
 
 MediaTransport::~MediaTransport() = default;
 
 void MediaTransport::setRemote(std::string ufrag, std::string fingerprint, Clock::time_point now) {
   if (state_ == State::Closed) return;
-  ice_.setRemoteUfrag(std::move(ufrag));
+  ice_->setRemoteUfrag(std::move(ufrag));
   if (dtls_) return;  // a renegotiation keeps the transport (an ICE restart is not supported yet)
   dtls_ = std::make_unique<DtlsTransport>(DtlsTransport::Role::Server, certificate_,
                                           std::move(fingerprint), limits_,
                                           static_cast<DtlsTransport::Listener&>(*this));
   dtls_->start(now);
+}
+
+void MediaTransport::restartIce(IceCredentials local, std::string remoteUfrag, Clock::time_point now) {
+  if (state_ == State::Closed) return;
+  if (ice_->nominated()) lastChecked_ = ice_->nominated();
+  ice_.emplace(std::move(local), limits_, now, static_cast<IceLiteAgent::Listener*>(this));
+  ice_->setRemoteUfrag(std::move(remoteUfrag));
+}
+
+const std::optional<stun::Address>& MediaTransport::destination() const {
+  return ice_->nominated() ? ice_->nominated() : lastChecked_;
 }
 
 void MediaTransport::receive(std::span<std::uint8_t> datagram, const stun::Address& from,
@@ -54,7 +65,7 @@ void MediaTransport::receive(std::span<std::uint8_t> datagram, const stun::Addre
         return;
       }
       std::array<std::uint8_t, IceLiteAgent::kMaxResponseBytes> out{};
-      auto result = ice_.handleRequest(*message, from, now, out);
+      auto result = ice_->handleRequest(*message, from, now, out);
       if (result.verdict != IceLiteAgent::Verdict::Respond) return;
       if (!listener_.onAddressChecked(*this, from)) {
         ++counters_.refusedChecks;
@@ -69,7 +80,7 @@ void MediaTransport::receive(std::span<std::uint8_t> datagram, const stun::Addre
         ++counters_.dropped;
         return;
       }
-      if (!ice_.nominated()) lastChecked_ = from;
+      if (!ice_->nominated()) lastChecked_ = from;
       dtls_->feed(datagram);
       return;
     case PacketKind::Rtp: {
@@ -112,7 +123,7 @@ void MediaTransport::receive(std::span<std::uint8_t> datagram, const stun::Addre
 }
 
 bool MediaTransport::sendRtp(std::span<std::uint8_t> buffer, std::size_t length) {
-  const auto& to = ice_.nominated() ? ice_.nominated() : lastChecked_;
+  const auto& to = destination();
   if (state_ != State::Connected || !srtp_ || !to) return false;
   auto protectedLength = srtp_->protectRtp(buffer, length);
   if (!protectedLength) return false;
@@ -122,7 +133,7 @@ bool MediaTransport::sendRtp(std::span<std::uint8_t> buffer, std::size_t length)
 }
 
 bool MediaTransport::sendRtcp(std::span<std::uint8_t> buffer, std::size_t length) {
-  const auto& to = ice_.nominated() ? ice_.nominated() : lastChecked_;
+  const auto& to = destination();
   if (state_ != State::Connected || !srtp_ || !to) return false;
   auto protectedLength = srtp_->protectRtcp(buffer, length);
   if (!protectedLength) return false;
@@ -133,14 +144,14 @@ bool MediaTransport::sendRtcp(std::span<std::uint8_t> buffer, std::size_t length
 
 void MediaTransport::tick(Clock::time_point now) {
   if (state_ == State::Closed) return;
-  ice_.tick(now);
+  ice_->tick(now);
   if (dtls_ && state_ != State::Closed) dtls_->tick(now);
 }
 
 void MediaTransport::close() {
   if (state_ == State::Closed) return;
   if (dtls_) dtls_->close();
-  ice_.close();
+  ice_->close();
   setState(State::Closed);
 }
 
@@ -155,7 +166,7 @@ void MediaTransport::onIceStateChanged(IceLiteAgent::State state) {
 void MediaTransport::onIceNominated(const stun::Address&) {}
 
 void MediaTransport::onDtlsSend(std::span<const std::uint8_t> datagram) {
-  const auto& to = ice_.nominated() ? ice_.nominated() : lastChecked_;
+  const auto& to = destination();
   if (to) sender_.sendDatagram(datagram, *to);
 }
 
@@ -170,7 +181,7 @@ void MediaTransport::onDtlsStateChanged(DtlsTransport::State state) {
       return setState(State::Connected);
     case DtlsTransport::State::Failed:
     case DtlsTransport::State::Closed:
-      ice_.close();
+      ice_->close();
       return setState(State::Closed);
     case DtlsTransport::State::New:
     case DtlsTransport::State::Connecting:

@@ -71,6 +71,9 @@ class MediaTransport : private IceLiteAgent::Listener, private DtlsTransport::Li
   // The client's side from its SDP: its ufrag and its DTLS fingerprint ("sha-256 AB:..."). The
   // DTLS server starts waiting for the ClientHello.
   void setRemote(std::string ufrag, std::string fingerprint, Clock::time_point now);
+  // An ICE restart (RFC 8445 section 9): new local credentials, the client's new ufrag. DTLS and
+  // SRTP go on; media keeps flowing to the last checked address until the new checks nominate.
+  void restartIce(IceCredentials local, std::string remoteUfrag, Clock::time_point now);
 
   // A datagram from `from`, in a buffer the transport may decrypt in place.
   void receive(std::span<std::uint8_t> datagram, const stun::Address& from, Clock::time_point now);
@@ -84,10 +87,10 @@ class MediaTransport : private IceLiteAgent::Listener, private DtlsTransport::Li
   void close();
 
   State state() const { return state_; }
-  const IceCredentials& local() const { return ice_.local(); }
-  const std::optional<stun::Address>& remote() const { return ice_.nominated(); }
+  const IceCredentials& local() const { return ice_->local(); }
+  const std::optional<stun::Address>& remote() const { return ice_->nominated(); }
   const Counters& counters() const { return counters_; }
-  const IceLiteAgent& ice() const { return ice_; }
+  const IceLiteAgent& ice() const { return *ice_; }
   const DtlsTransport* dtls() const { return dtls_.get(); }
 
  private:
@@ -100,12 +103,14 @@ class MediaTransport : private IceLiteAgent::Listener, private DtlsTransport::Li
   void onDtlsData(std::span<const std::uint8_t> data) override;
 
   void setState(State state);
+  // Where datagrams go: the nominated address, or the last checked one before a nomination.
+  const std::optional<stun::Address>& destination() const;
 
   std::shared_ptr<const DtlsCertificate> certificate_;
   const Limits& limits_;
   Sender& sender_;
   Listener& listener_;
-  IceLiteAgent ice_;
+  std::optional<IceLiteAgent> ice_;  // replaced on an ICE restart
   std::unique_ptr<DtlsTransport> dtls_;
   std::unique_ptr<SrtpSession> srtp_;
   State state_ = State::New;

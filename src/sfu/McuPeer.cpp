@@ -170,7 +170,11 @@ void McuPeer::handleOffer(std::string_view roomKey, RoomState& room, Member& fro
     from.inOffer = 0;
   }
   std::vector<AcceptedMedia> accepted;
-  const LocalTransport local = media_.transportFor(roomKey, from.sid);
+  const std::string ufrag = offer->media.empty() ? std::string() : std::string(offer->ufragOf(offer->media.front()));
+  const bool restart = !from.remoteUfrag.empty() && ufrag != from.remoteUfrag;
+  from.remoteUfrag = ufrag;
+  const LocalTransport local = restart ? media_.restartIce(roomKey, from.sid, ufrag)
+                                       : media_.transportFor(roomKey, from.sid);
   std::string text = SdpAnswer::build(*offer, local, accepted, tracksOf(from.forwarded));
   media_.remoteDescription(roomKey, from.sid, *offer, accepted);
 

@@ -56,6 +56,7 @@ class McuPeer : public ServerPeer, private MediaEvents {
     boost::json::object enter;  // what its `enter` said about it (userInfo, agent, versions)
     Negotiation negotiation = Negotiation::None;
     std::string lastLocal;  // the server's last description for this connection
+    std::string remoteUfrag;  // the client's ICE ufrag: a new one in an offer is an ICE restart
     std::vector<Published> published;
     struct Sent {
       std::string publisherId;

@@ -26,6 +26,10 @@ class MediaPlane {
   virtual void setEvents(MediaEvents* events) = 0;
   // The server's end of client `sid`'s transport in `roomKey`, opened on the first call.
   virtual LocalTransport transportFor(std::string_view roomKey, std::string_view sid) = 0;
+  // An ICE restart the client asked for (its offer has a new ufrag): new local credentials for
+  // its transport, which keeps its DTLS and SRTP.
+  virtual LocalTransport restartIce(std::string_view roomKey, std::string_view sid,
+                                    std::string_view remoteUfrag) = 0;
   // The client's offer was answered: its ICE credentials, its DTLS fingerprint and the media it
   // sends (by SSRC) are known.
   virtual void remoteDescription(std::string_view roomKey, std::string_view sid,

@@ -509,6 +509,17 @@ LocalTransport ShardMedia::transportFor(std::string_view roomKey, std::string_vi
   return local;
 }
 
+LocalTransport ShardMedia::restartIce(std::string_view roomKey, std::string_view sid,
+                                     std::string_view remoteUfrag) {
+  auto& i = *impl_;
+  Impl::Entry* entry = i.find(roomKey, sid);
+  if (entry == nullptr) return transportFor(roomKey, sid);
+  i.byUfrag.erase(entry->transport->local().ufrag);
+  entry->transport->restartIce(IceCredentials::random(), std::string(remoteUfrag), Clock::now());
+  i.byUfrag[entry->transport->local().ufrag] = entry;
+  return transportFor(roomKey, sid);
+}
+
 void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view sid,
                                    const SdpDescription& offer,
                                    const std::vector<AcceptedMedia>& accepted) {

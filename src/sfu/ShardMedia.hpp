@@ -45,6 +45,8 @@ class ShardMedia : public MediaPlane {
   // MediaPlane
   void setEvents(MediaEvents* events) override;
   LocalTransport transportFor(std::string_view roomKey, std::string_view sid) override;
+  LocalTransport restartIce(std::string_view roomKey, std::string_view sid,
+                            std::string_view remoteUfrag) override;
   void remoteDescription(std::string_view roomKey, std::string_view sid,
                          const SdpDescription& offer,
                          const std::vector<AcceptedMedia>& accepted) override;

@@ -121,6 +121,29 @@ describe('SFU room: SkylinkJS 2.7.2', () => {
     }
   });
 
+  test('an ICE restart (refreshConnection with iceRestart) keeps the videos playing', { timeout: 60000 }, async () => {
+    const ufragBefore = await a.evaluate(() => {
+      const pc = window.__peerConnections.find((p) => p.remoteDescription && p.connectionState !== 'closed');
+      return /a=ice-ufrag:(\S+)/.exec(pc.remoteDescription.sdp)[1];
+    });
+    const r = await a.evaluate(async (room) => {
+      try { await window.skylink.refreshConnection(room, null, true); return null; } catch (e) { return String(e && (e.message || JSON.stringify(e))); }
+    }, ROOM);
+    assert.equal(r, null, `refreshConnection: ${r}`);
+    // aerie answers with new ICE credentials of its own.
+    await a.waitForFunction((before) => {
+      const pc = window.__peerConnections.find((p) => p.remoteDescription && p.connectionState !== 'closed');
+      const m = /a=ice-ufrag:(\S+)/.exec(pc.remoteDescription.sdp);
+      return m && m[1] !== before;
+    }, ufragBefore, { timeout: 15000 });
+    await Promise.all([
+      waitForRemoteVideo(a, b.peerId, { what: "B's video after A's ICE restart" }),
+      waitForRemoteVideo(b, a.peerId, { what: "A's video after A's ICE restart" }),
+    ]);
+    const pairs = await a.evaluate(() => window.__selectedPairs());
+    assert.equal(pairs[0].state, 'connected');
+  });
+
   test('a third page joins late: it plays both, both play it; then it leaves and is gone from both', { timeout: 120000 }, async () => {
     const c = await openAndJoin('C');
     const started = Date.now();

@@ -21,11 +21,18 @@ class ParametersOnlyMedia : public MediaPlane {
                          const std::vector<AcceptedMedia>& accepted) override {
     lastAccepted = accepted;
   }
+  LocalTransport restartIce(std::string_view room, std::string_view sid, std::string_view) override {
+    ++restarts;
+    auto t = transportFor(room, sid);
+    t.iceUfrag += "-restarted";
+    return t;
+  }
   void close(std::string_view, std::string_view) override { ++closed; }
   void forward(std::string_view, std::string_view, std::uint32_t) override { ++forwards; }
 
   int opened = 0;
   int closed = 0;
+  int restarts = 0;
   int forwards = 0;
   std::vector<AcceptedMedia> lastAccepted;
 };
@@ -198,6 +205,28 @@ TEST_F(McuPeerTest, WhenOffersCrossTheClientWinsAndTheServerOffersAgainAfter) {
   EXPECT_EQ(offers[0].at("mediaInfoList").as_array().size(), 2u);
   send(a, obj(R"({"type":"answer","target":"MCU","sdp":"v=0\r\n"})"));
   EXPECT_EQ(media_.forwards, 2);
+}
+
+TEST_F(McuPeerTest, AnOfferWithANewUfragRestartsIce) {
+  Client a = joinSfu("r1");
+  enter(a);
+  json::object offer{{"type", "offer"}, {"target", "MCU"}, {"sdp", sdpsamples::kChromeOffer}};
+  send(a, offer);
+  send(a, obj(R"({"type":"answerAck","target":"MCU","success":true})"));
+  send(a, offer);  // a renegotiation, same ICE credentials
+  send(a, obj(R"({"type":"answerAck","target":"MCU","success":true})"));
+  EXPECT_EQ(media_.restarts, 0);
+  std::string restarted = sdpsamples::kChromeOffer;
+  for (auto at = restarted.find("Yx7m"); at != std::string::npos; at = restarted.find("Yx7m")) restarted.replace(at, 4, "Zq8n");
+  a.sink->clear();
+  offer["sdp"] = restarted;
+  send(a, offer);
+  EXPECT_EQ(media_.restarts, 1);
+  auto answers = a.sink->ofType("answer");
+  ASSERT_EQ(answers.size(), 1u);
+  auto sdp = SdpDescription::parse(answers[0].at("sdp").as_string());
+  ASSERT_TRUE(sdp);
+  EXPECT_TRUE(sdp->ufragOf(sdp->media[0]).ends_with("-restarted")) << "new local credentials in the answer";
 }
 
 TEST_F(McuPeerTest, TracksPerPeerAreLimited) {

@@ -201,6 +201,41 @@ TEST_F(MediaTransportTest, NothingIsSentBeforeTheTransportIsUp) {
   EXPECT_TRUE(wire_.datagrams.empty());
 }
 
+TEST_F(MediaTransportTest, AnIceRestartTakesNewCredentialsAndKeepsSrtp) {
+  connect();
+  ASSERT_EQ(server_.state(), MediaTransport::State::Connected);
+  auto clientSrtp = SrtpSession::fromDtls(client_.srtpKeys(), DtlsTransport::Role::Client);
+  ASSERT_TRUE(clientSrtp);
+  server_.restartIce(IceCredentials{"newufrag", "a-new-password-24-chars!"}, "cli2", t0_);
+  EXPECT_EQ(server_.local().ufrag, "newufrag");
+  // Media keeps flowing to the last checked address meanwhile.
+  wire_.datagrams.clear();
+  Bytes out = rtpPacket(0x55667788, 10, 20);
+  EXPECT_TRUE(server_.sendRtp(out, 32));
+  EXPECT_EQ(wire_.datagrams.size(), 1u);
+  // Checks with the old credentials are no longer answered; the new ones are.
+  wire_.datagrams.clear();
+  toServer(check("server-password-of-24ch"));
+  EXPECT_TRUE(wire_.datagrams.empty());
+  Bytes buf(256);
+  stun::StunWriter w(buf, 1, stun::Class::Request, {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9});
+  w.add(stun::Username, "newufrag:cli2");
+  w.addUint32(stun::Priority, 1);
+  w.add(stun::UseCandidate, "");
+  w.addMessageIntegrity("a-new-password-24-chars!");
+  w.addFingerprint();
+  toServer(Bytes(w.bytes().begin(), w.bytes().end()));
+  EXPECT_EQ(wire_.datagrams.size(), 1u);
+  // And SRTP from the client still decrypts.
+  Bytes packet = rtpPacket(0x11223344, 70, 30);
+  auto length = clientSrtp->protectRtp(packet, 42);
+  ASSERT_TRUE(length);
+  packet.resize(*length);
+  toServer(packet);
+  EXPECT_EQ(side_.rtp.size(), 1u);
+  EXPECT_EQ(server_.state(), MediaTransport::State::Connected);
+}
+
 TEST_F(MediaTransportTest, ConsentLostClosesTheTransport) {
   connect();
   server_.tick(t0_ + std::chrono::milliseconds(limits_.iceConsentTimeoutMs + 1000));
