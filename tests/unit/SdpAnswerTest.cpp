@@ -69,7 +69,8 @@ TEST(SdpAnswerTest, RejectsWhatItCannotServe) {
   auto offer = SdpDescription::parse(offerText);
   ASSERT_TRUE(offer);
   std::vector<AcceptedMedia> accepted;
-  auto answer = SdpDescription::parse(SdpAnswer::build(*offer, local(), accepted));
+  const std::string answerText = SdpAnswer::build(*offer, local(), accepted);  // the views' text
+  auto answer = SdpDescription::parse(answerText);
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->media[0].port, 0) << "no Opus: rejected";
   EXPECT_EQ(answer->bundle, (std::vector<std::string_view>{"b"}));
