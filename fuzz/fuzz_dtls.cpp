@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -27,10 +28,27 @@ struct Sink : aerie::DtlsTransport::Listener {
 
 }  // namespace
 
+namespace {
+const aerie::Limits kLimits;
+std::shared_ptr<const aerie::DtlsCertificate> gClientCert;
+}  // namespace
+
+// The certificates and their shared SSL contexts (made once per process, kept for its life)
+// exist before the first input, so that the leak check of each input does not count them.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  gClientCert = aerie::DtlsCertificate::generate();
+  Sink a, b;
+  aerie::DtlsTransport server(aerie::DtlsTransport::Role::Server, aerie::DtlsCertificate::processWide(),
+                              gClientCert->fingerprint(), kLimits, a);
+  aerie::DtlsTransport client(aerie::DtlsTransport::Role::Client, gClientCert,
+                              aerie::DtlsCertificate::processWide()->fingerprint(), kLimits, b);
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
-  static const aerie::Limits limits;
-  static const auto clientCert = aerie::DtlsCertificate::generate();
+  const aerie::Limits& limits = kLimits;
+  const auto& clientCert = gClientCert;
   const auto& serverCert = aerie::DtlsCertificate::processWide();
   Sink serverSink, clientSink;
   aerie::DtlsTransport server(aerie::DtlsTransport::Role::Server, serverCert,

@@ -1,5 +1,8 @@
 #include "media/DtlsTransport.hpp"
 
+#include <map>
+#include <mutex>
+
 #include <openssl/err.h>
 #include <openssl/srtp.h>
 #include <openssl/ssl.h>
@@ -95,6 +98,48 @@ const char* DtlsTransport::toString(State state) {
   return "?";
 }
 
+// One SSL_CTX per certificate, made once and shared by every transport that presents it (a
+// context is safe to share across threads once set up; building one per transport cost more
+// than the rest of the set-up). Keyed by the certificate's fingerprint, which is unique to it.
+// The cache keeps one reference (dropped at exit); each transport holds another.
+SSL_CTX* DtlsTransport::sharedContext(const DtlsCertificate& certificate) {
+  struct Cache {
+    std::map<std::string, SSL_CTX*> contexts;
+    ~Cache() {
+      for (auto& [fingerprint, ctx] : contexts) SSL_CTX_free(ctx);
+    }
+  };
+  static std::mutex mutex;
+  static Cache cache;
+  auto& contexts = cache.contexts;
+  std::lock_guard lock(mutex);
+  auto it = contexts.find(certificate.fingerprint());
+  if (it == contexts.end()) {
+    SSL_CTX* ctx = SSL_CTX_new(DTLS_method());
+    if (!ctx) throw std::runtime_error(lastError("DTLS: SSL_CTX_new"));
+    SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION);
+    SSL_CTX_set_max_proto_version(ctx, DTLS1_2_VERSION);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    // One datagram is handed in at a time and must be read whole.
+    SSL_CTX_set_read_ahead(ctx, 1);
+    // Both sides present a certificate; verifyPeer accepts it by fingerprint alone.
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verifyPeer);
+    const bool configured = SSL_CTX_use_certificate(ctx, certificate.x509()) == 1 &&
+                            SSL_CTX_use_PrivateKey(ctx, certificate.key()) == 1 &&
+                            SSL_CTX_check_private_key(ctx) == 1 &&
+                            SSL_CTX_set_cipher_list(ctx, kCiphers) == 1 &&
+                            SSL_CTX_set_tlsext_use_srtp(ctx, kSrtpProfiles) == 0;  // 0 is success
+    if (!configured) {
+      SSL_CTX_free(ctx);
+      throw std::runtime_error(lastError("DTLS: context"));
+    }
+    it = contexts.emplace(certificate.fingerprint(), ctx).first;
+  }
+  SSL_CTX_up_ref(it->second);
+  return it->second;
+}
+
 DtlsTransport::DtlsTransport(Role role, std::shared_ptr<const DtlsCertificate> certificate,
                              std::string remoteFingerprint, const Limits& limits,
                              Listener& listener)
@@ -104,25 +149,8 @@ DtlsTransport::DtlsTransport(Role role, std::shared_ptr<const DtlsCertificate> c
       handshakeTimeout_(std::chrono::milliseconds(limits.dtlsHandshakeTimeoutMs)),
       listener_(listener) {
   ERR_clear_error();
-  ctx_ = SSL_CTX_new(DTLS_method());
-  if (!ctx_ || !certificate_) throw std::runtime_error(lastError("DTLS: SSL_CTX_new"));
-  SSL_CTX_set_min_proto_version(ctx_, DTLS1_2_VERSION);
-  SSL_CTX_set_max_proto_version(ctx_, DTLS1_2_VERSION);
-  SSL_CTX_set_options(ctx_, SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
-  SSL_CTX_set_session_cache_mode(ctx_, SSL_SESS_CACHE_OFF);
-  // One datagram is handed in at a time and must be read whole.
-  SSL_CTX_set_read_ahead(ctx_, 1);
-  // Both sides present a certificate; verifyPeer accepts it by fingerprint alone.
-  SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verifyPeer);
-  const bool configured = SSL_CTX_use_certificate(ctx_, certificate_->x509()) == 1 &&
-                          SSL_CTX_use_PrivateKey(ctx_, certificate_->key()) == 1 &&
-                          SSL_CTX_check_private_key(ctx_) == 1 &&
-                          SSL_CTX_set_cipher_list(ctx_, kCiphers) == 1 &&
-                          SSL_CTX_set_tlsext_use_srtp(ctx_, kSrtpProfiles) == 0;  // 0 is success
-  if (!configured) {
-    SSL_CTX_free(ctx_);
-    throw std::runtime_error(lastError("DTLS: context"));
-  }
+  if (!certificate_) throw std::runtime_error("DTLS: no certificate");
+  ctx_ = sharedContext(*certificate_);
   ssl_ = SSL_new(ctx_);
   in_ = BIO_new(BIO_s_mem());
   BIO_METHOD* writer = datagramWriter(&DtlsTransport::bioWrite);

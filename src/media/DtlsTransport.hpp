@@ -93,6 +93,7 @@ class DtlsTransport {
   const Counters& counters() const { return counters_; }
 
  private:
+  static SSL_CTX* sharedContext(const DtlsCertificate& certificate);
   static int verifyPeer(int preverified, X509_STORE_CTX* store);
   static int bioWrite(BIO* bio, const char* data, int length);
 
