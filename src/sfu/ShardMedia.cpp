@@ -263,9 +263,8 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     if (subs == subscribers.end() || subs->second.empty()) return;
     // The publisher's mid means another section in each subscriber's session: blank it (RFC
     // 8285 padding), so that the subscriber routes the packet by its SSRC.
-    for (const auto& p : publisher.published) {
-      if (p.ssrc != packet.ssrc() || p.midExtension == 0) continue;
-      if (auto mid = packet.extension(static_cast<std::uint8_t>(p.midExtension))) {
+    if (track->midExtension != 0) {
+      if (auto mid = packet.extension(static_cast<std::uint8_t>(track->midExtension))) {
         const std::size_t header = packet.extensionProfile() == 0xBEDE ? 1 : 2;
         auto* first = const_cast<std::uint8_t*>(mid->data()) - header;
         std::fill(first, first + header + mid->size(), std::uint8_t{0});
