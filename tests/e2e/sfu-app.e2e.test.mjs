@@ -8,7 +8,7 @@
 //   unshare -n sh -c 'ip link set lo up; exec node --test --test-reporter=spec --test-concurrency=1 tests/e2e/sfu-app.e2e.test.mjs'
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from '../lib/browser.mjs';
+import { launchChromium, peerConnectionProbe } from '../lib/browser.mjs';
 import { startAerie } from '../lib/server.mjs';
 import { appContext, buildWebapp, explained, joinAs, openAppPage, remoteTiles, waitForRemoteVideos, waitInCall } from '../lib/app.mjs';
 
@@ -18,20 +18,6 @@ const NAMES = { A: 'Ada', B: 'Bob', C: 'Cara' };
 let env;
 let browser;
 let context;
-
-// Keeps every RTCPeerConnection the page makes, to count the negotiated ones.
-function peerConnectionProbe() {
-  const made = [];
-  const Native = window.RTCPeerConnection;
-  window.RTCPeerConnection = function (...args) {
-    const pc = new Native(...args);
-    made.push(pc);
-    return pc;
-  };
-  window.RTCPeerConnection.prototype = Native.prototype;
-  window.__negotiated = () => made.filter((pc) => pc.connectionState !== 'closed' && pc.remoteDescription)
-    .map((pc) => ({ state: pc.connectionState, receivers: pc.getReceivers().filter((r) => r.track).length }));
-}
 
 before(async () => {
   buildWebapp();

@@ -8,7 +8,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAerie } from '../lib/server.mjs';
-import { launchChromium, newContext, openPage, events, pageDiagnostics, waitForEvent } from '../lib/browser.mjs';
+import { launchChromium, newContext, openPage, events, pageDiagnostics, waitForEvent, peerConnectionProbe } from '../lib/browser.mjs';
 import { buildClient, routeLibraryPages, waitForPlayingVideos } from '../lib/library.mjs';
 import { routeReleasePages, openReleasePage, releaseDiagnostics, waitForRemoteVideo } from '../lib/releases.mjs';
 
@@ -19,24 +19,6 @@ let browser;
 let context;
 let urls;
 let releases;
-
-// Keeps every RTCPeerConnection the page makes (our library calls `new RTCPeerConnection` when it
-// needs one), as tests/e2e/sfu.e2e.test.mjs does for SkylinkJS 2.7.2.
-function peerConnectionProbe() {
-  const made = [];
-  window.__peerConnections = made;
-  const Native = window.RTCPeerConnection;
-  window.RTCPeerConnection = function (...args) {
-    const pc = new Native(...args);
-    made.push(pc);
-    return pc;
-  };
-  window.RTCPeerConnection.prototype = Native.prototype;
-  window.__negotiated = () => made
-    .filter((pc) => pc.connectionState !== 'closed' && pc.remoteDescription)
-    .map((pc) => ({ state: pc.connectionState, receivers: pc.getReceivers().filter((r) => r.track).length,
-      sections: pc.getTransceivers().filter((t) => t.mid).length }));
-}
 
 before(async () => {
   buildClient();

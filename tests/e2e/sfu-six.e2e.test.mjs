@@ -7,7 +7,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startAerie, request } from '../lib/server.mjs';
-import { launchChromium, newContext, waitForEvent } from '../lib/browser.mjs';
+import { launchChromium, newContext, waitForEvent, peerConnectionProbe } from '../lib/browser.mjs';
 import { routeReleasePages, openReleasePage, releaseDiagnostics, waitForRemoteVideo, remoteVideoState } from '../lib/releases.mjs';
 
 const ROOM = `sfu6-${process.pid}`;
@@ -18,25 +18,11 @@ let context;
 let pages;
 const peers = [];
 
-function countNegotiatedConnections() {
-  return window.__peerConnections.filter((pc) => pc.remoteDescription && pc.connectionState !== 'closed').length;
-}
-
 before(async () => {
   server = await startAerie({ apps: [{ name: 'sfu6', domains: ['127.0.0.1', 'localhost'], extraArgs: ['--media', 'sfu'] }] });
   browser = await launchChromium();
   context = await newContext(browser);
-  await context.addInitScript(() => {
-    const made = [];
-    window.__peerConnections = made;
-    const Native = window.RTCPeerConnection;
-    window.RTCPeerConnection = function (...args) {
-      const pc = new Native(...args);
-      made.push(pc);
-      return pc;
-    };
-    window.RTCPeerConnection.prototype = Native.prototype;
-  });
+  await context.addInitScript(peerConnectionProbe);
   pages = await routeReleasePages(context, server.httpsUrl, ['2.7.2']);
 });
 
@@ -80,7 +66,7 @@ describe('SFU room: six SkylinkJS 2.7.2 pages at 320x240@15', () => {
     for (let i = 0; i < PAGES; i++) peers.push(await openAndJoin(String.fromCharCode(65 + i)));
     await allPlaying(peers, '');
     for (const p of peers) {
-      assert.equal(await p.evaluate(countNegotiatedConnections), 1, `${p.label}: one negotiated RTCPeerConnection`);
+      assert.equal((await p.evaluate(() => window.__negotiated())).length, 1, `${p.label}: one negotiated RTCPeerConnection`);
     }
   });
 

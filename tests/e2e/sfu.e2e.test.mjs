@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAerie, request } from '../lib/server.mjs';
-import { launchChromium, newContext, waitForEvent } from '../lib/browser.mjs';
+import { launchChromium, newContext, waitForEvent, peerConnectionProbe } from '../lib/browser.mjs';
 import { routeReleasePages, openReleasePage, releaseDiagnostics, waitForRemoteVideo, socketTrace } from '../lib/releases.mjs';
 
 const ROOM = `sfu-${process.pid}`;
@@ -13,36 +13,6 @@ let server;
 let browser;
 let context;
 let pages;
-
-// Counts the page's RTCPeerConnections that negotiated, and reads the selected candidate pair of
-// each.
-function peerConnectionProbe() {
-  const made = [];
-  window.__peerConnections = made;
-  const Native = window.RTCPeerConnection;
-  window.RTCPeerConnection = function (...args) {
-    const pc = new Native(...args);
-    made.push(pc);
-    return pc;
-  };
-  window.RTCPeerConnection.prototype = Native.prototype;
-  window.__selectedPairs = async () => {
-    const out = [];
-    for (const pc of made) {
-      // SkylinkJS also makes throwaway connections to learn the browser's codecs: only those
-      // that were given a remote description count.
-      if (pc.connectionState === 'closed' || !pc.remoteDescription) continue;
-      const stats = await pc.getStats();
-      let pair = null;
-      stats.forEach((s) => {
-        if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
-      });
-      const remote = pair && stats.get(pair.remoteCandidateId);
-      out.push({ state: pc.connectionState, remotePort: remote ? remote.port : null, remoteType: remote ? remote.candidateType : null });
-    }
-    return out;
-  };
-}
 
 before(async () => {
   server = await startAerie({ apps: [{ name: 'sfu', domains: ['127.0.0.1', 'localhost'], extraArgs: ['--media', 'sfu'] }] });

@@ -153,3 +153,42 @@ export async function waitForEvent(page, predicateSource, arg, { timeoutMs = 200
     throw new Error(`${page.label}: no ${what} within ${timeoutMs} ms (${e.message.split('\n')[0]})\n${await pageDiagnostics(page)}`);
   }
 }
+
+/**
+ * An init script (context.addInitScript(peerConnectionProbe)) that keeps every
+ * RTCPeerConnection the page makes in window.__peerConnections, and adds:
+ *   window.__negotiated() — those given a remote description and not closed (SDKs also make
+ *     throwaway ones to learn codecs): [{state, receivers, sections}]
+ *   window.__selectedPairs() — for those, the selected candidate pair's remote end:
+ *     [{state, remotePort, remoteType}]
+ */
+export function peerConnectionProbe() {
+  const made = [];
+  window.__peerConnections = made;
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Native(...args);
+    made.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Native.prototype;
+  const negotiated = () => made.filter((pc) => pc.connectionState !== 'closed' && pc.remoteDescription);
+  window.__negotiated = () => negotiated().map((pc) => ({
+    state: pc.connectionState,
+    receivers: pc.getReceivers().filter((r) => r.track).length,
+    sections: pc.getTransceivers().filter((t) => t.mid).length,
+  }));
+  window.__selectedPairs = async () => {
+    const out = [];
+    for (const pc of negotiated()) {
+      const stats = await pc.getStats();
+      let pair = null;
+      stats.forEach((s) => {
+        if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
+      });
+      const remote = pair && stats.get(pair.remoteCandidateId);
+      out.push({ state: pc.connectionState, remotePort: remote ? remote.port : null, remoteType: remote ? remote.candidateType : null });
+    }
+    return out;
+  };
+}
