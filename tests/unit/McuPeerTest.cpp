@@ -47,6 +47,20 @@ class McuPeerTest : public HubTest {
                 R"(","agent":"chrome","SMProtocolVersion":"2.1.0","userInfo":{"userData":"me"}})"));
   }
 
+  // The client's offer to MCU, and its answerAck once it applied the server's answer.
+  void publish(const Client& c, const std::string& sdp) {
+    send(c, json::object{{"type", "offer"}, {"target", "MCU"}, {"sdp", sdp}});
+  }
+  void ack(const Client& c) { send(c, obj(R"({"type":"answerAck","target":"MCU","success":true})")); }
+  // Two members of r1 who entered.
+  std::pair<Client, Client> twoEntered() {
+    Client a = joinSfu("r1");
+    Client b = joinSfu("r1");
+    enter(a);
+    enter(b);
+    return {a, b};
+  }
+
   ParametersOnlyMedia media_;
   McuPeer mcu_;
 };
@@ -92,10 +106,7 @@ TEST_F(McuPeerTest, EnterIsWelcomedByMcuWithThePeersInTheRoom) {
 }
 
 TEST_F(McuPeerTest, NegotiationGoesToTheServerPeerOnly) {
-  Client a = joinSfu("r1");
-  Client b = joinSfu("r1");
-  enter(a);
-  enter(b);
+  auto [a, b] = twoEntered();
   a.sink->clear();
   b.sink->clear();
   // A 0.6.x-style offer to another member and a candidate: the server peer takes them.
@@ -111,11 +122,7 @@ TEST_F(McuPeerTest, AnOfferToMcuIsAnsweredFromTheMediaPlane) {
   Client a = joinSfu("r1");
   enter(a);
   a.sink->clear();
-  json::object offer;
-  offer["type"] = "offer";
-  offer["target"] = "MCU";
-  offer["sdp"] = sdpsamples::kChromeOffer;
-  send(a, offer);
+  publish(a, sdpsamples::kChromeOffer);
   auto answers = a.sink->ofType("answer");
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_EQ(answers[0].at("mid").as_string(), "MCU");
@@ -139,16 +146,11 @@ std::string secondOffer() {
 }
 
 TEST_F(McuPeerTest, APublisherSTracksAreOfferedToTheOthersAndForwardedOnceAnswered) {
-  Client a = joinSfu("r1");
-  Client b = joinSfu("r1");
-  enter(a);
-  enter(b);
-  json::object offer{{"type", "offer"}, {"target", "MCU"}, {"sdp", sdpsamples::kChromeOffer}};
-  send(a, offer);
-  send(a, obj(R"({"type":"answerAck","target":"MCU","success":true})"));
+  auto [a, b] = twoEntered();
+  publish(a, sdpsamples::kChromeOffer);
+  ack(a);
   a.sink->clear();
-  offer["sdp"] = secondOffer();
-  send(b, offer);
+  publish(b, secondOffer());
   // A is offered B's two tracks, each on a section of its own, mapped to B by mediaInfoList.
   auto offers = a.sink->ofType("offer");
   ASSERT_EQ(offers.size(), 1u);
@@ -180,26 +182,20 @@ TEST_F(McuPeerTest, APublisherSTracksAreOfferedToTheOthersAndForwardedOnceAnswer
 }
 
 TEST_F(McuPeerTest, WhenOffersCrossTheClientWinsAndTheServerOffersAgainAfter) {
-  Client a = joinSfu("r1");
-  Client b = joinSfu("r1");
-  enter(a);
-  enter(b);
-  json::object offer{{"type", "offer"}, {"target", "MCU"}, {"sdp", sdpsamples::kChromeOffer}};
-  send(a, offer);
-  send(a, obj(R"({"type":"answerAck","target":"MCU","success":true})"));
-  offer["sdp"] = secondOffer();
-  send(b, offer);  // the server offers B's tracks to A
+  auto [a, b] = twoEntered();
+  publish(a, sdpsamples::kChromeOffer);
+  ack(a);
+  publish(b, secondOffer());  // the server offers B's tracks to A
   ASSERT_EQ(a.sink->ofType("offer").size(), 1u);
   a.sink->clear();
   // A renegotiates at the same moment and ignores the server's offer (its weight is higher).
-  offer["sdp"] = sdpsamples::kChromeOffer;
-  send(a, offer);
+  publish(a, sdpsamples::kChromeOffer);
   auto answers = a.sink->ofType("answer");
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_TRUE(answers[0].at("mediaInfoList").as_array().empty()) << "B's sections were not agreed yet";
   EXPECT_EQ(media_.forwards, 0);
   // Once A acknowledges the answer, the server offers B's tracks again; A's answer starts them.
-  send(a, obj(R"({"type":"answerAck","target":"MCU","success":true})"));
+  ack(a);
   auto offers = a.sink->ofType("offer");
   ASSERT_EQ(offers.size(), 1u);
   EXPECT_EQ(offers[0].at("mediaInfoList").as_array().size(), 2u);
@@ -210,17 +206,15 @@ TEST_F(McuPeerTest, WhenOffersCrossTheClientWinsAndTheServerOffersAgainAfter) {
 TEST_F(McuPeerTest, AnOfferWithANewUfragRestartsIce) {
   Client a = joinSfu("r1");
   enter(a);
-  json::object offer{{"type", "offer"}, {"target", "MCU"}, {"sdp", sdpsamples::kChromeOffer}};
-  send(a, offer);
-  send(a, obj(R"({"type":"answerAck","target":"MCU","success":true})"));
-  send(a, offer);  // a renegotiation, same ICE credentials
-  send(a, obj(R"({"type":"answerAck","target":"MCU","success":true})"));
+  publish(a, sdpsamples::kChromeOffer);
+  ack(a);
+  publish(a, sdpsamples::kChromeOffer);  // a renegotiation, same ICE credentials
+  ack(a);
   EXPECT_EQ(media_.restarts, 0);
   std::string restarted = sdpsamples::kChromeOffer;
   for (auto at = restarted.find("Yx7m"); at != std::string::npos; at = restarted.find("Yx7m")) restarted.replace(at, 4, "Zq8n");
   a.sink->clear();
-  offer["sdp"] = restarted;
-  send(a, offer);
+  publish(a, restarted);
   EXPECT_EQ(media_.restarts, 1);
   auto answers = a.sink->ofType("answer");
   ASSERT_EQ(answers.size(), 1u);
@@ -231,16 +225,11 @@ TEST_F(McuPeerTest, AnOfferWithANewUfragRestartsIce) {
 
 TEST_F(McuPeerTest, TracksPerPeerAreLimited) {
   limits_.maxTracksPerPeer = 1;
-  Client a = joinSfu("r1");
-  Client b = joinSfu("r1");
-  enter(a);
-  enter(b);
-  json::object offer{{"type", "offer"}, {"target", "MCU"}, {"sdp", sdpsamples::kChromeOffer}};
-  send(a, offer);
-  send(a, obj(R"({"type":"answerAck","target":"MCU","success":true})"));
+  auto [a, b] = twoEntered();
+  publish(a, sdpsamples::kChromeOffer);
+  ack(a);
   a.sink->clear();
-  offer["sdp"] = secondOffer();
-  send(b, offer);
+  publish(b, secondOffer());
   EXPECT_EQ(b.sink->ofType("answer").size(), 1u) << "the offer is still answered";
   auto offers = a.sink->ofType("offer");
   ASSERT_EQ(offers.size(), 1u);
@@ -258,10 +247,7 @@ TEST_F(McuPeerTest, AnOfferOverTheSdpLimitIsNotAnswered) {
 }
 
 TEST_F(McuPeerTest, MediaInfoEventsReachTheOthersWithThePublisher) {
-  Client a = joinSfu("r1");
-  Client b = joinSfu("r1");
-  enter(a);
-  enter(b);
+  auto [a, b] = twoEntered();
   b.sink->clear();
   send(a, obj(R"({"type":"mediaInfoEvent","target":"MCU","mediaId":"AUDIO_1","mediaState":"muted"})"));
   auto events = b.sink->ofType("mediaInfoEvent");
@@ -271,20 +257,14 @@ TEST_F(McuPeerTest, MediaInfoEventsReachTheOthersWithThePublisher) {
 }
 
 TEST_F(McuPeerTest, ALeaveClosesTheTransportAndByeStillReachesTheRoom) {
-  Client a = joinSfu("r1");
-  Client b = joinSfu("r1");
-  enter(a);
-  enter(b);
+  auto [a, b] = twoEntered();
   hub_->disconnect(a.id, now_);
   EXPECT_EQ(media_.closed, 1);
   EXPECT_EQ(b.sink->ofType("bye").size(), 1u);
 }
 
 TEST_F(McuPeerTest, TheActiveSpeakerIsAnnouncedToTheRoom) {
-  Client a = joinSfu("r1");
-  Client b = joinSfu("r1");
-  enter(a);
-  enter(b);
+  auto [a, b] = twoEntered();
   ASSERT_NE(media_.events, nullptr) << "the server peer listens to the media plane";
   media_.events->onActiveSpeaker("r1", a.sid);
   for (const Client* c : {&a, &b}) {
