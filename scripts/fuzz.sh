@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"; shift || true
-targets=("$@"); ((${#targets[@]})) || targets=(stun engineio hub api websocket tls rtp sdp dtls)
+targets=("$@"); ((${#targets[@]})) || targets=(stun engineio hub api websocket tls rtp sdp dtls sctp)
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}" >/dev/null
 status=0
@@ -13,7 +13,11 @@ for t in "${targets[@]}"; do
   work=$(mktemp -d)
   cp -r "fuzz/corpus/$t/." "$work/"
   log="$work/fuzz.log"
-  if build/fuzz/fuzz_$t -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+  extra=()
+  # usrsctp frees a closed association on its own timer, later: every input would look like a
+  # leak and cost a full heap scan. Leaks are still checked when the run ends.
+  [[ $t == sctp ]] && extra=(-detect_leaks=0)
+  if build/fuzz/fuzz_$t "${extra[@]}" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
        -print_final_stats=1 -artifact_prefix="$work/" "$work" >"$log" 2>&1; then
     runs=$(grep -o "stat::number_of_executed_units: [0-9]*" "$log" | awk "{print \$2}" || true)
 

@@ -45,6 +45,10 @@ const Row kRows[] = {
     {"max-publisher-bitrate-kbps", nullptr, &Limits::maxPublisherBitrateKbps},
     {"max-transports-per-address", &Limits::maxTransportsPerAddress},
     {"max-sdp-media-sections", &Limits::maxSdpMediaSections},
+    {"max-data-message-bytes", &Limits::maxDataMessageBytes},
+    {"max-data-channels-per-transport", &Limits::maxDataChannelsPerTransport},
+    {"data-messages-burst", nullptr, nullptr, &Limits::dataMessagesBurst},
+    {"data-messages-per-second", nullptr, nullptr, &Limits::dataMessagesPerSecond},
 };
 
 }  // namespace

@@ -69,6 +69,15 @@ struct Limits {
   std::size_t maxTransportsPerAddress = 500;
   // Media sections in one SDP a client sends (a room of 16 with audio, video and screen is 50).
   std::size_t maxSdpMediaSections = 128;
+  // One data channel message (SCTP user message), as a=max-message-size announces it; larger
+  // ones are dropped and counted. Skylink's text messages and file chunks are a few KiB.
+  std::size_t maxDataMessageBytes = 64 * 1024;
+  // Data channels one client may open on its transport to the SFU (Skylink uses one, 'main',
+  // and one per file transfer); further opens are refused with a stream reset.
+  std::size_t maxDataChannelsPerTransport = 16;
+  // Data channel messages the SFU relays for one client (token bucket, as for signaling).
+  double dataMessagesBurst = 100;
+  double dataMessagesPerSecond = 50;
 
   // Sets one limit by its name as `--limit NAME=VALUE` spells it (kebab case of the field,
   // e.g. `max-frame-bytes`). False: unknown name or a value that is not a number.

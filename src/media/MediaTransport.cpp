@@ -82,6 +82,7 @@ void MediaTransport::receive(std::span<std::uint8_t> datagram, const stun::Addre
       }
       if (!ice_->nominated()) lastChecked_ = from;
       dtls_->feed(datagram);
+      feedSctp();
       return;
     case PacketKind::Rtp: {
       if (!srtp_) {
@@ -146,10 +147,37 @@ void MediaTransport::tick(Clock::time_point now) {
   if (state_ == State::Closed) return;
   ice_->tick(now);
   if (dtls_ && state_ != State::Closed) dtls_->tick(now);
+  if (sctp_ && state_ != State::Closed) sctp_->tick();
+}
+
+void MediaTransport::enableDataChannels() {
+  dataChannels_ = true;
+  if (state_ == State::Connected) startSctp();
+}
+
+void MediaTransport::startSctp() {
+  if (sctp_ || !dataChannels_) return;
+  sctp_ = std::make_unique<SctpAssociation>(limits_, static_cast<SctpAssociation::Listener&>(*this));
+  sctp_->start();
+}
+
+void MediaTransport::feedSctp() {
+  if (state_ == State::Connected) startSctp();
+  if (sctpInbox_.empty()) return;
+  auto inbox = std::move(sctpInbox_);
+  sctpInbox_.clear();
+  for (const auto& packet : inbox) {
+    if (sctp_) sctp_->receive(packet);
+  }
+}
+
+bool MediaTransport::sendData(std::uint16_t stream, bool binary, std::span<const std::uint8_t> data) {
+  return sctp_ && state_ == State::Connected && sctp_->send(stream, binary, data);
 }
 
 void MediaTransport::close() {
   if (state_ == State::Closed) return;
+  if (sctp_) sctp_->close();
   if (dtls_) dtls_->close();
   ice_->close();
   setState(State::Closed);
@@ -174,10 +202,8 @@ void MediaTransport::onDtlsStateChanged(DtlsTransport::State state) {
   switch (state) {
     case DtlsTransport::State::Connected:
       srtp_ = SrtpSession::fromDtls(dtls_->srtpKeys(), DtlsTransport::Role::Server);
-      if (!srtp_) {
-        // No SRTP profile agreed: a data-channel-only client; media cannot flow.
-        return setState(State::Connected);
-      }
+      // No SRTP profile agreed (a data-channel-only client): media cannot flow, data can.
+      // The association starts after the DTLS call that got here returns (feedSctp).
       return setState(State::Connected);
     case DtlsTransport::State::Failed:
     case DtlsTransport::State::Closed:
@@ -189,9 +215,29 @@ void MediaTransport::onDtlsStateChanged(DtlsTransport::State state) {
   }
 }
 
-void MediaTransport::onDtlsData(std::span<const std::uint8_t>) {
-  // SCTP (data channels) comes with the data channel step of the media plane.
+void MediaTransport::onDtlsData(std::span<const std::uint8_t> data) {
+  if (!dataChannels_) {
+    ++counters_.dropped;
+    return;
+  }
+  sctpInbox_.emplace_back(data.begin(), data.end());
 }
+
+void MediaTransport::onSctpSend(std::span<const std::uint8_t> packet) {
+  if (dtls_) dtls_->send(packet);
+}
+
+void MediaTransport::onSctpState(SctpAssociation::State) {}
+
+void MediaTransport::onChannelOpen(std::uint16_t stream, std::string_view label) {
+  listener_.onChannelOpen(*this, stream, label);
+}
+
+void MediaTransport::onChannelMessage(std::uint16_t stream, bool binary, std::span<const std::uint8_t> data) {
+  listener_.onChannelMessage(*this, stream, binary, data);
+}
+
+void MediaTransport::onChannelClosed(std::uint16_t stream) { listener_.onChannelClosed(*this, stream); }
 
 void MediaTransport::setState(State state) {
   if (state_ == state || state_ == State::Closed) return;

@@ -4,8 +4,9 @@
 // each other in one BUNDLE. Datagrams come in through receive() (already routed here by the
 // media port's demultiplexer); RTP and RTCP go up decrypted, in place, to the Listener; sendRtp
 // and sendRtcp encrypt in place in the caller's buffer and hand the datagram to the Sender,
-// addressed to the nominated remote. Pure: no socket, no clock of its own. Not thread-safe: a
-// transport lives on its room's loop.
+// addressed to the nominated remote. Data channels run on an SctpAssociation over the DTLS
+// application data once the client's SDP asked for them (enableDataChannels). Pure: no socket,
+// no clock of its own. Not thread-safe: a transport lives on its room's loop.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +14,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "codec/RtpPacket.hpp"
 #include "codec/StunMessage.hpp"
@@ -20,11 +23,14 @@
 #include "media/DtlsTransport.hpp"
 #include "media/IceCredentials.hpp"
 #include "media/IceLiteAgent.hpp"
+#include "media/SctpAssociation.hpp"
 #include "media/SrtpSession.hpp"
 
 namespace aerie {
 
-class MediaTransport : private IceLiteAgent::Listener, private DtlsTransport::Listener {
+class MediaTransport : private IceLiteAgent::Listener,
+                       private DtlsTransport::Listener,
+                       private SctpAssociation::Listener {
  public:
   using Clock = std::chrono::steady_clock;
 
@@ -51,6 +57,12 @@ class MediaTransport : private IceLiteAgent::Listener, private DtlsTransport::Li
     // An address passed ICE for this transport: the demultiplexer maps it here from now on.
     // False refuses it (a quota): the check gets no answer.
     virtual bool onAddressChecked(MediaTransport& t, const stun::Address& from) = 0;
+    // Data channels (see SctpAssociation): one the client opened, a whole message on it (valid
+    // during the call), and its close.
+    virtual void onChannelOpen(MediaTransport&, std::uint16_t /*stream*/, std::string_view /*label*/) {}
+    virtual void onChannelMessage(MediaTransport&, std::uint16_t /*stream*/, bool /*binary*/,
+                                  std::span<const std::uint8_t> /*data*/) {}
+    virtual void onChannelClosed(MediaTransport&, std::uint16_t /*stream*/) {}
   };
 
   struct Counters {
@@ -74,6 +86,10 @@ class MediaTransport : private IceLiteAgent::Listener, private DtlsTransport::Li
   // An ICE restart (RFC 8445 section 9): new local credentials, the client's new ufrag. DTLS and
   // SRTP go on; media keeps flowing to the last checked address until the new checks nominate.
   void restartIce(IceCredentials local, std::string remoteUfrag, Clock::time_point now);
+  // The client's SDP has an SCTP section: the association starts once DTLS is up.
+  void enableDataChannels();
+  // A message on a data channel the client opened; false if it is not open or SCTP refused it.
+  bool sendData(std::uint16_t stream, bool binary, std::span<const std::uint8_t> data);
 
   // A datagram from `from`, in a buffer the transport may decrypt in place.
   void receive(std::span<std::uint8_t> datagram, const stun::Address& from, Clock::time_point now);
@@ -92,6 +108,7 @@ class MediaTransport : private IceLiteAgent::Listener, private DtlsTransport::Li
   const Counters& counters() const { return counters_; }
   const IceLiteAgent& ice() const { return *ice_; }
   const DtlsTransport* dtls() const { return dtls_.get(); }
+  const SctpAssociation* sctp() const { return sctp_.get(); }
 
  private:
   // IceLiteAgent::Listener
@@ -101,6 +118,17 @@ class MediaTransport : private IceLiteAgent::Listener, private DtlsTransport::Li
   void onDtlsSend(std::span<const std::uint8_t> datagram) override;
   void onDtlsStateChanged(DtlsTransport::State state) override;
   void onDtlsData(std::span<const std::uint8_t> data) override;
+  // SctpAssociation::Listener
+  void onSctpSend(std::span<const std::uint8_t> packet) override;
+  void onSctpState(SctpAssociation::State state) override;
+  void onChannelOpen(std::uint16_t stream, std::string_view label) override;
+  void onChannelMessage(std::uint16_t stream, bool binary, std::span<const std::uint8_t> data) override;
+  void onChannelClosed(std::uint16_t stream) override;
+
+  void startSctp();
+  // SCTP packets that arrived during a DTLS call, fed to the association after it returns (the
+  // association answers through DTLS, which must not be re-entered).
+  void feedSctp();
 
   void setState(State state);
   // Where datagrams go: the nominated address, or the last checked one before a nomination.
@@ -113,6 +141,9 @@ class MediaTransport : private IceLiteAgent::Listener, private DtlsTransport::Li
   std::optional<IceLiteAgent> ice_;  // replaced on an ICE restart
   std::unique_ptr<DtlsTransport> dtls_;
   std::unique_ptr<SrtpSession> srtp_;
+  bool dataChannels_ = false;
+  std::unique_ptr<SctpAssociation> sctp_;
+  std::vector<std::vector<std::uint8_t>> sctpInbox_;
   State state_ = State::New;
   // Where DTLS answers go before a nomination: the address of the last valid check.
   std::optional<stun::Address> lastChecked_;

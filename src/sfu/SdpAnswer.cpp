@@ -273,8 +273,9 @@ std::string SdpAnswer::build(const SdpDescription& offer, const LocalTransport& 
       }
       if (a.receive) ssrcsOf(m, a);
     } else {
+      a.dataChannels = true;
       line(body, "a=sctp-port:5000");
-      line(body, "a=max-message-size:262144");
+      body += "a=max-message-size:" + std::to_string(local.maxDataMessageBytes) + "\r\n";
     }
     body += "a=candidate:1 1 udp 2130706431 " + local.address + " " + std::to_string(local.port) +
             " typ host generation 0\r\n";

@@ -5,6 +5,7 @@
 // section the client offered to receive on, sends what it forwards. Sections it cannot serve are
 // rejected (port 0). The text has CRLF line ends (SkylinkJS 0.6.x rewrites MCU answers to CRLF
 // anyway).
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ struct LocalTransport {
   std::string fingerprint;  // "AB:CD:...", SHA-256 of the DTLS certificate
   std::string address;      // for the host candidate
   std::uint16_t port = 0;
+  std::size_t maxDataMessageBytes = 64 * 1024;  // a=max-message-size (Limits::maxDataMessageBytes)
 };
 
 // What the answer accepted of one offered section.
@@ -28,6 +30,7 @@ struct AcceptedMedia {
   std::string kind;               // "audio", "video", "application"
   bool receive = false;           // the client sends media on it to the server
   bool send = false;              // the server may send media on it to the client
+  bool dataChannels = false;      // an accepted SCTP section (WebRTC data channels)
   std::uint8_t payloadType = 0;   // Opus or VP8
   std::uint8_t rtxPayloadType = 0;  // 0: no RTX
   std::uint32_t clockRate = 0;

@@ -21,7 +21,10 @@
 #include "media/MediaTransport.hpp"
 #include "media/PacketDemux.hpp"
 #include "media/RetransmissionBuffer.hpp"
+#include "media/SctpStack.hpp"
 #include "media/TwccRecorder.hpp"
+#include "hub/TokenBucket.hpp"
+#include "sfu/DataRelayMessage.hpp"
 
 namespace aerie {
 
@@ -122,6 +125,21 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::vector<stun::Address> ips;  // one per remote IP, as counted by the quota
     std::uint16_t twccExtension = 0;  // the client's transport-wide-cc header extension id
     std::unique_ptr<TwccRecorder> twcc;
+    // The client's messaging channel: the first it opens (SkylinkJS creates it with its offer,
+    // before any file transfer's; 0.6 labels it 'main', 2.x '<rid>_<sid>_MCU').
+    std::optional<std::uint16_t> mainChannel;
+    std::optional<TokenBucket> dataBudget;
+
+    void onChannelOpen(MediaTransport&, std::uint16_t stream, std::string_view) override {
+      if (!mainChannel) mainChannel = stream;
+    }
+    void onChannelClosed(MediaTransport&, std::uint16_t stream) override {
+      if (mainChannel == stream) mainChannel.reset();
+    }
+    void onChannelMessage(MediaTransport&, std::uint16_t stream, bool binary,
+                          std::span<const std::uint8_t> data) override {
+      impl->relayData(*this, stream, binary, data);
+    }
 
     void onTransportState(MediaTransport&, MediaTransport::State state) override {
       log::info("media", "transport", {{"sid", sid}, {"state", MediaTransport::toString(state)}});
@@ -281,6 +299,35 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     }
   }
 
+  // A Skylink MESSAGE on one of a client's channels goes on to the peers it names (every other
+  // peer of the room when it names none), on their messaging channels.
+  void relayData(Entry& from, std::uint16_t, bool binary, std::span<const std::uint8_t> data) {
+    const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+    if (!from.dataBudget) from.dataBudget.emplace(limits.dataMessagesBurst, limits.dataMessagesPerSecond, nowMs);
+    if (binary || !from.dataBudget->take(nowMs)) {
+      counters.dataDropped.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+    auto message = DataRelayMessage::parse(text, from.sid, limits.maxJsonDepth);
+    if (!message) {
+      counters.dataDropped.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    const auto& targets = message->targets();
+    const auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(message->text().data()), message->text().size());
+    for (auto& [key, entry] : entries) {
+      Entry& to = *entry;
+      if (&to == &from || to.roomKey != from.roomKey || !to.mainChannel) continue;
+      if (!targets.empty() && std::find(targets.begin(), targets.end(), to.sid) == targets.end()) continue;
+      if (to.transport->sendData(*to.mainChannel, false, bytes)) {
+        counters.dataRelayed.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        counters.dataDropped.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  }
+
   // A subscriber's NACK: what the SFU still has goes back from here; if anything is missing
   // (lost on the way in), the NACK goes on to the publisher, whose retransmission reaches
   // every subscriber.
@@ -402,6 +449,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     timer.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
       const auto now = Clock::now();
+      SctpStack::instance().handleTimers(now);
       for (auto& [key, entry] : entries) entry->transport->tick(now);
       sendTransportFeedback();
       if (++ticks % 10 == 0) sendBitrateCaps();
@@ -505,6 +553,7 @@ LocalTransport ShardMedia::transportFor(std::string_view roomKey, std::string_vi
   local.fingerprint = fp.substr(fp.find(' ') + 1);
   local.address = i.options.publicAddress.empty() ? i.options.listenHost : i.options.publicAddress;
   local.port = port();
+  local.maxDataMessageBytes = i.limits.maxDataMessageBytes;
   return local;
 }
 
@@ -537,6 +586,7 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
     break;  // one BUNDLE transport: the first section's parameters are the transport's
   }
   for (const auto& a : accepted) {
+    if (a.dataChannels) entry->transport->enableDataChannels();
     if (a.receive && a.transportCcExtension != 0 && !entry->twcc) {
       entry->twccExtension = a.transportCcExtension;
       entry->twcc = std::make_unique<TwccRecorder>();
@@ -617,6 +667,8 @@ void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::strin
       {"aerie_media_transport_feedback_total", "counter", "transport-cc feedback packets sent to publishers", &Counters::transportFeedback},
       {"aerie_media_bitrate_caps_total", "counter", "REMBs the SFU sent to publishers (max-publisher-bitrate-kbps)", &Counters::bitrateCaps},
       {"aerie_media_refused_addresses_total", "counter", "ICE checks refused: max-transports-per-address", &Counters::refusedAddresses},
+      {"aerie_media_data_messages_relayed_total", "counter", "Skylink data channel messages the SFU passed on to a peer", &Counters::dataRelayed},
+      {"aerie_media_data_messages_dropped_total", "counter", "data channel messages the SFU did not pass on: not a Skylink MESSAGE, over data-messages-per-second, or the receiver's channel refused it", &Counters::dataDropped},
       {"aerie_media_transports", "gauge", "client transports open on the media ports", &Counters::transports},
   };
   for (const auto& s : kSeries) {

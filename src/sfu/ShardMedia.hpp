@@ -66,6 +66,8 @@ class ShardMedia : public MediaPlane {
     std::atomic<std::uint64_t> nacksRelayed{0};   // NACKs passed on to publishers
     std::atomic<std::uint64_t> transportFeedback{0};  // transport-cc feedback to publishers
     std::atomic<std::uint64_t> refusedAddresses{0};  // checks refused by the per-address quota
+    std::atomic<std::uint64_t> dataRelayed{0};  // data channel messages passed on to a peer
+    std::atomic<std::uint64_t> dataDropped{0};
   };
   const Counters& counters() const;
   // Prometheus text for the shards' counters added up.

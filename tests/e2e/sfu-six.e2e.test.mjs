@@ -70,13 +70,23 @@ describe('SFU room: six SkylinkJS 2.7.2 pages at 320x240@15', () => {
     }
   });
 
-  test('chat and mute reach every other page', { timeout: 60000 }, async () => {
+  test('chat, a data channel message and mute reach every other page', { timeout: 60000 }, async () => {
     const [from, ...rest] = peers;
     const text = `hello from ${from.label} ${Date.now()}`;
     await from.evaluate(({ room, text }) => window.sendChat(room, text), { room: ROOM, text });
     for (const to of rest) {
       await waitForEvent(to, (e, t) => e.name === 'onIncomingMessage' && e.message && e.message.content === t, text,
         { what: `chat at ${to.label}`, timeoutMs: 15000 });
+    }
+    // sendP2PMessage: one message on the data channel to aerie, which passes it on to each page.
+    const p2p = `over the data channel from ${from.label} ${Date.now()}`;
+    await from.evaluate(({ room, p2p }) => window.sendP2P(room, p2p), { room: ROOM, p2p });
+    for (const to of rest) {
+      const ev = await waitForEvent(to, (e, t) => e.name === 'onIncomingMessage' && e.message && e.message.content === t, p2p,
+        { what: `data channel message at ${to.label}`, timeoutMs: 15000 })
+        .catch(async (e) => { throw new Error(`${e.message}\n${await releaseDiagnostics(to)}`); });
+      assert.equal(ev.message.isDataChannel, true);
+      assert.equal(ev.message.senderPeerId, from.peerId);
     }
     await from.evaluate((room) => window.skylink.muteStreams(room, { audioMuted: true, videoMuted: false }), ROOM);
     for (const to of rest) {

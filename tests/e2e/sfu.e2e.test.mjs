@@ -91,6 +91,25 @@ describe('SFU room: SkylinkJS 2.7.2', () => {
     }
   });
 
+  test('sendP2PMessage goes over the data channel to aerie, which passes it on (private and broadcast)', { timeout: 60000 }, async () => {
+    const hello = `p2p ${Date.now()}`;
+    await a.evaluate(({ room, hello }) => window.sendP2P(room, hello), { room: ROOM, hello });
+    const ev = await waitForEvent(b, (e, t) => e.name === 'onIncomingMessage' && !e.isSelf && e.message && e.message.content === t, hello,
+      { what: 'A\'s broadcast over the data channel at B', timeoutMs: 15000 })
+      .catch(async (e) => { throw new Error(`${e.message}\n${await releaseDiagnostics(b)}`); });
+    assert.equal(ev.message.isDataChannel, true);
+    assert.equal(ev.message.senderPeerId, a.peerId);
+    assert.equal(ev.message.isPrivate, false);
+    const secret = { secret: Date.now() };
+    await b.evaluate(({ room, secret, to }) => window.sendP2P(room, secret, to), { room: ROOM, secret, to: a.peerId });
+    const priv = await waitForEvent(a, (e, s) => e.name === 'onIncomingMessage' && !e.isSelf && e.message && e.message.content
+      && e.message.content.secret === s, secret.secret, { what: 'B\'s private message at A', timeoutMs: 15000 });
+    assert.equal(priv.message.isPrivate, true);
+    assert.equal(priv.message.senderPeerId, b.peerId);
+    const metrics = (await request(server, '/metrics')).body;
+    assert.match(metrics, /^aerie_media_data_messages_relayed_total [1-9]/m);
+  });
+
   test('an ICE restart (refreshConnection with iceRestart) keeps the videos playing', { timeout: 60000 }, async () => {
     const ufragBefore = await a.evaluate(() => {
       const pc = window.__peerConnections.find((p) => p.remoteDescription && p.connectionState !== 'closed');

@@ -13,6 +13,10 @@ TEST(MediaLimits, DefaultsAreTheRfcValues) {
   EXPECT_EQ(l.maxPublisherBitrateKbps, 2500u);
   EXPECT_EQ(l.maxTransportsPerAddress, 500u);
   EXPECT_EQ(l.maxSdpMediaSections, 128u);
+  EXPECT_EQ(l.maxDataMessageBytes, 65536u);
+  EXPECT_EQ(l.maxDataChannelsPerTransport, 16u);
+  EXPECT_EQ(l.dataMessagesBurst, 100.0);
+  EXPECT_EQ(l.dataMessagesPerSecond, 50.0);
 }
 
 TEST(MediaLimits, SetByName) {
@@ -30,4 +34,12 @@ TEST(MediaLimits, SetByName) {
   EXPECT_EQ(l.maxTransportsPerAddress, 3u);
   EXPECT_TRUE(l.set("max-sdp-media-sections", "8"));
   EXPECT_EQ(l.maxSdpMediaSections, 8u);
+  EXPECT_TRUE(l.set("max-data-message-bytes", "1000"));
+  EXPECT_EQ(l.maxDataMessageBytes, 1000u);
+  EXPECT_TRUE(l.set("max-data-channels-per-transport", "2"));
+  EXPECT_EQ(l.maxDataChannelsPerTransport, 2u);
+  EXPECT_TRUE(l.set("data-messages-burst", "3"));
+  EXPECT_EQ(l.dataMessagesBurst, 3.0);
+  EXPECT_TRUE(l.set("data-messages-per-second", "0.5"));
+  EXPECT_EQ(l.dataMessagesPerSecond, 0.5);
 }
