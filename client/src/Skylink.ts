@@ -25,6 +25,7 @@ import { LocalMedia } from './media/LocalMedia.js';
 import { isMediaKind } from './media/devices.js';
 import { LocalProfile } from './peer/LocalProfile.js';
 import { RoomSession } from './room/RoomSession.js';
+import { MCU_ID } from './room/McuLink.js';
 import { normalizeInit, type InitOptions, type NormalizedInit } from './config.js';
 import { browserAgent, type Callback, type Emit, type PeerRecord } from './context.js';
 
@@ -314,12 +315,17 @@ export class Skylink extends SkylinkBase {
     const selfId = room?.selfId;
     if (!room || !selfId) { log.error('Unable to send message as User is not in Room.'); return; }
     if (!this.initOptions!.enableDataChannel) { log.error('Datachannel is disabled'); return; }
-    // SFU rooms have no data channel yet (aerie's MCU does not serve one): the message goes over
-    // signaling instead, as sendMessage() sends it (isDataChannel: false on both sides).
-    if (room.mcu) { this.sendMessage(message, targetPeerId); return; }
     const isPrivate = Array.isArray(targetPeerId) || (typeof targetPeerId === 'string' && !!targetPeerId);
     const targets = Array.isArray(targetPeerId) ? targetPeerId : isPrivate ? [targetPeerId as string] : room.peers.ids();
-    const list = targets.filter((id) => room.data.sendP2PMessage(id, message, isPrivate));
+    let list: string[];
+    if (room.mcu) {
+      // SFU rooms: one message to the MCU, which passes it on; over signaling (isDataChannel
+      // false on both sides) while the channel to the MCU is not open.
+      list = targets.filter((id) => room.peers.has(id));
+      if (!room.data.sendP2PMessageVia(MCU_ID, isPrivate ? list : [], message, isPrivate)) { this.sendMessage(message, targetPeerId); return; }
+    } else {
+      list = targets.filter((id) => room.data.sendP2PMessage(id, message, isPrivate));
+    }
     this.emit('incomingMessage', { content: message, isPrivate, targetPeerId: targetPeerId ?? null, listOfPeers: list,
       isDataChannel: true, senderPeerId: selfId }, selfId, this.getPeerInfo(), true);
   }

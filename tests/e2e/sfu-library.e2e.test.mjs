@@ -132,7 +132,7 @@ describe('SFU room: three harness pages', () => {
     assert.ok(pcs[0].sections >= 6, `A: our two sections and four forwarded: ${JSON.stringify(pcs)}`);
   });
 
-  test('chat: public, private, and sendP2PMessage (over signaling in SFU rooms)', STEP, async () => {
+  test('chat: public, private, and sendP2PMessage over the data channel to the MCU', STEP, async () => {
     const [a, b, c] = pages;
     await a.evaluate(() => window.skylink.sendMessage('hello SFU room'));
     for (const p of [b, c]) {
@@ -149,10 +149,18 @@ describe('SFU room: three harness pages', () => {
     for (const p of [a, b]) {
       const m = await waitForEvent(p, (e, id) => e.name === 'incomingMessage' && !e.isSelf && e.content === 'p2p through the room' && e.peerId === id, c.peerId,
         { what: 'sendP2PMessage from C' });
-      assert.equal(m.isDataChannel, false, 'no data channel through the MCU: the message went over signaling');
+      assert.equal(m.isDataChannel, true, 'over the data channel, passed on by the MCU');
+      assert.equal(m.isPrivate, false);
     }
+    await a.evaluate((id) => window.skylink.sendP2PMessage({ p2pSecret: 9 }, id), b.peerId);
+    const p2p = await waitForEvent(b, (e) => e.name === 'incomingMessage' && !e.isSelf && e.content && e.content.p2pSecret === 9, null, { what: 'private P2P message' });
+    assert.equal(p2p.isPrivate, true);
+    assert.equal(p2p.isDataChannel, true);
+    assert.equal(p2p.peerId, a.peerId);
     const privates = (await events(a, 'incomingMessage')).filter((e) => e.content && e.content.secret === 7);
     assert.equal(privates.length, 0, 'A does not get B\'s private message to C');
+    const p2pPrivates = (await events(c, 'incomingMessage')).filter((e) => e.content && e.content.p2pSecret === 9);
+    assert.equal(p2pPrivates.length, 0, 'C does not get A\'s private P2P message to B');
   });
 
   test('mute and unmute are seen as streamMuted and peerUpdated by both others', STEP, async () => {
@@ -212,6 +220,17 @@ describe('SFU room: our library and the real SkylinkJS 2.7.2 in one room', () =>
       try { vids = await waitForPlayingVideos(ours, 1, 40000); } catch (e) { assert.fail(`${e.message}\n${await pageDiagnostics(ours)}`); }
       assert.ok(vids.some((v) => v.id === self.peerId), `ours plays 2.7.2's video: ${JSON.stringify(vids)}`);
       await waitForRemoteVideo(real, j.peerId, { what: "our library's video through the SFU" });
+      // P2P messages both ways through the MCU's data channels.
+      await real.evaluate((o) => window.sendP2P(o.room, o.text), { room, text: 'from 2.7.2 over the data channel' });
+      const m = await waitForEvent(ours, (e) => e.name === 'incomingMessage' && !e.isSelf && e.content === 'from 2.7.2 over the data channel', null,
+        { what: "2.7.2's P2P message at our library" });
+      assert.equal(m.peerId, self.peerId);
+      assert.equal(m.isDataChannel, true);
+      await ours.evaluate(() => window.skylink.sendP2PMessage('from our library over the data channel'));
+      const back = await waitForEvent(real, (e) => e.name === 'onIncomingMessage' && !e.isSelf && e.message && e.message.content === 'from our library over the data channel', null,
+        { what: "our library's P2P message at 2.7.2", timeoutMs: 15000 });
+      assert.equal(back.message.senderPeerId, j.peerId);
+      assert.equal(back.message.isDataChannel, true);
     } finally {
       await ours.close();
       await real.close();

@@ -139,6 +139,14 @@ export class DataTransferManager {
     return this.sendOn(peerId, 'main', p2pMessage(this.l.selfId(), peerId, data, isPrivate));
   }
 
+  /**
+   * One MESSAGE on the messaging channel to a server peer (the MCU), which passes it on to the
+   * peers of `targets`, or to everyone else in the room when the list is empty (SkylinkJS 2.x).
+   */
+  sendP2PMessageVia(serverId: string, targets: string[], data: unknown, isPrivate: boolean): boolean {
+    return this.sendOn(serverId, 'main', { type: 'MESSAGE', sender: this.l.selfId(), target: targets, data, isPrivate });
+  }
+
   private onMessage(peerId: string, entry: ChannelEntry, raw: unknown): void {
     const c = classify(raw);
     if (c.kind === 'invalid') { log.warn(peerId, 'dropping invalid data channel message'); return; }

@@ -5,7 +5,8 @@
 // of its own, whose `mediaInfoList` maps each section's mid to the peer whose media it carries:
 // track events are sorted by that map into one MediaStream per publisher (audio and video
 // together, as a mesh connection gives them), which RoomSignaling announces as that peer's
-// incomingStream. Our mute changes also go to the MCU as `mediaInfoEvent`.
+// incomingStream. Our mute changes also go to the MCU as `mediaInfoEvent`. Our messaging data
+// channel goes to the MCU too, which passes each P2P message on to the peers it names.
 //
 // Owned by the RoomSession (through RoomSignaling's host); the PeerSession inside lives from the
 // MCU's welcome until the room's peers are removed (leave, lost socket), and is made again at the
@@ -47,6 +48,8 @@ export interface McuLinkHost {
   onIceState(state: string): void;
   onGatheringState(state: string): void;
   onHandshake(state: string, error?: Error | null): void;
+  /** Our messaging channel to the MCU, created before our first offer (null: data channels are off). */
+  messagingChannel(pc: RTCPeerConnection): void;
 }
 
 interface Publisher { stream: MediaStream; byMid: Map<string, MediaStreamTrack> }
@@ -71,7 +74,7 @@ export class McuLink {
       userInfo: () => this.host.userInfo(),
       onRemoteUserInfo: () => undefined, // the MCU's own (it publishes nothing)
       onRemoteStream: () => undefined, // onTrack takes them
-      onDataChannel: (ch) => ch.close(), // no data channel through the MCU (not served yet)
+      onDataChannel: (ch) => ch.close(), // the MCU opens none of its own
       beforeOffer: () => undefined,
       describe: (pc) => ({ mediaInfoList: this.ourMediaInfo(pc), publisherId: this.host.selfId() }),
       onTrack: (ev) => this.onTrack(ev),
@@ -92,6 +95,9 @@ export class McuLink {
     const session = this.session;
     if (this.started === session) return; // a repeated welcome (our enter again): the connection stands
     this.started = session;
+    // The messaging channel goes into the first offer, as SkylinkJS 2.x opens it to its MCU:
+    // sendP2PMessage sends one MESSAGE on it with the target list, which the MCU passes on.
+    this.host.messagingChannel(session.pc);
     session.setLocalMedia({ stream }).then(() => session.negotiate(), () => undefined /* closed meanwhile */);
   }
 

@@ -80,7 +80,7 @@ export class RoomSession implements MediaRoom, RoomSignalingHost {
       peerDtVersion: (peerId) => this.peers.get(peerId)?.state.agent.DTProtocolVersion ?? '0.1.0',
       createChannel: (peerId, label) => {
         const p = this.peers.get(peerId);
-        // No data channel through the MCU yet (aerie's SFU does not serve one).
+        // Transfers need a channel per peer: none through the MCU (SkylinkJS 2.x refuses them too).
         if (!p || p.viaMcu || p.session.isClosed) return null;
         try { return p.session.pc.createDataChannel(label, { ordered: true }); } catch (e) { log.error(e); return null; }
       },
@@ -112,6 +112,11 @@ export class RoomSession implements MediaRoom, RoomSignalingHost {
       onIceState: (st) => this.handler.onMcuIceState(st),
       onGatheringState: (st) => emit('candidateGenerationState', st, MCU_ID),
       onHandshake: (st, err) => emit('handshakeProgress', st, MCU_ID, err ?? null),
+      messagingChannel: (pc) => {
+        if (!options.enableDataChannel) return;
+        this.data.removePeer(MCU_ID); // a channel of an earlier connection to the MCU
+        try { this.data.addChannel(MCU_ID, pc.createDataChannel(`${this.state.sid}_${MCU_ID}`, { ordered: true })); } catch (e) { log.error(e); }
+      },
     }, deps.env) : null;
     this.handler = new RoomSignaling(this);
     const sig: SignalingClient = new SignalingClient(deps.env, {
