@@ -4,14 +4,11 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/json/array.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <stdexcept>
 #include <string_view>
 
-#include "core/Crypto.hpp"
+#include "storage/AppRow.hpp"
 #include "storage/SqliteStatement.hpp"
 #include "storage/SqliteTransaction.hpp"
 
@@ -66,63 +63,7 @@ constexpr std::array<std::string_view, 3> kMigrations = {
     )sql",
 };
 
-constexpr std::string_view kAppColumns =
-    "id, app_key, name, owner, secret, domains, parent_key, revoked, created_at_ms, "
-    "expires_at_ms, max_peers_per_room, turn_enabled, persistent_rooms, media_mode";
-
-std::string domainsToJson(const std::vector<std::string>& domains) {
-  boost::json::array a;
-  for (const auto& d : domains) a.emplace_back(d);
-  return boost::json::serialize(a);
-}
-
-// A damaged domains column allows no domain: failing closed is the safe default for CORS.
-std::vector<std::string> domainsFromJson(const std::string& text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& e : v.get_array()) {
-    if (e.is_string()) out.emplace_back(e.get_string());
-  }
-  return out;
-}
-
-App readApp(const SqliteStatement& s) {
-  App a;
-  a.id = s.integer(0);
-  a.appKey = s.text(1);
-  a.name = s.text(2);
-  a.owner = s.text(3);
-  a.secret = s.text(4);
-  a.domains = domainsFromJson(s.text(5));
-  if (!s.isNull(6)) a.parentKey = s.text(6);
-  a.revoked = s.integer(7) != 0;
-  a.createdAtMs = s.integer(8);
-  if (!s.isNull(9)) a.expiresAtMs = s.integer(9);
-  a.maxPeersPerRoom = static_cast<std::uint32_t>(s.integer(10));
-  a.turnEnabled = s.integer(11) != 0;
-  a.persistentRooms = s.integer(12) != 0;
-  // A damaged value reads as mesh, the mode that needs nothing of the media plane.
-  a.mediaMode = parseMediaMode(s.text(13)).value_or(MediaMode::Mesh);
-  return a;
-}
-
-// 122 random bits in the textual layout of an RFC 9562 version-4 UUID.
-std::string newAppKey() {
-  std::string b = crypto::randomBytes(16);
-  b[6] = static_cast<char>((static_cast<unsigned char>(b[6]) & 0x0F) | 0x40);
-  b[8] = static_cast<char>((static_cast<unsigned char>(b[8]) & 0x3F) | 0x80);
-  std::string out;
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    const auto c = static_cast<unsigned char>(b[i]);
-    out += kHex[c >> 4];
-    out += kHex[c & 0x0F];
-  }
-  return out;
-}
+using app_row::kColumns;
 
 }  // namespace
 
@@ -231,26 +172,14 @@ App SqliteAppStore::create(const NewApp& n, std::int64_t nowMs) {
       throw std::invalid_argument("parent key " + *n.parentKey + " is itself an alias key");
     }
   }
-  App a;
-  a.appKey = newAppKey();
-  a.name = n.name;
-  a.owner = n.owner;
-  a.secret = crypto::randomToken(24);
-  a.domains = n.domains;
-  a.parentKey = n.parentKey;
-  a.createdAtMs = nowMs;
-  a.expiresAtMs = n.expiresAtMs;
-  a.maxPeersPerRoom = n.maxPeersPerRoom;
-  a.turnEnabled = n.turnEnabled;
-  a.persistentRooms = n.persistentRooms;
-  a.mediaMode = n.mediaMode;
+  App a = app_row::fromNew(n, nowMs);
 
   SqliteStatement s(db_,
                     "INSERT INTO apps (app_key, name, owner, secret, domains, parent_key, revoked, "
                     "created_at_ms, expires_at_ms, max_peers_per_room, turn_enabled, "
                     "persistent_rooms, media_mode) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)");
   s.bind(1, a.appKey).bind(2, a.name).bind(3, a.owner).bind(4, a.secret);
-  s.bind(5, domainsToJson(a.domains));
+  s.bind(5, app_row::domainsToJson(a.domains));
   if (a.parentKey) {
     s.bind(6, *a.parentKey);
   } else {
@@ -277,17 +206,17 @@ std::optional<App> SqliteAppStore::findByKey(const std::string& appKey) {
 }
 
 std::optional<App> SqliteAppStore::findByKeyLocked(const std::string& appKey) {
-  SqliteStatement s(db_, "SELECT " + std::string(kAppColumns) + " FROM apps WHERE app_key = ?");
+  SqliteStatement s(db_, "SELECT " + std::string(kColumns) + " FROM apps WHERE app_key = ?");
   s.bind(1, appKey);
   if (!s.step()) return std::nullopt;
-  return readApp(s);
+  return app_row::read(s);
 }
 
 std::vector<App> SqliteAppStore::list() {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_, "SELECT " + std::string(kAppColumns) + " FROM apps ORDER BY id");
+  SqliteStatement s(db_, "SELECT " + std::string(kColumns) + " FROM apps ORDER BY id");
   std::vector<App> out;
-  while (s.step()) out.push_back(readApp(s));
+  while (s.step()) out.push_back(app_row::read(s));
   return out;
 }
 
@@ -302,17 +231,17 @@ bool SqliteAppStore::setDomains(const std::string& appKey,
                                 const std::vector<std::string>& domains) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(db_, "UPDATE apps SET domains = ? WHERE app_key = ?");
-  s.bind(1, domainsToJson(domains)).bind(2, appKey).step();
+  s.bind(1, app_row::domainsToJson(domains)).bind(2, appKey).step();
   return sqlite3_changes(db_) > 0;
 }
 
 std::vector<App> SqliteAppStore::listAliases(const std::string& parentKey) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_, "SELECT " + std::string(kAppColumns) +
+  SqliteStatement s(db_, "SELECT " + std::string(kColumns) +
                              " FROM apps WHERE parent_key = ? ORDER BY id");
   s.bind(1, parentKey);
   std::vector<App> out;
-  while (s.step()) out.push_back(readApp(s));
+  while (s.step()) out.push_back(app_row::read(s));
   return out;
 }
 
@@ -333,7 +262,7 @@ std::optional<App> SqliteAppStore::update(const std::string& appKey, const AppUp
                     "UPDATE apps SET name = ?, domains = ?, max_peers_per_room = ?, "
                     "turn_enabled = ?, persistent_rooms = ?, media_mode = ?, expires_at_ms = ? "
                     "WHERE app_key = ?");
-  s.bind(1, app->name).bind(2, domainsToJson(app->domains));
+  s.bind(1, app->name).bind(2, app_row::domainsToJson(app->domains));
   s.bind(3, static_cast<std::int64_t>(app->maxPeersPerRoom));
   s.bind(4, std::int64_t{app->turnEnabled ? 1 : 0});
   s.bind(5, std::int64_t{app->persistentRooms ? 1 : 0});
@@ -350,7 +279,7 @@ std::optional<App> SqliteAppStore::update(const std::string& appKey, const AppUp
 
 std::optional<std::string> SqliteAppStore::rotateSecret(const std::string& appKey) {
   std::lock_guard lock(mutex_);
-  std::string secret = crypto::randomToken(24);
+  std::string secret = app_row::newSecret();
   SqliteStatement s(db_, "UPDATE apps SET secret = ? WHERE app_key = ?");
   s.bind(1, secret).bind(2, appKey).step();
   if (sqlite3_changes(db_) == 0) return std::nullopt;
@@ -418,6 +347,17 @@ std::optional<std::string> SqliteAppStore::setting(const std::string& name) {
   s.bind(1, name);
   if (!s.step()) return std::nullopt;
   return s.text(0);
+}
+
+std::string SqliteAppStore::settingOrInsert(const std::string& name, const std::string& value) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement insert(db_,
+                         "INSERT INTO settings (name, value) VALUES (?, ?) "
+                         "ON CONFLICT(name) DO NOTHING");
+  insert.bind(1, name).bind(2, value).step();
+  SqliteStatement s(db_, "SELECT value FROM settings WHERE name = ?");
+  s.bind(1, name);
+  return s.step() ? s.text(0) : value;
 }
 
 void SqliteAppStore::setSetting(const std::string& name, const std::string& value) {
