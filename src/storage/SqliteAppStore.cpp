@@ -3,65 +3,17 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <array>
 #include <filesystem>
 #include <stdexcept>
 #include <string_view>
 
 #include "storage/AppRow.hpp"
+#include "storage/Schema.hpp"
 #include "storage/SqliteStatement.hpp"
 #include "storage/SqliteTransaction.hpp"
 
 namespace aerie {
 namespace {
-
-// Schema migrations, applied in order inside one transaction. Entry i brings the schema
-// from version i to i + 1. Never edit an entry once released: append a new one instead, so
-// that a file written by an older Aerie upgrades in place.
-constexpr std::array<std::string_view, 3> kMigrations = {
-    R"sql(
-    CREATE TABLE apps (
-      id                 INTEGER PRIMARY KEY,
-      app_key            TEXT NOT NULL UNIQUE,
-      name               TEXT NOT NULL,
-      owner              TEXT NOT NULL,
-      secret             TEXT NOT NULL,
-      domains            TEXT NOT NULL,  -- JSON array of strings
-      parent_key         TEXT,           -- alias keys only
-      revoked            INTEGER NOT NULL DEFAULT 0,
-      created_at_ms      INTEGER NOT NULL,
-      expires_at_ms      INTEGER,
-      max_peers_per_room INTEGER NOT NULL DEFAULT 0,
-      turn_enabled       INTEGER NOT NULL DEFAULT 1
-    );
-    CREATE INDEX apps_parent_key ON apps(parent_key);
-    CREATE TABLE settings (
-      name  TEXT PRIMARY KEY,
-      value TEXT NOT NULL
-    );
-    )sql",
-    // 2: the persistent-rooms flag, and one usage record per peer session. A session is
-    // written when the peer leaves, so a row is always complete.
-    R"sql(
-    ALTER TABLE apps ADD COLUMN persistent_rooms INTEGER NOT NULL DEFAULT 0;
-    CREATE TABLE sessions (
-      id           INTEGER PRIMARY KEY,
-      app_key      TEXT NOT NULL,  -- the key used; an alias key's sessions stay its own
-      realm        TEXT NOT NULL,  -- primary key of the realm
-      room_name    TEXT NOT NULL,
-      sid          TEXT NOT NULL,
-      joined_at_ms INTEGER NOT NULL,
-      left_at_ms   INTEGER NOT NULL
-    );
-    CREATE INDEX sessions_realm ON sessions(realm, joined_at_ms);
-    CREATE INDEX sessions_app_key ON sessions(app_key, joined_at_ms);
-    )sql",
-    // 3: the realm's media mode (MediaMode.hpp): 'mesh', 'sfu' or 'auto'. Every app written
-    // before it is a mesh app, as it always was.
-    R"sql(
-    ALTER TABLE apps ADD COLUMN media_mode TEXT NOT NULL DEFAULT 'mesh';
-    )sql",
-};
 
 using app_row::kColumns;
 
@@ -118,7 +70,7 @@ std::unique_ptr<SqliteAppStore> SqliteAppStore::openInDir(const std::string& dat
 }
 
 int SqliteAppStore::latestSchemaVersion() {
-  return static_cast<int>(kMigrations.size());
+  return static_cast<int>(schema::migrations().size());
 }
 
 void SqliteAppStore::migrate() {
@@ -144,8 +96,8 @@ void SqliteAppStore::migrate() {
                                " is newer than this Aerie supports (" +
                                std::to_string(latestSchemaVersion()) + ")");
     }
-    for (auto v = static_cast<std::size_t>(version); v < kMigrations.size(); ++v) {
-      SqliteStatement::execute(db_, std::string(kMigrations[v]),
+    for (auto v = static_cast<std::size_t>(version); v < schema::migrations().size(); ++v) {
+      SqliteStatement::execute(db_, std::string(schema::migrations()[v]),
                                "migration " + std::to_string(v + 1) + " failed");
     }
     SqliteStatement u(db_, "UPDATE schema_version SET version = ?");
