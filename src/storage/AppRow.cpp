@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <stdexcept>
 
 #include "core/Crypto.hpp"
 
@@ -59,6 +60,23 @@ App fromNew(const NewApp& n, std::int64_t nowMs) {
   a.persistentRooms = n.persistentRooms;
   a.mediaMode = n.mediaMode;
   return a;
+}
+
+void checkParent(const std::string& parentKey, const std::optional<App>& parent) {
+  if (!parent) throw std::invalid_argument("parent key " + parentKey + " does not exist");
+  if (parent->parentKey) {
+    throw std::invalid_argument("parent key " + parentKey + " is itself an alias key");
+  }
+}
+
+void apply(App& app, const AppUpdate& change) {
+  if (change.name) app.name = *change.name;
+  if (change.domains) app.domains = *change.domains;
+  if (change.maxPeersPerRoom) app.maxPeersPerRoom = *change.maxPeersPerRoom;
+  if (change.turnEnabled) app.turnEnabled = *change.turnEnabled;
+  if (change.persistentRooms) app.persistentRooms = *change.persistentRooms;
+  if (change.mediaMode) app.mediaMode = *change.mediaMode;
+  if (change.expiresAtMs) app.expiresAtMs = *change.expiresAtMs;
 }
 
 }  // namespace aerie::app_row

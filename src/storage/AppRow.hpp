@@ -27,6 +27,13 @@ std::string newSecret();
 // The app `n` describes with a new key and secret, as a store writes it (id not yet known).
 App fromNew(const NewApp& n, std::int64_t nowMs);
 
+// Throws std::invalid_argument unless `parent` (the app `parentKey` names) may have alias
+// keys: it exists and is no alias itself (a chain would let a revoked middle key keep its
+// children).
+void checkParent(const std::string& parentKey, const std::optional<App>& parent);
+// Sets the fields `change` sets.
+void apply(App& app, const AppUpdate& change);
+
 // `Row` has isNull(col), integer(col) and text(col), columns in kColumns order from 0.
 template <class Row>
 App read(const Row& s) {

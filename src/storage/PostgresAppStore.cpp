@@ -110,13 +110,7 @@ void PostgresAppStore::notify(std::string_view what, const std::string& appKey) 
 App PostgresAppStore::create(const NewApp& n, std::int64_t nowMs) {
   return run(Retry::Never, [&] {
     PgTransaction tx(*conn_);
-    if (n.parentKey) {
-      const auto parent = findByKeyLocked(*n.parentKey);
-      if (!parent) throw std::invalid_argument("parent key " + *n.parentKey + " does not exist");
-      if (parent->parentKey) {
-        throw std::invalid_argument("parent key " + *n.parentKey + " is itself an alias key");
-      }
-    }
+    if (n.parentKey) app_row::checkParent(*n.parentKey, findByKeyLocked(*n.parentKey));
     App a = app_row::fromNew(n, nowMs);
     PgParams p;
     p.add(a.appKey).add(a.name).add(a.owner).add(a.secret).add(app_row::domainsToJson(a.domains));
@@ -192,13 +186,7 @@ std::optional<App> PostgresAppStore::update(const std::string& appKey, const App
     PgTransaction tx(*conn_);
     auto app = findByKeyLocked(appKey, true);
     if (!app) return std::nullopt;
-    if (change.name) app->name = *change.name;
-    if (change.domains) app->domains = *change.domains;
-    if (change.maxPeersPerRoom) app->maxPeersPerRoom = *change.maxPeersPerRoom;
-    if (change.turnEnabled) app->turnEnabled = *change.turnEnabled;
-    if (change.persistentRooms) app->persistentRooms = *change.persistentRooms;
-    if (change.mediaMode) app->mediaMode = *change.mediaMode;
-    if (change.expiresAtMs) app->expiresAtMs = *change.expiresAtMs;
+    app_row::apply(*app, change);
     PgParams p;
     p.add(app->name).add(app_row::domainsToJson(app->domains));
     p.add(std::int64_t{app->maxPeersPerRoom}).add(std::int64_t{app->turnEnabled ? 1 : 0});

@@ -117,13 +117,7 @@ int SqliteAppStore::schemaVersion() {
 
 App SqliteAppStore::create(const NewApp& n, std::int64_t nowMs) {
   std::lock_guard lock(mutex_);
-  if (n.parentKey) {
-    const auto parent = findByKeyLocked(*n.parentKey);
-    if (!parent) throw std::invalid_argument("parent key " + *n.parentKey + " does not exist");
-    if (parent->parentKey) {
-      throw std::invalid_argument("parent key " + *n.parentKey + " is itself an alias key");
-    }
-  }
+  if (n.parentKey) app_row::checkParent(*n.parentKey, findByKeyLocked(*n.parentKey));
   App a = app_row::fromNew(n, nowMs);
 
   SqliteStatement s(db_,
@@ -202,13 +196,7 @@ std::optional<App> SqliteAppStore::update(const std::string& appKey, const AppUp
   SqliteTransaction tx(db_);
   auto app = findByKeyLocked(appKey);
   if (!app) return std::nullopt;
-  if (change.name) app->name = *change.name;
-  if (change.domains) app->domains = *change.domains;
-  if (change.maxPeersPerRoom) app->maxPeersPerRoom = *change.maxPeersPerRoom;
-  if (change.turnEnabled) app->turnEnabled = *change.turnEnabled;
-  if (change.persistentRooms) app->persistentRooms = *change.persistentRooms;
-  if (change.mediaMode) app->mediaMode = *change.mediaMode;
-  if (change.expiresAtMs) app->expiresAtMs = *change.expiresAtMs;
+  app_row::apply(*app, change);
 
   SqliteStatement s(db_,
                     "UPDATE apps SET name = ?, domains = ?, max_peers_per_room = ?, "
