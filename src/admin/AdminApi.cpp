@@ -11,6 +11,7 @@
 
 #include "admin/AdminJson.hpp"
 #include "admin/AdminOpenApi.hpp"
+#include "admin/AppChangeRelay.hpp"
 #include "admin/AdminToken.hpp"
 #include "admin/AppFields.hpp"
 #include "core/IsoTime.hpp"
@@ -225,17 +226,13 @@ void AdminApi::revokeApp(const App& app, HttpDone done) {
   store_.revoke(app.appKey);
   const App after = store_.findByKey(app.appKey).value_or(app);
   // Peers already in rooms with this key (or in its realm) leave now, not when they next join.
-  hub_.gather<std::size_t>(
-      [key = app.appKey](Hub& h) { return h.kickApp(key); },
-      [after, done = std::move(done)](std::vector<std::optional<std::size_t>> perShard) {
-        std::size_t kicked = 0;
-        bool failed = false;
-        for (const auto& n : perShard) n ? kicked += *n : failed = true;
-        log::info("admin", "app revoked",
-                  {{"appKey", after.appKey},
-                   {"peersRemoved", failed ? "?" : std::to_string(kicked)}});
-        done(AdminJson::reply(200, AdminJson::app(after, false)));
-      });
+  AppChangeRelay::kickApp(hub_, app.appKey,
+                          [after, done = std::move(done)](std::optional<std::size_t> kicked) {
+                            log::info("admin", "app revoked",
+                                      {{"appKey", after.appKey},
+                                       {"peersRemoved", kicked ? std::to_string(*kicked) : "?"}});
+                            done(AdminJson::reply(200, AdminJson::app(after, false)));
+                          });
 }
 
 HttpReply AdminApi::rotateSecret(const App& app) {

@@ -19,8 +19,15 @@ std::string AdminToken::ensure(AppStore& store, bool& created) {
     created = false;
     return *stored;
   }
+  // Nodes sharing a store that start at once agree on the token stored first.
+  const std::string offered = crypto::randomToken(kTokenBytes);
+  const std::string stored = store.settingOrInsert(kSetting, offered);
+  if (!stored.empty()) {
+    created = stored == offered;
+    return stored;
+  }
   created = true;
-  return rotate(store);
+  return rotate(store);  // an empty token was stored: it allows nothing, so replace it
 }
 
 std::string AdminToken::rotate(AppStore& store) {

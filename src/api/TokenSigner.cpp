@@ -24,15 +24,23 @@ TokenSigner::TokenSigner(std::string secret) : secret_(std::move(secret)) {
 }
 
 TokenSigner TokenSigner::fromStore(AppStore& store) {
-  if (auto stored = store.setting(kSecretSetting)) {
-    if (auto raw = crypto::base64UrlDecode(*stored); raw && !raw->empty()) {
-      return TokenSigner(std::move(*raw));
-    }
-  }
   // 256 bits, the HMAC-SHA256 block's worth of strength.
   const std::string raw = crypto::randomBytes(32);
-  store.setSetting(kSecretSetting, crypto::base64UrlEncode(raw));
-  return TokenSigner(raw);
+  const std::string offered = crypto::base64UrlEncode(raw);
+  if (auto stored = store.setting(kSecretSetting)) {
+    if (auto decoded = crypto::base64UrlDecode(*stored); decoded && !decoded->empty()) {
+      return TokenSigner(std::move(*decoded));
+    }
+    store.setSetting(kSecretSetting, offered);  // damaged: replaced
+    return TokenSigner(raw);
+  }
+  // Nodes sharing a store that start at once each offer a secret; all of them sign with the
+  // one stored first.
+  const std::string stored = store.settingOrInsert(kSecretSetting, offered);
+  if (stored == offered) return TokenSigner(raw);
+  auto decoded = crypto::base64UrlDecode(stored);
+  if (!decoded || decoded->empty()) throw std::runtime_error("the stored signing secret is damaged");
+  return TokenSigner(std::move(*decoded));
 }
 
 std::string TokenSigner::mac(std::initializer_list<std::string_view> fields) const {

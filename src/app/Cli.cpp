@@ -13,6 +13,9 @@
 #include "app/Config.hpp"
 #include "admin/Metrics.hpp"
 #include "app/StoreCommands.hpp"
+#include "app/StoreOpener.hpp"
+#include "admin/AppChangeRelay.hpp"
+#include "core/Crypto.hpp"
 #include "admin/UsageRecorder.hpp"
 #include "app/AssetPaths.hpp"
 #include "storage/UsageWriter.hpp"
@@ -25,7 +28,7 @@
 #include "sfu/ShardMedia.hpp"
 #include "api/TokenSigner.hpp"
 #include "storage/CachingAppStore.hpp"
-#include "storage/SqliteAppStore.hpp"
+#include "storage/PgAppChanges.hpp"
 #include "transport/HubGateway.hpp"
 #include "tls/SelfSignedCertificate.hpp"
 #include "transport/Server.hpp"
@@ -38,7 +41,8 @@ namespace aerie {
 
 void Cli::usage() {
   std::cout << "usage:\n"
-               "  aerie serve [--listen HOST:PORT] [--data DIR] [--config FILE] [--threads N]\n"
+               "  aerie serve [--listen HOST:PORT] [--data DIR] [--store postgresql://...]\n"
+               "              [--config FILE] [--threads N]\n"
                "              [--tls on|off] [--tls-cert PEM --tls-key PEM] [--tls-redirect on]\n"
                "              [--public-host NAME]\n"
                "              [--turn-host HOST] [--public-ip IP] [--turn-secret S] [--turn-ttl SECONDS]\n"
@@ -82,8 +86,10 @@ int Cli::serve(const std::vector<std::string>& args) {
   if (!log::parseLevel(config.logLevel, level)) throw std::runtime_error("bad log level " + config.logLevel);
   log::setLevel(level);
 
-  auto store = SqliteAppStore::openInDir(config.dataDir);
-  if (store->list().empty()) {
+  auto store = StoreOpener::open(config);
+  // Nodes sharing a store that start at once on an empty one: only the first makes the key.
+  const std::string devClaim = crypto::randomToken(16);
+  if (store->list().empty() && store->settingOrInsert("development_key_claim", devClaim) == devClaim) {
     NewApp dev;
     dev.name = "development";
     dev.owner = "development";
@@ -100,7 +106,8 @@ int Cli::serve(const std::vector<std::string>& args) {
   }
   const std::string adminToken = AdminToken::ensure(*store, newToken);
   if (newToken) {
-    std::cout << "Created the admin token (first start; `aerie token --data DIR` shows it again):\n"
+    std::cout << "Created the admin token (first start; `aerie token " << StoreOpener::describe(config)
+              << "` shows it again):\n"
               << "  " << adminToken << "\n";
   }
 
@@ -202,6 +209,18 @@ int Cli::serve(const std::vector<std::string>& args) {
   CountingHttpHandler countedRouter(router, metrics.http());  // API replies by status, for /metrics
   Server server(options, config.limits, shards, countedRouter, gateway);
   server.bind();
+  // On a shared store, other nodes' key changes reach this node's cache and rooms (a revoked
+  // key's peers leave here too). The gateway is bound to the loops now.
+  AppChangeRelay changeRelay(appStore, gateway);
+  std::unique_ptr<PgAppChanges> storeChanges;
+  if (!config.store.empty()) {
+    storeChanges = std::make_unique<PgAppChanges>(
+        config.store,
+        PgAppChanges::Options{config.limits.storeConnectTimeoutMs, config.limits.storeReconnectMs,
+                              config.limits.storeCheckMs},
+        changeRelay);
+    storeChanges->start();
+  }
   // The media plane of SFU rooms: per shard, a UDP socket on the shard's loop and the server
   // peer ("MCU") that negotiates with the clients.
   std::vector<std::unique_ptr<ShardMedia>> media;
@@ -236,8 +255,9 @@ int Cli::serve(const std::vector<std::string>& args) {
   }
   std::cout << "Developer console: " << url << "/console\n";
   std::cout.flush();
-  log::info("server", "listening", {{"url", url}, {"data", config.dataDir}});
+  log::info("server", "listening", {{"url", url}, {"store", StoreOpener::describe(config)}});
   server.run();
+  if (storeChanges) storeChanges->stop();
   // The loops have stopped: nobody else touches the Hub or the recorder now.
   usageRecorder.flush(nowMs());
   for (auto& hub : hubs) {

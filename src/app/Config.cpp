@@ -25,6 +25,12 @@ std::uint32_t toUint(const std::string& name, const std::string& text) {
 void set(Config& c, const std::string& name, const std::string& value) {
   if (name == "listen") c.setListen(value);
   else if (name == "data") c.dataDir = value;
+  else if (name == "store") {
+    if (!value.empty() && value.rfind("postgresql://", 0) != 0 && value.rfind("postgres://", 0) != 0) {
+      throw std::runtime_error("store takes a postgresql:// URL (without it: SQLite in the data directory)");
+    }
+    c.store = value;
+  }
   else if (name == "threads") c.threads = toUint(name, value);
   else if (name == "log-level") c.logLevel = value;
   else if (name == "tls-cert") c.tlsCert = value;
@@ -62,7 +68,7 @@ void set(Config& c, const std::string& name, const std::string& value) {
   else throw std::runtime_error("unknown option '" + name + "'");
 }
 
-const char* const kNames[] = {"listen", "data", "threads", "log-level", "tls-cert", "tls-key", "tls",
+const char* const kNames[] = {"listen", "data", "store", "threads", "log-level", "tls-cert", "tls-key", "tls",
                               "public-host", "ice-host", "turn-secret", "turn-ttl", "web-root",
                               "max-peers-per-room", "stun", "turn-host", "public-ip", "turn-tls-port", "site-key", "admin-token", "tls-redirect",
                               "media-port", "media-public-ip"};

@@ -13,6 +13,9 @@ struct Config {
   std::string listenHost = "127.0.0.1";  // loopback unless told otherwise
   std::uint16_t listenPort = 8080;
   std::string dataDir = "./data";
+  // Empty: apps, settings and usage in SQLite under dataDir (one node). A postgresql:// URL:
+  // in that PostgreSQL database, shared by every node started with it (docs/architecture.md).
+  std::string store;
   unsigned threads = 2;
   std::string logLevel = "info";
   std::string tlsCert;  // empty: a self-signed certificate in dataDir, made on first start

@@ -14,13 +14,13 @@
 #include "core/Clock.hpp"
 #include "core/IsoTime.hpp"
 #include "storage/MediaMode.hpp"
-#include "storage/SqliteAppStore.hpp"
+#include "app/StoreOpener.hpp"
 
 namespace aerie {
 namespace {
 
 // The command's own flags, as the JSON fields of the admin API, apart from the config flags
-// (--data, --config, ...) that go to Config::load.
+// (--data, --store, --config, ...) that go to Config::load.
 struct Flags {
   boost::json::object fields;
   std::string parent;
@@ -81,8 +81,8 @@ Flags parseFlags(const std::vector<std::string>& args) {
   return f;
 }
 
-std::unique_ptr<SqliteAppStore> openStore(const Flags& f) {
-  return SqliteAppStore::openInDir(Config::load(f.configArgs).dataDir);
+std::unique_ptr<AppStore> openStore(const Flags& f) {
+  return StoreOpener::open(Config::load(f.configArgs));
 }
 
 void print(const boost::json::value& v) {
@@ -123,19 +123,20 @@ int createAlias(AppStore& store, const Flags& f) {
 }  // namespace
 
 const char* StoreCommands::usage() {
-  return "  aerie app create --data DIR --name NAME --domain DOMAIN [--domain ...] [--owner O]\n"
+  return "  aerie app create STORE --name NAME --domain DOMAIN [--domain ...] [--owner O]\n"
          "                  [--max-peers N] [--turn on|off] [--persistent-rooms on|off]\n"
          "                  [--media mesh|sfu|auto] [--expires ISO]\n"
          "                                          (prints the app, with its secret, as JSON)\n"
-         "  aerie app list --data DIR\n"
-         "  aerie app get|revoke|rotate-secret --data DIR KEY\n"
-         "  aerie app update --data DIR KEY [--name N] [--domain D ...] [--max-peers N]\n"
+         "  aerie app list STORE\n"
+         "  aerie app get|revoke|rotate-secret STORE KEY\n"
+         "  aerie app update STORE KEY [--name N] [--domain D ...] [--max-peers N]\n"
          "                  [--turn on|off] [--persistent-rooms on|off] [--media mesh|sfu|auto]\n"
          "                  [--expires ISO|never]\n"
-         "  aerie app usage --data DIR KEY [--from ISO] [--to ISO]   (default: the last 30 days)\n"
-         "  aerie alias create --data DIR --parent KEY --domain D [--name N] [--expires ISO]\n"
-         "  aerie alias list --data DIR --parent KEY\n"
-         "  aerie token --data DIR [--rotate]   (prints the admin API's bearer token)\n";
+         "  aerie app usage STORE KEY [--from ISO] [--to ISO]   (default: the last 30 days)\n"
+         "  aerie alias create STORE --parent KEY --domain D [--name N] [--expires ISO]\n"
+         "  aerie alias list STORE --parent KEY\n"
+         "  aerie token STORE [--rotate]   (prints the admin API's bearer token)\n"
+         "  STORE is --data DIR (SQLite, the default) or --store postgresql://... (shared by nodes)\n";
 }
 
 int StoreCommands::app(const std::vector<std::string>& args) {
@@ -217,7 +218,7 @@ int StoreCommands::alias(const std::vector<std::string>& args) {
 int StoreCommands::token(const std::vector<std::string>& args) {
   const Flags f = parseFlags(args);
   if (!f.positional.empty() || !f.fields.empty()) {
-    throw std::runtime_error("token: takes only --data/--config and --rotate");
+    throw std::runtime_error("token: takes only --data/--store/--config and --rotate");
   }
   auto store = openStore(f);
   bool created = false;

@@ -1,8 +1,9 @@
 #pragma once
 // The CLI's store commands, for scripts: `aerie app ...`, `aerie alias ...`, `aerie token`.
-// They open the data directory's database directly (safe while `aerie serve` runs on it:
-// SQLite WAL, and writes take the write lock), validate with the admin API's AppFields
-// tables, and print JSON (the admin API's shapes) on stdout. Return the exit code.
+// They open the store directly: the data directory's database (safe while `aerie serve` runs
+// on it: SQLite WAL, and writes take the write lock), or with `--store postgresql://...` the
+// database the nodes share (a change reaches every node at once). They validate with the admin
+// API's AppFields tables and print JSON (the admin API's shapes) on stdout. Return the exit code.
 #include <string>
 #include <vector>
 

@@ -41,6 +41,18 @@ struct Limits {
   // 100,000 is a minute of 1,600 leaves per second, about 20 MiB.
   std::size_t maxPendingUsageRecords = 100000;
 
+  // A shared PostgreSQL store (--store postgresql://...). Connecting gives up after this long
+  // (libpq counts whole seconds, at least 2): a node must fail at start with a clear message,
+  // not hang, when the database is unreachable.
+  std::uint32_t storeConnectTimeoutMs = 5000;
+  // The connection that listens for other nodes' key changes: after it drops, a new one is
+  // tried this often (each attempt is cheap; a restarting database is back within seconds).
+  std::uint32_t storeReconnectMs = 1000;
+  // An idle listening connection is checked with a query this often, so a connection that
+  // died without a FIN (a host or network gone) is noticed and replaced; until then the key
+  // cache's own expiry (appCacheMs) still bounds how stale a key can be.
+  std::uint32_t storeCheckMs = 5000;
+
   // Rate limit per socket (protocol spec section 4): two token buckets.
   double targetedBurst = 500;                    // welcome/offer/answer/candidate/...: ICE restart in a 10-mesh
   double targetedPerSecond = 100;

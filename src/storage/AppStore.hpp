@@ -43,6 +43,14 @@ class AppStore {
   // Server-wide secrets and settings (signing key of userCred/roomCred, admin token).
   virtual std::optional<std::string> setting(const std::string& name) = 0;
   virtual void setSetting(const std::string& name, const std::string& value) = 0;
+  // Stores `value` unless `name` has a value already; returns the value stored now. Several
+  // processes sharing a store that start at once agree on one value (the signing secret): the
+  // stores do this atomically; this fallback (test doubles) does not.
+  virtual std::string settingOrInsert(const std::string& name, const std::string& value) {
+    if (auto stored = setting(name)) return *stored;
+    setSetting(name, value);
+    return value;
+  }
 
   virtual void recordSession(const SessionRecord& session) = 0;
   // Several at once (the usage writer's batches); a store may write them in one transaction.

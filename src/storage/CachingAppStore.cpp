@@ -40,6 +40,16 @@ void CachingAppStore::clear() {
   entries_.clear();
 }
 
+void CachingAppStore::invalidate(const std::string& appKey) {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  entries_.erase(appKey);
+}
+
+void CachingAppStore::invalidateAll() {
+  clear();
+}
+
 std::uint64_t CachingAppStore::hits() const {
   std::lock_guard lock(mutex_);
   return hits_;
@@ -81,6 +91,9 @@ std::optional<std::string> CachingAppStore::setting(const std::string& name) {
 }
 void CachingAppStore::setSetting(const std::string& name, const std::string& value) {
   inner_.setSetting(name, value);
+}
+std::string CachingAppStore::settingOrInsert(const std::string& name, const std::string& value) {
+  return inner_.settingOrInsert(name, value);
 }
 void CachingAppStore::recordSession(const SessionRecord& session) {
   inner_.recordSession(session);

@@ -28,9 +28,15 @@ class CachingAppStore final : public AppStore {
   std::optional<std::string> rotateSecret(const std::string& appKey) override;
   std::optional<std::string> setting(const std::string& name) override;
   void setSetting(const std::string& name, const std::string& value) override;
+  std::string settingOrInsert(const std::string& name, const std::string& value) override;
   void recordSession(const SessionRecord& session) override;
   void recordSessions(const std::vector<SessionRecord>& sessions) override;
   UsageReport usage(const std::string& appKey, std::int64_t fromMs, std::int64_t toMs) override;
+
+  // Forgets `appKey`, or everything: for changes made by another process on a shared store
+  // (PgAppChanges). A lookup racing it is not cached.
+  void invalidate(const std::string& appKey);
+  void invalidateAll();
 
   std::uint64_t hits() const;
   std::uint64_t misses() const;

@@ -3,126 +3,19 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <array>
-#include <boost/json/array.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <stdexcept>
 #include <string_view>
 
-#include "core/Crypto.hpp"
+#include "storage/AppRow.hpp"
+#include "storage/Schema.hpp"
 #include "storage/SqliteStatement.hpp"
 #include "storage/SqliteTransaction.hpp"
 
 namespace aerie {
 namespace {
 
-// Schema migrations, applied in order inside one transaction. Entry i brings the schema
-// from version i to i + 1. Never edit an entry once released: append a new one instead, so
-// that a file written by an older Aerie upgrades in place.
-constexpr std::array<std::string_view, 3> kMigrations = {
-    R"sql(
-    CREATE TABLE apps (
-      id                 INTEGER PRIMARY KEY,
-      app_key            TEXT NOT NULL UNIQUE,
-      name               TEXT NOT NULL,
-      owner              TEXT NOT NULL,
-      secret             TEXT NOT NULL,
-      domains            TEXT NOT NULL,  -- JSON array of strings
-      parent_key         TEXT,           -- alias keys only
-      revoked            INTEGER NOT NULL DEFAULT 0,
-      created_at_ms      INTEGER NOT NULL,
-      expires_at_ms      INTEGER,
-      max_peers_per_room INTEGER NOT NULL DEFAULT 0,
-      turn_enabled       INTEGER NOT NULL DEFAULT 1
-    );
-    CREATE INDEX apps_parent_key ON apps(parent_key);
-    CREATE TABLE settings (
-      name  TEXT PRIMARY KEY,
-      value TEXT NOT NULL
-    );
-    )sql",
-    // 2: the persistent-rooms flag, and one usage record per peer session. A session is
-    // written when the peer leaves, so a row is always complete.
-    R"sql(
-    ALTER TABLE apps ADD COLUMN persistent_rooms INTEGER NOT NULL DEFAULT 0;
-    CREATE TABLE sessions (
-      id           INTEGER PRIMARY KEY,
-      app_key      TEXT NOT NULL,  -- the key used; an alias key's sessions stay its own
-      realm        TEXT NOT NULL,  -- primary key of the realm
-      room_name    TEXT NOT NULL,
-      sid          TEXT NOT NULL,
-      joined_at_ms INTEGER NOT NULL,
-      left_at_ms   INTEGER NOT NULL
-    );
-    CREATE INDEX sessions_realm ON sessions(realm, joined_at_ms);
-    CREATE INDEX sessions_app_key ON sessions(app_key, joined_at_ms);
-    )sql",
-    // 3: the realm's media mode (MediaMode.hpp): 'mesh', 'sfu' or 'auto'. Every app written
-    // before it is a mesh app, as it always was.
-    R"sql(
-    ALTER TABLE apps ADD COLUMN media_mode TEXT NOT NULL DEFAULT 'mesh';
-    )sql",
-};
-
-constexpr std::string_view kAppColumns =
-    "id, app_key, name, owner, secret, domains, parent_key, revoked, created_at_ms, "
-    "expires_at_ms, max_peers_per_room, turn_enabled, persistent_rooms, media_mode";
-
-std::string domainsToJson(const std::vector<std::string>& domains) {
-  boost::json::array a;
-  for (const auto& d : domains) a.emplace_back(d);
-  return boost::json::serialize(a);
-}
-
-// A damaged domains column allows no domain: failing closed is the safe default for CORS.
-std::vector<std::string> domainsFromJson(const std::string& text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& e : v.get_array()) {
-    if (e.is_string()) out.emplace_back(e.get_string());
-  }
-  return out;
-}
-
-App readApp(const SqliteStatement& s) {
-  App a;
-  a.id = s.integer(0);
-  a.appKey = s.text(1);
-  a.name = s.text(2);
-  a.owner = s.text(3);
-  a.secret = s.text(4);
-  a.domains = domainsFromJson(s.text(5));
-  if (!s.isNull(6)) a.parentKey = s.text(6);
-  a.revoked = s.integer(7) != 0;
-  a.createdAtMs = s.integer(8);
-  if (!s.isNull(9)) a.expiresAtMs = s.integer(9);
-  a.maxPeersPerRoom = static_cast<std::uint32_t>(s.integer(10));
-  a.turnEnabled = s.integer(11) != 0;
-  a.persistentRooms = s.integer(12) != 0;
-  // A damaged value reads as mesh, the mode that needs nothing of the media plane.
-  a.mediaMode = parseMediaMode(s.text(13)).value_or(MediaMode::Mesh);
-  return a;
-}
-
-// 122 random bits in the textual layout of an RFC 9562 version-4 UUID.
-std::string newAppKey() {
-  std::string b = crypto::randomBytes(16);
-  b[6] = static_cast<char>((static_cast<unsigned char>(b[6]) & 0x0F) | 0x40);
-  b[8] = static_cast<char>((static_cast<unsigned char>(b[8]) & 0x3F) | 0x80);
-  std::string out;
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    const auto c = static_cast<unsigned char>(b[i]);
-    out += kHex[c >> 4];
-    out += kHex[c & 0x0F];
-  }
-  return out;
-}
+using app_row::kColumns;
 
 }  // namespace
 
@@ -177,7 +70,7 @@ std::unique_ptr<SqliteAppStore> SqliteAppStore::openInDir(const std::string& dat
 }
 
 int SqliteAppStore::latestSchemaVersion() {
-  return static_cast<int>(kMigrations.size());
+  return static_cast<int>(schema::migrations().size());
 }
 
 void SqliteAppStore::migrate() {
@@ -203,8 +96,8 @@ void SqliteAppStore::migrate() {
                                " is newer than this Aerie supports (" +
                                std::to_string(latestSchemaVersion()) + ")");
     }
-    for (auto v = static_cast<std::size_t>(version); v < kMigrations.size(); ++v) {
-      SqliteStatement::execute(db_, std::string(kMigrations[v]),
+    for (auto v = static_cast<std::size_t>(version); v < schema::migrations().size(); ++v) {
+      SqliteStatement::execute(db_, std::string(schema::migrations()[v]),
                                "migration " + std::to_string(v + 1) + " failed");
     }
     SqliteStatement u(db_, "UPDATE schema_version SET version = ?");
@@ -224,33 +117,15 @@ int SqliteAppStore::schemaVersion() {
 
 App SqliteAppStore::create(const NewApp& n, std::int64_t nowMs) {
   std::lock_guard lock(mutex_);
-  if (n.parentKey) {
-    const auto parent = findByKeyLocked(*n.parentKey);
-    if (!parent) throw std::invalid_argument("parent key " + *n.parentKey + " does not exist");
-    if (parent->parentKey) {
-      throw std::invalid_argument("parent key " + *n.parentKey + " is itself an alias key");
-    }
-  }
-  App a;
-  a.appKey = newAppKey();
-  a.name = n.name;
-  a.owner = n.owner;
-  a.secret = crypto::randomToken(24);
-  a.domains = n.domains;
-  a.parentKey = n.parentKey;
-  a.createdAtMs = nowMs;
-  a.expiresAtMs = n.expiresAtMs;
-  a.maxPeersPerRoom = n.maxPeersPerRoom;
-  a.turnEnabled = n.turnEnabled;
-  a.persistentRooms = n.persistentRooms;
-  a.mediaMode = n.mediaMode;
+  if (n.parentKey) app_row::checkParent(*n.parentKey, findByKeyLocked(*n.parentKey));
+  App a = app_row::fromNew(n, nowMs);
 
   SqliteStatement s(db_,
                     "INSERT INTO apps (app_key, name, owner, secret, domains, parent_key, revoked, "
                     "created_at_ms, expires_at_ms, max_peers_per_room, turn_enabled, "
                     "persistent_rooms, media_mode) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)");
   s.bind(1, a.appKey).bind(2, a.name).bind(3, a.owner).bind(4, a.secret);
-  s.bind(5, domainsToJson(a.domains));
+  s.bind(5, app_row::domainsToJson(a.domains));
   if (a.parentKey) {
     s.bind(6, *a.parentKey);
   } else {
@@ -277,17 +152,17 @@ std::optional<App> SqliteAppStore::findByKey(const std::string& appKey) {
 }
 
 std::optional<App> SqliteAppStore::findByKeyLocked(const std::string& appKey) {
-  SqliteStatement s(db_, "SELECT " + std::string(kAppColumns) + " FROM apps WHERE app_key = ?");
+  SqliteStatement s(db_, "SELECT " + std::string(kColumns) + " FROM apps WHERE app_key = ?");
   s.bind(1, appKey);
   if (!s.step()) return std::nullopt;
-  return readApp(s);
+  return app_row::read(s);
 }
 
 std::vector<App> SqliteAppStore::list() {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_, "SELECT " + std::string(kAppColumns) + " FROM apps ORDER BY id");
+  SqliteStatement s(db_, "SELECT " + std::string(kColumns) + " FROM apps ORDER BY id");
   std::vector<App> out;
-  while (s.step()) out.push_back(readApp(s));
+  while (s.step()) out.push_back(app_row::read(s));
   return out;
 }
 
@@ -302,17 +177,17 @@ bool SqliteAppStore::setDomains(const std::string& appKey,
                                 const std::vector<std::string>& domains) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(db_, "UPDATE apps SET domains = ? WHERE app_key = ?");
-  s.bind(1, domainsToJson(domains)).bind(2, appKey).step();
+  s.bind(1, app_row::domainsToJson(domains)).bind(2, appKey).step();
   return sqlite3_changes(db_) > 0;
 }
 
 std::vector<App> SqliteAppStore::listAliases(const std::string& parentKey) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_, "SELECT " + std::string(kAppColumns) +
+  SqliteStatement s(db_, "SELECT " + std::string(kColumns) +
                              " FROM apps WHERE parent_key = ? ORDER BY id");
   s.bind(1, parentKey);
   std::vector<App> out;
-  while (s.step()) out.push_back(readApp(s));
+  while (s.step()) out.push_back(app_row::read(s));
   return out;
 }
 
@@ -321,19 +196,13 @@ std::optional<App> SqliteAppStore::update(const std::string& appKey, const AppUp
   SqliteTransaction tx(db_);
   auto app = findByKeyLocked(appKey);
   if (!app) return std::nullopt;
-  if (change.name) app->name = *change.name;
-  if (change.domains) app->domains = *change.domains;
-  if (change.maxPeersPerRoom) app->maxPeersPerRoom = *change.maxPeersPerRoom;
-  if (change.turnEnabled) app->turnEnabled = *change.turnEnabled;
-  if (change.persistentRooms) app->persistentRooms = *change.persistentRooms;
-  if (change.mediaMode) app->mediaMode = *change.mediaMode;
-  if (change.expiresAtMs) app->expiresAtMs = *change.expiresAtMs;
+  app_row::apply(*app, change);
 
   SqliteStatement s(db_,
                     "UPDATE apps SET name = ?, domains = ?, max_peers_per_room = ?, "
                     "turn_enabled = ?, persistent_rooms = ?, media_mode = ?, expires_at_ms = ? "
                     "WHERE app_key = ?");
-  s.bind(1, app->name).bind(2, domainsToJson(app->domains));
+  s.bind(1, app->name).bind(2, app_row::domainsToJson(app->domains));
   s.bind(3, static_cast<std::int64_t>(app->maxPeersPerRoom));
   s.bind(4, std::int64_t{app->turnEnabled ? 1 : 0});
   s.bind(5, std::int64_t{app->persistentRooms ? 1 : 0});
@@ -350,7 +219,7 @@ std::optional<App> SqliteAppStore::update(const std::string& appKey, const AppUp
 
 std::optional<std::string> SqliteAppStore::rotateSecret(const std::string& appKey) {
   std::lock_guard lock(mutex_);
-  std::string secret = crypto::randomToken(24);
+  std::string secret = app_row::newSecret();
   SqliteStatement s(db_, "UPDATE apps SET secret = ? WHERE app_key = ?");
   s.bind(1, secret).bind(2, appKey).step();
   if (sqlite3_changes(db_) == 0) return std::nullopt;
@@ -418,6 +287,17 @@ std::optional<std::string> SqliteAppStore::setting(const std::string& name) {
   s.bind(1, name);
   if (!s.step()) return std::nullopt;
   return s.text(0);
+}
+
+std::string SqliteAppStore::settingOrInsert(const std::string& name, const std::string& value) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement insert(db_,
+                         "INSERT INTO settings (name, value) VALUES (?, ?) "
+                         "ON CONFLICT(name) DO NOTHING");
+  insert.bind(1, name).bind(2, value).step();
+  SqliteStatement s(db_, "SELECT value FROM settings WHERE name = ?");
+  s.bind(1, name);
+  return s.step() ? s.text(0) : value;
 }
 
 void SqliteAppStore::setSetting(const std::string& name, const std::string& value) {

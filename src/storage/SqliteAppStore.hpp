@@ -36,6 +36,7 @@ class SqliteAppStore final : public AppStore {
   std::optional<std::string> rotateSecret(const std::string& appKey) override;
   std::optional<std::string> setting(const std::string& name) override;
   void setSetting(const std::string& name, const std::string& value) override;
+  std::string settingOrInsert(const std::string& name, const std::string& value) override;
   void recordSession(const SessionRecord& session) override;
   void recordSessions(const std::vector<SessionRecord>& sessions) override;  // one transaction
   UsageReport usage(const std::string& appKey, std::int64_t fromMs, std::int64_t toMs) override;

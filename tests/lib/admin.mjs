@@ -19,9 +19,9 @@ export async function aerieCli(args) {
   }
 }
 
-// The admin token of a server's data directory (created on its first start).
+// The admin token of a server's store (created on its first start).
 export async function adminToken(server, { rotate = false } = {}) {
-  const args = ['token', '--data', server.dataDir];
+  const args = ['token', ...(server.storeArgs || ['--data', server.dataDir])];
   if (rotate) args.push('--rotate');
   const token = (await aerieCli(args)).trim();
   if (!/^[A-Za-z0-9_-]{40,}$/.test(token)) throw new Error(`aerie token printed ${JSON.stringify(token)}`);

@@ -49,8 +49,9 @@ export function sleep(ms) {
 }
 
 // `aerie app create --data DIR --name NAME --domain D...` → {appKey, secret, domains}.
-export async function createApp(dataDir, { name, domains = ['127.0.0.1', 'localhost'], extraArgs = [] }) {
-  const args = ['app', 'create', '--data', dataDir, '--name', name];
+// `store` (a postgresql:// URL) takes the place of the data directory.
+export async function createApp(dataDir, { name, domains = ['127.0.0.1', 'localhost'], extraArgs = [], store }) {
+  const args = ['app', 'create', ...(store ? ['--store', store] : ['--data', dataDir]), '--name', name];
   for (const d of domains) args.push('--domain', d);
   args.push(...extraArgs);
   let out;
@@ -78,6 +79,8 @@ export async function createApp(dataDir, { name, domains = ['127.0.0.1', 'localh
  * Creates the apps, then starts `aerie serve` and waits for its `listening` line.
  * options.apps: [{name, domains}] (default: one app "test" for 127.0.0.1 and localhost)
  * options.extraArgs: more arguments for `aerie serve`
+ * options.store: a postgresql:// URL for `--store` (apps, settings and usage there; the data
+ *   directory keeps only the TLS certificate)
  */
 export async function startAerie(options = {}) {
   const bin = options.bin || aerieBin();
@@ -85,10 +88,13 @@ export async function startAerie(options = {}) {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-test-'));
   const appSpecs = options.apps || [{ name: 'test' }];
   const apps = [];
-  for (const spec of appSpecs) apps.push(await createApp(dataDir, spec));
+  for (const spec of appSpecs) apps.push(await createApp(dataDir, { store: options.store, ...spec }));
 
   const port = options.port || (await freePort());
-  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir, ...(options.extraArgs || [])];
+  // How the CLI reaches this server's store (`aerie token ...`, `aerie app ...`).
+  const storeArgs = options.store ? ['--store', options.store] : ['--data', dataDir];
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir,
+    ...(options.store ? ['--store', options.store] : []), ...(options.extraArgs || [])];
   const echo = process.env.AERIE_TEST_LOG === '1';
   let log = '';
   let proc = null; // {child, exited, exitPromise}
@@ -162,6 +168,7 @@ export async function startAerie(options = {}) {
     port,
     host: '127.0.0.1',
     dataDir,
+    storeArgs,
     apps,
     app: apps[0],
     httpUrl: `http://127.0.0.1:${port}`,

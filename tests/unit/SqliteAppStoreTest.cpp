@@ -61,63 +61,6 @@ TEST_F(SqliteAppStoreTest, CreateGeneratesKeyAndSecret) {
   EXPECT_NE(a.secret, b.secret);
 }
 
-TEST_F(SqliteAppStoreTest, FindReturnsEveryField) {
-  SqliteAppStore store(dbPath());
-  NewApp n = primary();
-  n.expiresAtMs = 99999;
-  n.maxPeersPerRoom = 7;
-  const App a = store.create(n, 1234);
-  const auto f = store.findByKey(a.appKey);
-  ASSERT_TRUE(f);
-  EXPECT_EQ(f->id, a.id);
-  EXPECT_EQ(f->name, "demo");
-  EXPECT_EQ(f->owner, "owner@example.com");
-  EXPECT_EQ(f->secret, a.secret);
-  EXPECT_EQ(f->domains, (std::vector<std::string>{"example.com", "*.example.org"}));
-  EXPECT_FALSE(f->parentKey);
-  EXPECT_EQ(f->createdAtMs, 1234);
-  EXPECT_EQ(f->expiresAtMs, std::optional<std::int64_t>(99999));
-  EXPECT_EQ(f->maxPeersPerRoom, 7u);
-  EXPECT_FALSE(store.findByKey("no-such-key"));
-}
-
-TEST_F(SqliteAppStoreTest, AliasKeys) {
-  SqliteAppStore store(dbPath());
-  const App parent = store.create(primary(), 0);
-  NewApp n = primary("alias");
-  n.parentKey = parent.appKey;
-  const App alias = store.create(n, 0);
-  EXPECT_EQ(store.findByKey(alias.appKey)->parentKey, parent.appKey);
-
-  NewApp orphan = primary("orphan");
-  orphan.parentKey = "missing";
-  EXPECT_THROW(store.create(orphan, 0), std::invalid_argument);
-  NewApp chained = primary("chained");
-  chained.parentKey = alias.appKey;
-  EXPECT_THROW(store.create(chained, 0), std::invalid_argument);
-}
-
-TEST_F(SqliteAppStoreTest, ListRevokeSetDomains) {
-  SqliteAppStore store(dbPath());
-  const App a = store.create(primary("a"), 0);
-  const App b = store.create(primary("b"), 0);
-  const auto all = store.list();
-  ASSERT_EQ(all.size(), 2u);
-  EXPECT_EQ(all[0].appKey, a.appKey);
-  EXPECT_EQ(all[1].appKey, b.appKey);
-
-  EXPECT_TRUE(store.revoke(a.appKey));
-  EXPECT_TRUE(store.findByKey(a.appKey)->revoked);
-  EXPECT_FALSE(store.findByKey(b.appKey)->revoked);
-  EXPECT_FALSE(store.revoke("missing"));
-
-  EXPECT_TRUE(store.setDomains(b.appKey, {"localhost"}));
-  EXPECT_EQ(store.findByKey(b.appKey)->domains, std::vector<std::string>{"localhost"});
-  EXPECT_TRUE(store.setDomains(b.appKey, {}));
-  EXPECT_TRUE(store.findByKey(b.appKey)->domains.empty());
-  EXPECT_FALSE(store.setDomains("missing", {"x"}));
-}
-
 TEST_F(SqliteAppStoreTest, Settings) {
   SqliteAppStore store(dbPath());
   EXPECT_FALSE(store.setting("k"));
