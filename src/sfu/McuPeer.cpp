@@ -84,9 +84,14 @@ void McuPeer::onLeft(std::string_view roomKey, std::string_view sid) {
     rooms_.erase(it);
     return;
   }
-  // The leaver's sections go inactive on every other member's connection, its media
-  // `unavailable` (SkylinkJS 2.x then drops the stream).
-  for (auto& m : members) {
+  withdraw(roomKey, it->second, sid);
+}
+
+void McuPeer::withdraw(std::string_view roomKey, RoomState& room, std::string_view sid) {
+  // The sections go inactive on every other member's connection, the media `unavailable`
+  // (SkylinkJS 2.x then drops the stream).
+  for (auto& m : room.members) {
+    if (m.sid == sid) continue;
     std::erase_if(m.pending, [&](const Member::Sent& s) { return s.publisherId == sid; });
     bool changed = false;
     for (auto& s : m.forwarded) {
@@ -267,7 +272,9 @@ void McuPeer::handleAnswer(std::string_view roomKey, RoomState&, Member& from) {
 
 void McuPeer::queueFor(Member& m, const Member& publisher, const Published& p) {
   for (const auto& s : m.forwarded) {
-    if (s.track.ssrc == p.track.ssrc) return;
+    // An inactive section (its publisher left or lost its connection) does not count: the same
+    // SSRC back gets a section of its own.
+    if (s.track.ssrc == p.track.ssrc && s.track.active) return;
   }
   for (const auto& s : m.pending) {
     if (s.track.ssrc == p.track.ssrc) return;
@@ -323,6 +330,31 @@ std::vector<ForwardedTrack> McuPeer::tracksOf(const std::vector<Member::Sent>& s
   out.reserve(sent.size());
   for (const auto& s : sent) out.push_back(s.track);
   return out;
+}
+
+void McuPeer::onTransportLost(std::string_view roomKey, std::string_view sid) {
+  auto it = rooms_.find(roomKey);
+  if (it == rooms_.end()) return;
+  Member* m = find(it->second, sid);
+  if (m == nullptr) return;
+  withdraw(roomKey, it->second, sid);
+  // Its own connection starts over: what it publishes and what it was sent are forgotten.
+  m->negotiation = Negotiation::None;
+  m->lastLocal.clear();
+  m->remoteUfrag.clear();
+  m->published.clear();
+  m->forwarded.clear();
+  m->pending.clear();
+  m->inOffer = 0;
+  m->changed.clear();
+  m->changedInOffer.clear();
+  if (outbox_ == nullptr || m->state != MemberState::Entered) return;
+  boost::json::object bye;
+  bye["type"] = "bye";
+  bye["target"] = m->sid;
+  bye["publisherId"] = kMcu;
+  bye["reason"] = "mediaConnectionLost";
+  outbox_->sendToMember(roomKey, m->sid, std::move(bye), kMcu);
 }
 
 void McuPeer::onActiveSpeaker(std::string_view roomKey, std::string_view sid) {

@@ -90,6 +90,12 @@ class McuPeer : public ServerPeer, private MediaEvents {
                       const boost::json::object& msg);
   // MediaEvents: `activeSpeaker` (mid MCU, publisherId) to every member that entered.
   void onActiveSpeaker(std::string_view roomKey, std::string_view sid) override;
+  // MediaEvents: the member's media is gone. Its tracks are withdrawn from the others, its
+  // negotiation starts over, and it hears `bye` from MCU (publisherId MCU): SkylinkJS 2.x
+  // closes its connection to the MCU; aerie's library enters again and gets a new one.
+  void onTransportLost(std::string_view roomKey, std::string_view sid) override;
+  // The sections of `sid`'s tracks go inactive on every other member's connection.
+  void withdraw(std::string_view roomKey, RoomState& room, std::string_view sid);
   // What other clients are told about `m` (peersInRoom entries and forwarded enters).
   static boost::json::object describe(const Member& m, std::string_view roomKey);
 

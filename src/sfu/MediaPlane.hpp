@@ -18,6 +18,10 @@ class MediaEvents {
   // The loudest publisher of the room changed (RFC 6464 audio levels over the last half
   // second); an empty sid: nobody speaks.
   virtual void onActiveSpeaker(std::string_view roomKey, std::string_view sid) = 0;
+  // Client `sid`'s transport closed by itself: ICE consent lost (no check for
+  // Limits::iceConsentTimeoutMs), DTLS failed or closed by the client. Not for close(). The
+  // transport is gone; the next transportFor() opens a new one.
+  virtual void onTransportLost(std::string_view roomKey, std::string_view sid) = 0;
 };
 
 class MediaPlane {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <cstring>
 #include <optional>
 #include <boost/asio/ip/udp.hpp>
@@ -141,8 +142,11 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       impl->relayData(*this, stream, binary, data);
     }
 
+    bool closing = false;  // ShardMedia::close() is closing it
+
     void onTransportState(MediaTransport&, MediaTransport::State state) override {
       log::info("media", "transport", {{"sid", sid}, {"state", MediaTransport::toString(state)}});
+      if (state == MediaTransport::State::Closed && !closing) impl->lost(roomKey, sid);
     }
     void onRtp(MediaTransport&, RtpPacket& packet) override { impl->forwardRtp(*this, packet); }
     void onRtcp(MediaTransport&, std::span<std::uint8_t> compound) override {
@@ -297,6 +301,44 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       std::copy(bytes.begin(), bytes.end(), out.begin());
       if (sub->transport->sendRtp(out, bytes.size())) counters.forwarded.fetch_add(1, std::memory_order_relaxed);
     }
+  }
+
+  // A transport closed by itself (in the middle of a receive or a tick): the entry goes, and
+  // the server peer hears of it, once the loop is back from here.
+  void lost(const std::string& roomKey, const std::string& sid) {
+    counters.transportsLost.fetch_add(1, std::memory_order_relaxed);
+    asio::post(loop, [this, roomKey, sid] {
+      Entry* entry = find(roomKey, sid);
+      if (entry == nullptr || entry->transport->state() != MediaTransport::State::Closed) return;
+      remove(roomKey, sid);
+      if (events != nullptr) events->onTransportLost(roomKey, sid);
+    });
+  }
+
+  void remove(std::string_view roomKey, std::string_view sid) {
+    auto it = entries.find(entryKey(roomKey, sid));
+    if (it == entries.end()) return;
+    Entry* entry = it->second.get();
+    entry->closing = true;
+    entry->transport->close();
+    byUfrag.erase(entry->transport->local().ufrag);
+    for (const auto& ip : entry->ips) quota.release(ip);
+    for (const auto& key : entry->addresses) {
+      auto a = byAddress.find(key);
+      if (a != byAddress.end() && a->second == entry) byAddress.erase(a);
+    }
+    for (const auto& p : entry->published) {
+      bySsrc.erase(p.ssrc);
+      if (p.rtxSsrc != 0) bySsrc.erase(p.rtxSsrc);
+      subscribers.erase(p.ssrc);
+    }
+    for (auto& [ssrc, list] : subscribers) std::erase(list, entry);
+    const std::string room = entry->roomKey;
+    entries.erase(it);
+    counters.transports.fetch_sub(1, std::memory_order_relaxed);
+    bool roomLeft = false;
+    for (const auto& [key, e] : entries) roomLeft = roomLeft || e->roomKey == room;
+    if (!roomLeft) speakers.erase(room);
   }
 
   // A Skylink MESSAGE on one of a client's channels goes on to the peers it names (every other
@@ -624,31 +666,7 @@ void ShardMedia::forward(std::string_view roomKey, std::string_view toSid, std::
   i.requestKeyframe(ssrc);
 }
 
-void ShardMedia::close(std::string_view roomKey, std::string_view sid) {
-  auto& i = *impl_;
-  auto it = i.entries.find(entryKey(roomKey, sid));
-  if (it == i.entries.end()) return;
-  Impl::Entry* entry = it->second.get();
-  entry->transport->close();
-  i.byUfrag.erase(entry->transport->local().ufrag);
-  for (const auto& ip : entry->ips) i.quota.release(ip);
-  for (const auto& key : entry->addresses) {
-    auto a = i.byAddress.find(key);
-    if (a != i.byAddress.end() && a->second == entry) i.byAddress.erase(a);
-  }
-  for (const auto& p : entry->published) {
-    i.bySsrc.erase(p.ssrc);
-    if (p.rtxSsrc != 0) i.bySsrc.erase(p.rtxSsrc);
-    i.subscribers.erase(p.ssrc);
-  }
-  for (auto& [ssrc, list] : i.subscribers) std::erase(list, entry);
-  const std::string room = entry->roomKey;
-  i.entries.erase(it);
-  i.counters.transports.fetch_sub(1, std::memory_order_relaxed);
-  bool roomLeft = false;
-  for (const auto& [key, e] : i.entries) roomLeft = roomLeft || e->roomKey == room;
-  if (!roomLeft) i.speakers.erase(room);
-}
+void ShardMedia::close(std::string_view roomKey, std::string_view sid) { impl_->remove(roomKey, sid); }
 
 void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::string& out) {
   struct Series {
@@ -669,6 +687,7 @@ void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::strin
       {"aerie_media_refused_addresses_total", "counter", "ICE checks refused: max-transports-per-address", &Counters::refusedAddresses},
       {"aerie_media_data_messages_relayed_total", "counter", "Skylink data channel messages the SFU passed on to a peer", &Counters::dataRelayed},
       {"aerie_media_data_messages_dropped_total", "counter", "data channel messages the SFU did not pass on: not a Skylink MESSAGE, over data-messages-per-second, or the receiver's channel refused it", &Counters::dataDropped},
+      {"aerie_media_transports_lost_total", "counter", "client transports that closed by themselves: ICE consent lost, DTLS failed or closed by the client", &Counters::transportsLost},
       {"aerie_media_transports", "gauge", "client transports open on the media ports", &Counters::transports},
   };
   for (const auto& s : kSeries) {

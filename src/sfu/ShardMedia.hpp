@@ -68,6 +68,7 @@ class ShardMedia : public MediaPlane {
     std::atomic<std::uint64_t> refusedAddresses{0};  // checks refused by the per-address quota
     std::atomic<std::uint64_t> dataRelayed{0};  // data channel messages passed on to a peer
     std::atomic<std::uint64_t> dataDropped{0};
+    std::atomic<std::uint64_t> transportsLost{0};  // closed by themselves (consent, DTLS)
   };
   const Counters& counters() const;
   // Prometheus text for the shards' counters added up.

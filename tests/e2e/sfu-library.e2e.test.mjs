@@ -7,7 +7,8 @@
 //   unshare -n sh -c 'ip link set lo up; exec node --test --test-concurrency=1 tests/e2e/sfu-library.e2e.test.mjs'
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAerie } from '../lib/server.mjs';
+import { execFileSync } from 'node:child_process';
+import { startAerie, request } from '../lib/server.mjs';
 import { launchChromium, newContext, openPage, events, pageDiagnostics, waitForEvent, peerConnectionProbe } from '../lib/browser.mjs';
 import { buildClient, routeLibraryPages, waitForPlayingVideos } from '../lib/library.mjs';
 import { routeReleasePages, openReleasePage, releaseDiagnostics, waitForRemoteVideo } from '../lib/releases.mjs';
@@ -234,6 +235,76 @@ describe('SFU room: our library and the real SkylinkJS 2.7.2 in one room', () =>
     } finally {
       await ours.close();
       await real.close();
+    }
+  });
+});
+
+// ICE consent (RFC 7675) through the real path: a page whose media stops reaching aerie loses
+// its transport after ice-consent-timeout-ms; aerie tells it (bye from MCU) and takes its tracks
+// away from the others; our library enters again and gets a new connection.
+describe('SFU room: a media connection lost and made again', () => {
+  let lossy;
+  let ctx;
+  let routes;
+  before(async () => {
+    lossy = await startAerie({
+      apps: [{ name: 'sfu-consent', domains: ['127.0.0.1', 'localhost'], extraArgs: ['--media', 'sfu'] }],
+      // Chromium checks consent every 4-6 s: 9 s without one is a lost connection.
+      extraArgs: ['--limit', 'ice-consent-timeout-ms=9000'],
+    });
+    ctx = await newContext(browser);
+    await ctx.addInitScript(peerConnectionProbe);
+    routes = await routeLibraryPages(ctx, lossy.httpUrl, lossy.app.appKey);
+  });
+  after(async () => {
+    try { execFileSync('nft', ['delete', 'table', 'inet', 'aerieconsent']); } catch { /* not made */ }
+    if (ctx) await ctx.close().catch(() => {});
+    if (lossy) await lossy.stop();
+  });
+
+  test('consent lost: aerie closes the transport and says so, the page enters again and plays again', { timeout: 120000 }, async () => {
+    const room = `sfu-consent-${process.pid}`;
+    const join = async (label) => {
+      const page = await openPage(ctx, routes.harness('ours'), label);
+      assert.equal((await page.evaluate((o) => window.initSkylink(o), { appKey: lossy.app.appKey, defaultRoom: room })).error, null);
+      const j = await page.evaluate((m) => window.joinSkylinkRoom(null, m), { audio: true, video: true, userData: label });
+      assert.equal(j.error, null, `${label}: joinRoom: ${JSON.stringify(j.error)}`);
+      page.peerId = j.peerId;
+      return page;
+    };
+    const a = await join('A');
+    const b = await join('B');
+    try {
+      await waitForPlayingVideos(a, 1, 40000);
+      await waitForPlayingVideos(b, 1, 40000);
+      const [before] = await a.evaluate(() => window.__selectedPairs());
+      assert.equal(before.state, 'connected');
+      // Everything A's connection sends is dropped on its way in.
+      execFileSync('nft', ['add', 'table', 'inet', 'aerieconsent']);
+      execFileSync('nft', ['add', 'chain', 'inet', 'aerieconsent', 'in', '{ type filter hook input priority 0; }']);
+      execFileSync('nft', ['add', 'rule', 'inet', 'aerieconsent', 'in', 'udp', 'sport', String(before.localPort), 'drop']);
+      const lost = async () => {
+        const m = /^aerie_media_transports_lost_total (\d+)/m.exec((await request(lossy, '/metrics')).body);
+        return m ? Number(m[1]) : 0;
+      };
+      const deadline = Date.now() + 30000;
+      while ((await lost()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+      assert.ok((await lost()) > 0, `aerie closed A's transport: ${lossy.logTail(2000)}`);
+      // A is told and connects again, from another port; both play each other again.
+      const again = Date.now() + 30000;
+      let pairs = [];
+      while (Date.now() < again) {
+        pairs = await a.evaluate(() => window.__selectedPairs());
+        if (pairs.some((p) => p.state === 'connected' && p.localPort !== before.localPort)) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.ok(pairs.some((p) => p.state === 'connected' && p.localPort !== before.localPort),
+        `A has a new connection to aerie: ${JSON.stringify(pairs)}\n${await pageDiagnostics(a)}`);
+      await waitForPlayingVideos(a, 1, 30000);
+      await waitForPlayingVideos(b, 1, 30000);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });

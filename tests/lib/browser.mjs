@@ -160,7 +160,7 @@ export async function waitForEvent(page, predicateSource, arg, { timeoutMs = 200
  *   window.__negotiated() — those given a remote description and not closed (SDKs also make
  *     throwaway ones to learn codecs): [{state, receivers, sections}]
  *   window.__selectedPairs() — for those, the selected candidate pair's remote end:
- *     [{state, remotePort, remoteType}]
+ *     [{state, remotePort, remoteType, localPort}]
  */
 export function peerConnectionProbe() {
   const made = [];
@@ -187,7 +187,9 @@ export function peerConnectionProbe() {
         if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
       });
       const remote = pair && stats.get(pair.remoteCandidateId);
-      out.push({ state: pc.connectionState, remotePort: remote ? remote.port : null, remoteType: remote ? remote.candidateType : null });
+      const local = pair && stats.get(pair.localCandidateId);
+      out.push({ state: pc.connectionState, remotePort: remote ? remote.port : null, remoteType: remote ? remote.candidateType : null,
+        localPort: local ? local.port : null });
     }
     return out;
   };

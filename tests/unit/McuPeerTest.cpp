@@ -275,6 +275,47 @@ TEST_F(McuPeerTest, TheActiveSpeakerIsAnnouncedToTheRoom) {
   }
 }
 
+TEST_F(McuPeerTest, ALostTransportWithdrawsTheTracksAndTellsItsClientWhoMayStartOver) {
+  auto [a, b] = twoEntered();
+  publish(a, sdpsamples::kChromeOffer);
+  ack(a);
+  publish(b, secondOffer());
+  ack(b);
+  send(a, obj(R"({"type":"answer","target":"MCU","sdp":"v=0\r\n"})"));  // A takes B's tracks
+  a.sink->clear();
+  b.sink->clear();
+  // B's consent lapsed (or its DTLS failed): the media plane closed its transport.
+  media_.events->onTransportLost("r1", b.sid);
+  // B hears bye from MCU about MCU: its connection to the server is over.
+  auto byes = b.sink->ofType("bye");
+  ASSERT_EQ(byes.size(), 1u);
+  EXPECT_EQ(byes[0].at("mid").as_string(), "MCU");
+  EXPECT_EQ(byes[0].at("publisherId").as_string(), "MCU");
+  // A's sections for B go inactive; A itself is still in the room (no bye about B).
+  auto offers = a.sink->ofType("offer");
+  ASSERT_EQ(offers.size(), 1u);
+  auto sdp = SdpDescription::parse(offers[0].at("sdp").as_string());
+  ASSERT_TRUE(sdp);
+  EXPECT_EQ(sdp->media[3].direction, SdpDirection::Inactive);
+  EXPECT_TRUE(a.sink->ofType("bye").empty());
+  send(a, obj(R"({"type":"answer","target":"MCU","sdp":"v=0\r\n"})"));
+  // B enters and offers again on a new connection: it is answered afresh, gets A's tracks, and
+  // A is offered B's again.
+  const int opened = media_.opened;
+  a.sink->clear();
+  b.sink->clear();
+  enter(b);
+  EXPECT_EQ(b.sink->ofType("welcome").size(), 1u);
+  EXPECT_TRUE(a.sink->ofType("enter").empty()) << "A knows B already";
+  publish(b, secondOffer());
+  EXPECT_GT(media_.opened, opened);
+  EXPECT_EQ(media_.restarts, 0) << "a new transport, not an ICE restart of the lost one";
+  EXPECT_EQ(b.sink->ofType("answer").size(), 1u);
+  ack(b);
+  EXPECT_EQ(b.sink->ofType("offer").size(), 1u) << "A's tracks, offered to B's new connection";
+  EXPECT_EQ(a.sink->ofType("offer").size(), 1u) << "B's tracks, offered to A again";
+}
+
 TEST_F(McuPeerTest, MeshRoomsAreUntouched) {
   Client a = join("mesh");
   Client b = join("mesh");

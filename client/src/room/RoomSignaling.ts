@@ -160,8 +160,20 @@ export class RoomSignaling {
       case SIG.MEDIA_INFO: this.onMediaInfo(msg); return true;
       case SIG.ACTIVE_SPEAKER: if (from === MCU_ID) this.setActiveSpeaker(typeof msg.publisherId === 'string' && msg.publisherId ? msg.publisherId : null); return true;
       case SIG.RESTART: return true;
+      case SIG.BYE:
+        // The MCU lost our media connection (ICE consent, DTLS): enter again for a new one.
+        if (from === MCU_ID && msg.publisherId === MCU_ID) { this.reenterMcu(mcu); return true; }
+        return false;
       default: return false;
     }
+  }
+
+  private reenterMcu(mcu: McuLink): void {
+    log.warn('the MCU lost our media connection: entering again');
+    mcu.close();
+    this.onMcuIceState('closed');
+    const sid = this.s.sid;
+    if (sid) this.host.sendRoom({ ...this.handshakeFields(MCU_ID), type: SIG.ENTER, publisherId: sid });
   }
 
   private onMcuWelcome(mcu: McuLink, msg: SigMessage): void {
@@ -172,6 +184,8 @@ export class RoomSignaling {
       if (typeof m.mid === 'string' && m.mid && m.mid !== this.s.sid && m.mid !== MCU_ID) this.addMcuPeer(mcu, m);
     }
     mcu.start(this.host.media.activeLocal()?.stream ?? null);
+    // After a new connection to the MCU (reenterMcu), the members are reached through it.
+    for (const rec of this.host.peers.all()) if (rec.viaMcu) rec.session = mcu.session;
   }
 
   private addMcuPeer(mcu: McuLink, msg: SigMessage): void {
