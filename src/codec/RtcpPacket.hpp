@@ -53,6 +53,7 @@ class RtcpPacket {
   std::uint8_t count() const { return data_[0] & 0x1F; }  // RC, SC or FMT
   std::size_t size() const { return data_.size(); }       // the whole packet, padding included
   std::span<const std::uint8_t> body() const { return body_; }  // after the 4-byte header
+  std::span<const std::uint8_t> bytes() const { return data_; }  // the whole packet
 
   // SR, RR, RTPFB, PSFB: the SSRC of the packet's sender (nullopt for other types).
   std::optional<std::uint32_t> senderSsrc() const;

@@ -26,6 +26,30 @@ std::size_t RtcpWriter::pli(std::span<std::uint8_t> out, std::uint32_t senderSsr
   return kPliSize;
 }
 
+std::size_t RtcpWriter::receiverReport(std::span<std::uint8_t> out, std::uint32_t senderSsrc,
+                                      std::span<const RtcpReportBlock> blocks) {
+  if (blocks.size() > 31) return 0;
+  const std::size_t size = receiverReportSize(blocks.size());
+  if (out.size() < size) return 0;
+  out[0] = static_cast<std::uint8_t>(0x80 | blocks.size());
+  out[1] = 201;  // RR
+  out[2] = static_cast<std::uint8_t>((size / 4 - 1) >> 8);
+  out[3] = static_cast<std::uint8_t>(size / 4 - 1);
+  put32(&out[4], senderSsrc);
+  std::uint8_t* p = out.data() + 8;
+  for (const auto& b : blocks) {
+    put32(p, b.ssrc);
+    const auto lost = static_cast<std::uint32_t>(std::clamp(b.cumulativeLost, -0x800000, 0x7FFFFF)) & 0xFFFFFFu;
+    put32(p + 4, static_cast<std::uint32_t>(b.fractionLost) << 24 | lost);
+    put32(p + 8, b.highestSequence);
+    put32(p + 12, b.jitter);
+    put32(p + 16, b.lastSenderReport);
+    put32(p + 20, b.delaySinceLast);
+    p += 24;
+  }
+  return size;
+}
+
 std::size_t RtcpWriter::remb(std::span<std::uint8_t> out, std::uint32_t senderSsrc,
                              std::uint64_t bitrate, std::span<const std::uint32_t> ssrcs) {
   if (ssrcs.size() > 255) return 0;

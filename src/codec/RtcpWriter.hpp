@@ -1,10 +1,12 @@
 #pragma once
-// The RTCP feedback the SFU sends, written into the caller's buffer (no allocation): PLI (RFC
-// 4585 section 6.3.1) and REMB (draft-alvestrand-rmcat-remb-03). Each returns the packet's
+// The RTCP the SFU sends, written into the caller's buffer (no allocation): receiver reports
+// (RFC 3550), PLI (RFC 4585 section 6.3.1) and REMB (draft-alvestrand-rmcat-remb-03). Each returns the packet's
 // size, or 0 when the buffer is too small. RtcpPacket reads them back.
 #include <cstddef>
 #include <cstdint>
 #include <span>
+
+#include "codec/RtcpPacket.hpp"
 
 namespace aerie {
 
@@ -12,6 +14,10 @@ class RtcpWriter {
  public:
   static constexpr std::size_t kPliSize = 12;
   static std::size_t pli(std::span<std::uint8_t> out, std::uint32_t senderSsrc, std::uint32_t mediaSsrc);
+  // A receiver report (RFC 3550 section 6.4.2) with up to 31 report blocks.
+  static std::size_t receiverReportSize(std::size_t blocks) { return 8 + 24 * blocks; }
+  static std::size_t receiverReport(std::span<std::uint8_t> out, std::uint32_t senderSsrc,
+                                    std::span<const RtcpReportBlock> blocks);
   // The largest estimate REMB can carry: 18 bits of mantissa with a 6-bit exponent.
   static std::size_t rembSize(std::size_t ssrcs) { return 20 + 4 * ssrcs; }
   static std::size_t remb(std::span<std::uint8_t> out, std::uint32_t senderSsrc,

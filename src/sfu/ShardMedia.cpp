@@ -21,6 +21,7 @@
 #include "media/IceCredentials.hpp"
 #include "media/MediaTransport.hpp"
 #include "media/PacketDemux.hpp"
+#include "media/ReceiveStatistics.hpp"
 #include "media/RetransmissionBuffer.hpp"
 #include "media/SctpStack.hpp"
 #include "media/TwccRecorder.hpp"
@@ -114,6 +115,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::uint32_t levelSamples = 0;
     Clock::time_point lastKeyframeRequest{};
     std::unique_ptr<RetransmissionBuffer> sent;  // video: what was forwarded, for NACKs
+    ReceiveStatistics stats;  // for the receiver reports to the publisher
   };
 
   struct Entry : MediaTransport::Listener {
@@ -275,6 +277,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       if (!unwrapped) return;
     }
     RtpPacket& packet = rtx ? *unwrapped : received;
+    track->stats.onPacket(packet.sequenceNumber(), packet.timestamp(), arrivalUs);
     if (track->audioLevelExtension != 0) {
       if (auto level = packet.extension(static_cast<std::uint8_t>(track->audioLevelExtension)); level && !level->empty()) {
         track->loudness += 127u - ((*level)[0] & 0x7Fu);
@@ -403,7 +406,9 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     while (!rest.empty()) {
       auto p = RtcpPacket::first(rest);
       if (!p) return;
-      if (p->isNack()) {
+      if (p->type() == RtcpPacket::SenderReport) {
+        passSenderReport(from, *p);
+      } else if (p->isNack()) {
         answerNack(from, *p, rest.first(p->size()));
       } else if (p->isPli()) {
         if (auto ssrc = p->mediaSsrc()) requestKeyframe(*ssrc);
@@ -413,6 +418,50 @@ struct ShardMedia::Impl : MediaTransport::Sender {
         }
       }
       rest = rest.subspan(p->size());
+    }
+  }
+
+  // A publisher's SR: noted for its receiver reports (its round trip time), and passed on to
+  // the track's subscribers without the publisher's own report blocks, which are about what it
+  // receives. SSRC and timestamps are forwarded as they are, so the NTP/RTP pair stays true:
+  // the subscriber's browser syncs the publisher's audio and video with it.
+  void passSenderReport(Entry& from, const RtcpPacket& sr) {
+    const auto ssrc = sr.senderSsrc();
+    const auto info = sr.senderInfo();
+    if (!ssrc || !info) return;
+    bool rtx = false;
+    Published* track = trackOf(from, *ssrc, rtx);
+    if (track == nullptr || rtx) return;
+    track->stats.onSenderReport(info->ntpTime, arrivalUs);
+    auto subs = subscribers.find(*ssrc);
+    if (subs == subscribers.end()) return;
+    constexpr std::size_t kSenderReportSize = 28;  // header, SSRC, sender info
+    const auto bytes = sr.bytes().first(kSenderReportSize);
+    auto& out = scratch();
+    for (Entry* sub : subs->second) {
+      if (sub->transport->state() != MediaTransport::State::Connected) continue;
+      std::copy(bytes.begin(), bytes.end(), out.begin());
+      out[0] = 0x80;  // no report blocks, no padding
+      out[2] = 0;
+      out[3] = kSenderReportSize / 4 - 1;
+      if (sub->transport->sendRtcp(out, kSenderReportSize)) counters.senderReports.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  // Once a second, every publisher hears what arrived of each of its tracks (RR).
+  void sendReceiverReports() {
+    const std::int64_t nowUs = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
+    std::array<RtcpReportBlock, 8> blocks{};
+    for (auto& [key, entry] : entries) {
+      if (entry->transport->state() != MediaTransport::State::Connected) continue;
+      std::size_t n = 0;
+      for (auto& p : entry->published) {
+        if (p.stats.received() && n < blocks.size()) blocks[n++] = p.stats.report(p.ssrc, nowUs);
+      }
+      if (n == 0) continue;
+      auto& out = scratch();
+      const std::size_t size = RtcpWriter::receiverReport(out, 1, std::span(blocks.data(), n));
+      if (size != 0 && entry->transport->sendRtcp(out, size)) counters.receiverReports.fetch_add(1, std::memory_order_relaxed);
     }
   }
 
@@ -494,7 +543,10 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       SctpStack::instance().handleTimers(now);
       for (auto& [key, entry] : entries) entry->transport->tick(now);
       sendTransportFeedback();
-      if (++ticks % 10 == 0) sendBitrateCaps();
+      if (++ticks % 10 == 0) {
+        sendBitrateCaps();
+        sendReceiverReports();
+      }
       if (ticks % 6 == 0) pickSpeakers();
       tickLoop();
     });
@@ -645,6 +697,7 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       p.ssrc = ssrc;
       p.payloadType = a.payloadType;
       p.video = a.kind == "video";
+      p.stats = ReceiveStatistics(a.clockRate);
       p.midExtension = a.midExtension;
       p.audioLevelExtension = a.audioLevelExtension;
       p.rtxSsrc = k < a.rtxSsrcs.size() ? a.rtxSsrcs[k] : 0;
@@ -687,6 +740,8 @@ void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::strin
       {"aerie_media_refused_addresses_total", "counter", "ICE checks refused: max-transports-per-address", &Counters::refusedAddresses},
       {"aerie_media_data_messages_relayed_total", "counter", "Skylink data channel messages the SFU passed on to a peer", &Counters::dataRelayed},
       {"aerie_media_data_messages_dropped_total", "counter", "data channel messages the SFU did not pass on: not a Skylink MESSAGE, over data-messages-per-second, or the receiver's channel refused it", &Counters::dataDropped},
+      {"aerie_media_receiver_reports_total", "counter", "RTCP receiver reports the SFU sent to publishers", &Counters::receiverReports},
+      {"aerie_media_sender_reports_total", "counter", "publishers' RTCP sender reports passed on to subscribers", &Counters::senderReports},
       {"aerie_media_transports_lost_total", "counter", "client transports that closed by themselves: ICE consent lost, DTLS failed or closed by the client", &Counters::transportsLost},
       {"aerie_media_transports", "gauge", "client transports open on the media ports", &Counters::transports},
   };

@@ -69,6 +69,8 @@ class ShardMedia : public MediaPlane {
     std::atomic<std::uint64_t> dataRelayed{0};  // data channel messages passed on to a peer
     std::atomic<std::uint64_t> dataDropped{0};
     std::atomic<std::uint64_t> transportsLost{0};  // closed by themselves (consent, DTLS)
+    std::atomic<std::uint64_t> receiverReports{0};  // RRs sent to publishers
+    std::atomic<std::uint64_t> senderReports{0};    // publishers' SRs passed on to subscribers
   };
   const Counters& counters() const;
   // Prometheus text for the shards' counters added up.

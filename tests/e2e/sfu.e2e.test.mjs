@@ -91,6 +91,33 @@ describe('SFU room: SkylinkJS 2.7.2', () => {
     }
   });
 
+  test('RTCP: the publisher gets receiver reports (its round trip time), the subscriber the publisher\'s sender reports', { timeout: 60000 }, async () => {
+    const stats = (page) => page.evaluate(async () => {
+      const pc = window.__peerConnections.find((p) => p.remoteDescription && p.connectionState !== 'closed');
+      const out = [];
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'remote-inbound-rtp' || s.type === 'remote-outbound-rtp') {
+          out.push({ type: s.type, kind: s.kind, roundTripTime: s.roundTripTime, packetsLost: s.packetsLost, remoteTimestamp: s.remoteTimestamp });
+        }
+      });
+      return out;
+    });
+    const deadline = Date.now() + 20000;
+    let a1 = [];
+    let b1 = [];
+    while (Date.now() < deadline) {
+      [a1, b1] = await Promise.all([stats(a), stats(b)]);
+      const rtt = a1.some((s) => s.type === 'remote-inbound-rtp' && s.kind === 'video' && s.roundTripTime > 0);
+      const sr = b1.some((s) => s.type === 'remote-outbound-rtp' && s.remoteTimestamp > 0);
+      if (rtt && sr) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(a1.some((s) => s.type === 'remote-inbound-rtp' && s.kind === 'video' && s.roundTripTime > 0),
+      `A's video has a round trip time from aerie's receiver reports: ${JSON.stringify(a1)}`);
+    assert.ok(b1.some((s) => s.type === 'remote-outbound-rtp' && s.remoteTimestamp > 0),
+      `B has A's sender reports: ${JSON.stringify(b1)}`);
+  });
+
   test('sendP2PMessage goes over the data channel to aerie, which passes it on (private and broadcast)', { timeout: 60000 }, async () => {
     const hello = `p2p ${Date.now()}`;
     await a.evaluate(({ room, hello }) => window.sendP2P(room, hello), { room: ROOM, hello });
