@@ -34,6 +34,16 @@ const SdpCodec* pick(const SdpMedia& m, std::string_view name) {
   return nullptr;
 }
 
+// The video codec the publisher prefers (its offer's order) among those the SFU forwards: VP8,
+// VP9 and H.264 go through as they are (no transcoding), so each subscriber is offered the
+// publisher's own.
+const SdpCodec* pickVideo(const SdpMedia& m) {
+  for (const auto& c : m.codecs) {
+    if (iequals(c.name, "VP8") || iequals(c.name, "VP9") || iequals(c.name, "H264")) return &c;
+  }
+  return nullptr;
+}
+
 void line(std::string& out, std::string_view text) {
   out += text;
   out += "\r\n";
@@ -208,7 +218,7 @@ std::string SdpAnswer::build(const SdpDescription& offer, const LocalTransport& 
     const bool rtp = m.kind == "audio" || m.kind == "video";
     const SdpCodec* codec = nullptr;
     if (m.kind == "audio") codec = pick(m, "opus");
-    if (m.kind == "video") codec = pick(m, "VP8");
+    if (m.kind == "video") codec = pickVideo(m);
     const bool sctp = m.kind == "application" && m.protocol.find("SCTP") != std::string_view::npos;
     const bool usable = m.port != 0 && !m.mid.empty() && ((rtp && codec != nullptr) || sctp);
     if (!usable) {

@@ -1,7 +1,7 @@
 #pragma once
 // The media server's answer to a client's offer (JSEP): ICE-lite with one host candidate, DTLS
 // as the passive side, everything in one BUNDLE on one transport. It receives what the client
-// sends (Opus; VP8 with its RTX; H.264 or VP9 when offered first is left for later) and, in a
+// sends (Opus; VP8, VP9 or H.264, whichever the client lists first, with its RTX) and, in a
 // section the client offered to receive on, sends what it forwards. Sections it cannot serve are
 // rejected (port 0). The text has CRLF line ends (SkylinkJS 0.6.x rewrites MCU answers to CRLF
 // anyway).

@@ -251,3 +251,74 @@ describe('SFU limits', () => {
     for (const p of [x, y, z]) await p.close();
   });
 });
+
+// VP9 and H.264 go through the SFU as they are when the publisher prefers them (the page puts
+// that codec first with setCodecPreferences, as an app would): the SFU answers with it and
+// offers each subscriber the same.
+describe('SFU codecs: VP9 and H.264 forwarded', () => {
+  for (const codec of ['VP9', 'H264']) {
+    test(`two pages preferring ${codec} play each other in ${codec}`, { timeout: 120000 }, async (t) => {
+      const ctx = await newContext(browser);
+      try {
+        await ctx.addInitScript(peerConnectionProbe);
+        await ctx.addInitScript((name) => {
+          const offer = RTCPeerConnection.prototype.createOffer;
+          RTCPeerConnection.prototype.createOffer = function (...args) {
+            const caps = RTCRtpReceiver.getCapabilities('video').codecs;
+            const first = caps.filter((c) => c.mimeType === `video/${name}`);
+            for (const tr of this.getTransceivers()) {
+              if (tr.receiver.track && tr.receiver.track.kind === 'video' && first.length) {
+                try { tr.setCodecPreferences([...first, ...caps.filter((c) => c.mimeType !== `video/${name}`)]); } catch { /* stopped */ }
+              }
+            }
+            return offer.apply(this, args);
+          };
+        }, codec);
+        const routes = await routeReleasePages(ctx, server.httpsUrl, ['2.7.2']);
+        try {
+          const room = `sfu-${codec}-${process.pid}`;
+          const join = async (label) => {
+            const page = await openReleasePage(ctx, routes.url('2.7.2'), `2.7.2 ${codec} ${label}`);
+            const can = await page.evaluate((name) => RTCRtpSender.getCapabilities('video').codecs.some((c) => c.mimeType === `video/${name}`), codec);
+            if (!can) return null;
+            await page.evaluate((o) => window.initSkylink(o), { appKey: server.app.appKey, defaultRoom: room, roomServer: `//127.0.0.1:${server.port}` });
+            const r = await page.evaluate((o) => window.joinSkylinkRoom(o), { roomName: room, audio: true, video: true, userData: label });
+            assert.equal(r.error, null);
+            page.peerId = (await waitForEvent(page, (e) => e.name === 'peerJoined' && e.isSelf, null, { timeoutMs: 30000 })).peerId;
+            return page;
+          };
+          const x = await join('X');
+          if (!x) { t.skip(`this Chromium cannot send ${codec}`); return; }
+          const y = await join('Y');
+          await Promise.all([
+            waitForRemoteVideo(x, y.peerId, { what: `Y's ${codec} video` }),
+            waitForRemoteVideo(y, x.peerId, { what: `X's ${codec} video` }),
+          ]);
+          const codecs = (page) => page.evaluate(async () => {
+            const pc = window.__peerConnections.find((p) => p.remoteDescription && p.connectionState !== 'closed');
+            const stats = await pc.getStats();
+            const out = { in: [], out: [] };
+            stats.forEach((s) => {
+              if ((s.type === 'inbound-rtp' || s.type === 'outbound-rtp') && s.kind === 'video' && s.codecId && s.bytesSent !== 0) {
+                const c = stats.get(s.codecId);
+                if (c) out[s.type === 'inbound-rtp' ? 'in' : 'out'].push(c.mimeType);
+              }
+            });
+            return out;
+          });
+          for (const p of [x, y]) {
+            const c = await codecs(p);
+            assert.ok(c.out.includes(`video/${codec}`), `${p.label} sends ${codec}: ${JSON.stringify(c)}`);
+            assert.ok(c.in.includes(`video/${codec}`), `${p.label} receives ${codec} through aerie: ${JSON.stringify(c)}`);
+          }
+          await x.close();
+          await y.close();
+        } finally {
+          await routes.cleanup();
+        }
+      } finally {
+        await ctx.close().catch(() => {});
+      }
+    });
+  }
+});

@@ -81,3 +81,38 @@ TEST(SdpAnswerTest, RejectsWhatItCannotServe) {
 
 }  // namespace
 }  // namespace aerie
+
+namespace aerie {
+namespace {
+
+// The same offer with VP9 listed before VP8 (a page that set codec preferences).
+std::string vp9First() {
+  std::string sdp = sdpsamples::kChromeOffer;
+  const std::string from = "m=video 9 UDP/TLS/RTP/SAVPF 96 97 98 99 45";
+  sdp.replace(sdp.find(from), from.size(), "m=video 9 UDP/TLS/RTP/SAVPF 98 99 96 97 45");
+  // rtpmap order is what SdpDescription keeps: move VP9's lines before VP8's.
+  const auto vp9 = sdp.find("a=rtpmap:98 VP9/90000");
+  const auto end = sdp.find("a=rtpmap:45");
+  const std::string block = sdp.substr(vp9, end - vp9);
+  sdp.erase(vp9, end - vp9);
+  sdp.insert(sdp.find("a=rtpmap:96 VP8/90000"), block);
+  return sdp;
+}
+
+TEST(SdpAnswerTest, TheVideoCodecIsThePublishersFirstOfVp8Vp9AndH264) {
+  const std::string text = vp9First();
+  auto offer = SdpDescription::parse(text);
+  ASSERT_TRUE(offer);
+  std::vector<AcceptedMedia> accepted;
+  const std::string answerText = SdpAnswer::build(*offer, local(), accepted);
+  auto answer = SdpDescription::parse(answerText);
+  ASSERT_TRUE(answer) << answerText;
+  const auto& video = answer->media[1];
+  ASSERT_FALSE(video.codecs.empty());
+  EXPECT_EQ(video.codecs[0].name, "VP9");
+  EXPECT_EQ(accepted[1].payloadType, 98);
+  EXPECT_EQ(accepted[1].rtxPayloadType, 99) << "VP9's own RTX";
+}
+
+}  // namespace
+}  // namespace aerie
