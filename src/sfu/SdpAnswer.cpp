@@ -49,6 +49,18 @@ void line(std::string& out, std::string_view text) {
   out += "\r\n";
 }
 
+// The server's candidates: UDP, and passive TCP (RFC 6544) at a lower priority, for networks
+// that let no UDP through.
+void candidates(std::string& out, const LocalTransport& local) {
+  out += "a=candidate:1 1 udp 2130706431 " + local.address + " " + std::to_string(local.port) +
+         " typ host generation 0\r\n";
+  if (local.tcpPort != 0) {
+    out += "a=candidate:2 1 tcp 1518280447 " + local.address + " " + std::to_string(local.tcpPort) +
+           " typ host tcptype passive generation 0\r\n";
+  }
+  line(out, "a=end-of-candidates");
+}
+
 void extension(std::string& out, std::uint16_t id, std::string_view uri) {
   if (id == 0) return;
   out += "a=extmap:" + std::to_string(id) + " ";
@@ -209,9 +221,7 @@ std::string SdpAnswer::build(const SdpDescription& offer, const LocalTransport& 
       a.payloadType = sending->payloadType;
       a.clockRate = sending->clockRate;
       body += forwardedSection(*sending, &local, "passive");
-      body += "a=candidate:1 1 udp 2130706431 " + local.address + " " + std::to_string(local.port) +
-              " typ host generation 0\r\n";
-      line(body, "a=end-of-candidates");
+      candidates(body, local);
       accepted.push_back(std::move(a));
       continue;
     }
@@ -287,9 +297,7 @@ std::string SdpAnswer::build(const SdpDescription& offer, const LocalTransport& 
       line(body, "a=sctp-port:5000");
       body += "a=max-message-size:" + std::to_string(local.maxDataMessageBytes) + "\r\n";
     }
-    body += "a=candidate:1 1 udp 2130706431 " + local.address + " " + std::to_string(local.port) +
-            " typ host generation 0\r\n";
-    line(body, "a=end-of-candidates");
+    candidates(body, local);
     accepted.push_back(std::move(a));
   }
 

@@ -21,6 +21,7 @@ struct LocalTransport {
   std::string fingerprint;  // "AB:CD:...", SHA-256 of the DTLS certificate
   std::string address;      // for the host candidate
   std::uint16_t port = 0;
+  std::uint16_t tcpPort = 0;  // passive ICE-TCP (RFC 6544) on this port too; 0: none
   std::size_t maxDataMessageBytes = 64 * 1024;  // a=max-message-size (Limits::maxDataMessageBytes)
 };
 

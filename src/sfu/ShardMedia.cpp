@@ -5,7 +5,11 @@
 #include <boost/asio/post.hpp>
 #include <cstring>
 #include <optional>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <deque>
 #include <boost/asio/steady_timer.hpp>
 #include <stdexcept>
 #include <unordered_map>
@@ -32,6 +36,7 @@ namespace aerie {
 
 namespace asio = boost::asio;
 using udp = asio::ip::udp;
+using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -61,19 +66,21 @@ struct AddressHash {
 
 AddressKey keyOf(const stun::Address& a) { return AddressKey{a.bytes, a.port, a.ipv6}; }
 
-stun::Address addressOf(const udp::endpoint& e) {
+stun::Address addressOf(const asio::ip::address& ip, std::uint16_t port) {
   stun::Address a;
-  a.port = e.port();
-  if (e.address().is_v4()) {
-    const auto b = e.address().to_v4().to_bytes();
+  a.port = port;
+  if (ip.is_v4()) {
+    const auto b = ip.to_v4().to_bytes();
     std::copy(b.begin(), b.end(), a.bytes.begin());
   } else {
     a.ipv6 = true;
-    const auto b = e.address().to_v6().to_bytes();
+    const auto b = ip.to_v6().to_bytes();
     std::copy(b.begin(), b.end(), a.bytes.begin());
   }
   return a;
 }
+
+stun::Address addressOf(const udp::endpoint& e) { return addressOf(e.address(), e.port()); }
 
 udp::endpoint endpointOf(const stun::Address& a) {
   if (!a.ipv6) {
@@ -102,7 +109,72 @@ std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead>& scratch(
 
 }  // namespace
 
+// Most bytes waiting to be written on one ICE-TCP connection: a reader that falls this far
+// behind loses packets (media over TCP is a fallback; RTP copes with loss, not with queues).
+constexpr std::size_t kMaxTcpQueueBytes = 256 * 1024;
+
 struct ShardMedia::Impl : MediaTransport::Sender {
+  // A client's passive ICE-TCP connection (RFC 6544) on the media port number: packets framed
+  // by a 2-byte length (RFC 4571). The first one must be an ICE check for a transport of ours;
+  // after that the connection is one more address of that transport.
+  struct TcpLink : std::enable_shared_from_this<TcpLink> {
+    TcpLink(Impl& i, tcp::socket s, const stun::Address& a) : impl(i), socket(std::move(s)), address(a) {}
+    Impl& impl;
+    tcp::socket socket;
+    stun::Address address;
+    std::array<std::uint8_t, 2> header{};
+    std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead> body{};
+    std::deque<std::vector<std::uint8_t>> queue;
+    std::size_t queued = 0;
+    bool routed = false;
+
+    void read() {
+      asio::async_read(socket, asio::buffer(header), [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+        if (ec) return self->close();
+        const std::size_t n = static_cast<std::size_t>(self->header[0] << 8 | self->header[1]);
+        if (n == 0 || n > kMaxDatagram) return self->close();
+        asio::async_read(self->socket, asio::buffer(self->body.data(), n), [self](const boost::system::error_code& ec2, std::size_t m) {
+          if (ec2) return self->close();
+          const bool delivered = self->impl.route(std::span(self->body.data(), m), self->address, self->routed);
+          if (!delivered && !self->routed) return self->close();  // not a check of ours: hang up
+          self->routed = true;
+          self->read();
+        });
+      });
+    }
+
+    void send(std::span<const std::uint8_t> datagram) {
+      if (!socket.is_open()) return;
+      if (queued + datagram.size() + 2 > kMaxTcpQueueBytes) {
+        impl.counters.tcpDropped.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+      std::vector<std::uint8_t> frame(datagram.size() + 2);
+      frame[0] = static_cast<std::uint8_t>(datagram.size() >> 8);
+      frame[1] = static_cast<std::uint8_t>(datagram.size());
+      std::copy(datagram.begin(), datagram.end(), frame.begin() + 2);
+      queued += frame.size();
+      queue.push_back(std::move(frame));
+      if (queue.size() == 1) writeNext();
+    }
+
+    void writeNext() {
+      asio::async_write(socket, asio::buffer(queue.front()), [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+        if (ec) return self->close();
+        self->queued -= self->queue.front().size();
+        self->queue.pop_front();
+        if (!self->queue.empty()) self->writeNext();
+      });
+    }
+
+    void close() {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      auto it = impl.tcpLinks.find(keyOf(address));
+      if (it != impl.tcpLinks.end() && it->second.get() == this) impl.tcpLinks.erase(it);
+    }
+  };
+
   struct Published {
     std::uint32_t ssrc = 0;
     std::uint32_t rtxSsrc = 0;  // 0: no RTX
@@ -175,12 +247,34 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   };
 
   Impl(asio::io_context& l, unsigned s, const MediaOptions& o, const Limits& lim)
-      : loop(l), shard(s), options(o), limits(lim), socket(l), timer(l), quota(lim.maxTransportsPerAddress) {}
+      : loop(l), shard(s), options(o), limits(lim), socket(l), acceptor(l), timer(l), quota(lim.maxTransportsPerAddress) {}
 
   // MediaTransport::Sender
   void sendDatagram(std::span<const std::uint8_t> datagram, const stun::Address& to) override {
+    if (!tcpLinks.empty()) {
+      auto link = tcpLinks.find(keyOf(to));
+      if (link != tcpLinks.end()) return link->second->send(datagram);
+    }
     boost::system::error_code ec;
     socket.send_to(asio::buffer(datagram.data(), datagram.size()), endpointOf(to), 0, ec);
+  }
+
+  void acceptLoop() {
+    acceptor.async_accept([this](const boost::system::error_code& ec, tcp::socket s) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+      if (!ec) {
+        boost::system::error_code rec;
+        const auto remote = s.remote_endpoint(rec);
+        if (!rec) {
+          s.set_option(tcp::no_delay(true), rec);
+          auto link = std::make_shared<TcpLink>(*this, std::move(s), addressOf(remote.address(), remote.port()));
+          tcpLinks[keyOf(link->address)] = link;
+          counters.tcpConnections.fetch_add(1, std::memory_order_relaxed);
+          link->read();
+        }
+      }
+      acceptLoop();
+    });
   }
 
   void receiveLoop() {
@@ -198,36 +292,40 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     });
   }
 
-  void onDatagram(std::size_t n) {
+  void onDatagram(std::size_t n) { route(std::span<std::uint8_t>(buffer.data(), n), addressOf(from), false); }
+
+  // A datagram (UDP, or one framed packet of an ICE-TCP connection) to its transport: by the
+  // sender's address once it passed ICE, else by the ICE username of a check. False if it went
+  // nowhere.
+  bool route(std::span<std::uint8_t> datagram, const stun::Address& source, bool known) {
     counters.datagramsIn.fetch_add(1, std::memory_order_relaxed);
     const auto now = Clock::now();
     arrivalUs = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-    const stun::Address source = addressOf(from);
-    std::span<std::uint8_t> datagram(buffer.data(), n);
     auto it = byAddress.find(keyOf(source));
     if (it != byAddress.end()) {
       it->second->transport->receive(datagram, source, now);
-      return;
+      return true;
     }
     // Not known yet: only a check with our ufrag may introduce an address.
     if (PacketDemux::classify(datagram) != PacketKind::Stun) {
-      counters.unrouted.fetch_add(1, std::memory_order_relaxed);
-      return;
+      if (!known) counters.unrouted.fetch_add(1, std::memory_order_relaxed);
+      return false;
     }
     const std::string_view text(reinterpret_cast<const char*>(datagram.data()), datagram.size());
     auto message = stun::StunCodec::parse(text);
     const stun::Attribute* user = message ? message->find(stun::Username) : nullptr;
     if (user == nullptr) {
       counters.unrouted.fetch_add(1, std::memory_order_relaxed);
-      return;
+      return false;
     }
     const std::string_view localUfrag = user->value.substr(0, user->value.find(':'));
     auto entry = byUfrag.find(std::string(localUfrag));
     if (entry == byUfrag.end()) {
       counters.unrouted.fetch_add(1, std::memory_order_relaxed);
-      return;
+      return false;
     }
     entry->second->transport->receive(datagram, source, now);
+    return true;
   }
 
   static Published* trackOf(Entry& publisher, std::uint32_t ssrc, bool& rtx) {
@@ -329,6 +427,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     for (const auto& key : entry->addresses) {
       auto a = byAddress.find(key);
       if (a != byAddress.end() && a->second == entry) byAddress.erase(a);
+      if (auto link = tcpLinks.find(key); link != tcpLinks.end()) link->second->close();
     }
     for (const auto& p : entry->published) {
       bySsrc.erase(p.ssrc);
@@ -562,6 +661,8 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   MediaOptions options;
   const Limits& limits;
   udp::socket socket;
+  tcp::acceptor acceptor;  // passive ICE-TCP on the same port number
+  std::unordered_map<AddressKey, std::shared_ptr<TcpLink>, AddressHash> tcpLinks;
   asio::steady_timer timer;
   udp::endpoint from;
   std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead> buffer{};
@@ -606,6 +707,20 @@ void ShardMedia::start() {
                              std::to_string(port) + " (UDP): " + ec.message());
   }
   i.socket.non_blocking(true, ec);
+  // Passive ICE-TCP on the same number; without it (the number taken for TCP) media needs UDP.
+  const auto bound = i.socket.local_endpoint(ec);
+  i.acceptor.open(address.is_v6() ? tcp::v6() : tcp::v4(), ec);
+  if (!ec) i.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) i.acceptor.bind(tcp::endpoint(address, bound.port()), ec);
+  if (!ec) i.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    log::warn("media", "no ICE-TCP: the media port is taken for TCP",
+              {{"port", std::to_string(bound.port())}, {"error", ec.message()}});
+    boost::system::error_code ignored;
+    i.acceptor.close(ignored);
+  } else {
+    i.acceptLoop();
+  }
   i.receiveLoop();
   i.tickLoop();
 }
@@ -614,6 +729,8 @@ void ShardMedia::stop() {
   boost::system::error_code ec;
   impl_->timer.cancel();
   impl_->socket.close(ec);
+  impl_->acceptor.close(ec);
+  for (auto& [key, link] : std::unordered_map(impl_->tcpLinks)) link->close();
 }
 
 std::uint16_t ShardMedia::port() const {
@@ -647,6 +764,7 @@ LocalTransport ShardMedia::transportFor(std::string_view roomKey, std::string_vi
   local.fingerprint = fp.substr(fp.find(' ') + 1);
   local.address = i.options.publicAddress.empty() ? i.options.listenHost : i.options.publicAddress;
   local.port = port();
+  if (i.acceptor.is_open()) local.tcpPort = local.port;
   local.maxDataMessageBytes = i.limits.maxDataMessageBytes;
   return local;
 }
@@ -743,6 +861,8 @@ void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::strin
       {"aerie_media_receiver_reports_total", "counter", "RTCP receiver reports the SFU sent to publishers", &Counters::receiverReports},
       {"aerie_media_sender_reports_total", "counter", "publishers' RTCP sender reports passed on to subscribers", &Counters::senderReports},
       {"aerie_media_transports_lost_total", "counter", "client transports that closed by themselves: ICE consent lost, DTLS failed or closed by the client", &Counters::transportsLost},
+      {"aerie_media_tcp_connections_total", "counter", "ICE-TCP connections accepted on the media port", &Counters::tcpConnections},
+      {"aerie_media_tcp_dropped_total", "counter", "packets not sent on an ICE-TCP connection whose reader fell behind", &Counters::tcpDropped},
       {"aerie_media_transports", "gauge", "client transports open on the media ports", &Counters::transports},
   };
   for (const auto& s : kSeries) {

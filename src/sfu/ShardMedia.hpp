@@ -1,6 +1,7 @@
 #pragma once
 // The media plane of one Hub shard: one UDP socket on the shard's loop (port base + shard, so
-// a room's media and its signaling share a thread), the transports of the clients of the
+// a room's media and its signaling share a thread; passive ICE-TCP on the same number), the
+// transports of the clients of the
 // shard's SFU rooms, and the forwarding between them. A datagram is routed to its transport by
 // the sender's address once that address passed ICE, and before that by the ICE username of
 // its STUN check; it is decrypted in place, and each RTP packet is copied once per subscriber
@@ -71,6 +72,8 @@ class ShardMedia : public MediaPlane {
     std::atomic<std::uint64_t> transportsLost{0};  // closed by themselves (consent, DTLS)
     std::atomic<std::uint64_t> receiverReports{0};  // RRs sent to publishers
     std::atomic<std::uint64_t> senderReports{0};    // publishers' SRs passed on to subscribers
+    std::atomic<std::uint64_t> tcpConnections{0};  // ICE-TCP connections accepted
+    std::atomic<std::uint64_t> tcpDropped{0};      // packets dropped on a full ICE-TCP queue
   };
   const Counters& counters() const;
   // Prometheus text for the shards' counters added up.

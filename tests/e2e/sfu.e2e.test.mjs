@@ -4,6 +4,7 @@
 // which aerie forwards. Run inside a network namespace with only `lo` (tests/e2e/run.sh).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startAerie, request } from '../lib/server.mjs';
 import { launchChromium, newContext, waitForEvent, peerConnectionProbe } from '../lib/browser.mjs';
 import { routeReleasePages, openReleasePage, releaseDiagnostics, waitForRemoteVideo, socketTrace } from '../lib/releases.mjs';
@@ -321,4 +322,44 @@ describe('SFU codecs: VP9 and H.264 forwarded', () => {
       }
     });
   }
+});
+
+// Networks that let no UDP through: aerie also listens for ICE-TCP (RFC 6544, passive) on the
+// media port number, and the browser falls back to it.
+describe('SFU over ICE-TCP when UDP is blocked', () => {
+  after(() => { try { execFileSync('nft', ['delete', 'table', 'inet', 'aerienoudp']); } catch { /* not made */ } });
+
+  test('two pages connect to aerie over TCP and play each other', { timeout: 120000 }, async () => {
+    const mediaPort = Number(/media.*listening.*?port[=":\s]+(\d+)/.exec(server.log())[1]);
+    execFileSync('nft', ['add', 'table', 'inet', 'aerienoudp']);
+    execFileSync('nft', ['add', 'chain', 'inet', 'aerienoudp', 'in', '{ type filter hook input priority 0; }']);
+    execFileSync('nft', ['add', 'rule', 'inet', 'aerienoudp', 'in', 'udp', 'dport', `${mediaPort}-${mediaPort + 3}`, 'drop']);
+    const room = `sfu-tcp-${process.pid}`;
+    const join = async (label) => {
+      const page = await openReleasePage(context, pages.url('2.7.2'), `2.7.2 tcp ${label}`);
+      await page.evaluate((o) => window.initSkylink(o), { appKey: server.app.appKey, defaultRoom: room, roomServer: `//127.0.0.1:${server.port}` });
+      const r = await page.evaluate((o) => window.joinSkylinkRoom(o), { roomName: room, audio: true, video: true, userData: label });
+      assert.equal(r.error, null);
+      page.peerId = (await waitForEvent(page, (e) => e.name === 'peerJoined' && e.isSelf, null, { timeoutMs: 30000 })).peerId;
+      return page;
+    };
+    const x = await join('X');
+    const y = await join('Y');
+    try {
+      await Promise.all([
+        waitForRemoteVideo(x, y.peerId, { what: "Y's video over ICE-TCP" }),
+        waitForRemoteVideo(y, x.peerId, { what: "X's video over ICE-TCP" }),
+      ]);
+      for (const p of [x, y]) {
+        const pairs = await p.evaluate(() => window.__selectedPairs());
+        const tcp = pairs.filter((q) => q.state === 'connected' && q.remoteProtocol === 'tcp');
+        assert.ok(tcp.length > 0 && tcp[0].remotePort >= mediaPort && tcp[0].remotePort < mediaPort + 2,
+          `${p.label}: connected to aerie's media port over TCP: ${JSON.stringify(pairs)}`);
+      }
+      assert.match((await request(server, '/metrics')).body, /^aerie_media_tcp_connections_total [1-9]/m);
+    } finally {
+      await x.close();
+      await y.close();
+    }
+  });
 });

@@ -160,7 +160,7 @@ export async function waitForEvent(page, predicateSource, arg, { timeoutMs = 200
  *   window.__negotiated() — those given a remote description and not closed (SDKs also make
  *     throwaway ones to learn codecs): [{state, receivers, sections}]
  *   window.__selectedPairs() — for those, the selected candidate pair's remote end:
- *     [{state, remotePort, remoteType, localPort}]
+ *     [{state, remotePort, remoteType, remoteProtocol, localPort}]
  */
 export function peerConnectionProbe() {
   const made = [];
@@ -189,7 +189,7 @@ export function peerConnectionProbe() {
       const remote = pair && stats.get(pair.remoteCandidateId);
       const local = pair && stats.get(pair.localCandidateId);
       out.push({ state: pc.connectionState, remotePort: remote ? remote.port : null, remoteType: remote ? remote.candidateType : null,
-        localPort: local ? local.port : null });
+        remoteProtocol: remote ? remote.protocol : null, localPort: local ? local.port : null });
     }
     return out;
   };

@@ -99,6 +99,20 @@ std::string vp9First() {
   return sdp;
 }
 
+TEST(SdpAnswerTest, APassiveTcpCandidateWhenTheServerListensForIceTcp) {
+  auto offer = SdpDescription::parse(sdpsamples::kChromeOffer);
+  ASSERT_TRUE(offer);
+  std::vector<AcceptedMedia> accepted;
+  LocalTransport withTcp = local();
+  withTcp.tcpPort = 50000;
+  auto answer = SdpDescription::parse(SdpAnswer::build(*offer, withTcp, accepted));
+  ASSERT_TRUE(answer);
+  for (const auto& m : answer->media) {
+    ASSERT_EQ(m.candidates.size(), 2u);
+    EXPECT_NE(m.candidates[1].find("tcp 1518280447 127.0.0.1 50000 typ host tcptype passive"), std::string_view::npos);
+  }
+}
+
 TEST(SdpAnswerTest, TheVideoCodecIsThePublishersFirstOfVp8Vp9AndH264) {
   const std::string text = vp9First();
   auto offer = SdpDescription::parse(text);
