@@ -284,3 +284,40 @@ describe('interop across both: our library in Firefox, the real SkylinkJS 0.6.37
     assert.deepEqual(ff.pageErrors, [], 'no uncaught errors in the Firefox page');
   });
 });
+
+// SFU rooms in Firefox: aerie's library talks to the MCU over one connection from Firefox too.
+describe('Firefox in an SFU room: our library beside Chromium', () => {
+  let sfu;
+  before(async () => {
+    sfu = await startAerie({ apps: [{ name: 'ff-sfu-e2e', domains: ['127.0.0.1', 'localhost'], extraArgs: ['--media', 'sfu'] }] });
+  });
+  after(async () => { await sfu?.stop(); });
+
+  test('each plays the other through aerie; a P2P message from Firefox goes over the data channel', STEP, async () => {
+    const room = `ff-sfu-${process.pid}`;
+    const ff = await openHarness('firefox', 'Firefox SFU');
+    const cr = await openHarness('chromium', 'Chromium SFU');
+    try {
+      for (const p of [ff, cr]) {
+        const init = await p.evaluate((o) => window.initSkylink(o), { appKey: sfu.app.appKey, defaultRoom: room, roomServer: `//127.0.0.1:${sfu.port}` });
+        assert.equal(init.error, null, `${p.label}: init: ${JSON.stringify(init.error)}`);
+        const j = await p.evaluate((m) => window.joinSkylinkRoom(null, m), { audio: true, video: true });
+        assert.equal(j.error, null, `${p.label}: joinRoom: ${JSON.stringify(j.error)}\n${await pageDiagnostics(p)}`);
+        p.peerId = j.peerId;
+      }
+      await waitPeer(ff, cr.peerId);
+      await waitPeer(cr, ff.peerId);
+      await assertVideoPlays(ff);
+      await assertVideoPlays(cr);
+      await waitDataChannel(ff, 'MCU');
+      await ff.evaluate(() => window.skylink.sendP2PMessage('p2p from Firefox through the MCU'));
+      const ev = await waitForEvent(cr, (e) => e.name === 'incomingMessage' && !e.isSelf && e.content === 'p2p from Firefox through the MCU', null,
+        { what: 'P2P from Firefox at Chromium', timeoutMs: 20000 });
+      assert.equal(ev.isDataChannel, true);
+      assert.equal(ev.peerId, ff.peerId);
+    } finally {
+      await ff.close().catch(() => {});
+      await cr.close().catch(() => {});
+    }
+  });
+});
