@@ -46,6 +46,7 @@ const Row kRows[] = {
     {"dtls-handshake-timeout-ms", nullptr, &Limits::dtlsHandshakeTimeoutMs},
     {"max-tracks-per-peer", nullptr, &Limits::maxTracksPerPeer},
     {"max-publisher-bitrate-kbps", nullptr, &Limits::maxPublisherBitrateKbps},
+    {"max-subscribers-per-room", nullptr, &Limits::maxSubscribersPerRoom},
     {"max-transports-per-address", &Limits::maxTransportsPerAddress},
     {"max-sdp-media-sections", &Limits::maxSdpMediaSections},
     {"max-data-message-bytes", &Limits::maxDataMessageBytes},

@@ -76,6 +76,9 @@ struct Limits {
   std::uint32_t maxTracksPerPeer = 4;
   // The bitrate a publisher is told it may send at most (REMB, once a second), in kbit/s.
   std::uint32_t maxPublisherBitrateKbps = 2500;
+  // Members of one SFU room, each of whom receives every other's media: 20 publishers of audio
+  // and video are 760 forwarded streams. The app's own peer limit applies when it is lower.
+  std::uint32_t maxSubscribersPerRoom = 20;
   // Client transports whose ICE checks come from one IP address (all ports): one office behind
   // a NAT holds many; a single host opening thousands is refused.
   std::size_t maxTransportsPerAddress = 500;

@@ -250,8 +250,9 @@ bool Hub::joinGranted(Peer& peer, const boost::json::object& msg, const JoinGran
     redirect(peer, "reject", "locked", "The room is locked.", grant.roomKey);
     return false;
   }
-  const std::uint32_t maxPeers =
-      grant.maxPeers != 0 ? grant.maxPeers : limits_.defaultMaxPeersPerRoom;
+  std::uint32_t maxPeers = grant.maxPeers != 0 ? grant.maxPeers : limits_.defaultMaxPeersPerRoom;
+  // In an SFU room every member receives every other: the media server's cap applies too.
+  if (room != nullptr ? room->sfu() : grant.sfu) maxPeers = std::min(maxPeers, limits_.maxSubscribersPerRoom);
   if (room != nullptr && room->size() >= maxPeers) {
     // SkylinkJS has no "room full" reason (SYSTEM_ACTION_REASON). `locked` is the one whose
     // meaning for the app is right ("this room takes nobody now"); `info` says why, and the

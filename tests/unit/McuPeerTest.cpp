@@ -316,6 +316,24 @@ TEST_F(McuPeerTest, ALostTransportWithdrawsTheTracksAndTellsItsClientWhoMayStart
   EXPECT_EQ(a.sink->ofType("offer").size(), 1u) << "B's tracks, offered to A again";
 }
 
+TEST_F(McuPeerTest, AnSfuRoomTakesAtMostMaxSubscribersPerRoom) {
+  limits_.maxSubscribersPerRoom = 2;
+  rebuild();
+  hub_->setServerPeer(&mcu_);
+  auto [a, b] = twoEntered();
+  Client c = connect();
+  send(c, obj(R"({"type":"joinRoom","rid":"r1","testSfu":true})"));
+  auto redirects = c.sink->ofType("redirect");
+  ASSERT_EQ(redirects.size(), 1u);
+  EXPECT_EQ(redirects[0].at("action").as_string(), "reject");
+  EXPECT_NE(std::string(redirects[0].at("info").as_string()).find("full (2 peers)"), std::string::npos);
+  // A mesh room is not bound by it.
+  Client m1 = join("mesh");
+  Client m2 = join("mesh");
+  Client m3 = join("mesh");
+  EXPECT_TRUE(m3.sink->ofType("redirect").empty());
+}
+
 TEST_F(McuPeerTest, MeshRoomsAreUntouched) {
   Client a = join("mesh");
   Client b = join("mesh");
