@@ -1,16 +1,22 @@
 #pragma once
 // The RTCP feedback the SFU sends, written into the caller's buffer (no allocation): PLI (RFC
-// 4585 section 6.3.1) and REMB (draft-alvestrand-rmcat-remb-03). Each returns the packet's
-// size, or 0 when the buffer is too small. RtcpPacket reads them back.
+// 4585 section 6.3.1) and REMB (draft-alvestrand-rmcat-remb-03), and the sender report a
+// publisher sends (the native bot). Each returns the packet's size, or 0 when the buffer is too
+// small. RtcpPacket reads them back.
 #include <cstddef>
 #include <cstdint>
 #include <span>
+
+#include "codec/RtcpPacket.hpp"
 
 namespace aerie {
 
 class RtcpWriter {
  public:
   static constexpr std::size_t kPliSize = 12;
+  // A sender report without report blocks (RFC 3550 section 6.4.1): header, SSRC, sender info.
+  static constexpr std::size_t kSenderReportSize = 28;
+  static std::size_t senderReport(std::span<std::uint8_t> out, std::uint32_t ssrc, const RtcpSenderInfo& info);
   static std::size_t pli(std::span<std::uint8_t> out, std::uint32_t senderSsrc, std::uint32_t mediaSsrc);
   // The largest estimate REMB can carry: 18 bits of mantissa with a 6-bit exponent.
   static std::size_t rembSize(std::size_t ssrcs) { return 20 + 4 * ssrcs; }
