@@ -20,7 +20,8 @@ the server peer MCU as SkylinkJS 2.7.2 does, runs ICE, DTLS and SRTP, publishes 
 generated picture) and Opus (libopus, a tone), and receives every room mate's tracks. Once every
 client has frames from every room mate, the run measures for S seconds and prints a JSON summary
 on stdout (packets, frames, loss, latency publisher send -> subscriber receive). Exit status 1
-when a client never got media from a room mate (each named on stderr).
+when a client never got media from a room mate (each named on stderr). The lines "aerie-bot:
+window start" and "aerie-bot: window end" on stderr mark the window for a bench.
 
   --video WxH@FPS   default 320x240@15      --video-kbps K  encoder target (default from the size)
   --clip-seconds S  the VP8 and Opus are encoded at start into clips this long (default 5),

@@ -58,9 +58,12 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::duration<double>(options->warmup));
     const double cpu0 = loadgen::cpuSeconds();
     const auto t0 = Clock::now();
+    // For a bench driving the server: it samples the server when these lines appear.
+    std::fprintf(stderr, "aerie-bot: window start\n");
     run.measuring = true;
     std::this_thread::sleep_for(std::chrono::duration<double>(options->seconds));
     run.measuring = false;
+    std::fprintf(stderr, "aerie-bot: window end\n");
     BotReport::Window window;
     window.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     window.botCpuSeconds = loadgen::cpuSeconds() - cpu0;
