@@ -15,7 +15,7 @@
 // Runs itself inside a network namespace with only `lo` (unshare -n, as root): every packet
 // stays on loopback. aerie: build/release/aerie (or $AERIE_BIN), the bot beside it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procStats, machine } from './lib/proc.mjs';
@@ -49,6 +49,30 @@ async function forwarded(server) {
   return line ? Number(line.split(' ')[1]) : NaN;
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Datagrams the kernel dropped because a UDP socket's receive buffer was full (the `drops`
+// column of /proc/net/udp, this namespace only), split into aerie's sockets and the others (the bot's).
+function udpDrops(pid) {
+  const mine = new Set();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) mine.add(m[1]);
+    } catch { /* closed meanwhile */ }
+  }
+  let aerie = 0;
+  let others = 0;
+  for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 13) continue;
+      const drops = Number(f[12]);
+      if (mine.has(f[9])) aerie += drops;
+      else others += drops;
+    }
+  }
+  return { aerie, others };
+}
 
 // Runs the bot; calls onStart/onEnd when it prints its window lines; resolves with its JSON.
 function runBot(server, rooms, { onStart, onEnd }) {
@@ -92,14 +116,14 @@ async function measure(rooms, perfRate) {
     let perf;
     const { code, summary, stderr } = await runBot(server, rooms, {
       onStart: async () => {
-        s0 = { ...procStats(pid), fwd: await forwarded(server), t: process.hrtime.bigint() };
+        s0 = { ...procStats(pid), fwd: await forwarded(server), drops: udpDrops(pid), t: process.hrtime.bigint() };
         if (perfRate) {
           perf = spawn('perf', ['record', '-e', 'cpu-clock', '-F', String(perfRate), '-g', '-p', String(pid),
             '-o', path.join(here, 'results', 'sfu-bot.perf.data')], { stdio: 'ignore' });
         }
       },
       onEnd: async () => {
-        s1 = { ...procStats(pid), fwd: await forwarded(server), t: process.hrtime.bigint() };
+        s1 = { ...procStats(pid), fwd: await forwarded(server), drops: udpDrops(pid), t: process.hrtime.bigint() };
         if (perf) {
           perf.kill('SIGINT');
           await new Promise((r) => perf.on('exit', r));
@@ -120,6 +144,8 @@ async function measure(rooms, perfRate) {
       consumersPerCore: Math.round(consumers / (cpu / wall)),
       latencyMs: summary.latencyMs,
       lossRate: summary.received.lossRate,
+      udpDropsAerie: s1.drops.aerie - s0.drops.aerie,
+      udpDropsBot: s1.drops.others - s0.drops.others,
       rssPerConsumerKiB: Number(((s0.rss - idle.rss) / consumers / 1024).toFixed(1)),
       rssPerClientKiB: Number(((s0.rss - idle.rss) / (rooms * PEERS) / 1024).toFixed(1)),
       botCores: Number((summary.botCpuSeconds / summary.windowSeconds).toFixed(3)),
@@ -133,13 +159,13 @@ async function measure(rooms, perfRate) {
 mkdirSync(path.join(here, 'results'), { recursive: true });
 const results = [];
 console.log(`aerie-bot bench: rooms of ${PEERS}, ${VIDEO} at ${KBPS} kbit/s + Opus, aerie --threads ${AERIE_THREADS}, bot --threads ${BOT_THREADS}, ${SECONDS} s windows`);
-console.log('| rooms | clients | consumers | forwarded pkts/s | aerie cores | **forwarded pkts per aerie CPU-s** | µs per pkt | consumers per core | latency p50 / p99 / max (ms) | loss | RSS per consumer (KiB) | bot cores |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| rooms | clients | consumers | forwarded pkts/s | aerie cores | **forwarded pkts per aerie CPU-s** | µs per pkt | consumers per core | latency p50 / p99 / max (ms) | loss | UDP drops aerie / bot | RSS per consumer (KiB) | bot cores |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (let i = 0; i < ROOMS.length; i++) {
   const r = await measure(ROOMS[i], i === ROOMS.length - 1 ? PERF : null);
   results.push(r);
   const l = r.latencyMs;
-  console.log(`| ${r.rooms} | ${r.clients} | ${r.consumers} | ${r.forwardedPerSecond.toLocaleString('en')} | ${r.aerieCores} | **${r.forwardedPerCpuSecond.toLocaleString('en')}** | ${r.microsPerForwarded} | ${r.consumersPerCore.toLocaleString('en')} | ${l.p50} / ${l.p99} / ${l.max} | ${(r.lossRate * 100).toFixed(2)} % | ${r.rssPerConsumerKiB} | ${r.botCores} |`);
+  console.log(`| ${r.rooms} | ${r.clients} | ${r.consumers} | ${r.forwardedPerSecond.toLocaleString('en')} | ${r.aerieCores} | **${r.forwardedPerCpuSecond.toLocaleString('en')}** | ${r.microsPerForwarded} | ${r.consumersPerCore.toLocaleString('en')} | ${l.p50} / ${l.p99} / ${l.max} | ${(r.lossRate * 100).toFixed(2)} % | ${r.udpDropsAerie} / ${r.udpDropsBot} | ${r.rssPerConsumerKiB} | ${r.botCores} |`);
 }
 writeFileSync(path.join(here, 'results', 'sfu-bot-latest.json'), JSON.stringify({
   when: new Date().toISOString(), machine: machine(), settings: { ROOMS, PEERS, SECONDS, VIDEO, KBPS, AERIE_THREADS, BOT_THREADS }, results,
