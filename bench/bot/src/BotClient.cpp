@@ -31,23 +31,6 @@ std::string_view stringField(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
 }
 
-// encodeURIComponent, as the SDK builds the API path.
-std::string encodeComponent(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    }
-  }
-  return out;
-}
-
 double randomWeight() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   return static_cast<double>(rng() >> 11) / 9007199254740992.0 * 1e15;
@@ -111,7 +94,7 @@ void BotClient::start() {
   started_ = Clock::now();
   setState(State::Api);
   const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-  const std::string path = "/api/" + run_.options.appKey + "/" + encodeComponent(room_) + "?rand=" + std::to_string(wall.count());
+  const std::string path = "/api/" + run_.options.appKey + "/" + loadgen::wire::encodeUriComponent(room_) + "?rand=" + std::to_string(wall.count());
   loop_.api().get(loop_.source(), path, [this](const std::string& error, int status, std::string body) {
     onApiReply(error, status, std::move(body));
   });

@@ -1,6 +1,7 @@
 #include "BotSdp.hpp"
 
 #include <charconv>
+#include <initializer_list>
 
 namespace aerie::bot {
 
@@ -30,6 +31,22 @@ void ssrcLines(std::string& out, std::uint32_t ssrc, const LocalMedia& local, st
 
 std::string trackId(const LocalMedia& local, bool video) {
   return local.streamId + (video ? "-video" : "-audio");
+}
+
+// One section of the bot's offer: transport, mid, transport-cc, sendrecv, the codec lines, the SSRC.
+void offerSection(std::string& out, const LocalMedia& local, bool video, std::initializer_list<std::string_view> codec) {
+  out += video ? "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n" : "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
+  transportLines(out, local, "actpass");
+  out += "a=mid:";
+  out += video ? BotSdp::kVideoMid : BotSdp::kAudioMid;
+  out += "\r\n";
+  out += "a=extmap:3 ";
+  out += kTransportCcUri;
+  out += "\r\n";
+  line(out, "a=sendrecv");
+  line(out, "a=rtcp-mux");
+  for (auto l : codec) line(out, l);
+  ssrcLines(out, video ? local.videoSsrc : local.audioSsrc, local, trackId(local, video));
 }
 
 // "1 1 udp 2130706431 127.0.0.1 50000 typ host ..." → address and port.
@@ -79,38 +96,11 @@ std::string BotSdp::offer(const LocalMedia& local) {
   out += "\r\n";
   out += "a=msid-semantic: WMS " + local.streamId + "\r\n";
 
-  line(out, "m=audio 9 UDP/TLS/RTP/SAVPF 111");
-  transportLines(out, local, "actpass");
-  out += "a=mid:";
-  out += kAudioMid;
-  out += "\r\n";
-  out += "a=extmap:3 ";
-  out += kTransportCcUri;
-  out += "\r\n";
-  line(out, "a=sendrecv");
-  line(out, "a=rtcp-mux");
-  line(out, "a=rtpmap:111 opus/48000/2");
-  line(out, "a=rtcp-fb:111 transport-cc");
-  line(out, "a=fmtp:111 minptime=10;useinbandfec=1");
-  ssrcLines(out, local.audioSsrc, local, trackId(local, false));
-
-  line(out, "m=video 9 UDP/TLS/RTP/SAVPF 96");
-  transportLines(out, local, "actpass");
-  out += "a=mid:";
-  out += kVideoMid;
-  out += "\r\n";
-  out += "a=extmap:3 ";
-  out += kTransportCcUri;
-  out += "\r\n";
-  line(out, "a=sendrecv");
-  line(out, "a=rtcp-mux");
-  line(out, "a=rtcp-rsize");
-  line(out, "a=rtpmap:96 VP8/90000");
-  line(out, "a=rtcp-fb:96 transport-cc");
-  line(out, "a=rtcp-fb:96 ccm fir");
-  line(out, "a=rtcp-fb:96 nack");
-  line(out, "a=rtcp-fb:96 nack pli");
-  ssrcLines(out, local.videoSsrc, local, trackId(local, true));
+  // Opus and VP8 as a browser offers them (payload types 111 and 96), both sendrecv.
+  offerSection(out, local, false, {"a=rtpmap:111 opus/48000/2", "a=rtcp-fb:111 transport-cc",
+                                   "a=fmtp:111 minptime=10;useinbandfec=1"});
+  offerSection(out, local, true, {"a=rtcp-rsize", "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 transport-cc",
+                                  "a=rtcp-fb:96 ccm fir", "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli"});
   return out;
 }
 
