@@ -50,6 +50,22 @@ std::size_t RtcpWriter::receiverReport(std::span<std::uint8_t> out, std::uint32_
   return size;
 }
 
+std::size_t RtcpWriter::senderReport(std::span<std::uint8_t> out, std::uint32_t ssrc,
+                                     const RtcpSenderInfo& info) {
+  if (out.size() < kSenderReportSize) return 0;
+  out[0] = 0x80;  // V=2, no report blocks
+  out[1] = 200;   // SR
+  out[2] = 0;
+  out[3] = 6;     // length in words minus one
+  put32(&out[4], ssrc);
+  put32(&out[8], static_cast<std::uint32_t>(info.ntpTime >> 32));
+  put32(&out[12], static_cast<std::uint32_t>(info.ntpTime));
+  put32(&out[16], info.rtpTimestamp);
+  put32(&out[20], info.packetCount);
+  put32(&out[24], info.octetCount);
+  return kSenderReportSize;
+}
+
 std::size_t RtcpWriter::remb(std::span<std::uint8_t> out, std::uint32_t senderSsrc,
                              std::uint64_t bitrate, std::span<const std::uint32_t> ssrcs) {
   if (ssrcs.size() > 255) return 0;

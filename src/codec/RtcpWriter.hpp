@@ -1,7 +1,8 @@
 #pragma once
 // The RTCP the SFU sends, written into the caller's buffer (no allocation): receiver reports
-// (RFC 3550), PLI (RFC 4585 section 6.3.1) and REMB (draft-alvestrand-rmcat-remb-03). Each returns the packet's
-// size, or 0 when the buffer is too small. RtcpPacket reads them back.
+// (RFC 3550), PLI (RFC 4585 section 6.3.1) and REMB (draft-alvestrand-rmcat-remb-03), and the
+// sender report a publisher sends (the native bot). Each returns the packet's size, or 0 when
+// the buffer is too small. RtcpPacket reads them back.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -13,6 +14,9 @@ namespace aerie {
 class RtcpWriter {
  public:
   static constexpr std::size_t kPliSize = 12;
+  // A sender report without report blocks (RFC 3550 section 6.4.1): header, SSRC, sender info.
+  static constexpr std::size_t kSenderReportSize = 28;
+  static std::size_t senderReport(std::span<std::uint8_t> out, std::uint32_t ssrc, const RtcpSenderInfo& info);
   static std::size_t pli(std::span<std::uint8_t> out, std::uint32_t senderSsrc, std::uint32_t mediaSsrc);
   // A receiver report (RFC 3550 section 6.4.2) with up to 31 report blocks.
   static std::size_t receiverReportSize(std::size_t blocks) { return 8 + 24 * blocks; }

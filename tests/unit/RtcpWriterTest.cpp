@@ -22,6 +22,31 @@ TEST(RtcpWriterTest, PliReadsBack) {
   EXPECT_EQ(p->mediaSsrc(), 0xCAFEBABEu);
 }
 
+TEST(RtcpWriterTest, SenderReportReadsBack) {
+  std::array<std::uint8_t, 32> buf{};
+  RtcpSenderInfo info;
+  info.ntpTime = 0xE8D4A51000001234ull;
+  info.rtpTimestamp = 90000;
+  info.packetCount = 150;
+  info.octetCount = 123456;
+  const auto n = RtcpWriter::senderReport(buf, 0x11223344, info);
+  ASSERT_EQ(n, RtcpWriter::kSenderReportSize);
+  auto span = std::span<const std::uint8_t>(buf.data(), n);
+  ASSERT_TRUE(RtcpPacket::validCompound(span));
+  auto p = RtcpPacket::first(span);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->type(), RtcpPacket::SenderReport);
+  EXPECT_EQ(p->count(), 0);
+  EXPECT_EQ(p->senderSsrc(), 0x11223344u);
+  auto read = p->senderInfo();
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->ntpTime, info.ntpTime);
+  EXPECT_EQ(read->rtpTimestamp, 90000u);
+  EXPECT_EQ(read->packetCount, 150u);
+  EXPECT_EQ(read->octetCount, 123456u);
+  EXPECT_EQ(RtcpWriter::senderReport(std::span(buf).first(27), 1, info), 0u);
+}
+
 TEST(RtcpWriterTest, RembReadsBackWithItsBitrate) {
   std::array<std::uint8_t, 64> buf{};
   const std::array<std::uint32_t, 2> ssrcs{1111, 2222};

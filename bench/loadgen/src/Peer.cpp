@@ -8,7 +8,6 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 
@@ -32,24 +31,6 @@ double randomWeight() {
 
 // Stamps in messages: CLOCK_MONOTONIC ms rounded to the µs, as client.mjs rounds its own.
 double stamp() { return std::round(nowMs() * 1000.0) / 1000.0; }
-
-std::string encodeRoom(std::string_view room) {
-  // encodeURIComponent
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (char c : room) {
-    auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' ||
-        c == '(' || c == ')') {
-      out += c;
-    } else {
-      out += '%';
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    }
-  }
-  return out;
-}
 
 std::string_view stringField(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
@@ -76,7 +57,7 @@ void Peer::startJoin() {
   joinState_ = JoinState::Api;
   t0api_ = nowMs();
   auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-  std::string path = "/api/" + gen_.appKey() + "/" + encodeRoom(room_) + "?rand=" + std::to_string(wall.count());
+  std::string path = "/api/" + gen_.appKey() + "/" + wire::encodeUriComponent(room_) + "?rand=" + std::to_string(wall.count());
   gen_.api().get(source_, path, [this](const std::string& error, int status, std::string body) {
     onApiReply(error, status, std::move(body));
   });

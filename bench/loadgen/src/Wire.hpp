@@ -34,6 +34,9 @@ struct Parsed {
 // Never throws: what cannot be read is Kind::Unexpected.
 Parsed parse(std::string_view text);
 
+// encodeURIComponent, as SkylinkJS builds the API path from the room name.
+std::string encodeUriComponent(std::string_view s);
+
 // Skylink messages (field order as proto.mjs, so the JSON text is the same).
 boost::json::object enter(double weight);
 boost::json::object welcome(double weight, std::string_view target);

@@ -1,0 +1,38 @@
+#include "Vp8Descriptor.hpp"
+
+namespace aerie::bot {
+
+std::optional<Vp8Descriptor> Vp8Descriptor::parse(std::span<const std::uint8_t> payload) {
+  if (payload.empty()) return std::nullopt;
+  Vp8Descriptor d;
+  const std::uint8_t first = payload[0];
+  d.nonReference = (first & 0x20) != 0;
+  d.start = (first & 0x10) != 0;
+  d.partition = first & 0x07;
+  std::size_t at = 1;
+  if ((first & 0x80) != 0) {  // X: the extension byte
+    if (payload.size() < at + 1) return std::nullopt;
+    const std::uint8_t ext = payload[at++];
+    if ((ext & 0x80) != 0) {  // I: PictureID, M says 15 bits
+      if (payload.size() < at + 1) return std::nullopt;
+      if ((payload[at] & 0x80) != 0) {
+        if (payload.size() < at + 2) return std::nullopt;
+        d.pictureId = static_cast<std::uint16_t>((payload[at] & 0x7F) << 8 | payload[at + 1]);
+        at += 2;
+      } else {
+        d.pictureId = payload[at] & 0x7F;
+        at += 1;
+      }
+    }
+    if ((ext & 0x40) != 0) ++at;           // L: TL0PICIDX
+    if ((ext & 0x30) != 0) ++at;           // T or K: TID/Y/KEYIDX
+    if (payload.size() < at) return std::nullopt;
+  }
+  d.size = at;
+  // An empty VP8 part is malformed: every packet carries some of the frame.
+  if (payload.size() <= at) return std::nullopt;
+  if (d.start && d.partition == 0) d.keyframe = (payload[at] & 0x01) == 0;
+  return d;
+}
+
+}  // namespace aerie::bot

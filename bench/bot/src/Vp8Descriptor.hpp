@@ -1,0 +1,25 @@
+#pragma once
+// The VP8 payload descriptor at the start of an RTP payload (RFC 7741 section 4.2), read from
+// the wire: every optional field's presence bit is honoured and every length checked; parse()
+// never throws and returns nullopt for a payload too short for what its bits announce.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+namespace aerie::bot {
+
+struct Vp8Descriptor {
+  bool start = false;        // S: the first packet of a partition
+  std::uint8_t partition = 0;  // PID
+  bool nonReference = false;   // N
+  std::optional<std::uint16_t> pictureId;  // 7 or 15 bits
+  std::size_t size = 1;      // bytes of the descriptor; the VP8 data follows
+  // The frame is a key frame: only known on the packet that starts partition 0, from the P bit
+  // of the VP8 payload header (RFC 7741 section 4.3; 0 means key frame).
+  bool keyframe = false;
+
+  static std::optional<Vp8Descriptor> parse(std::span<const std::uint8_t> payload);
+};
+
+}  // namespace aerie::bot

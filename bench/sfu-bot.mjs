@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// aerie's SFU under the native bot (bench/bot): for each load, a fresh aerie with one SFU app,
+// then aerie-bot with R rooms of P clients (each publishing VP8 and Opus, receiving every room
+// mate's). Over the bot's measuring window it reads aerie's CPU (/proc/PID/stat, utime+stime)
+// and RTP packets forwarded (/metrics aerie_media_forwarded_packets_total), and aerie's RSS
+// before the bot and in the window; the bot gives the latency publisher send → subscriber
+// receive. It prints one Markdown row per load:
+//   forwarded packets/s, aerie cores, forwarded packets per aerie CPU-second, consumers
+//   (subscriber tracks), consumers per aerie core at this load, latency p50/p99, loss, RSS per consumer.
+//
+//   node bench/sfu-bot.mjs [--rooms 1,2,4,8] [--peers 6] [--seconds 10] [--video 640x480@30]
+//                          [--video-kbps 1000] [--aerie-threads 1] [--bot-threads 1]
+//                          [--perf RATE]   (perf record -e cpu-clock of aerie in the last load's window)
+//
+// Runs itself inside a network namespace with only `lo` (unshare -n, as root): every packet
+// stays on loopback. aerie: build/release/aerie (or $AERIE_BIN), the bot beside it.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { procStats, machine } from './lib/proc.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const ROOMS = String(opt('rooms', '1,2,4,8')).split(',').map(Number);
+const PEERS = Number(opt('peers', 6));
+const SECONDS = Number(opt('seconds', 10));
+const VIDEO = opt('video', '640x480@30');
+const KBPS = Number(opt('video-kbps', 1000));
+const AERIE_THREADS = Number(opt('aerie-threads', 1));
+const BOT_THREADS = Number(opt('bot-threads', 1));
+const PERF = opt('perf', null);
+
+if (!process.env.AERIE_BENCH_NETNS) {
+  const r = spawnSync('unshare', ['-n', 'sh', '-c', `ip link set lo up; AERIE_BENCH_NETNS=1 exec node ${JSON.stringify(fileURLToPath(import.meta.url))} ${args.map((a) => JSON.stringify(a)).join(' ')}`], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+const { startAerie, request, aerieBin } = await import(path.join(here, '..', 'tests', 'lib', 'server.mjs'));
+const bot = path.join(path.dirname(aerieBin()), 'bench', 'bot', 'aerie-bot');
+
+async function forwarded(server) {
+  const res = await request(server, '/metrics');
+  const line = res.body.split('\n').find((l) => l.startsWith('aerie_media_forwarded_packets_total '));
+  return line ? Number(line.split(' ')[1]) : NaN;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Datagrams the kernel dropped because a UDP socket's receive buffer was full (the `drops`
+// column of /proc/net/udp, this namespace only), split into aerie's sockets and the others (the bot's).
+function udpDrops(pid) {
+  const mine = new Set();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) mine.add(m[1]);
+    } catch { /* closed meanwhile */ }
+  }
+  let aerie = 0;
+  let others = 0;
+  for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 13) continue;
+      const drops = Number(f[12]);
+      if (mine.has(f[9])) aerie += drops;
+      else others += drops;
+    }
+  }
+  return { aerie, others };
+}
+
+// Runs the bot; calls onStart/onEnd when it prints its window lines; resolves with its JSON.
+function runBot(server, rooms, { onStart, onEnd }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bot, ['--api', `http://127.0.0.1:${server.port}`, '--app-key', server.apps[0].appKey,
+      '--rooms', String(rooms), '--peers-per-room', String(PEERS), '--seconds', String(SECONDS),
+      '--video', VIDEO, '--video-kbps', String(KBPS), '--threads', String(BOT_THREADS), '--join-timeout', '60', '--warmup', '2'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const pending = [];
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (/window start/.test(d)) pending.push(onStart());
+      if (/window end/.test(d)) pending.push(onEnd());
+    });
+    child.on('exit', async (code) => {
+      await Promise.all(pending);
+      try {
+        resolve({ code, summary: JSON.parse(out), stderr: err });
+      } catch {
+        reject(new Error(`aerie-bot exited ${code} without a summary: ${err.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+async function measure(rooms, perfRate) {
+  const server = await startAerie({
+    apps: [{ name: 'bench-bot', domains: ['127.0.0.1'], extraArgs: ['--media', 'sfu'] }],
+    extraArgs: ['--tls', 'off', '--stun', 'off', '--threads', String(AERIE_THREADS), '--media-port', '0',
+      '--log-level', 'warn'],
+  });
+  try {
+    const pid = server.child.pid;
+    await sleep(500);
+    const idle = procStats(pid);
+    let s0;
+    let s1;
+    let perf;
+    const { code, summary, stderr } = await runBot(server, rooms, {
+      onStart: async () => {
+        s0 = { ...procStats(pid), fwd: await forwarded(server), drops: udpDrops(pid), t: process.hrtime.bigint() };
+        if (perfRate) {
+          perf = spawn('perf', ['record', '-e', 'cpu-clock', '-F', String(perfRate), '-g', '-p', String(pid),
+            '-o', path.join(here, 'results', 'sfu-bot.perf.data')], { stdio: 'ignore' });
+        }
+      },
+      onEnd: async () => {
+        s1 = { ...procStats(pid), fwd: await forwarded(server), drops: udpDrops(pid), t: process.hrtime.bigint() };
+        if (perf) {
+          perf.kill('SIGINT');
+          await new Promise((r) => perf.on('exit', r));
+        }
+      },
+    });
+    if (code !== 0) process.stderr.write(`aerie-bot exited ${code}:\n${stderr.slice(-3000)}\n`);
+    const wall = Number(s1.t - s0.t) / 1e9;
+    const cpu = s1.cpu - s0.cpu;
+    const fwd = s1.fwd - s0.fwd;
+    const consumers = rooms * PEERS * (PEERS - 1) * 2;  // subscriber tracks: audio and video of each mate
+    return {
+      rooms, clients: rooms * PEERS, consumers, botExit: code,
+      forwardedPerSecond: Math.round(fwd / wall),
+      aerieCores: Number((cpu / wall).toFixed(3)),
+      forwardedPerCpuSecond: Math.round(fwd / cpu),
+      microsPerForwarded: Number(((cpu / fwd) * 1e6).toFixed(2)),
+      consumersPerCore: Math.round(consumers / (cpu / wall)),
+      latencyMs: summary.latencyMs,
+      lossRate: summary.received.lossRate,
+      udpDropsAerie: s1.drops.aerie - s0.drops.aerie,
+      udpDropsBot: s1.drops.others - s0.drops.others,
+      rssPerConsumerKiB: Number(((s0.rss - idle.rss) / consumers / 1024).toFixed(1)),
+      rssPerClientKiB: Number(((s0.rss - idle.rss) / (rooms * PEERS) / 1024).toFixed(1)),
+      botCores: Number((summary.botCpuSeconds / summary.windowSeconds).toFixed(3)),
+      bot: summary,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+mkdirSync(path.join(here, 'results'), { recursive: true });
+const results = [];
+console.log(`aerie-bot bench: rooms of ${PEERS}, ${VIDEO} at ${KBPS} kbit/s + Opus, aerie --threads ${AERIE_THREADS}, bot --threads ${BOT_THREADS}, ${SECONDS} s windows`);
+console.log('| rooms | clients | consumers | forwarded pkts/s | aerie cores | **forwarded pkts per aerie CPU-s** | µs per pkt | consumers per core | latency p50 / p99 / max (ms) | loss | UDP drops aerie / bot | RSS per consumer (KiB) | bot cores |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (let i = 0; i < ROOMS.length; i++) {
+  const r = await measure(ROOMS[i], i === ROOMS.length - 1 ? PERF : null);
+  results.push(r);
+  const l = r.latencyMs;
+  console.log(`| ${r.rooms} | ${r.clients} | ${r.consumers} | ${r.forwardedPerSecond.toLocaleString('en')} | ${r.aerieCores} | **${r.forwardedPerCpuSecond.toLocaleString('en')}** | ${r.microsPerForwarded} | ${r.consumersPerCore.toLocaleString('en')} | ${l.p50} / ${l.p99} / ${l.max} | ${(r.lossRate * 100).toFixed(2)} % | ${r.udpDropsAerie} / ${r.udpDropsBot} | ${r.rssPerConsumerKiB} | ${r.botCores} |`);
+}
+writeFileSync(path.join(here, 'results', 'sfu-bot-latest.json'), JSON.stringify({
+  when: new Date().toISOString(), machine: machine(), settings: { ROOMS, PEERS, SECONDS, VIDEO, KBPS, AERIE_THREADS, BOT_THREADS }, results,
+}, null, 2));
+if (results.some((r) => r.botExit !== 0)) process.exitCode = 1;

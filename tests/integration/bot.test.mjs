@@ -1,0 +1,84 @@
+// aerie-bot (bench/bot) through the real path: three native Skylink 2.x clients in one room of
+// an SFU app join through the room API and socket.io, negotiate with the server peer MCU, run
+// ICE, DTLS and SRTP against aerie's media port, publish VP8 and Opus, and each receives and
+// decodes every other's tracks. Against a mesh app the bot says why it cannot start.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { startAerie, aerieBin, request } from '../lib/server.mjs';
+
+const T = { timeout: 30000 };
+
+// Beside the aerie binary under test (release or asan build), else the release build's.
+function botBin() {
+  const beside = path.join(path.dirname(aerieBin()), 'bench', 'bot', 'aerie-bot');
+  return existsSync(beside) ? beside : path.join(path.dirname(aerieBin()), '..', 'release', 'bench', 'bot', 'aerie-bot');
+}
+
+function runBot(args) {
+  return new Promise((resolve) => {
+    execFile(botBin(), args, { timeout: 25000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function metric(server, name) {
+  const res = await request(server, '/metrics');
+  const line = res.body.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : NaN;
+}
+
+let server;
+
+before(async () => {
+  server = await startAerie({
+    apps: [
+      { name: 'sfu', domains: ['127.0.0.1'], extraArgs: ['--media', 'sfu'] },
+      { name: 'mesh', domains: ['127.0.0.1'] },
+    ],
+    extraArgs: ['--tls', 'off', '--stun', 'off', '--media-port', '0'],
+  });
+});
+after(async () => { await server?.stop(); });
+
+test('three bots in an SFU room each receive and decode every other\'s audio and video', T, async () => {
+  const r = await runBot(['--api', `http://127.0.0.1:${server.port}`, '--app-key', server.apps[0].appKey,
+    '--rooms', '1', '--peers-per-room', '3', '--seconds', '3', '--join-timeout', '15', '--decode']);
+  assert.equal(r.code, 0, `aerie-bot exited ${r.code}: ${r.stderr}\n${r.stdout}`);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.complete, 3, 'every client got audio and video from both room mates');
+  assert.equal(s.failed, 0);
+  assert.deepEqual(s.failures, []);
+  // 3 clients x 2 publishers each, audio at 50 packets/s and video at 15 frames/s.
+  assert.ok(s.received.windowFramesPerSecond > 0.8 * 6 * (50 + 15), JSON.stringify(s.received));
+  assert.ok(s.received.lossRate < 0.01, `loss ${s.received.lossRate}`);
+  assert.equal(s.received.unknownSsrcPackets, 0);
+  assert.ok(s.received.decodedFrames > 6 * 15 * 2, `decoded ${s.received.decodedFrames}`);
+  assert.equal(s.received.decodeErrors, 0);
+  assert.ok(s.latencyMs.samples > 0 && s.latencyMs.p50 > 0 && s.latencyMs.p50 < 50, JSON.stringify(s.latencyMs));
+  assert.equal(s.perRoom.length, 1);
+  assert.ok(s.perRoom[0].minFramesPerTrack > 15, JSON.stringify(s.perRoom));
+  assert.ok(s.sent.videoPackets > 0 && s.sent.audioPackets > 0 && s.sent.keyframes > 0);
+  // aerie counted what it forwarded: each packet sent went to two subscribers.
+  assert.ok(await metric(server, 'aerie_media_forwarded_packets_total') >= s.received.rtpPackets * 0.95);
+});
+
+test('against a mesh app the bot exits 1 and says the app is not in SFU mode', T, async () => {
+  const r = await runBot(['--api', `http://127.0.0.1:${server.port}`, '--app-key', server.apps[1].appKey,
+    '--rooms', '1', '--peers-per-room', '2', '--seconds', '1', '--join-timeout', '5', '--warmup', '0']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /hasMCU is not true: the app is not in SFU mode/);
+  assert.equal(JSON.parse(r.stdout).complete, 0);
+});
+
+test('usage errors exit 2 with a message, and a non-loopback server is refused', T, async () => {
+  let r = await runBot(['--app-key', 'k']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--api and --app-key are required/);
+  r = await runBot(['--api', 'http://10.0.0.1:80', '--app-key', 'k']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /not loopback/);
+});
