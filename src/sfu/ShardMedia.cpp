@@ -12,6 +12,7 @@
 #include <deque>
 #include <boost/asio/steady_timer.hpp>
 #include <stdexcept>
+#include <sys/socket.h>
 #include <unordered_map>
 #include <vector>
 
@@ -112,6 +113,44 @@ std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead>& scratch(
 // Most bytes waiting to be written on one ICE-TCP connection: a reader that falls this far
 // behind loses packets (media over TCP is a fallback; RTP copes with loss, not with queues).
 constexpr std::size_t kMaxTcpQueueBytes = 256 * 1024;
+
+// The copies of one forwarded packet, one per subscriber, each encrypted in a slot of its own
+// and then handed to the kernel together (sendmmsg): one system call for a packet's subscribers
+// instead of one per subscriber. Made once per shard.
+struct SendBatch {
+  static constexpr std::size_t kSlots = 64;
+  using Slot = std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead>;
+  std::array<Slot, kSlots> slots{};
+  std::array<mmsghdr, kSlots> messages{};
+  std::array<iovec, kSlots> vectors{};
+  std::array<udp::endpoint, kSlots> to{};
+  std::size_t count = 0;
+  bool open = false;  // sendDatagram fills it (forwarding); otherwise it sends at once
+
+  Slot& next() { return slots[count]; }
+  bool holds(const std::uint8_t* data) const { return open && data == slots[count].data(); }
+  // The datagram in the current slot goes to `endpoint`; true when the batch is full.
+  bool add(std::size_t size, const udp::endpoint& endpoint) {
+    to[count] = endpoint;
+    vectors[count] = iovec{slots[count].data(), size};
+    messages[count] = mmsghdr{};
+    messages[count].msg_hdr.msg_iov = &vectors[count];
+    messages[count].msg_hdr.msg_iovlen = 1;
+    messages[count].msg_hdr.msg_name = to[count].data();
+    messages[count].msg_hdr.msg_namelen = static_cast<socklen_t>(to[count].size());
+    return ++count == kSlots;
+  }
+  // Sends what is held; the datagrams the kernel would not take now are dropped (UDP).
+  void flush(int fd) {
+    std::size_t sent = 0;
+    while (sent < count) {
+      const int n = ::sendmmsg(fd, messages.data() + sent, static_cast<unsigned>(count - sent), MSG_DONTWAIT);
+      if (n <= 0) break;
+      sent += static_cast<std::size_t>(n);
+    }
+    count = 0;
+  }
+};
 
 struct ShardMedia::Impl : MediaTransport::Sender {
   // A client's passive ICE-TCP connection (RFC 6544) on the media port number: packets framed
@@ -255,6 +294,10 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       auto link = tcpLinks.find(keyOf(to));
       if (link != tcpLinks.end()) return link->second->send(datagram);
     }
+    if (batch->holds(datagram.data())) {
+      if (batch->add(datagram.size(), endpointOf(to))) batch->flush(socket.native_handle());
+      return;
+    }
     boost::system::error_code ec;
     socket.send_to(asio::buffer(datagram.data(), datagram.size()), endpointOf(to), 0, ec);
   }
@@ -396,12 +439,17 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     const auto bytes = packet.bytes();
     if (bytes.size() > kMaxDatagram) return;
     if (track->sent) track->sent->store(packet.sequenceNumber(), bytes);
-    auto& out = scratch();
+    batch->open = true;
+    std::uint64_t forwarded = 0;
     for (Entry* sub : subs->second) {
       if (sub->transport->state() != MediaTransport::State::Connected) continue;
+      auto& out = batch->next();
       std::copy(bytes.begin(), bytes.end(), out.begin());
-      if (sub->transport->sendRtp(out, bytes.size())) counters.forwarded.fetch_add(1, std::memory_order_relaxed);
+      if (sub->transport->sendRtp(out, bytes.size())) ++forwarded;
     }
+    batch->open = false;
+    batch->flush(socket.native_handle());
+    counters.forwarded.fetch_add(forwarded, std::memory_order_relaxed);
   }
 
   // A transport closed by itself (in the middle of a receive or a tick): the entry goes, and
@@ -661,6 +709,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   MediaOptions options;
   const Limits& limits;
   udp::socket socket;
+  std::unique_ptr<SendBatch> batch = std::make_unique<SendBatch>();
   tcp::acceptor acceptor;  // passive ICE-TCP on the same port number
   std::unordered_map<AddressKey, std::shared_ptr<TcpLink>, AddressHash> tcpLinks;
   asio::steady_timer timer;

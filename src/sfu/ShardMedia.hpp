@@ -5,7 +5,8 @@
 // shard's SFU rooms, and the forwarding between them. A datagram is routed to its transport by
 // the sender's address once that address passed ICE, and before that by the ICE username of
 // its STUN check; it is decrypted in place, and each RTP packet is copied once per subscriber
-// into a per-thread buffer, encrypted there and sent. No lock, no allocation per packet.
+// into a slot of a send batch, encrypted there, and the copies go out in one sendmmsg. No
+// lock, no allocation per packet.
 // Asio stays in ShardMedia.cpp.
 #include <atomic>
 #include <chrono>
