@@ -78,6 +78,13 @@ void McuPeer::onLeft(std::string_view roomKey, std::string_view sid) {
   auto it = rooms_.find(roomKey);
   if (it == rooms_.end()) return;
   auto& members = it->second.members;
+  for (auto& m : members) {
+    if (m.sid == sid) {
+      for (const auto& p : m.downlinks) media_.close(roomKey, downlinkId(sid, p));
+    } else if (std::erase(m.downlinks, std::string(sid)) != 0) {
+      media_.close(roomKey, downlinkId(m.sid, sid));
+    }
+  }
   std::erase_if(members, [&](const Member& m) { return m.sid == sid; });
   media_.close(roomKey, sid);
   if (members.empty()) {
@@ -117,6 +124,9 @@ void McuPeer::onMessage(std::string_view roomKey, std::string_view fromSid,
   if (type == "offer" && stringField(msg, "target") == kMcu) {
     return handleOffer(roomKey, it->second, *from, msg);
   }
+  if (type == "offer" && from->legacy) {
+    return handleDownlinkOffer(roomKey, it->second, *from, stringField(msg, "target"), msg);
+  }
   if (type == "answer" && stringField(msg, "target") == kMcu) return handleAnswer(roomKey, it->second, *from);
   if (type == "answerAck" && from->negotiation == Negotiation::AwaitingAck) {
     from->negotiation = Negotiation::Stable;
@@ -133,6 +143,9 @@ void McuPeer::handleEnter(std::string_view roomKey, RoomState& room, Member& fro
   const bool first = from.state == MemberState::Joined;
   from.state = MemberState::Entered;
   from.enter = enterFields(msg);
+  // SkylinkJS 2.x (and aerie's library in SFU rooms) sends its enter to MCU with publisherId;
+  // 0.6.x broadcasts it.
+  from.legacy = stringField(msg, "target") != kMcu || !msg.contains("publisherId");
 
   boost::json::object welcome = ownFields();
   welcome["type"] = "welcome";
@@ -145,9 +158,10 @@ void McuPeer::handleEnter(std::string_view roomKey, RoomState& room, Member& fro
   outbox_->sendToMember(roomKey, from.sid, std::move(welcome), kMcu);
   if (!first) return;  // a repeated enter (a client's refresh): the others know it already
 
-  // The members already there learn of the newcomer from the server peer.
+  // The members already there learn of the newcomer from the server peer (0.6.x members by
+  // its welcome, once it publishes).
   for (const auto& m : room.members) {
-    if (m.sid == from.sid || m.state != MemberState::Entered) continue;
+    if (m.sid == from.sid || m.state != MemberState::Entered || m.legacy) continue;
     boost::json::object enter = describe(from, roomKey);
     enter["type"] = "enter";
     enter["target"] = m.sid;
@@ -241,16 +255,73 @@ void McuPeer::handleOffer(std::string_view roomKey, RoomState& room, Member& fro
   from.lastLocal = std::move(text);
   from.negotiation = Negotiation::AwaitingAck;
 
-  // The others get the new tracks; a newcomer gets everything already published.
+  // The others get the new tracks; a newcomer gets everything already published. A 0.6.x
+  // member gets them on a downlink, by a welcome from the publisher.
   for (auto& m : room.members) {
-    if (m.sid == from.sid) continue;
-    if (firstOffer) {
-      for (const auto& p : m.published) queueFor(from, m, p);
+    if (m.sid == from.sid || m.state != MemberState::Entered) continue;
+    if (firstOffer && !m.published.empty()) {
+      if (from.legacy) {
+        welcomeAs(roomKey, from, m);
+      } else {
+        for (const auto& p : m.published) queueFor(from, m, p);
+      }
     }
-    if (m.negotiation == Negotiation::None) continue;
+    if (m.negotiation == Negotiation::None || firstNew == from.published.size()) continue;
+    if (m.legacy) {
+      welcomeAs(roomKey, m, from);
+      continue;
+    }
     for (std::size_t i = firstNew; i < from.published.size(); ++i) queueFor(m, from, from.published[i]);
     renegotiate(roomKey, m);
   }
+}
+
+void McuPeer::welcomeAs(std::string_view roomKey, Member& m, const Member& publisher) {
+  if (std::find(m.downlinks.begin(), m.downlinks.end(), publisher.sid) != m.downlinks.end()) return;
+  m.downlinks.push_back(publisher.sid);
+  boost::json::object welcome = describe(publisher, roomKey);
+  welcome.erase("publisherId");
+  welcome["type"] = "welcome";
+  welcome["target"] = m.sid;
+  outbox_->sendToMember(roomKey, m.sid, std::move(welcome), publisher.sid);
+}
+
+void McuPeer::handleDownlinkOffer(std::string_view roomKey, RoomState& room, Member& from,
+                                  std::string_view publisherSid, const boost::json::object& msg) {
+  const Member* publisher = find(room, publisherSid);
+  if (publisher == nullptr || publisher->sid == from.sid) return;
+  SdpDescription::Limits sdpLimits;
+  sdpLimits.maxBytes = limits_.maxFrameBytes;
+  sdpLimits.maxMedia = limits_.maxSdpMediaSections;
+  auto offer = SdpDescription::parse(stringField(msg, "sdp"), sdpLimits);
+  if (!offer) return;
+  // Each section the client receives on gets one of the publisher's tracks of its kind.
+  std::vector<ForwardedTrack> tracks;
+  std::vector<bool> used(publisher->published.size(), false);
+  for (const auto& m : offer->media) {
+    if (m.port == 0 || (m.direction != SdpDirection::RecvOnly && m.direction != SdpDirection::SendRecv)) continue;
+    for (std::size_t i = 0; i < publisher->published.size(); ++i) {
+      const auto& p = publisher->published[i];
+      if (used[i] || p.track.kind != m.kind || !p.track.active) continue;
+      used[i] = true;
+      ForwardedTrack t = p.track;
+      t.mid = std::string(m.mid);
+      tracks.push_back(std::move(t));
+      break;
+    }
+  }
+  const std::string id = downlinkId(from.sid, publisher->sid);
+  const LocalTransport local = media_.transportFor(roomKey, id);
+  std::vector<AcceptedMedia> accepted;
+  std::string text = SdpAnswer::build(*offer, local, accepted, tracks);
+  media_.remoteDescription(roomKey, id, *offer, accepted);
+  boost::json::object answer;
+  answer["type"] = "answer";
+  answer["sdp"] = std::move(text);
+  answer["target"] = from.sid;
+  if (const auto* info = publisher->enter.if_contains("userInfo")) answer["userInfo"] = *info;
+  outbox_->sendToMember(roomKey, from.sid, std::move(answer), publisher->sid);
+  for (const auto& t : tracks) media_.forward(roomKey, id, t.ssrc);
 }
 
 void McuPeer::handleAnswer(std::string_view roomKey, RoomState&, Member& from) {
@@ -335,6 +406,13 @@ std::vector<ForwardedTrack> McuPeer::tracksOf(const std::vector<Member::Sent>& s
 void McuPeer::onTransportLost(std::string_view roomKey, std::string_view sid) {
   auto it = rooms_.find(roomKey);
   if (it == rooms_.end()) return;
+  if (isDownlink(sid)) {
+    // A 0.6.x downlink: forgotten; its client's connection to that peer has failed on its side
+    // too, and a new welcome comes if the client enters again.
+    const auto gt = sid.find('>');
+    if (Member* m = find(it->second, sid.substr(0, gt))) std::erase(m->downlinks, std::string(sid.substr(gt + 1)));
+    return;
+  }
   Member* m = find(it->second, sid);
   if (m == nullptr) return;
   withdraw(roomKey, it->second, sid);

@@ -3,9 +3,14 @@
 // (../shared/design/sfu.md §1.4): a client's `enter` to MCU gets a `welcome` from MCU listing
 // the members already there (`peersInRoom`), and the others hear a forwarded `enter` with
 // `publisherId`; the client's `offer` to MCU gets an `answer` from the media plane's transport
-// (SdpAnswer) and an `answerAck` once applied... The SkylinkJS 0.6.x form (an uplink to MCU and
-// a downlink per publisher, answered as that publisher) comes later. One McuPeer per Hub shard,
-// on its loop.
+// (SdpAnswer) and an `answerAck` once applied...
+//
+// SkylinkJS 0.6.x (SMProtocolVersion 0.x, §1.3 and §1.7) keeps one connection per remote peer:
+// its uplink to MCU carries what it publishes, and for every other publisher X the server sends
+// it a `welcome` as X, the client offers a connection to X (receive only), and the server
+// answers as X with X's tracks on a transport of its own (a downlink). Both kinds share a room:
+// a 2.x member gets a 0.6 member's tracks by renegotiation, a 0.6 member a 2.x member's by a
+// downlink. One McuPeer per Hub shard, on its loop.
 #include <boost/json/object.hpp>
 #include <map>
 #include <string>
@@ -69,6 +74,8 @@ class McuPeer : public ServerPeer, private MediaEvents {
     std::vector<std::string> changed;  // mids of forwarded sections to rewrite in the next offer
     std::vector<std::string> changedInOffer;  // those the outstanding offer rewrites
     unsigned nextMid = 0;
+    bool legacy = false;  // SkylinkJS 0.6.x: a downlink per publisher instead of renegotiation
+    std::vector<std::string> downlinks;  // publishers it was welcomed by (0.6.x)
   };
   struct RoomState {
     std::vector<Member> members;  // in join order
@@ -80,6 +87,11 @@ class McuPeer : public ServerPeer, private MediaEvents {
   void handleOffer(std::string_view roomKey, RoomState& room, Member& from,
                    const boost::json::object& msg);
   void handleAnswer(std::string_view roomKey, RoomState& room, Member& from);
+  // 0.6.x: `m` is welcomed by `publisher` (as if it were that peer), once each.
+  void welcomeAs(std::string_view roomKey, Member& m, const Member& publisher);
+  // 0.6.x: the client's offer to `publisherSid`, answered as it with its tracks.
+  void handleDownlinkOffer(std::string_view roomKey, RoomState& room, Member& from,
+                           std::string_view publisherSid, const boost::json::object& msg);
   // Offers the member what is pending for it, if its negotiation is at rest.
   void renegotiate(std::string_view roomKey, Member& m);
   // Queues `publisher`'s track for `m` (a section of its own in m's session).

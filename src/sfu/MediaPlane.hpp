@@ -11,6 +11,17 @@
 
 namespace aerie {
 
+// The transport of SkylinkJS 0.6.x's downlink from `publisher` to `subscriber` (the client's
+// connection to the server answered as that publisher) goes by this id where a client's own
+// goes by its sid. Sids never hold '>'.
+inline std::string downlinkId(std::string_view subscriber, std::string_view publisher) {
+  std::string id(subscriber);
+  id += '>';
+  id += publisher;
+  return id;
+}
+inline bool isDownlink(std::string_view id) { return id.find('>') != std::string_view::npos; }
+
 // What the media plane tells the server peer.
 class MediaEvents {
  public:

@@ -510,7 +510,8 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     const auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(message->text().data()), message->text().size());
     for (auto& [key, entry] : entries) {
       Entry& to = *entry;
-      if (&to == &from || to.roomKey != from.roomKey || !to.mainChannel) continue;
+      // Each client's own connection only: a 0.6 client's downlinks carry no messages.
+      if (&to == &from || to.roomKey != from.roomKey || !to.mainChannel || isDownlink(to.sid)) continue;
       if (!targets.empty() && std::find(targets.begin(), targets.end(), to.sid) == targets.end()) continue;
       if (to.transport->sendData(*to.mainChannel, false, bytes)) {
         counters.dataRelayed.fetch_add(1, std::memory_order_relaxed);

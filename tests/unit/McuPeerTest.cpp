@@ -15,6 +15,7 @@ class ParametersOnlyMedia : public MediaPlane {
   MediaEvents* events = nullptr;
   LocalTransport transportFor(std::string_view, std::string_view sid) override {
     ++opened;
+    openedIds.emplace_back(sid);
     return LocalTransport{"u" + std::string(sid.substr(0, 4)), "pwd-of-at-least-22-chars", "AA:BB", "127.0.0.1", 50000};
   }
   void remoteDescription(std::string_view, std::string_view, const SdpDescription&,
@@ -27,7 +28,10 @@ class ParametersOnlyMedia : public MediaPlane {
     t.iceUfrag += "-restarted";
     return t;
   }
-  void close(std::string_view, std::string_view) override { ++closed; }
+  void close(std::string_view, std::string_view id) override {
+    ++closed;
+    closedIds.emplace_back(id);
+  }
   void forward(std::string_view, std::string_view, std::uint32_t) override { ++forwards; }
 
   int opened = 0;
@@ -35,6 +39,8 @@ class ParametersOnlyMedia : public MediaPlane {
   int restarts = 0;
   int forwards = 0;
   std::vector<AcceptedMedia> lastAccepted;
+  std::vector<std::string> openedIds;
+  std::vector<std::string> closedIds;
 };
 
 class McuPeerTest : public HubTest {
@@ -332,6 +338,59 @@ TEST_F(McuPeerTest, AnSfuRoomTakesAtMostMaxSubscribersPerRoom) {
   Client m2 = join("mesh");
   Client m3 = join("mesh");
   EXPECT_TRUE(m3.sink->ofType("redirect").empty());
+}
+
+// SkylinkJS 0.6.x's offer on its connection to another peer: receive only, no tracks of its own.
+std::string receiveOnlyOffer() {
+  std::string sdp = sdpsamples::kChromeOffer;
+  for (auto at = sdp.find("a=sendrecv"); at != std::string::npos; at = sdp.find("a=sendrecv")) sdp.replace(at, 10, "a=recvonly");
+  std::string out;
+  for (std::size_t at = 0; at < sdp.size();) {
+    const auto end = sdp.find('\n', at);
+    const std::string line = sdp.substr(at, end == std::string::npos ? std::string::npos : end - at + 1);
+    if (line.rfind("a=ssrc", 0) != 0 && line.rfind("a=msid:", 0) != 0) out += line;
+    at = end == std::string::npos ? sdp.size() : end + 1;
+  }
+  return out;
+}
+
+TEST_F(McuPeerTest, ASkylink06ClientGetsAWelcomeAndADownlinkAnsweredAsEachPublisher) {
+  Client a = joinSfu("r1");
+  enter(a);
+  publish(a, sdpsamples::kChromeOffer);
+  ack(a);
+  Client l = joinSfu("r1");
+  // 0.6.x broadcasts its enter (no target, no publisherId).
+  send(l, obj(R"({"type":"enter","agent":"chrome","SMProtocolVersion":"0.1.2.4","userInfo":{"userData":"old"}})"));
+  auto welcomes = l.sink->ofType("welcome");
+  ASSERT_EQ(welcomes.size(), 1u);
+  EXPECT_EQ(welcomes[0].at("mid").as_string(), "MCU");
+  EXPECT_EQ(a.sink->ofType("enter").size(), 1u) << "the 2.x member hears of the 0.6 one";
+  // Its uplink: answered by MCU; then A, who publishes, welcomes it.
+  a.sink->clear();
+  send(l, json::object{{"type", "offer"}, {"target", "MCU"}, {"sdp", secondOffer()}});
+  ASSERT_EQ(l.sink->ofType("answer").size(), 1u);
+  welcomes = l.sink->ofType("welcome");
+  ASSERT_EQ(welcomes.size(), 2u);
+  EXPECT_EQ(welcomes[1].at("mid").as_string(), a.sid);
+  EXPECT_EQ(welcomes[1].at("userInfo").at("userData").as_string(), "me");
+  EXPECT_EQ(a.sink->ofType("offer").size(), 1u) << "A is offered L's tracks on its one connection";
+  // L's connection to A: answered as A, on a transport of its own, with A's two tracks.
+  const int forwards = media_.forwards;
+  send(l, json::object{{"type", "offer"}, {"target", a.sid}, {"sdp", receiveOnlyOffer()}});
+  auto answers = l.sink->ofType("answer");
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[1].at("mid").as_string(), a.sid);
+  EXPECT_EQ(media_.openedIds.back(), l.sid + ">" + a.sid);
+  auto sdp = SdpDescription::parse(answers[1].at("sdp").as_string());
+  ASSERT_TRUE(sdp);
+  EXPECT_EQ(sdp->media[0].direction, SdpDirection::SendOnly);
+  EXPECT_EQ(sdp->media[0].ssrcs.at(0).ssrc, 1111u);
+  EXPECT_EQ(sdp->media[1].ssrcs.at(0).ssrc, 2222u);
+  EXPECT_EQ(media_.forwards, forwards + 2);
+  // A leaves: L's downlink from A closes.
+  hub_->disconnect(a.id, now_);
+  EXPECT_NE(std::find(media_.closedIds.begin(), media_.closedIds.end(), l.sid + ">" + a.sid), media_.closedIds.end());
 }
 
 TEST_F(McuPeerTest, MeshRoomsAreUntouched) {
