@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing aerie need on Debian 12, only what is missing.
 # Usage: scripts/setup.sh [--test|--turn]   (--test adds Chromium, Firefox ESR, coturn, the
-# PostgreSQL 15 server the store tests start themselves, and the test suites' npm packages;
+# PostgreSQL 15 server and redis-server the store and cluster tests start themselves, and the test suites' npm packages;
 # --turn adds coturn)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 want=(cmake ninja-build g++ ccache pkg-config libssl-dev libsqlite3-dev libgtest-dev libsrtp2-dev libusrsctp-dev
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libpq-dev)
 [[ "${1:-}" == "--test" ]] && want+=(chromium firefox-esr coturn iproute2 nftables util-linux clang clang-tidy libclang-rt-14-dev
-                                     postgresql-15)
+                                     postgresql-15 redis-server)
 [[ "${1:-}" == "--turn" ]] && want+=(coturn)
 missing=()
 for p in "${want[@]}"; do
