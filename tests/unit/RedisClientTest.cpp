@@ -42,14 +42,19 @@ bool waitFor(const std::function<bool()>& cond, int ms = 3000) {
   return cond();
 }
 
+// Starts `client`; true once it is ready.
+bool startReady(RedisClient& client) {
+  client.start();
+  return waitFor([&] { return client.state() == State::Ready; });
+}
+
 }  // namespace
 
 TEST(RedisClient, PipelinesCommandsInOrder) {
   NEED_REDIS();
   TestRedis redis;
   RedisClient client(optionsFor(redis.port()));
-  client.start();
-  ASSERT_TRUE(waitFor([&] { return client.state() == State::Ready; }));
+  ASSERT_TRUE(startReady(client));
   // Many commands from two threads at once: each thread's replies come in its own order.
   std::atomic<int> bad{0};
   auto burst = [&](const std::string& key) {
@@ -78,8 +83,7 @@ TEST(RedisClient, AuthenticatesWithThePasswordAndReportsARefusalWithoutIt) {
   NEED_REDIS();
   TestRedis redis("s3cret-pass");
   RedisClient good(optionsFor(redis.port(), "s3cret-pass"));
-  good.start();
-  ASSERT_TRUE(waitFor([&] { return good.state() == State::Ready; }));
+  ASSERT_TRUE(startReady(good));
   EXPECT_EQ(good.call({"PING"}).value.string(), "PONG");
 
   RedisClient wrong(optionsFor(redis.port(), "wrong-pass"));
@@ -98,8 +102,7 @@ TEST(RedisClient, FailsAtOnceWhileDownAndReconnectsWhenRedisIsBack) {
   auto redis = std::make_unique<TestRedis>();
   const auto port = redis->port();
   RedisClient client(optionsFor(port));
-  client.start();
-  ASSERT_TRUE(waitFor([&] { return client.state() == State::Ready; }));
+  ASSERT_TRUE(startReady(client));
   redis->stop();
   ASSERT_TRUE(waitFor([&] { return client.state() != State::Ready; }));
   const auto started = std::chrono::steady_clock::now();
@@ -117,8 +120,7 @@ TEST(RedisClient, AHungServerTimesOutTheCommandAndDropsTheConnection) {
   NEED_REDIS();
   TestRedis redis;
   RedisClient client(optionsFor(redis.port()));
-  client.start();
-  ASSERT_TRUE(waitFor([&] { return client.state() == State::Ready; }));
+  ASSERT_TRUE(startReady(client));
   redis.pause();  // SIGSTOP: the socket stays open, nothing answers
   const auto r = client.call({"PING"});
   EXPECT_FALSE(r.ok);
