@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { startAerie, joinRoom, getApi, getSession, openSocket, joinRoomMessage, sleep } from '../lib/server.mjs';
 import { havePostgres, startPostgres } from '../lib/postgres.mjs';
@@ -58,7 +59,9 @@ async function cluster(count, { redis } = {}) {
     byPort: (port) => nodes.find((n) => n.port === port),
     async stop() {
       await Promise.all(nodes.map((n) => {
-        if (n.alive()) { try { process.kill(n.child.pid, 'SIGCONT'); } catch { /* gone */ } }
+        // A node this test killed or drained on purpose: only its data directory is left.
+        if (!n.alive()) return rm(n.dataDir, { recursive: true, force: true });
+        try { process.kill(n.child.pid, 'SIGCONT'); } catch { /* gone */ }
         return n.stop();
       }));
       await redis.stop();
