@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Installs what building and testing aerie need on Debian 12, only what is missing.
 # Usage: scripts/setup.sh [--test|--turn]   (--test adds Chromium, Firefox ESR, coturn, the
-# PostgreSQL 15 server the store tests start themselves, and the test suites' npm packages;
-# --turn adds coturn)
+# PostgreSQL 15 server and redis-server the store and cluster tests start themselves, and the test suites' npm packages;
+# --turn adds coturn; --cluster adds PostgreSQL and Redis for scripts/cluster.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=(cmake ninja-build g++ ccache pkg-config libssl-dev libsqlite3-dev libgtest-dev libsrtp2-dev libusrsctp-dev
       libvpx-dev libopus-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libpq-dev)
 [[ "${1:-}" == "--test" ]] && want+=(chromium firefox-esr coturn iproute2 nftables util-linux clang clang-tidy libclang-rt-14-dev
-                                     postgresql-15)
+                                     postgresql-15 redis-server)
 [[ "${1:-}" == "--turn" ]] && want+=(coturn)
+[[ "${1:-}" == "--cluster" ]] && want+=(postgresql-15 redis-server curl)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

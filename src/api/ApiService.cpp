@@ -27,6 +27,9 @@ enum ErrorCode : int {  // unscoped: the codes are ints in the reply
   CredentialsInvalid = 4004,
   CredentialsNotMatch = 4005,
   InvalidParentKey = 4006,
+  // Cluster mode: no node can be named for the room (the registry, Redis, is unreachable and
+  // the room is not on this node). Transient: the page may try again.
+  RoomUnplaceable = 5003,
 };
 
 // The one place codes become HTTP statuses. SkylinkJS reads `error` from the body whatever
@@ -40,6 +43,8 @@ unsigned statusFor(int code) {
     case DomainNotMatch:
     case CorsDomainNotMatch:
       return 403;
+    case RoomUnplaceable:
+      return 503;
     default:
       return 401;
   }
@@ -129,16 +134,23 @@ bool isSkylink2(const HttpRequestView& req) {
   return !v.empty() && v.front() >= '1' && v.front() <= '9';
 }
 
+// Where the reply sends the client: this server (ApiConfig), or the room's node in a cluster.
+struct SignalingTarget {
+  std::string host;  // empty: the Host the browser used
+  std::vector<std::uint16_t> httpPorts;
+  std::vector<std::uint16_t> httpsPorts;
+};
+
 // `ipSigserver`. 0.5-0.9 append a port from httpPortList/httpsPortList themselves; 2.x uses the
 // value as the whole `host:port` of its socket URL and never reads the lists.
-std::string signalingServer(const ApiConfig& config, const HttpRequestView& req) {
-  if (config.signalingHost.empty()) {
+std::string signalingServer(const SignalingTarget& target, const HttpRequestView& req) {
+  if (target.host.empty()) {
     return isSkylink2(req) ? req.host : hostWithoutPort(req.host);
   }
-  const std::string& host = config.signalingHost;
+  const std::string& host = target.host;
   const bool hasPort = host.find(':', host.front() == '[' ? host.find(']') : 0) != std::string::npos;
   if (!isSkylink2(req) || hasPort) return host;
-  const auto& ports = req.secure && !config.httpsPorts.empty() ? config.httpsPorts : config.httpPorts;
+  const auto& ports = req.secure && !target.httpsPorts.empty() ? target.httpsPorts : target.httpPorts;
   return ports.empty() ? host : host + ":" + std::to_string(ports.front());
 }
 
@@ -281,6 +293,18 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   s.roomKey = SessionCredentials::roomKey(realm, t.room);
   const SessionCredentials creds(signer_);
 
+  SignalingTarget target{config_.signalingHost, config_.httpPorts, config_.httpsPorts};
+  if (placer_ != nullptr) {
+    const PlacedRoom home = placer_->place(s.roomKey);
+    if (!home.ok) {
+      return fail(req, RoomUnplaceable, "no server can take this room right now (" + home.error + "); try again shortly");
+    }
+    // Every node serves HTTP and HTTPS on its one port, as this one does.
+    target.host = home.host;
+    target.httpPorts = {home.port};
+    target.httpsPorts = config_.httpsPorts.empty() ? std::vector<std::uint16_t>{} : std::vector<std::uint16_t>{home.port};
+  }
+
   boost::json::object body;
   body["success"] = true;
   body["cid"] = s.appKey;
@@ -292,9 +316,9 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   body["roomCred"] = creds.roomCred(s);
   body["start"] = s.start;
   body["len"] = hoursValue(s.lenHours);
-  body["ipSigserver"] = signalingServer(config_, req);
-  body["httpPortList"] = ports(config_.httpPorts);
-  body["httpsPortList"] = ports(config_.httpsPorts);
+  body["ipSigserver"] = signalingServer(target, req);
+  body["httpPortList"] = ports(target.httpPorts);
+  body["httpsPortList"] = ports(target.httpsPorts);
   body["ipSigserverPath"] = "";
   // The client JSON.parse()s these three: they must be strings, not objects (spec 2).
   body["pc_constraints"] = R"({"optional":[{"DtlsSrtpKeyAgreement":true}]})";

@@ -8,6 +8,7 @@
 
 #include "core/Limits.hpp"
 #include "api/ApiConfig.hpp"
+#include "api/RoomPlacer.hpp"
 #include "http/HttpExchange.hpp"
 #include "api/TokenSigner.hpp"
 #include "storage/AppStore.hpp"
@@ -24,6 +25,9 @@ class ApiService {
 
   HttpReply handle(const HttpRequestView& req, std::int64_t nowMs);
 
+  // Cluster mode: the reply points at the room's node. Set before serving.
+  void setPlacer(RoomPlacer* placer) { placer_ = placer; }
+
   // SkylinkJS 0.6 usage-statistics posts accepted so far.
   std::uint64_t statsPosts() const { return statsPosts_.load(std::memory_order_relaxed); }
 
@@ -35,6 +39,7 @@ class ApiService {
   const TokenSigner& signer_;
   const ApiConfig& config_;
   const Limits& limits_;
+  RoomPlacer* placer_ = nullptr;
   std::atomic<std::uint64_t> statsPosts_{0};
 };
 

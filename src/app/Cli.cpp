@@ -3,7 +3,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <iostream>
 #include <stdexcept>
 
@@ -18,6 +20,9 @@
 #include "core/Crypto.hpp"
 #include "admin/UsageRecorder.hpp"
 #include "app/AssetPaths.hpp"
+#include "app/ClusterBinding.hpp"
+#include "cluster/ClusterNode.hpp"
+#include "cluster/RedisClient.hpp"
 #include "storage/UsageWriter.hpp"
 #include "core/Clock.hpp"
 #include "core/Log.hpp"
@@ -44,7 +49,8 @@ void Cli::usage() {
                "  aerie serve [--listen HOST:PORT] [--data DIR] [--store postgresql://...]\n"
                "              [--config FILE] [--threads N]\n"
                "              [--tls on|off] [--tls-cert PEM --tls-key PEM] [--tls-redirect on]\n"
-               "              [--public-host NAME]\n"
+               "              [--public-host NAME] [--public-port PORT]\n"
+               "              [--redis HOST:PORT --node-id ID [--redis-user U] [--redis-password P]]\n"
                "              [--turn-host HOST] [--public-ip IP] [--turn-secret S] [--turn-ttl SECONDS]\n"
                "              [--turn-tls-port PORT] [--stun HOST:PORT|off] [--site-key KEY]\n"
                "              [--media-port PORT|off] [--media-public-ip IP]\n"
@@ -159,9 +165,14 @@ int Cli::serve(const std::vector<std::string>& args) {
   std::vector<Hub*> shards;
   UsageWriter usageWriter(appStore, config.limits.maxPendingUsageRecords);  // the storage worker
   UsageRecorder usageRecorder(usageWriter);
+  // Cluster mode: joins, peer counts and API replies go through the registry (ClusterBinding).
+  std::unique_ptr<ClusterBinding> cluster;
+  if (!config.redis.empty()) cluster = std::make_unique<ClusterBinding>(authorizer, &usageRecorder);
+  JoinAuthorizer& joinAuthorizer = cluster ? static_cast<JoinAuthorizer&>(*cluster) : authorizer;
+  HubListener& hubListener = cluster ? static_cast<HubListener&>(*cluster) : usageRecorder;
   for (unsigned i = 0; i < shardCount; ++i) {
-    hubs.push_back(std::make_unique<Hub>(config.limits, authorizer, ShardPlan{i, shardCount}));
-    hubs.back()->setListener(&usageRecorder);
+    hubs.push_back(std::make_unique<Hub>(config.limits, joinAuthorizer, ShardPlan{i, shardCount}));
+    hubs.back()->setListener(&hubListener);
     shards.push_back(hubs.back().get());
   }
   HubGateway gateway(shards);
@@ -253,10 +264,58 @@ int Cli::serve(const std::vector<std::string>& args) {
   for (const auto& a : store->list()) {
     if (a.name == "development" && !a.revoked) std::cout << "Demo page: " << url << "/demo?key=" << a.appKey << "\n";
   }
+  std::unique_ptr<RedisClient> redis;
+  std::unique_ptr<ClusterNode> clusterNode;
+  if (cluster) {
+    RedisClient::Options ro;
+    const auto colon = config.redis.rfind(':');
+    ro.host = config.redis.substr(0, colon);
+    if (ro.host.size() > 2 && ro.host.front() == '[') ro.host = ro.host.substr(1, ro.host.size() - 2);
+    ro.port = static_cast<std::uint16_t>(std::stoul(config.redis.substr(colon + 1)));
+    ro.user = config.redisUser;
+    ro.password = config.redisPassword;
+    ro.connectTimeoutMs = config.limits.redisConnectTimeoutMs;
+    ro.commandTimeoutMs = config.limits.redisCommandTimeoutMs;
+    ro.reconnectMinMs = config.limits.redisReconnectMinMs;
+    ro.reconnectMaxMs = config.limits.redisReconnectMaxMs;
+    ro.maxReplyBytes = config.limits.maxRedisReplyBytes;
+    redis = std::make_unique<RedisClient>(ro);
+    ClusterOptions co;
+    co.nodeId = config.nodeId;
+    const bool wildcard = config.listenHost == "0.0.0.0" || config.listenHost == "::";
+    co.publicHost = config.publicHost;
+    if (co.publicHost.empty()) {
+      if (wildcard) throw std::runtime_error("cluster mode needs --public-host when listening on every address");
+      co.publicHost = config.listenHost.find(':') != std::string::npos ? "[" + config.listenHost + "]" : config.listenHost;
+    }
+    co.publicPort = config.publicPort != 0 ? config.publicPort : server.port();
+    co.aliveTtlMs = config.limits.nodeAliveTtlMs;
+    co.heartbeatMs = config.limits.nodeHeartbeatMs;
+    co.roomTtlMs = config.limits.roomClaimTtlMs;
+    co.roomRefreshMs = config.limits.roomRefreshMs;
+    clusterNode = std::make_unique<ClusterNode>(*redis, co);
+    cluster->attach(*clusterNode, gateway);
+    apiService.setPlacer(cluster.get());
+    metrics.addSource([node = clusterNode.get()](std::string& out) { node->render(out); });
+    server.onShutdown([node = clusterNode.get()] { node->drain(); });
+    clusterNode->start();
+    // Serve at once either way (a node without Redis still serves its rooms), but give the
+    // first connection its chance, so a node that starts with the cluster is placeable.
+    for (std::uint32_t waited = 0; redis->state() != RedisClient::State::Ready && waited < config.limits.redisConnectTimeoutMs;
+         waited += 10) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (redis->state() != RedisClient::State::Ready) {
+      log::warn("cluster", "registry not reachable yet: new rooms are refused until it is", {{"error", redis->lastError()}});
+    }
+    log::info("cluster", "node", {{"id", co.nodeId}, {"public", co.publicHost + ":" + std::to_string(co.publicPort)},
+                                  {"redis", config.redis}});
+  }
   std::cout << "Developer console: " << url << "/console\n";
   std::cout.flush();
   log::info("server", "listening", {{"url", url}, {"store", StoreOpener::describe(config)}});
   server.run();
+  if (redis) redis->stop();
   if (storeChanges) storeChanges->stop();
   // The loops have stopped: nobody else touches the Hub or the recorder now.
   usageRecorder.flush(nowMs());

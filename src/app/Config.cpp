@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -38,6 +39,33 @@ void set(Config& c, const std::string& name, const std::string& value) {
   else if (name == "tls") c.tlsEnabled = value != "off" && value != "false" && value != "0";
   else if (name == "tls-redirect") c.tlsRedirect = value == "on" || value == "true" || value == "1";
   else if (name == "public-host") c.publicHost = value;
+  else if (name == "public-port") {
+    const auto port = toUint(name, value);
+    if (port == 0 || port > 65535) throw std::runtime_error("public-port out of range: " + value);
+    c.publicPort = static_cast<std::uint16_t>(port);
+  }
+  else if (name == "redis") {
+    const auto colon = value.rfind(':');
+    if (!value.empty() && (colon == std::string::npos || colon == 0 || colon + 1 == value.size())) {
+      throw std::runtime_error("--redis wants HOST:PORT, got '" + value + "'");
+    }
+    if (!value.empty()) {
+      const auto port = toUint("redis port", value.substr(colon + 1));
+      if (port == 0 || port > 65535) throw std::runtime_error("redis port out of range: " + value);
+    }
+    c.redis = value;
+  }
+  else if (name == "redis-user") c.redisUser = value;
+  else if (name == "redis-password") c.redisPassword = value;
+  else if (name == "node-id") {
+    if (value.empty() || value.size() > 64) throw std::runtime_error("node-id must have 1 to 64 characters");
+    for (char ch : value) {
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-') {
+        throw std::runtime_error("node-id may hold only letters, digits, '.', '_' and '-': '" + value + "'");
+      }
+    }
+    c.nodeId = value;
+  }
   else if (name == "ice-host" || name == "turn-host") c.iceHost = value;
   else if (name == "public-ip") c.publicIp = value;
   else if (name == "turn-tls-port") c.turnTlsPort = static_cast<std::uint16_t>(toUint(name, value));
@@ -71,7 +99,8 @@ void set(Config& c, const std::string& name, const std::string& value) {
 const char* const kNames[] = {"listen", "data", "store", "threads", "log-level", "tls-cert", "tls-key", "tls",
                               "public-host", "ice-host", "turn-secret", "turn-ttl", "web-root",
                               "max-peers-per-room", "stun", "turn-host", "public-ip", "turn-tls-port", "site-key", "admin-token", "tls-redirect",
-                              "media-port", "media-public-ip"};
+                              "media-port", "media-public-ip", "public-port", "redis", "redis-user", "redis-password",
+                              "node-id"};
 
 }  // namespace
 
@@ -149,6 +178,8 @@ Config Config::load(const std::vector<std::string>& args) {
   c.applyEnvironment();
   c.applyFlags(args);
   if (c.threads == 0 || c.threads > 64) throw std::runtime_error("threads must be 1..64");
+  if (!c.redis.empty() && c.nodeId.empty()) throw std::runtime_error("--redis needs --node-id (unique per node)");
+  if (c.redis.empty() && !c.nodeId.empty()) throw std::runtime_error("--node-id needs --redis HOST:PORT");
   return c;
 }
 

@@ -23,6 +23,14 @@ struct Config {
   bool tlsEnabled = true;
   bool tlsRedirect = false;  // plain-HTTP requests answered with 308 to https:// on the same port
   std::string publicHost;   // `ipSigserver` override; empty: the Host the browser used
+  // Cluster mode (docs/cluster.md): set --redis and --node-id. The node registers the address
+  // API replies send its rooms' peers to: publicHost (else the listen host) and publicPort
+  // (else the listen port).
+  std::string redis;          // HOST:PORT of the shared Redis; empty: a single node
+  std::string redisUser;      // ACL user (AUTH user password)
+  std::string redisPassword;  // never logged; best from AERIE_REDIS_PASSWORD or a config file
+  std::string nodeId;         // unique in the cluster: letters, digits, '.', '_', '-'
+  std::uint16_t publicPort = 0;
   std::string iceHost;      // STUN/TURN host handed to peers; empty: public-ip, else listen host
   std::string publicIp;     // the address peers reach this machine by (servers behind NAT)
   std::uint16_t turnTlsPort = 0;  // offer `turns:` on this port (coturn with a certificate)

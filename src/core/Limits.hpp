@@ -53,6 +53,29 @@ struct Limits {
   // cache's own expiry (appCacheMs) still bounds how stale a key can be.
   std::uint32_t storeCheckMs = 5000;
 
+  // Cluster mode (--redis): the registry of nodes and rooms in Redis (src/cluster).
+  // A node's liveness key lives this long and is rewritten every nodeHeartbeatMs: a node that
+  // dies or hangs is judged dead by Redis's clock within this time, and its rooms move on at
+  // the next API call for them. Three heartbeats, so one slow beat is not a death.
+  std::uint32_t nodeAliveTtlMs = 3000;
+  std::uint32_t nodeHeartbeatMs = 1000;
+  // A room's owner key lives this long; the owner re-asserts it every roomRefreshMs (and at
+  // every reconnect to Redis) while the room has peers, and deletes it when it empties. Only a
+  // key whose owner vanished without deleting it (and whose node key already lapsed) waits
+  // for this: long, so a refresh or two may fail without losing the room.
+  std::uint32_t roomClaimTtlMs = 60000;
+  std::uint32_t roomRefreshMs = 20000;
+  // Connecting to Redis gives up after this long; a command unanswered this long (a hung or
+  // stopped Redis) drops the connection. An API call for a new room waits at most about this.
+  std::uint32_t redisConnectTimeoutMs = 2000;
+  std::uint32_t redisCommandTimeoutMs = 1000;
+  // Reconnect back-off: from the first to the second, doubling. A restarted Redis is found
+  // within reconnect-max of coming back.
+  std::uint32_t redisReconnectMinMs = 100;
+  std::uint32_t redisReconnectMaxMs = 1000;
+  // One Redis reply: Aerie's are a few hundred bytes (the node list: ~50 bytes per node).
+  std::size_t maxRedisReplyBytes = 1024 * 1024;
+
   // Rate limit per socket (protocol spec section 4): two token buckets.
   double targetedBurst = 500;                    // welcome/offer/answer/candidate/...: ICE restart in a 10-mesh
   double targetedPerSecond = 100;

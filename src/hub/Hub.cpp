@@ -605,6 +605,22 @@ bool Hub::kick(std::string_view sid) {
   return true;
 }
 
+std::size_t Hub::closeRoom(std::string_view roomKey) {
+  Room* room = findRoom(roomKey);
+  if (room == nullptr) return 0;
+  std::vector<std::string> sids;
+  for (const auto& m : room->members()) sids.push_back(m.sid);
+  std::size_t closed = 0;
+  for (const auto& sid : sids) {
+    Peer* peer = findPeerBySid(sid);
+    if (peer == nullptr) continue;
+    redirect(*peer, "warning", "toclose", "This room moved to another server: rejoin.", peer->roomKey());
+    closePeer(peer->id(), CloseReason::Moved);
+    ++closed;
+  }
+  return closed;
+}
+
 void Hub::shutdown() {
   shuttingDown_ = true;
   for (auto& [id, peer] : peers_) {

@@ -90,6 +90,9 @@ class Hub : public ServerPeerOutbox {
   // Kicks every peer that joined with `appKey`, or, for a primary key, anywhere in its realm
   // (a revoked key must not keep its rooms). Returns how many.
   std::size_t kickApp(std::string_view appKey);
+  // Cluster mode: another node owns this room. Its peers hear `toclose` and are closed, so
+  // they rejoin through the API, which sends them to the owner. Returns how many.
+  std::size_t closeRoom(std::string_view roomKey);
   // Redirect warning `toclose` to everyone; later joins are rejected with `roomclose`.
   void shutdown();
   // Optional; must outlive the Hub or be reset to nullptr first. Set before the loops run.

@@ -64,7 +64,7 @@ inline const char* toString(DropReason r) {
 }
 
 // Why the Hub closed a connection itself.
-enum class CloseReason { JoinTimeout, OverBudget, Kicked };
+enum class CloseReason { JoinTimeout, OverBudget, Kicked, Moved };
 
 inline const char* toString(CloseReason r) {
   switch (r) {
@@ -74,6 +74,8 @@ inline const char* toString(CloseReason r) {
       return "overBudget";
     case CloseReason::Kicked:
       return "kicked";
+    case CloseReason::Moved:
+      return "moved";
   }
   return "?";
 }

@@ -116,6 +116,7 @@ struct Server::Impl {
 
   void shutdown() {
     if (stopping.exchange(true)) return;
+    if (beforeShutdown) beforeShutdown();
     log::info("server", "shutting down: telling peers, draining for 1 s");
     for (unsigned i = 0; i < hubs.size(); ++i) {
       asio::post(loops.at(i), [hub = hubs[i]] { hub->shutdown(); });
@@ -141,6 +142,7 @@ struct Server::Impl {
   std::optional<tcp::acceptor> acceptor;
   std::unique_ptr<StunListener> stun;
   std::atomic<bool> stopping{false};
+  std::function<void()> beforeShutdown;
   ConnectionLimiter limiter{limits.maxConnectionsPerIp};
 };
 
@@ -193,6 +195,8 @@ void Server::run() {
 }
 
 void Server::stop() { impl_->shutdown(); }
+
+void Server::onShutdown(std::function<void()> fn) { impl_->beforeShutdown = std::move(fn); }
 
 std::size_t Server::sessionCount() const { return impl_->registry.size(); }
 

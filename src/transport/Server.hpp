@@ -43,6 +43,9 @@ class Server {
   // Runs the loops until SIGINT/SIGTERM or stop(); on SIGTERM peers hear `toclose` first.
   void run();
   void stop();
+  // Runs first when shutdown begins (SIGTERM, SIGINT, stop()), on loop 0, before peers hear
+  // `toclose`: cluster mode leaves the registry there. Set before run().
+  void onShutdown(std::function<void()> fn);
   std::size_t sessionCount() const;
   // Event loop i (Hub shard i's), for subsystems that serve a shard's rooms on its thread.
   boost::asio::io_context& loop(unsigned i);

@@ -443,3 +443,42 @@ TEST_F(ApiServiceTest, Handles) {
 
 }  // namespace
 }  // namespace aerie
+
+namespace aerie {
+namespace {
+
+struct FakePlacer : RoomPlacer {
+  PlacedRoom answer;
+  std::string asked;
+  PlacedRoom place(const std::string& roomKey) override {
+    asked = roomKey;
+    return answer;
+  }
+};
+
+// Cluster mode: the reply sends the client to the room's node, whatever node it asked.
+TEST_F(ApiServiceTest, ClusterReplyNamesTheRoomsNode) {
+  FakePlacer placer;
+  placer.answer = {true, "10.0.0.7", 9443, ""};
+  api.setPlacer(&placer);
+  const auto j = json(api.handle(get(path(app, "room")), kNow));
+  EXPECT_EQ(placer.asked, SessionCredentials::roomKey(app.appKey, "room"));
+  EXPECT_EQ(j.at("ipSigserver"), "10.0.0.7");
+  EXPECT_EQ(j.at("httpPortList"), boost::json::array({9443}));
+  EXPECT_EQ(j.at("httpsPortList"), boost::json::array({9443}));
+  auto v2 = get(path(app, "room"));
+  v2.skylinkApiVersion = "2.0";
+  EXPECT_EQ(json(api.handle(v2, kNow)).at("ipSigserver"), "10.0.0.7:9443");
+}
+
+TEST_F(ApiServiceTest, ClusterWithoutAPlaceIs503With5003) {
+  FakePlacer placer;
+  placer.answer = {false, "", 0, "the cluster registry is unreachable"};
+  api.setPlacer(&placer);
+  const auto r = api.handle(get(path(app, "room")), kNow);
+  expectError(r, 503, 5003, "registry is unreachable");
+  EXPECT_EQ(header(r, "Access-Control-Allow-Origin"), "https://app.example");
+}
+
+}  // namespace
+}  // namespace aerie

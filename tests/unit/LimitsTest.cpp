@@ -31,3 +31,20 @@ TEST(Limits, EveryNameIsSettable) {
   }
   EXPECT_GE(Limits::names().size(), 20u);
 }
+
+// Cluster mode: a node key outlives a late heartbeat or two, and a room key outlives a missed
+// refresh; the reconnect back-off grows from its floor. (RedisClientTest runs the registry
+// with these shortened.)
+TEST(Limits, ClusterTimersLeaveRoomForAMissedBeat) {
+  Limits l;
+  EXPECT_GE(l.nodeAliveTtlMs, 2 * l.nodeHeartbeatMs);
+  EXPECT_GE(l.roomClaimTtlMs, 2 * l.roomRefreshMs);
+  EXPECT_LE(l.redisReconnectMinMs, l.redisReconnectMaxMs);
+  // Failover target (issue 17): a dead owner's rooms move within 5 s.
+  EXPECT_LE(l.nodeAliveTtlMs + l.redisReconnectMaxMs, 5000u);
+  EXPECT_GE(l.maxRedisReplyBytes, 64u * 1024);
+  EXPECT_TRUE(l.set("node-alive-ttl-ms", "5000"));
+  EXPECT_EQ(l.nodeAliveTtlMs, 5000u);
+  EXPECT_TRUE(l.set("max-redis-reply-bytes", "65536"));
+  EXPECT_EQ(l.maxRedisReplyBytes, 65536u);
+}
