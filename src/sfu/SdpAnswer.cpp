@@ -1,6 +1,7 @@
 #include "sfu/SdpAnswer.hpp"
 
 #include <charconv>
+#include <random>
 #include <string_view>
 
 namespace aerie {
@@ -87,6 +88,33 @@ void codecLines(std::string& out, const SdpCodec& c, bool video) {
     out += c.fmtp;
     out += "\r\n";
   }
+}
+
+// A video section the client sends in layers (a=rid ... send, a=simulcast:send): the answer
+// takes up to kMaxLayers of them, and the track gets one SSRC of the server's choosing.
+void simulcastLayers(std::string& body, const SdpMedia& m, AcceptedMedia& a) {
+  if (m.simulcast.empty()) return;
+  for (const auto& rid : m.rids) {
+    if (rid.send && a.rids.size() < SdpAnswer::kMaxLayers) a.rids.emplace_back(rid.id);
+  }
+  if (a.rids.empty()) return;
+  a.ridExtension = m.extensionId(SdpAnswer::kRidUri);
+  a.repairedRidExtension = m.extensionId(SdpAnswer::kRepairedRidUri);
+  if (a.ridExtension == 0) {  // the layers cannot be told apart
+    a.rids.clear();
+    return;
+  }
+  extension(body, a.ridExtension, SdpAnswer::kRidUri);
+  extension(body, a.repairedRidExtension, SdpAnswer::kRepairedRidUri);
+  std::string list;
+  for (const auto& rid : a.rids) {
+    body += "a=rid:" + rid + " recv\r\n";
+    list += (list.empty() ? "" : ";") + rid;
+  }
+  body += "a=simulcast:recv " + list + "\r\n";
+  static thread_local std::mt19937 random{std::random_device{}()};
+  a.ssrcs.assign(1, static_cast<std::uint32_t>(random() | 1u));
+  a.rtxSsrcs.assign(1, 0);
 }
 
 // The client's media SSRCs of a section, and the RTX SSRC of each (0: none): an FID group pairs
@@ -292,6 +320,7 @@ std::string SdpAnswer::build(const SdpDescription& offer, const LocalTransport& 
         body += "a=fmtp:" + std::to_string(a.rtxPayloadType) + " apt=" + std::to_string(a.payloadType) + "\r\n";
       }
       if (a.receive) ssrcsOf(m, a);
+      if (a.receive && m.kind == "video") simulcastLayers(body, m, a);
     } else {
       a.dataChannels = true;
       line(body, "a=sctp-port:5000");

@@ -41,6 +41,11 @@ struct AcceptedMedia {
   std::uint16_t audioLevelExtension = 0;
   std::uint16_t transportCcExtension = 0;
   std::uint16_t absSendTimeExtension = 0;
+  // Simulcast (RFC 8853): the layers the client sends by rid, lowest first as offered; its
+  // `ssrcs` then holds one SSRC the server chose for the track, which subscribers see.
+  std::vector<std::string> rids;
+  std::uint16_t ridExtension = 0;          // RFC 8852 sdes:rtp-stream-id
+  std::uint16_t repairedRidExtension = 0;  // sdes:repaired-rtp-stream-id (RTX of a layer)
 };
 
 // A track the server forwards to a client on a section of its own (sendonly from the server):
@@ -68,6 +73,10 @@ class SdpAnswer {
       "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
   static constexpr const char* kAbsSendTimeUri =
       "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
+  static constexpr const char* kRidUri = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+  static constexpr const char* kRepairedRidUri = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+  // Simulcast layers the server takes from one track at most.
+  static constexpr std::size_t kMaxLayers = 3;
 
   // The answer text, and in `accepted` one entry per offered section, in order. Sections whose
   // mid is one of `forwarded` (the client re-offering what the server sends it) are answered

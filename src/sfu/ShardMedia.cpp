@@ -32,6 +32,8 @@
 #include "media/TwccRecorder.hpp"
 #include "hub/TokenBucket.hpp"
 #include "sfu/DataRelayMessage.hpp"
+#include "sfu/LayerSwitch.hpp"
+#include "codec/Vp8Descriptor.hpp"
 
 namespace aerie {
 
@@ -214,8 +216,19 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     }
   };
 
-  struct Published {
+  // One simulcast layer of a video track (RFC 8853), known by its rid until its first packet
+  // gives its SSRC.
+  struct Layer {
+    std::string rid;
     std::uint32_t ssrc = 0;
+    std::uint32_t rtxSsrc = 0;
+    std::unique_ptr<RetransmissionBuffer> sent;
+    ReceiveStatistics stats;
+    Clock::time_point lastKeyframeRequest{};
+  };
+
+  struct Published {
+    std::uint32_t ssrc = 0;  // a simulcast track's: the one the server chose, subscribers see
     std::uint32_t rtxSsrc = 0;  // 0: no RTX
     std::uint8_t payloadType = 0;
     bool video = false;
@@ -227,6 +240,16 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     Clock::time_point lastKeyframeRequest{};
     std::unique_ptr<RetransmissionBuffer> sent;  // video: what was forwarded, for NACKs
     ReceiveStatistics stats;  // for the receiver reports to the publisher
+    std::vector<Layer> layers;  // simulcast, lowest first; empty otherwise
+    std::uint16_t ridExtension = 0;
+    std::uint16_t repairedRidExtension = 0;
+  };
+
+  struct Entry;
+  // A subscriber of a track; of a simulcast track, with the layer it is sent.
+  struct Subscription {
+    Entry* entry;
+    std::optional<LayerSwitch> layers;
   };
 
   struct Entry : MediaTransport::Listener {
@@ -371,23 +394,61 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     return true;
   }
 
-  static Published* trackOf(Entry& publisher, std::uint32_t ssrc, bool& rtx) {
+  // The track (and simulcast layer, else -1) an SSRC of `publisher` belongs to.
+  static Published* trackOf(Entry& publisher, std::uint32_t ssrc, bool& rtx, int& layer) {
+    layer = -1;
     for (auto& p : publisher.published) {
-      if (p.ssrc == ssrc) {
-        rtx = false;
+      if (p.ssrc == ssrc || (p.rtxSsrc != 0 && p.rtxSsrc == ssrc)) {
+        rtx = p.ssrc != ssrc;
         return &p;
       }
-      if (p.rtxSsrc != 0 && p.rtxSsrc == ssrc) {
-        rtx = true;
-        return &p;
+      for (std::size_t i = 0; i < p.layers.size(); ++i) {
+        if (p.layers[i].ssrc == ssrc || (p.layers[i].rtxSsrc != 0 && p.layers[i].rtxSsrc == ssrc)) {
+          rtx = p.layers[i].ssrc != ssrc;
+          layer = static_cast<int>(i);
+          return &p;
+        }
       }
     }
     return nullptr;
   }
 
+  // A packet of an SSRC not seen yet: a simulcast layer's first, named by its rid (or, for its
+  // RTX, repaired rid) header extension. The SSRC is the layer's from now on.
+  Published* learnLayer(Entry& publisher, const RtpPacket& packet, bool& rtx, int& layer) {
+    for (auto& p : publisher.published) {
+      if (p.layers.empty()) continue;
+      for (const bool repaired : {false, true}) {
+        const std::uint16_t id = repaired ? p.repairedRidExtension : p.ridExtension;
+        if (id == 0) continue;
+        auto value = packet.extension(static_cast<std::uint8_t>(id));
+        if (!value) continue;
+        const std::string_view rid(reinterpret_cast<const char*>(value->data()), value->size());
+        for (std::size_t i = 0; i < p.layers.size(); ++i) {
+          if (p.layers[i].rid != rid) continue;
+          (repaired ? p.layers[i].rtxSsrc : p.layers[i].ssrc) = packet.ssrc();
+          bySsrc[packet.ssrc()] = &publisher;
+          rtx = repaired;
+          layer = static_cast<int>(i);
+          return &p;
+        }
+      }
+    }
+    return nullptr;
+  }
+
+  static void blank(RtpPacket& packet, std::uint16_t id) {
+    if (id == 0) return;
+    if (auto value = packet.extension(static_cast<std::uint8_t>(id))) {
+      const std::size_t header = packet.extensionProfile() == 0xBEDE ? 1 : 2;
+      auto* first = const_cast<std::uint8_t*>(value->data()) - header;
+      std::fill(first, first + header + value->size(), std::uint8_t{0});
+    }
+  }
+
   // RFC 4588 section 4: an RTX packet carries the original sequence number in its first two
   // payload bytes. Rewritten in place into the original packet; false for a padding-only probe.
-  static std::optional<RtpPacket> unwrapRtx(RtpPacket& packet, const Published& track) {
+  static std::optional<RtpPacket> unwrapRtx(RtpPacket& packet, const Published& track, int layer) {
     const auto payload = packet.payload();
     if (payload.size() <= 2 || packet.paddingSize() != 0) return std::nullopt;
     auto* bytes = const_cast<std::uint8_t*>(packet.bytes().data());
@@ -398,7 +459,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     auto original = RtpPacket::parse(std::span<std::uint8_t>(bytes, total - 2));
     if (!original) return std::nullopt;
     original->setSequenceNumber(osn);
-    original->setSsrc(track.ssrc);
+    original->setSsrc(layer < 0 ? track.ssrc : track.layers[static_cast<std::size_t>(layer)].ssrc);
     original->setPayloadType(track.payloadType);
     return original;
   }
@@ -410,46 +471,89 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       }
     }
     bool rtx = false;
-    Published* track = trackOf(publisher, received.ssrc(), rtx);
+    int layer = -1;
+    Published* track = trackOf(publisher, received.ssrc(), rtx, layer);
+    if (track == nullptr) track = learnLayer(publisher, received, rtx, layer);
     if (track == nullptr) return;
     std::optional<RtpPacket> unwrapped;
     if (rtx) {
-      unwrapped = unwrapRtx(received, *track);
+      unwrapped = unwrapRtx(received, *track, layer);
       if (!unwrapped) return;
     }
     RtpPacket& packet = rtx ? *unwrapped : received;
-    track->stats.onPacket(packet.sequenceNumber(), packet.timestamp(), arrivalUs);
+    Layer* simulcast = layer < 0 ? nullptr : &track->layers[static_cast<std::size_t>(layer)];
+    (simulcast != nullptr ? simulcast->stats : track->stats).onPacket(packet.sequenceNumber(), packet.timestamp(), arrivalUs);
     if (track->audioLevelExtension != 0) {
       if (auto level = packet.extension(static_cast<std::uint8_t>(track->audioLevelExtension)); level && !level->empty()) {
         track->loudness += 127u - ((*level)[0] & 0x7Fu);
         ++track->levelSamples;
       }
     }
-    auto subs = subscribers.find(packet.ssrc());
+    auto subs = subscribers.find(track->ssrc);
     if (subs == subscribers.end() || subs->second.empty()) return;
-    // The publisher's mid means another section in each subscriber's session: blank it (RFC
-    // 8285 padding), so that the subscriber routes the packet by its SSRC.
-    if (track->midExtension != 0) {
-      if (auto mid = packet.extension(static_cast<std::uint8_t>(track->midExtension))) {
-        const std::size_t header = packet.extensionProfile() == 0xBEDE ? 1 : 2;
-        auto* first = const_cast<std::uint8_t*>(mid->data()) - header;
-        std::fill(first, first + header + mid->size(), std::uint8_t{0});
-      }
+    // The publisher's mid (and rids) mean another section in each subscriber's session: blank
+    // them (RFC 8285 padding), so that the subscriber routes the packet by its SSRC.
+    blank(packet, track->midExtension);
+    if (simulcast != nullptr) {
+      blank(packet, track->ridExtension);
+      blank(packet, track->repairedRidExtension);
     }
     const auto bytes = packet.bytes();
     if (bytes.size() > kMaxDatagram) return;
-    if (track->sent) track->sent->store(packet.sequenceNumber(), bytes);
+    auto& kept = simulcast != nullptr ? simulcast->sent : track->sent;
+    if (kept) kept->store(packet.sequenceNumber(), bytes);
     batch->open = true;
     std::uint64_t forwarded = 0;
-    for (Entry* sub : subs->second) {
-      if (sub->transport->state() != MediaTransport::State::Connected) continue;
+    bool keyframeWanted = false;
+    std::optional<bool> keyframe;  // parsed once, when a subscriber waits for one
+    for (auto& sub : subs->second) {
+      if (sub.entry->transport->state() != MediaTransport::State::Connected) continue;
+      if (sub.layers) {
+        if (!keyframe && sub.layers->current() != layer) {
+          const auto d = Vp8Descriptor::parse(packet.payload());
+          keyframe = d && d->keyframe;
+        }
+        const auto verdict = sub.layers->onPacket(layer, keyframe.value_or(false), packet.sequenceNumber(), packet.timestamp());
+        keyframeWanted = keyframeWanted || verdict == LayerSwitch::Verdict::NeedKeyframe;
+        if (verdict != LayerSwitch::Verdict::Forward) continue;
+      }
       auto& out = batch->next();
       std::copy(bytes.begin(), bytes.end(), out.begin());
-      if (sub->transport->sendRtp(out, bytes.size())) ++forwarded;
+      if (sub.layers) rewrite(std::span(out.data(), bytes.size()), *sub.layers, track->ssrc);
+      if (sub.entry->transport->sendRtp(out, bytes.size())) ++forwarded;
     }
     batch->open = false;
     batch->flush(socket.native_handle());
     counters.forwarded.fetch_add(forwarded, std::memory_order_relaxed);
+    if (keyframeWanted) requestLayerKeyframe(publisher, *simulcast);
+  }
+
+  // A simulcast layer's packet as one subscriber gets it: the track's SSRC, the subscriber's
+  // sequence numbers and timestamps.
+  static void rewrite(std::span<std::uint8_t> copy, const LayerSwitch& layers, std::uint32_t ssrc) {
+    auto p = RtpPacket::parse(copy);
+    if (!p) return;
+    p->setSsrc(ssrc);
+    p->setSequenceNumber(layers.outSequence(p->sequenceNumber()));
+    p->setTimestamp(layers.outTimestamp(p->timestamp()));
+  }
+
+  void requestLayerKeyframe(Entry& publisher, Layer& layer) {
+    const auto now = Clock::now();
+    if (layer.ssrc == 0 || now - layer.lastKeyframeRequest < kKeyframeRequestGap) return;
+    layer.lastKeyframeRequest = now;
+    auto& out = scratch();
+    const std::size_t n = RtcpWriter::pli(out, 1, layer.ssrc);
+    if (publisher.transport->sendRtcp(out, n)) counters.keyframeRequests.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  Subscription* subscriptionOf(std::uint32_t trackSsrc, const Entry& subscriber) {
+    auto it = subscribers.find(trackSsrc);
+    if (it == subscribers.end()) return nullptr;
+    for (auto& s : it->second) {
+      if (s.entry == &subscriber) return &s;
+    }
+    return nullptr;
   }
 
   // A transport closed by itself (in the middle of a receive or a tick): the entry goes, and
@@ -480,9 +584,13 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     for (const auto& p : entry->published) {
       bySsrc.erase(p.ssrc);
       if (p.rtxSsrc != 0) bySsrc.erase(p.rtxSsrc);
+      for (const auto& l : p.layers) {
+        if (l.ssrc != 0) bySsrc.erase(l.ssrc);
+        if (l.rtxSsrc != 0) bySsrc.erase(l.rtxSsrc);
+      }
       subscribers.erase(p.ssrc);
     }
-    for (auto& [ssrc, list] : subscribers) std::erase(list, entry);
+    for (auto& [ssrc, list] : subscribers) std::erase_if(list, [&](const Subscription& s) { return s.entry == entry; });
     const std::string room = entry->roomKey;
     entries.erase(it);
     counters.transports.fetch_sub(1, std::memory_order_relaxed);
@@ -530,7 +638,9 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     auto it = bySsrc.find(*ssrc);
     if (it == bySsrc.end()) return;
     bool rtx = false;
-    Published* track = trackOf(*it->second, *ssrc, rtx);
+    int layer = -1;
+    Published* track = trackOf(*it->second, *ssrc, rtx, layer);
+    if (track != nullptr && !track->layers.empty()) return answerLayeredNack(subscriber, *track, nack);
     if (track == nullptr || !track->sent) return;
     bool missing = false;
     nack.forEachNack([&](std::uint16_t seq) {
@@ -549,13 +659,45 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     if (it->second->transport->sendRtcp(out, bytes.size())) counters.nacksRelayed.fetch_add(1, std::memory_order_relaxed);
   }
 
+  // A NACK for a simulcast track: the subscriber's sequence numbers back to the layer's, resent
+  // from that layer's buffer with the subscriber's numbers again. What the buffer lacks is lost
+  // (the publisher's own NACK handling covers its uplink).
+  void answerLayeredNack(Entry& subscriber, Published& track, const RtcpPacket& nack) {
+    Subscription* sub = subscriptionOf(track.ssrc, subscriber);
+    if (sub == nullptr || !sub->layers) return;
+    nack.forEachNack([&](std::uint16_t seq) {
+      const auto original = sub->layers->original(seq);
+      if (!original) return;
+      auto& layer = track.layers[static_cast<std::size_t>(original->first)];
+      const auto kept = layer.sent ? layer.sent->find(original->second) : std::span<const std::uint8_t>{};
+      if (kept.empty()) return;
+      auto& out = scratch();
+      std::copy(kept.begin(), kept.end(), out.begin());
+      rewrite(std::span(out.data(), kept.size()), *sub->layers, track.ssrc);
+      if (subscriber.transport->sendRtp(out, kept.size())) counters.retransmitted.fetch_add(1, std::memory_order_relaxed);
+    });
+  }
+
+  // What a subscriber reports of a simulcast track it receives moves its layer.
+  void adaptLayers(Entry& from, const RtcpPacket& report) {
+    for (std::size_t i = 0; i < report.count(); ++i) {
+      const auto block = report.reportBlock(i);
+      if (!block) return;
+      auto it = bySsrc.find(block->ssrc);
+      if (it == bySsrc.end()) continue;
+      Subscription* sub = subscriptionOf(block->ssrc, from);
+      if (sub != nullptr && sub->layers) sub->layers->onLoss(block->fractionLost, Clock::now());
+    }
+  }
+
   void handleRtcp(Entry& from, std::span<std::uint8_t> compound) {
     std::span<const std::uint8_t> rest = compound;
     while (!rest.empty()) {
       auto p = RtcpPacket::first(rest);
       if (!p) return;
-      if (p->type() == RtcpPacket::SenderReport) {
-        passSenderReport(from, *p);
+      if (p->type() == RtcpPacket::SenderReport || p->type() == RtcpPacket::ReceiverReport) {
+        if (p->type() == RtcpPacket::SenderReport) passSenderReport(from, *p);
+        if (p->count() != 0) adaptLayers(from, *p);
       } else if (p->isNack()) {
         answerNack(from, *p, rest.first(p->size()));
       } else if (p->isPli()) {
@@ -578,21 +720,34 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     const auto info = sr.senderInfo();
     if (!ssrc || !info) return;
     bool rtx = false;
-    Published* track = trackOf(from, *ssrc, rtx);
+    int layer = -1;
+    Published* track = trackOf(from, *ssrc, rtx, layer);
     if (track == nullptr || rtx) return;
-    track->stats.onSenderReport(info->ntpTime, arrivalUs);
-    auto subs = subscribers.find(*ssrc);
+    (layer < 0 ? track->stats : track->layers[static_cast<std::size_t>(layer)].stats).onSenderReport(info->ntpTime, arrivalUs);
+    auto subs = subscribers.find(track->ssrc);
     if (subs == subscribers.end()) return;
     constexpr std::size_t kSenderReportSize = 28;  // header, SSRC, sender info
     const auto bytes = sr.bytes().first(kSenderReportSize);
     auto& out = scratch();
-    for (Entry* sub : subs->second) {
-      if (sub->transport->state() != MediaTransport::State::Connected) continue;
+    for (auto& sub : subs->second) {
+      if (sub.entry->transport->state() != MediaTransport::State::Connected) continue;
+      // A layer's report goes to those who get that layer, in their numbers.
+      if (sub.layers && sub.layers->current() != layer) continue;
       std::copy(bytes.begin(), bytes.end(), out.begin());
       out[0] = 0x80;  // no report blocks, no padding
       out[2] = 0;
       out[3] = kSenderReportSize / 4 - 1;
-      if (sub->transport->sendRtcp(out, kSenderReportSize)) counters.senderReports.fetch_add(1, std::memory_order_relaxed);
+      if (sub.layers) {
+        const std::uint32_t ts = sub.layers->outTimestamp(info->rtpTimestamp);
+        const std::uint32_t s = track->ssrc;
+        const std::uint8_t fields[8] = {static_cast<std::uint8_t>(s >> 24), static_cast<std::uint8_t>(s >> 16),
+                                        static_cast<std::uint8_t>(s >> 8), static_cast<std::uint8_t>(s),
+                                        static_cast<std::uint8_t>(ts >> 24), static_cast<std::uint8_t>(ts >> 16),
+                                        static_cast<std::uint8_t>(ts >> 8), static_cast<std::uint8_t>(ts)};
+        std::copy(fields, fields + 4, out.begin() + 4);       // SSRC
+        std::copy(fields + 4, fields + 8, out.begin() + 16);  // RTP timestamp
+      }
+      if (sub.entry->transport->sendRtcp(out, kSenderReportSize)) counters.senderReports.fetch_add(1, std::memory_order_relaxed);
     }
   }
 
@@ -605,6 +760,9 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       std::size_t n = 0;
       for (auto& p : entry->published) {
         if (p.stats.received() && n < blocks.size()) blocks[n++] = p.stats.report(p.ssrc, nowUs);
+        for (auto& l : p.layers) {
+          if (l.stats.received() && n < blocks.size()) blocks[n++] = l.stats.report(l.ssrc, nowUs);
+        }
       }
       if (n == 0) continue;
       auto& out = scratch();
@@ -620,6 +778,10 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     const auto now = Clock::now();
     for (auto& p : publisher.published) {
       if (p.ssrc != ssrc || !p.video) continue;
+      if (!p.layers.empty()) {
+        for (auto& l : p.layers) requestLayerKeyframe(publisher, l);
+        return;
+      }
       if (now - p.lastKeyframeRequest < kKeyframeRequestGap) return;  // coalesced
       p.lastKeyframeRequest = now;
       // Sender SSRC 1: the server sends no media of its own.
@@ -720,7 +882,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   std::unordered_map<std::string, Entry*> byUfrag;
   std::unordered_map<AddressKey, Entry*, AddressHash> byAddress;
   std::unordered_map<std::uint32_t, Entry*> bySsrc;  // publishers
-  std::unordered_map<std::uint32_t, std::vector<Entry*>> subscribers;
+  std::unordered_map<std::uint32_t, std::vector<Subscription>> subscribers;  // by track SSRC
   AddressQuota quota;
   unsigned ticks = 0;
   std::int64_t arrivalUs = 0;  // of the datagram being handled
@@ -870,7 +1032,16 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       p.audioLevelExtension = a.audioLevelExtension;
       p.rtxSsrc = k < a.rtxSsrcs.size() ? a.rtxSsrcs[k] : 0;
       // About two seconds of a 320x240..640x480 camera at the bitrates browsers pick.
-      if (p.video) p.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);
+      if (p.video && a.rids.empty()) p.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);
+      for (const auto& rid : a.rids) {
+        Impl::Layer layer;
+        layer.rid = rid;
+        layer.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);
+        layer.stats = ReceiveStatistics(a.clockRate);
+        p.layers.push_back(std::move(layer));
+      }
+      p.ridExtension = a.ridExtension;
+      p.repairedRidExtension = a.repairedRidExtension;
       if (p.rtxSsrc != 0) i.bySsrc[p.rtxSsrc] = entry;
       entry->published.push_back(std::move(p));
       i.bySsrc[ssrc] = entry;
@@ -883,7 +1054,15 @@ void ShardMedia::forward(std::string_view roomKey, std::string_view toSid, std::
   Impl::Entry* entry = i.find(roomKey, toSid);
   if (entry == nullptr) return;
   auto& list = i.subscribers[ssrc];
-  if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(entry);
+  if (std::none_of(list.begin(), list.end(), [&](const Impl::Subscription& s) { return s.entry == entry; })) {
+    Impl::Subscription sub{entry, std::nullopt};
+    if (auto pub = i.bySsrc.find(ssrc); pub != i.bySsrc.end()) {
+      for (const auto& p : pub->second->published) {
+        if (p.ssrc == ssrc && !p.layers.empty()) sub.layers.emplace(static_cast<int>(p.layers.size()));
+      }
+    }
+    list.push_back(sub);
+  }
   i.requestKeyframe(ssrc);
 }
 

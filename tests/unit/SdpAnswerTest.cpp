@@ -113,6 +113,42 @@ TEST(SdpAnswerTest, APassiveTcpCandidateWhenTheServerListensForIceTcp) {
   }
 }
 
+TEST(SdpAnswerTest, SimulcastLayersAreTakenByRidWithOneSsrcOfTheServers) {
+  std::string text = sdpsamples::kChromeOffer;
+  // Chromium's video section with three layers: rids and the rid extensions, no SSRC lines.
+  const auto video = text.find("m=video");
+  const auto next = text.find("m=application");
+  std::string section = text.substr(video, next - video);
+  std::string kept;
+  for (std::size_t at = 0; at < section.size();) {
+    const auto end = section.find('\n', at);
+    const std::string line = section.substr(at, end - at + 1);
+    if (line.rfind("a=ssrc", 0) != 0) kept += line;
+    at = end + 1;
+  }
+  kept += "a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id\r\n"
+          "a=extmap:11 urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id\r\n"
+          "a=rid:q send\r\na=rid:h send\r\na=rid:f send\r\na=simulcast:send q;h;f\r\n";
+  text.replace(video, next - video, kept);
+  auto offer = SdpDescription::parse(text);
+  ASSERT_TRUE(offer);
+  std::vector<AcceptedMedia> accepted;
+  const std::string answerText = SdpAnswer::build(*offer, local(), accepted);
+  auto answer = SdpDescription::parse(answerText);
+  ASSERT_TRUE(answer) << answerText;
+  const auto& a = accepted[1];
+  EXPECT_EQ(a.rids, (std::vector<std::string>{"q", "h", "f"}));
+  EXPECT_EQ(a.ridExtension, 10);
+  EXPECT_EQ(a.repairedRidExtension, 11);
+  ASSERT_EQ(a.ssrcs.size(), 1u) << "one SSRC for subscribers to know the track by";
+  EXPECT_NE(a.ssrcs[0], 0u);
+  const auto& m = answer->media[1];
+  EXPECT_EQ(m.simulcast, "recv q;h;f");
+  ASSERT_EQ(m.rids.size(), 3u);
+  EXPECT_FALSE(m.rids[0].send);
+  EXPECT_EQ(m.extensionId(SdpAnswer::kRidUri), 10);
+}
+
 TEST(SdpAnswerTest, TheVideoCodecIsThePublishersFirstOfVp8Vp9AndH264) {
   const std::string text = vp9First();
   auto offer = SdpDescription::parse(text);

@@ -43,6 +43,8 @@ export interface PeerSessionOptions {
   offerTimeoutMs?: number;
   /** Time in `disconnected` before we restart ICE. */
   disconnectedGraceMs?: number;
+  /** Our video in layers (simulcast, one encoding per `rid`), as given to addTransceiver. */
+  videoEncodings?: RTCRtpEncodingParameters[];
 }
 
 /** What a peer connection takes from the host. */
@@ -122,7 +124,9 @@ export class PeerSession {
       }
       const direction: RTCRtpTransceiverDirection = track ? 'sendrecv' : 'recvonly';
       if (!tr) {
-        tr = this.pc.addTransceiver(track ?? kind, { direction, streams: track && stream ? [stream] : [] });
+        const init: RTCRtpTransceiverInit = { direction, streams: track && stream ? [stream] : [] };
+        if (kind === 'video' && track && this.opts.videoEncodings) init.sendEncodings = this.opts.videoEncodings;
+        tr = this.pc.addTransceiver(track ?? kind, init);
         this.slots[kind] = tr;
         this.sentStreamIds[kind] = track && stream ? stream.id : undefined;
         changed = true;

@@ -17,6 +17,16 @@ import { PeerSession, type PeerHost } from '../peer/PeerSession.js';
 
 const log = logger('mcu');
 
+/**
+ * Our camera in three layers (simulcast) to the MCU, lowest first: it sends each subscriber the
+ * layer its downlink carries. A browser that cannot make a layer (too small a picture) leaves it out.
+ */
+const SIMULCAST: RTCRtpEncodingParameters[] = [
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'f', maxBitrate: 1_500_000 },
+];
+
 /** The server peer's id in SkylinkJS (2.x `PEER_TYPE.MCU`). */
 export const MCU_ID = 'MCU';
 
@@ -69,7 +79,7 @@ export class McuLink {
   /** The connection to the MCU, made on first use (the MCU's welcome). */
   get session(): PeerSession {
     if (this.current && !this.current.isClosed) return this.current;
-    const session = new PeerSession({ peerId: MCU_ID, polite: false, config: this.host.config(), trickle: true }, {
+    const session = new PeerSession({ peerId: MCU_ID, polite: false, config: this.host.config(), trickle: true, videoEncodings: SIMULCAST }, {
       send: (m) => this.host.send({ ...m, target: MCU_ID }),
       userInfo: () => this.host.userInfo(),
       onRemoteUserInfo: () => undefined, // the MCU's own (it publishes nothing)

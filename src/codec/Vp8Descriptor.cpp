@@ -1,6 +1,6 @@
-#include "Vp8Descriptor.hpp"
+#include "codec/Vp8Descriptor.hpp"
 
-namespace aerie::bot {
+namespace aerie {
 
 std::optional<Vp8Descriptor> Vp8Descriptor::parse(std::span<const std::uint8_t> payload) {
   if (payload.empty()) return std::nullopt;
@@ -35,4 +35,4 @@ std::optional<Vp8Descriptor> Vp8Descriptor::parse(std::span<const std::uint8_t> 
   return d;
 }
 
-}  // namespace aerie::bot
+}  // namespace aerie

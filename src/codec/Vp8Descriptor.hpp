@@ -1,13 +1,14 @@
 #pragma once
 // The VP8 payload descriptor at the start of an RTP payload (RFC 7741 section 4.2), read from
 // the wire: every optional field's presence bit is honoured and every length checked; parse()
-// never throws and returns nullopt for a payload too short for what its bits announce.
+// never throws and returns nullopt for a payload too short for what its bits announce. The SFU
+// switches simulcast layers at a key frame it finds here; the bot reassembles frames with it.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
 
-namespace aerie::bot {
+namespace aerie {
 
 struct Vp8Descriptor {
   bool start = false;        // S: the first packet of a partition
@@ -22,4 +23,4 @@ struct Vp8Descriptor {
   static std::optional<Vp8Descriptor> parse(std::span<const std::uint8_t> payload);
 };
 
-}  // namespace aerie::bot
+}  // namespace aerie

@@ -1,0 +1,57 @@
+#include "sfu/LayerSwitch.hpp"
+
+#include <algorithm>
+
+namespace aerie {
+
+LayerSwitch::Verdict LayerSwitch::onPacket(int layer, bool keyframeStart, std::uint16_t sequence,
+                                           std::uint32_t timestamp) {
+  if (layer != current_) {
+    // The first key frame of any layer starts the stream (the aimed-for one may not be sent);
+    // after that only the target layer's key frame switches.
+    const bool take = keyframeStart && (layer == target_ || (current_ < 0 && layer <= target_));
+    if (!take) return layer == target_ ? Verdict::NeedKeyframe : Verdict::Drop;
+    if (sent_) {
+      sequenceOffset_ = static_cast<std::uint16_t>(sequence - static_cast<std::uint16_t>(lastSequence_ + 1));
+      timestampOffset_ = timestamp - (lastTimestamp_ + frameTicks_);
+    } else {
+      sequenceOffset_ = 0;
+      timestampOffset_ = 0;
+    }
+    current_ = layer;
+    switchedAt_ = outSequence(sequence);
+  }
+  const std::uint16_t out = outSequence(sequence);
+  const std::uint32_t outTs = outTimestamp(timestamp);
+  if (!sent_ || static_cast<std::int16_t>(out - lastSequence_) > 0) {
+    if (sent_ && outTs != lastTimestamp_ && outTs - lastTimestamp_ < 90000) frameTicks_ = outTs - lastTimestamp_;
+    lastSequence_ = out;
+    lastTimestamp_ = outTs;
+    sent_ = true;
+  }
+  return Verdict::Forward;
+}
+
+std::optional<std::pair<int, std::uint16_t>> LayerSwitch::original(std::uint16_t outSequence) const {
+  if (current_ < 0 || static_cast<std::int16_t>(outSequence - switchedAt_) < 0) return std::nullopt;
+  return std::pair{current_, static_cast<std::uint16_t>(outSequence + sequenceOffset_)};
+}
+
+void LayerSwitch::onLoss(std::uint8_t fractionLost, Clock::time_point now) {
+  if (current_ < 0) return;
+  if (fractionLost > kStepDownLoss) {
+    if (current_ > 0 && now - lastChange_ >= std::chrono::seconds(1)) {
+      target_ = current_ - 1;
+      lastChange_ = now;
+    }
+    holdUntil_ = now + kHoldAfterStepDown;
+    return;
+  }
+  if (fractionLost <= kProbeLoss && target_ == current_ && current_ < top_ && now >= holdUntil_ &&
+      now - lastChange_ >= kProbeInterval) {
+    target_ = current_ + 1;
+    lastChange_ = now;
+  }
+}
+
+}  // namespace aerie

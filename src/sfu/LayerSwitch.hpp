@@ -1,0 +1,60 @@
+#pragma once
+// One subscriber's view of one simulcast track: which layer it is sent, and the rewriting that
+// makes the layers one stream for it (the track's one SSRC, sequence numbers and timestamps that
+// carry on across a switch). A switch happens only at a key frame of the new layer, so the
+// picture never breaks: until one comes the subscriber keeps getting the old layer (and the
+// publisher is asked for one). The layer follows the subscriber's reported loss: it steps down
+// when more than ~10 % of a second's packets were lost, and after a quiet while steps up again
+// to try the next one. Pure: no clock of its own, no allocation.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <utility>
+
+namespace aerie {
+
+class LayerSwitch {
+ public:
+  using Clock = std::chrono::steady_clock;
+  enum class Verdict : std::uint8_t { Drop, Forward, NeedKeyframe };
+
+  // `layers` the track has (1..3); the subscriber starts aiming at the highest.
+  explicit LayerSwitch(int layers) : top_(layers - 1), target_(layers - 1) {}
+
+  // A packet of `layer`: Forward (then out*() give its new numbers), Drop, or NeedKeyframe
+  // (the subscriber waits for a key frame of this layer: ask the publisher for one).
+  Verdict onPacket(int layer, bool keyframeStart, std::uint16_t sequence, std::uint32_t timestamp);
+  std::uint16_t outSequence(std::uint16_t sequence) const { return static_cast<std::uint16_t>(sequence - sequenceOffset_); }
+  std::uint32_t outTimestamp(std::uint32_t timestamp) const { return timestamp - timestampOffset_; }
+  // The layer and the incoming sequence number of a packet this subscriber was sent as
+  // `outSequence`; nullopt if it was sent before the last switch.
+  std::optional<std::pair<int, std::uint16_t>> original(std::uint16_t outSequence) const;
+
+  // The subscriber's receiver report for the track: fraction lost of 256.
+  void onLoss(std::uint8_t fractionLost, Clock::time_point now);
+
+  int current() const { return current_; }
+  int target() const { return target_; }
+
+  // Loss above this (of 256) steps down a layer; at most this much lets it probe up.
+  static constexpr std::uint8_t kStepDownLoss = 26;  // ~10 %
+  static constexpr std::uint8_t kProbeLoss = 5;      // ~2 %
+  static constexpr auto kHoldAfterStepDown = std::chrono::seconds(6);
+  static constexpr auto kProbeInterval = std::chrono::seconds(3);
+
+ private:
+  int top_;
+  int target_;
+  int current_ = -1;  // none yet
+  bool sent_ = false;
+  std::uint16_t sequenceOffset_ = 0;
+  std::uint32_t timestampOffset_ = 0;
+  std::uint16_t lastSequence_ = 0;  // the last sent, outgoing
+  std::uint32_t lastTimestamp_ = 0;
+  std::uint32_t frameTicks_ = 3000;  // the last frame interval seen (90 kHz: 30 fps)
+  std::uint16_t switchedAt_ = 0;     // the first outgoing sequence number after the last switch
+  Clock::time_point lastChange_{};
+  Clock::time_point holdUntil_{};
+};
+
+}  // namespace aerie

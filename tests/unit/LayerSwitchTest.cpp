@@ -1,0 +1,68 @@
+// LayerSwitch: a subscriber's simulcast layer, switched at key frames, made one continuous
+// stream, stepped down on loss and up again after a quiet while.
+#include <gtest/gtest.h>
+
+#include "sfu/LayerSwitch.hpp"
+
+namespace aerie {
+namespace {
+
+using V = LayerSwitch::Verdict;
+using namespace std::chrono_literals;
+
+TEST(LayerSwitch, StartsOnTheFirstKeyFrameAndForwardsThatLayer) {
+  LayerSwitch s(3);
+  EXPECT_EQ(s.onPacket(1, false, 100, 9000), V::Drop);         // not a key frame, not the target
+  EXPECT_EQ(s.onPacket(2, false, 500, 50000), V::NeedKeyframe);  // the target: ask for a key frame
+  EXPECT_EQ(s.onPacket(1, true, 101, 12000), V::Forward);       // any layer's key frame starts it
+  EXPECT_EQ(s.current(), 1);
+  EXPECT_EQ(s.outSequence(101), 101);
+  EXPECT_EQ(s.outTimestamp(12000), 12000u);
+  EXPECT_EQ(s.onPacket(0, false, 7, 1), V::Drop);
+  EXPECT_EQ(s.onPacket(1, false, 102, 12000), V::Forward);
+}
+
+TEST(LayerSwitch, ASwitchKeepsSequenceAndTimestampsGoingOn) {
+  LayerSwitch s(3);
+  ASSERT_EQ(s.onPacket(0, true, 1000, 90000), V::Forward);
+  ASSERT_EQ(s.onPacket(0, false, 1001, 93000), V::Forward);  // next frame: 3000 ticks later
+  // The target (2) sends a key frame with numbers of its own.
+  ASSERT_EQ(s.onPacket(2, false, 40000, 777000), V::NeedKeyframe);
+  ASSERT_EQ(s.onPacket(2, true, 40001, 780000), V::Forward);
+  EXPECT_EQ(s.current(), 2);
+  EXPECT_EQ(s.outSequence(40001), 1002);
+  EXPECT_EQ(s.outTimestamp(780000), 96000u);
+  EXPECT_EQ(s.onPacket(0, false, 1002, 96000), V::Drop) << "the old layer stops";
+  // NACK mapping: after the switch back to the new layer's numbers; before it unknown.
+  auto o = s.original(1003);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->first, 2);
+  EXPECT_EQ(o->second, 40002);
+  EXPECT_FALSE(s.original(1001));
+}
+
+TEST(LayerSwitch, LossStepsDownAndAQuietWhileProbesUp) {
+  LayerSwitch s(3);
+  const auto t0 = LayerSwitch::Clock::time_point{} + 100s;
+  ASSERT_EQ(s.onPacket(2, true, 1, 0), V::Forward);
+  s.onLoss(60, t0);  // ~23 % lost
+  EXPECT_EQ(s.target(), 1);
+  s.onLoss(60, t0 + 200ms);
+  EXPECT_EQ(s.target(), 1) << "one step per second at most";
+  ASSERT_EQ(s.onPacket(1, true, 50, 3000), V::Forward);
+  EXPECT_EQ(s.current(), 1);
+  s.onLoss(0, t0 + 3s);
+  EXPECT_EQ(s.target(), 1) << "held after a step down";
+  s.onLoss(0, t0 + 7s);
+  EXPECT_EQ(s.target(), 2) << "quiet: probe the next layer up";
+}
+
+TEST(LayerSwitch, OneLayerNeverSwitches) {
+  LayerSwitch s(1);
+  ASSERT_EQ(s.onPacket(0, true, 5, 5), V::Forward);
+  s.onLoss(200, LayerSwitch::Clock::time_point{} + 10s);
+  EXPECT_EQ(s.target(), 0);
+}
+
+}  // namespace
+}  // namespace aerie
