@@ -1,6 +1,6 @@
-// libFuzzer target: RTP packets (RtpPacket::parse, the extension lookup, the in-place rewrite)
-// and RTCP compounds (RtcpPacket::validCompound, then every accessor of every packet), as they
-// arrive from the wire. Invariants: the views never reach outside the buffer (ASan), and a
+// libFuzzer target: RTP packets (RtpPacket::parse, the extension lookup, the in-place rewrite,
+// the VP8 payload descriptor of the payload) and RTCP compounds (RtcpPacket::validCompound, then
+// every accessor of every packet), as they arrive from the wire. Invariants: the views never reach outside the buffer (ASan), and a
 // rewritten RTP header parses back to what was written.
 #include <cstddef>
 #include <cstdint>
@@ -8,6 +8,7 @@
 
 #include "codec/RtcpPacket.hpp"
 #include "codec/RtpPacket.hpp"
+#include "codec/Vp8Descriptor.hpp"
 
 using aerie::RtcpPacket;
 using aerie::RtpPacket;
@@ -16,6 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::uint8_t> buffer(data, data + size);
   if (auto p = RtpPacket::parse(buffer)) {
     std::size_t sum = p->payload().size() + p->paddingSize() + p->headerSize();
+    if (auto d = aerie::Vp8Descriptor::parse(p->payload())) {
+      if (d->size >= p->payload().size()) __builtin_trap();  // the VP8 data follows the descriptor
+    }
     if (sum != size) __builtin_trap();
     for (std::size_t i = 0; i < p->csrcCount(); ++i) sum += p->csrc(i);
     for (int id = 0; id < 256; ++id) {
