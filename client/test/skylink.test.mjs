@@ -52,7 +52,7 @@ test('seed order: joinRoom() right after init() waits for init, then joins', asy
   await tick(10);
   const join = sockets[0].sent.find((m) => m.type === 'joinRoom');
   assert.deepEqual(join, { type: 'joinRoom', uid: 'u1', cid: 'cid1', rid: 'rk', userCred: 'UC', timeStamp: API_REPLY.timeStamp, apiOwner: 'owner',
-    roomCred: 'RC', start: API_REPLY.start, len: 24, isPrivileged: false, autoIntroduce: true, key: 'KEY' });
+    roomCred: 'RC', start: API_REPLY.start, len: 24, isPrivileged: false, autoIntroduce: true, key: 'KEY', mediaSwitch: true });
   sockets[0].fire('message', JSON.stringify({ type: 'inRoom', rid: 'rk', sid: 'SELF', mid: 'SELF', tieBreaker: 42, pc_config: { iceServers: [] } }));
   await tick(5);
   assert.equal(result?.err, null);

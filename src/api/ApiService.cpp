@@ -327,7 +327,7 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   body["isPrivileged"] = false;
   body["autoIntroduce"] = true;
   // An sfu realm's rooms are served by the media plane, which SkylinkJS knows as the "MCU".
-  // `auto` says false until it can switch a room over.
+  // An auto realm's rooms start as meshes: the Hub tells the clients when one switches.
   body["hasMCU"] = mediaMode == MediaMode::Sfu;
   body["hasPersistentMessage"] = false;
   body["enable_stats_config"] = false;

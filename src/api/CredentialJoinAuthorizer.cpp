@@ -109,6 +109,7 @@ JoinGrant CredentialJoinAuthorizer::authorize(const boost::json::object& m, std:
       realmApp->maxPeersPerRoom != 0 ? realmApp->maxPeersPerRoom : limits_.defaultMaxPeersPerRoom;
   g.privileged = false;
   g.sfu = realmApp->mediaMode == MediaMode::Sfu;  // the realm's mode, as for the peer limit
+  g.autoMedia = realmApp->mediaMode == MediaMode::Auto;
   g.iceServers = IceServers::build(config_, nowMs, realmApp->turnEnabled, sessionEndMs);
   return g;
 }

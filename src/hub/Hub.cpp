@@ -263,14 +263,15 @@ bool Hub::joinGranted(Peer& peer, const boost::json::object& msg, const JoinGran
     return false;
   }
   if (room == nullptr) {
-    auto created = std::make_unique<Room>(grant.roomKey, grant.realm, grant.roomName, grant.sfu);
+    auto created = std::make_unique<Room>(grant.roomKey, grant.realm, grant.roomName, grant.sfu, grant.autoMedia);
     room = created.get();
     rooms_.emplace(grant.roomKey, std::move(created));
   }
 
   std::string sid = newSid();
   const std::uint64_t tieBreaker = newTieBreaker(*room);
-  room->add(sid, tieBreaker);
+  // aerie's library says it can follow a switch of an auto room between mesh and SFU.
+  room->add(sid, tieBreaker, boolField(msg, "mediaSwitch", false));
   bySid_.emplace(sid, &peer);
   // autoIntroduce comes from the client (it echoes the API reply): it only limits what this
   // peer itself sees and shows, so trusting it gives nothing away.
@@ -284,9 +285,11 @@ bool Hub::joinGranted(Peer& peer, const boost::json::object& msg, const JoinGran
   inRoom["mid"] = sid;  // the client accepts inRoom despite mid being its own sid
   inRoom["pc_config"] = boost::json::object{{"iceServers", grant.iceServers}};
   inRoom["tieBreaker"] = tieBreaker;
+  if (room->autoMedia()) inRoom["mediaMode"] = room->sfu() ? "sfu" : "mesh";
   sendTo(peer, inRoom);
 
   if (room->sfu()) serverPeer_->onJoined(room->key(), ServerPeerMember{sid, grant.privileged});
+  switchMediaIfDue(*room);
 
   PeerSession& session = sessions_[sid];
   session = PeerSession{grant.realm, grant.appKey, grant.roomName, grant.roomKey, sid, nowMs, 0};
@@ -320,6 +323,7 @@ void Hub::leaveRoom(Peer& peer, std::int64_t nowMs) {
   bye["mid"] = sid;
   bye["rid"] = roomKey;
   broadcast(*it->second, sid, encode(bye), "bye");
+  switchMediaIfDue(*it->second);
 }
 
 void Hub::closePeer(ConnId id, CloseReason reason) {

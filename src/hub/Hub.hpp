@@ -118,6 +118,9 @@ class Hub : public ServerPeerOutbox {
   // the peer, after which the caller must not touch it.
   RateVerdict admit(Peer& peer, RateBucket bucket, std::int64_t nowMs);
   void leaveRoom(Peer& peer, std::int64_t nowMs);
+  // An auto room past Limits::autoSfuPeers goes through the server peer, one below it back to a
+  // mesh (HubMediaSwitch.cpp); the members hear `mediaMode`.
+  void switchMediaIfDue(Room& room);
   void closePeer(ConnId id, CloseReason reason);
   void redirect(Peer& peer, std::string_view action, std::string_view reason, std::string_view info,
                 std::string_view rid, std::string_view statsKey = {});

@@ -22,6 +22,7 @@ struct JoinGrant {
   std::uint32_t maxPeers = 0;  // peers per room for this realm
   bool privileged = false;
   bool sfu = false;  // the realm's media mode is sfu (the room is served by the media plane)
+  bool autoMedia = false;  // the realm's media mode is auto: mesh, SFU past Limits::autoSfuPeers
   boost::json::array iceServers;  // `pc_config.iceServers` for inRoom
 };
 

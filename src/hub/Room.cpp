@@ -5,12 +5,19 @@
 
 namespace aerie {
 
-Room::Room(std::string roomKey, std::string realm, std::string name, bool sfu)
-    : key_(std::move(roomKey)), realm_(std::move(realm)), name_(std::move(name)), sfu_(sfu) {}
+Room::Room(std::string roomKey, std::string realm, std::string name, bool sfu, bool autoMedia)
+    : key_(std::move(roomKey)), realm_(std::move(realm)), name_(std::move(name)), sfu_(sfu), autoMedia_(autoMedia) {}
 
-bool Room::add(std::string sid, std::uint64_t tieBreaker) {
+bool Room::add(std::string sid, std::uint64_t tieBreaker, bool switchable) {
   if (contains(sid)) return false;
-  members_.push_back(Member{std::move(sid), tieBreaker});
+  members_.push_back(Member{std::move(sid), tieBreaker, switchable});
+  return true;
+}
+
+bool Room::allSwitchable() const {
+  for (const auto& m : members_) {
+    if (!m.switchable) return false;
+  }
   return true;
 }
 

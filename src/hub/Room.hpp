@@ -24,20 +24,27 @@ class Room {
   struct Member {
     std::string sid;
     std::uint64_t tieBreaker = 0;
+    bool switchable = false;  // its client follows a switch between mesh and SFU (mediaMode)
   };
 
-  // `sfu`: the room's media goes through the server peer (ServerPeer.hpp), for its whole life.
-  Room(std::string roomKey, std::string realm, std::string name, bool sfu = false);
+  // `sfu`: the room's media goes through the server peer (ServerPeer.hpp). `autoMedia`: the
+  // realm's media mode is auto, and the Hub switches the room between mesh and SFU as it grows
+  // and shrinks (setSfu); otherwise the mode is the room's for its whole life.
+  Room(std::string roomKey, std::string realm, std::string name, bool sfu = false, bool autoMedia = false);
 
   const std::string& key() const { return key_; }
   const std::string& realm() const { return realm_; }
   const std::string& name() const { return name_; }
   bool locked() const { return locked_; }
   bool sfu() const { return sfu_; }
+  bool autoMedia() const { return autoMedia_; }
+  void setSfu(bool sfu) { sfu_ = sfu; }
+  // Every member's client can follow a switch of media mode.
+  bool allSwitchable() const;
   void setLocked(bool locked) { locked_ = locked; }
 
   // Adds a member; false if the sid is already in (the Hub never does that).
-  bool add(std::string sid, std::uint64_t tieBreaker);
+  bool add(std::string sid, std::uint64_t tieBreaker, bool switchable = false);
   // Removes a member; false if it was not in, so a second leave is a no-op.
   bool remove(std::string_view sid);
   bool contains(std::string_view sid) const;
@@ -55,6 +62,7 @@ class Room {
   std::string name_;
   bool locked_ = false;
   bool sfu_ = false;
+  bool autoMedia_ = false;
   std::vector<Member> members_;
 };
 

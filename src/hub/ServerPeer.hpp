@@ -37,6 +37,9 @@ class ServerPeer {
   virtual void onMessage(std::string_view roomKey, std::string_view fromSid,
                          const boost::json::object& msg) = 0;
   virtual void onLeft(std::string_view roomKey, std::string_view sid) = 0;
+  // The room no longer goes through the server (an auto room back to a mesh): everything of it
+  // ends at once, without a message to anyone (the Hub tells the members).
+  virtual void onRoomEnded(std::string_view /*roomKey*/) {}
 };
 
 }  // namespace aerie

@@ -9,8 +9,9 @@ LayerSwitch::Verdict LayerSwitch::onPacket(int layer, bool keyframeStart, std::u
   if (layer != current_) {
     // The first key frame of any layer starts the stream (the aimed-for one may not be sent);
     // after that only the target layer's key frame switches.
-    const bool take = keyframeStart && (layer == target_ || (current_ < 0 && layer <= target_));
-    if (!take) return layer == target_ ? Verdict::NeedKeyframe : Verdict::Drop;
+    const bool wanted = layer == target_ || (current_ < 0 && layer <= target_);
+    if (!wanted) return Verdict::Drop;
+    if (!keyframeStart) return Verdict::NeedKeyframe;
     if (sent_) {
       sequenceOffset_ = static_cast<std::uint16_t>(sequence - static_cast<std::uint16_t>(lastSequence_ + 1));
       timestampOffset_ = timestamp - (lastTimestamp_ + frameTicks_);
@@ -37,6 +38,12 @@ std::optional<std::pair<int, std::uint16_t>> LayerSwitch::original(std::uint16_t
   return std::pair{current_, static_cast<std::uint16_t>(outSequence + sequenceOffset_)};
 }
 
+void LayerSwitch::setHighestActive(int layer) {
+  if (layer < 0 || layer > top_) return;
+  highestActive_ = layer;
+  if (target_ > layer) target_ = layer;
+}
+
 void LayerSwitch::onLoss(std::uint8_t fractionLost, Clock::time_point now) {
   if (current_ < 0) return;
   if (fractionLost > kStepDownLoss) {
@@ -47,7 +54,7 @@ void LayerSwitch::onLoss(std::uint8_t fractionLost, Clock::time_point now) {
     holdUntil_ = now + kHoldAfterStepDown;
     return;
   }
-  if (fractionLost <= kProbeLoss && target_ == current_ && current_ < top_ && now >= holdUntil_ &&
+  if (fractionLost <= kProbeLoss && target_ == current_ && current_ < std::min(top_, highestActive_) && now >= holdUntil_ &&
       now - lastChange_ >= kProbeInterval) {
     target_ = current_ + 1;
     lastChange_ = now;

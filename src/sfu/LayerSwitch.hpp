@@ -19,7 +19,7 @@ class LayerSwitch {
   enum class Verdict : std::uint8_t { Drop, Forward, NeedKeyframe };
 
   // `layers` the track has (1..3); the subscriber starts aiming at the highest.
-  explicit LayerSwitch(int layers) : top_(layers - 1), target_(layers - 1) {}
+  explicit LayerSwitch(int layers) : top_(layers - 1), highestActive_(layers - 1), target_(layers - 1) {}
 
   // A packet of `layer`: Forward (then out*() give its new numbers), Drop, or NeedKeyframe
   // (the subscriber waits for a key frame of this layer: ask the publisher for one).
@@ -32,6 +32,9 @@ class LayerSwitch {
 
   // The subscriber's receiver report for the track: fraction lost of 256.
   void onLoss(std::uint8_t fractionLost, Clock::time_point now);
+  // The highest layer the publisher sends now (a browser leaves out layers its picture is too
+  // small for, or its uplink cannot carry): the aim never goes above it.
+  void setHighestActive(int layer);
 
   int current() const { return current_; }
   int target() const { return target_; }
@@ -44,6 +47,7 @@ class LayerSwitch {
 
  private:
   int top_;
+  int highestActive_;
   int target_;
   int current_ = -1;  // none yet
   bool sent_ = false;

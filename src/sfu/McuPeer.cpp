@@ -94,6 +94,16 @@ void McuPeer::onLeft(std::string_view roomKey, std::string_view sid) {
   withdraw(roomKey, it->second, sid);
 }
 
+void McuPeer::onRoomEnded(std::string_view roomKey) {
+  auto it = rooms_.find(roomKey);
+  if (it == rooms_.end()) return;
+  for (const auto& m : it->second.members) {
+    for (const auto& p : m.downlinks) media_.close(roomKey, downlinkId(m.sid, p));
+    media_.close(roomKey, m.sid);
+  }
+  rooms_.erase(it);
+}
+
 void McuPeer::withdraw(std::string_view roomKey, RoomState& room, std::string_view sid) {
   // The sections go inactive on every other member's connection, the media `unavailable`
   // (SkylinkJS 2.x then drops the stream).

@@ -36,6 +36,7 @@ class McuPeer : public ServerPeer, private MediaEvents {
   void onMessage(std::string_view roomKey, std::string_view fromSid,
                  const boost::json::object& msg) override;
   void onLeft(std::string_view roomKey, std::string_view sid) override;
+  void onRoomEnded(std::string_view roomKey) override;
 
   // The fields of the server peer's own `welcome` and `enter` (agent, versions, flags).
   static boost::json::object ownFields();

@@ -225,6 +225,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::unique_ptr<RetransmissionBuffer> sent;
     ReceiveStatistics stats;
     Clock::time_point lastKeyframeRequest{};
+    std::int64_t lastArrivalUs = 0;
   };
 
   struct Published {
@@ -506,9 +507,17 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::uint64_t forwarded = 0;
     bool keyframeWanted = false;
     std::optional<bool> keyframe;  // parsed once, when a subscriber waits for one
+    int highestActive = -1;  // the highest layer that sent within the last second
+    if (simulcast != nullptr) {
+      simulcast->lastArrivalUs = arrivalUs;
+      for (std::size_t i = 0; i < track->layers.size(); ++i) {
+        if (arrivalUs - track->layers[i].lastArrivalUs < 1000000) highestActive = static_cast<int>(i);
+      }
+    }
     for (auto& sub : subs->second) {
       if (sub.entry->transport->state() != MediaTransport::State::Connected) continue;
       if (sub.layers) {
+        sub.layers->setHighestActive(highestActive);
         if (!keyframe && sub.layers->current() != layer) {
           const auto d = Vp8Descriptor::parse(packet.payload());
           keyframe = d && d->keyframe;

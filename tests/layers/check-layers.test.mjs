@@ -47,9 +47,9 @@ test('a sideways include between layers that do not link each other is caught to
 
 test('a new folder without its aerie_layer() is caught', (t) => {
   const dir = copyTree(t);
-  mkdirSync(path.join(dir, 'src', 'cluster'));
-  writeFileSync(path.join(dir, 'src', 'cluster', 'NodeRegistry.cpp'), '#include "core/Limits.hpp"\n');
+  mkdirSync(path.join(dir, 'src', 'gadgets'));
+  writeFileSync(path.join(dir, 'src', 'gadgets', 'NodeRegistry.cpp'), '#include "core/Limits.hpp"\n');
   const r = spawnSync(process.execPath, [script, '--root', dir], { encoding: 'utf8' });
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /src\/cluster\/: a folder with no aerie_layer\(cluster \.\.\.\)/);
+  assert.match(r.stderr, /src\/gadgets\/: a folder with no aerie_layer\(gadgets \.\.\.\)/);
 });

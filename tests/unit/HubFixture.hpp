@@ -69,6 +69,7 @@ class FakeAuthorizer : public JoinAuthorizer {
         join.contains("testRealm") ? json::value_to<std::string>(join.at("testRealm")) : "realmA";
     g.privileged = join.contains("testPrivileged");
     g.sfu = join.contains("testSfu");
+    g.autoMedia = join.contains("testAuto");
     g.maxPeers = maxPeers;
     g.iceServers = iceServers;
     return g;

@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 
 TEST(LayerSwitch, StartsOnTheFirstKeyFrameAndForwardsThatLayer) {
   LayerSwitch s(3);
-  EXPECT_EQ(s.onPacket(1, false, 100, 9000), V::Drop);         // not a key frame, not the target
+  EXPECT_EQ(s.onPacket(1, false, 100, 9000), V::NeedKeyframe);   // nothing yet: any layer's key frame will do
   EXPECT_EQ(s.onPacket(2, false, 500, 50000), V::NeedKeyframe);  // the target: ask for a key frame
   EXPECT_EQ(s.onPacket(1, true, 101, 12000), V::Forward);       // any layer's key frame starts it
   EXPECT_EQ(s.current(), 1);
@@ -55,6 +55,15 @@ TEST(LayerSwitch, LossStepsDownAndAQuietWhileProbesUp) {
   EXPECT_EQ(s.target(), 1) << "held after a step down";
   s.onLoss(0, t0 + 7s);
   EXPECT_EQ(s.target(), 2) << "quiet: probe the next layer up";
+}
+
+TEST(LayerSwitch, TheAimStaysWithinTheLayersThePublisherSends) {
+  LayerSwitch s(3);
+  s.setHighestActive(1);  // the picture is too small for the third
+  EXPECT_EQ(s.target(), 1);
+  ASSERT_EQ(s.onPacket(1, true, 1, 0), V::Forward);
+  s.onLoss(0, LayerSwitch::Clock::time_point{} + 100s);
+  EXPECT_EQ(s.target(), 1) << "no probe above what is sent";
 }
 
 TEST(LayerSwitch, OneLayerNeverSwitches) {

@@ -393,6 +393,58 @@ TEST_F(McuPeerTest, ASkylink06ClientGetsAWelcomeAndADownlinkAnsweredAsEachPublis
   EXPECT_NE(std::find(media_.closedIds.begin(), media_.closedIds.end(), l.sid + ">" + a.sid), media_.closedIds.end());
 }
 
+TEST_F(McuPeerTest, AnAutoRoomGoesThroughTheServerPastTheThresholdAndBackBelowIt) {
+  limits_.autoSfuPeers = 2;
+  rebuild();
+  hub_->setServerPeer(&mcu_);
+  const auto switchable = obj(R"({"testAuto":true,"mediaSwitch":true})");
+  Client a = connect();
+  send(a, obj(R"({"type":"joinRoom","rid":"auto","testAuto":true,"mediaSwitch":true})"));
+  auto inRoom = a.sink->ofType("inRoom");
+  ASSERT_EQ(inRoom.size(), 1u);
+  EXPECT_EQ(inRoom[0].at("mediaMode").as_string(), "mesh");
+  a.sid = std::string(inRoom[0].at("sid").as_string());
+  a.sink->clear();
+  Client b = join("auto", switchable);
+  // A mesh: enter goes member to member.
+  send(b, obj(R"({"type":"enter"})"));
+  EXPECT_EQ(a.sink->ofType("enter").size(), 1u);
+  EXPECT_TRUE(a.sink->ofType("mediaMode").empty());
+  // The third join makes it larger than 2: everyone hears mediaMode sfu, and MCU welcomes.
+  Client c = join("auto", switchable);  // (its own mediaMode came with its join)
+  for (const Client* x : {&a, &b}) {
+    auto modes = x->sink->ofType("mediaMode");
+    ASSERT_EQ(modes.size(), 1u);
+    EXPECT_EQ(modes[0].at("mode").as_string(), "sfu");
+  }
+  enter(a);
+  EXPECT_EQ(a.sink->ofType("welcome").size(), 1u);
+  EXPECT_EQ(a.sink->ofType("welcome")[0].at("mid").as_string(), "MCU");
+  publish(a, sdpsamples::kChromeOffer);
+  EXPECT_EQ(a.sink->ofType("answer").size(), 1u);
+  // Two leave: one member left, below 2: back to a mesh, the server's transports closed.
+  const int closed = media_.closed;
+  hub_->disconnect(c.id, now_);
+  EXPECT_EQ(a.sink->ofType("mediaMode").size(), 1u) << "2 is not below 2";
+  hub_->disconnect(b.id, now_);
+  auto modes = a.sink->ofType("mediaMode");
+  ASSERT_EQ(modes.size(), 2u);
+  EXPECT_EQ(modes[1].at("mode").as_string(), "mesh");
+  EXPECT_GT(media_.closed, closed);
+}
+
+TEST_F(McuPeerTest, AnAutoRoomWithAClientThatCannotSwitchStaysAMesh) {
+  limits_.autoSfuPeers = 1;
+  rebuild();
+  hub_->setServerPeer(&mcu_);
+  Client a = join("auto", obj(R"({"testAuto":true,"mediaSwitch":true})"));
+  Client b = join("auto", obj(R"({"testAuto":true})"));  // SkylinkJS: no mediaSwitch
+  Client c = join("auto", obj(R"({"testAuto":true,"mediaSwitch":true})"));
+  EXPECT_TRUE(a.sink->ofType("mediaMode").empty());
+  send(c, obj(R"({"type":"enter"})"));
+  EXPECT_EQ(a.sink->ofType("enter").size(), 1u) << "still a mesh";
+}
+
 TEST_F(McuPeerTest, MeshRoomsAreUntouched) {
   Client a = join("mesh");
   Client b = join("mesh");

@@ -14,6 +14,7 @@ TEST(MediaLimits, DefaultsAreTheRfcValues) {
   EXPECT_EQ(l.maxTransportsPerAddress, 500u);
   EXPECT_EQ(l.maxSdpMediaSections, 128u);
   EXPECT_EQ(l.maxSubscribersPerRoom, 20u);
+  EXPECT_EQ(l.autoSfuPeers, 4u);
   EXPECT_EQ(l.maxDataMessageBytes, 65536u);
   EXPECT_EQ(l.maxDataChannelsPerTransport, 16u);
   EXPECT_EQ(l.dataMessagesBurst, 100.0);
@@ -35,6 +36,8 @@ TEST(MediaLimits, SetByName) {
   EXPECT_EQ(l.maxTransportsPerAddress, 3u);
   EXPECT_TRUE(l.set("max-sdp-media-sections", "8"));
   EXPECT_EQ(l.maxSdpMediaSections, 8u);
+  EXPECT_TRUE(l.set("auto-sfu-peers", "6"));
+  EXPECT_EQ(l.autoSfuPeers, 6u);
   EXPECT_TRUE(l.set("max-subscribers-per-room", "3"));
   EXPECT_EQ(l.maxSubscribersPerRoom, 3u);
   EXPECT_TRUE(l.set("max-data-message-bytes", "1000"));

@@ -57,7 +57,8 @@ export class RoomSession implements MediaRoom, RoomSignalingHost {
   readonly peers: PeerDirectory;
   readonly data: DataTransferManager;
   /** SFU rooms (the API said hasMCU): our one connection, to the MCU. Null in mesh rooms. */
-  readonly mcu: McuLink | null;
+  /** Our connection to the MCU: from the start in an SFU room, from a switch in an auto room. */
+  mcu: McuLink | null;
   private readonly handler: RoomSignaling;
   /** Null once closed (by us, or lost for good): its callbacks are ignored from then on. */
   private signaling: SignalingClient | null;
@@ -99,25 +100,7 @@ export class RoomSession implements MediaRoom, RoomSignalingHost {
       },
     }, deps.env);
     this.data.simultaneousTransfers = options.enableSimultaneousTransfers;
-    this.mcu = deps.credentials.hasMCU ? new McuLink({
-      selfId: () => this.state.sid,
-      config: () => this.handler.rtcConfig(),
-      send: (m) => this.sendRoom(m),
-      userInfo: () => deps.profile.buildUserInfo(),
-      muted: () => deps.media.muted,
-      screensharing: () => !!deps.media.activeLocal()?.screenshare,
-      localStreamId: () => deps.media.activeLocal()?.stream.id ?? null,
-      publisherStream: (id, stream) => this.handler.onPublisherStream(id, stream),
-      onSignalingState: (st) => emit('peerConnectionState', st, MCU_ID),
-      onIceState: (st) => this.handler.onMcuIceState(st),
-      onGatheringState: (st) => emit('candidateGenerationState', st, MCU_ID),
-      onHandshake: (st, err) => emit('handshakeProgress', st, MCU_ID, err ?? null),
-      messagingChannel: (pc) => {
-        if (!options.enableDataChannel) return;
-        this.data.removePeer(MCU_ID); // a channel of an earlier connection to the MCU
-        try { this.data.addChannel(MCU_ID, pc.createDataChannel(`${this.state.sid}_${MCU_ID}`, { ordered: true })); } catch (e) { log.error(e); }
-      },
-    }, deps.env) : null;
+    this.mcu = deps.credentials.hasMCU ? this.createMcuLink() : null;
     this.handler = new RoomSignaling(this);
     const sig: SignalingClient = new SignalingClient(deps.env, {
       onStateChange: (st, prev) => { if (this.signaling === sig) this.onSignalingState(sig, st, prev); },
@@ -142,6 +125,41 @@ export class RoomSession implements MediaRoom, RoomSignalingHost {
   get env(): RoomHost { return this.deps.env; }
   get emit(): Emit { return this.deps.emit; }
   get options(): Readonly<NormalizedInit> { return this.deps.options; }
+
+  /** An auto room switched to the SFU: our connection to the MCU, made now. */
+  startMcu(): McuLink {
+    if (!this.mcu) this.mcu = this.createMcuLink();
+    return this.mcu;
+  }
+
+  /** An auto room switched back to a mesh: the connection to the MCU ends. */
+  stopMcu(): void {
+    this.mcu?.close();
+    this.data.removePeer(MCU_ID);
+    this.mcu = null;
+  }
+
+  private createMcuLink(): McuLink {
+    return new McuLink({
+      selfId: () => this.state.sid,
+      config: () => this.handler.rtcConfig(),
+      send: (m) => this.sendRoom(m),
+      userInfo: () => this.deps.profile.buildUserInfo(),
+      muted: () => this.deps.media.muted,
+      screensharing: () => !!this.deps.media.activeLocal()?.screenshare,
+      localStreamId: () => this.deps.media.activeLocal()?.stream.id ?? null,
+      publisherStream: (id, stream) => this.handler.onPublisherStream(id, stream),
+      onSignalingState: (st) => this.deps.emit('peerConnectionState', st, MCU_ID),
+      onIceState: (st) => this.handler.onMcuIceState(st),
+      onGatheringState: (st) => this.deps.emit('candidateGenerationState', st, MCU_ID),
+      onHandshake: (st, err) => this.deps.emit('handshakeProgress', st, MCU_ID, err ?? null),
+      messagingChannel: (pc) => {
+        if (!this.deps.options.enableDataChannel) return;
+        this.data.removePeer(MCU_ID); // a channel of an earlier connection to the MCU
+        try { this.data.addChannel(MCU_ID, pc.createDataChannel(`${this.state.sid}_${MCU_ID}`, { ordered: true })); } catch (e) { log.error(e); }
+      },
+    }, this.deps.env);
+  }
   get profile(): RoomSessionDeps['profile'] { return this.deps.profile; }
   get media(): LocalMediaSource { return this.deps.media; }
   get credentials(): RoomCredentials { return this.deps.credentials; }
@@ -202,6 +220,8 @@ export class RoomSession implements MediaRoom, RoomSignalingHost {
       type: SIG.JOIN_ROOM, uid: c.username, cid: c.cid, rid: c.roomKey, userCred: c.userCred, timeStamp: c.timeStamp,
       apiOwner: c.apiOwner, roomCred: c.roomCred, start: c.start, len: c.len, isPrivileged: c.isPrivileged,
       autoIntroduce: c.autoIntroduce, key: this.deps.options.appKey,
+      // We follow an auto room between mesh and SFU (the server's mediaMode message).
+      mediaSwitch: true,
     });
   }
 

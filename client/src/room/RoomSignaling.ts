@@ -47,6 +47,9 @@ export interface RoomSignalingHost {
   readonly emit: Emit;
   /** SFU rooms (hasMCU): our one connection, to the server's peer 'MCU'; null in mesh rooms. */
   readonly mcu: McuLink | null;
+  /** An auto room's switch (mediaMode): make or end the connection to the MCU. */
+  startMcu(): McuLink;
+  stopMcu(): void;
   getPeerInfo(peerId?: string): PeerInfo;
   sendRoom(msg: SigMessage): void;
   // Internal flow (never through the page's events):
@@ -115,6 +118,7 @@ export class RoomSignaling {
         emit('introduceStateChange', C.INTRODUCE_STATE.ERROR, s.sid ?? '', msg.sendingPeerId, msg.receivingPeerId, msg.reason);
         break;
       case SIG.APPROACH: if (typeof msg.target === 'string') this.sendEnter(msg.target); break;
+      case SIG.MEDIA_MODE: this.onMediaMode(msg); break;
       case SIG.END_OF_CANDIDATES: break; // Chromium ends remote gathering by itself.
       default: log.debug('unhandled message', msg.type);
     }
@@ -134,9 +138,41 @@ export class RoomSignaling {
     emit('handshakeProgress', C.HANDSHAKE_PROGRESS.ENTER, sid);
     const local = this.host.media.activeLocal();
     if (local) emit('incomingStream', sid, local.stream, true, this.host.getPeerInfo(), local.screenshare, local.stream.id);
+    // An auto room that is through the SFU already.
+    if (msg.mediaMode === 'sfu' && !this.host.mcu) this.host.startMcu();
     // SFU rooms: only the MCU hears our enter (SkylinkJS 2.x: target 'MCU', publisherId).
     if (this.host.mcu) this.host.sendRoom({ ...this.handshakeFields(MCU_ID), type: SIG.ENTER, publisherId: sid });
     else this.sendEnter();
+  }
+
+  // ---- auto rooms: the server switches the room between mesh and SFU ---------------------------
+
+  /**
+   * `mediaMode` from the server. To `sfu`: we connect to the MCU and keep each peer's mesh
+   * connection until the MCU brings that peer's media (onPublisherStream adopts it), so the
+   * picture goes on. To `mesh`: the MCU's connection ends and we enter again as in a mesh room;
+   * each peer gets a mesh connection of its own.
+   */
+  private onMediaMode(msg: SigMessage): void {
+    const sid = this.s.sid;
+    if (!sid) return;
+    if (msg.mode === 'sfu' && !this.host.mcu) {
+      log.info('the room goes through the SFU now');
+      this.host.startMcu();
+      this.host.sendRoom({ ...this.handshakeFields(MCU_ID), type: SIG.ENTER, publisherId: sid });
+    } else if (msg.mode === 'mesh' && this.host.mcu) {
+      log.info('the room is a mesh again');
+      this.host.stopMcu();
+      this.onMcuIceState('closed');
+      for (const rec of this.host.peers.all()) {
+        if (!rec.viaMcu) continue;
+        rec.viaMcu = false;
+        rec.hasWelcome = false;
+        rec.session = this.meshSession(rec.id, rec);
+        void rec.session.setLocalMedia({ stream: this.host.media.activeLocal()?.stream ?? null });
+      }
+      this.sendEnter();
+    }
   }
 
   // ---- SFU rooms: everything negotiates with the MCU -------------------------------------------
@@ -206,7 +242,17 @@ export class RoomSignaling {
   /** The MCU's tracks of one publisher (McuLink sorts them by mediaInfoList): that peer's stream. */
   onPublisherStream(id: string, stream: MediaStream): void {
     const rec = this.host.peers.get(id);
-    if (!rec || !rec.viaMcu) return; // left, or not known yet (announced when it is)
+    if (!rec) return; // left, or not known yet (announced when it is)
+    if (!rec.viaMcu) {
+      // An auto room's switch to the SFU: the MCU brings this peer's media now, so its mesh
+      // connection (and the data channels on it) can go.
+      if (!this.host.mcu) return;
+      rec.session.close();
+      this.host.data.removePeer(id);
+      rec.viaMcu = true;
+      rec.session = this.host.mcu.session;
+      rec.connected = this.mcuConnected;
+    }
     rec.remoteStream = stream;
     const screenshare = isScreensharing(rec.state.settings);
     rec.streams.set(stream.id, { screenshare, settings: { audio: rec.state.settings.audio, video: rec.state.settings.video } });
@@ -302,17 +348,29 @@ export class RoomSignaling {
   }
 
   private addPeer(msg: SigMessage): PeerRecord {
-    const s = this.s;
-    const { emit, data, peers, options } = this.host;
+    const { emit, peers } = this.host;
     const info = this.host;
     const id = String(msg.mid);
     const existing = peers.get(id);
     if (existing) return existing;
     const state = peerStateFromMessage(msg);
-    const config = this.rtcConfig();
     // The record and its session's listener refer to each other; the listener runs only later.
-    let rec: PeerRecord;
-    const session = new PeerSession({ peerId: id, polite: isPolite(s.weight, state.config.priorityWeight), config, trickle: true }, {
+    const rec: PeerRecord = { id, state, session: null as unknown as PeerSession, stamps: { userData: 0, audioMuted: 0, videoMuted: 0 }, hasWelcome: false, connected: false, streams: new Map() };
+    rec.session = this.meshSession(id, rec);
+    peers.add(rec);
+    void rec.session.setLocalMedia({ stream: this.host.media.activeLocal()?.stream ?? null });
+    emit('peerJoined', id, info.getPeerInfo(id), false);
+    emit('handshakeProgress', C.HANDSHAKE_PROGRESS.ENTER, id);
+    return rec;
+  }
+
+  /** A mesh connection to peer `id` (its record `rec`). */
+  private meshSession(id: string, rec: PeerRecord): PeerSession {
+    const s = this.s;
+    const { emit, data, options } = this.host;
+    const info = this.host;
+    const config = this.rtcConfig();
+    return new PeerSession({ peerId: id, polite: isPolite(s.weight, rec.state.config.priorityWeight), config, trickle: true }, {
       send: (m) => this.host.sendRoom({ ...m, target: id }),
       userInfo: () => this.host.profile.buildUserInfo(),
       onRemoteUserInfo: (ui) => { applyUserInfo(rec.state, ui); emit('peerUpdated', id, info.getPeerInfo(id), false); },
@@ -337,12 +395,6 @@ export class RoomSignaling {
       onGatheringState: (st) => emit('candidateGenerationState', st, id),
       onHandshake: (st, err) => emit('handshakeProgress', st, id, err ?? null),
     }, this.host.env);
-    rec = { id, state, session, stamps: { userData: 0, audioMuted: 0, videoMuted: 0 }, hasWelcome: false, connected: false, streams: new Map() };
-    peers.add(rec);
-    void session.setLocalMedia({ stream: this.host.media.activeLocal()?.stream ?? null });
-    emit('peerJoined', id, info.getPeerInfo(id), false);
-    emit('handshakeProgress', C.HANDSHAKE_PROGRESS.ENTER, id);
-    return rec;
   }
 
   private onEnter(msg: SigMessage): void {

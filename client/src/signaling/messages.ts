@@ -5,7 +5,7 @@
 export type SigMessage = { type: string; mid?: string; rid?: string; target?: string; [k: string]: any };
 
 export const SIG = {
-  JOIN_ROOM: 'joinRoom', IN_ROOM: 'inRoom', ENTER: 'enter', WELCOME: 'welcome', RESTART: 'restart',
+  JOIN_ROOM: 'joinRoom', MEDIA_MODE: 'mediaMode', IN_ROOM: 'inRoom', ENTER: 'enter', WELCOME: 'welcome', RESTART: 'restart',
   OFFER: 'offer', ANSWER: 'answer', CANDIDATE: 'candidate', BYE: 'bye', REDIRECT: 'redirect',
   UPDATE_USER: 'updateUserEvent', ROOM_LOCK: 'roomLockEvent', MUTE_VIDEO: 'muteVideoEvent',
   MUTE_AUDIO: 'muteAudioEvent', PUBLIC_MESSAGE: 'public', PRIVATE_MESSAGE: 'private', STREAM: 'stream',
