@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "Vp8Depayloader.hpp"
-#include "Vp8Descriptor.hpp"
+#include "codec/Vp8Descriptor.hpp"
 #include "Vp8Payloader.hpp"
 
 namespace aerie::bot {

@@ -1,6 +1,6 @@
 #include "Vp8Depayloader.hpp"
 
-#include "Vp8Descriptor.hpp"
+#include "codec/Vp8Descriptor.hpp"
 
 namespace aerie::bot {
 
