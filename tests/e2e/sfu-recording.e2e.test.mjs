@@ -6,6 +6,8 @@
 // sent. Run inside a network namespace with only `lo` (tests/e2e/run.sh).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { startAerie, request } from '../lib/server.mjs';
 import { adminToken, adminRequest, admin } from '../lib/admin.mjs';
 import { launchChromium, newContext, waitForEvent, peerConnectionProbe } from '../lib/browser.mjs';
@@ -62,9 +64,12 @@ function sentSize(page) {
 }
 
 describe('recording an SFU room: SkylinkJS 2.7.2', () => {
+  let a;
+  let b;
+  let firstId;
   test('start, talk for 10 s, stop: recordingEvent on every page, one WebM per publisher that plays', { timeout: 180000 }, async () => {
-    const a = await openAndJoin('A');
-    const b = await openAndJoin('B');
+    a = await openAndJoin('A');
+    b = await openAndJoin('B');
     await Promise.all([
       waitForRemoteVideo(a, b.peerId, { what: "B's video through the SFU" }),
       waitForRemoteVideo(b, a.peerId, { what: "A's video through the SFU" }),
@@ -79,6 +84,7 @@ describe('recording an SFU room: SkylinkJS 2.7.2', () => {
         .catch(async (e) => { throw new Error(`${e.message}\n${await releaseDiagnostics(p)}`); }));
     }
     const id = started[0].recordingId;
+    firstId = id;
     assert.ok(id, JSON.stringify(started[0]));
     assert.equal(started[1].recordingId, id);
     // The sizes each camera is sent at meanwhile (the browser adapts it to its bandwidth
@@ -141,5 +147,39 @@ describe('recording an SFU room: SkylinkJS 2.7.2', () => {
     // Deleted through the admin API.
     await admin(server, token, 'DELETE', `/recordings/${id}`);
     assert.equal((await adminRequest(server, token, 'GET', `/recordings/${id}`)).status, 404);
+  });
+
+  test('kill -9 during a recording: each file on disk plays up to within about a second of the kill', { timeout: 120000 }, async (t) => {
+    assert.ok(a && b, 'the pages of the first test');
+    await a.evaluate((room) => { window.skylink.startRecording(room).catch(() => {}); }, ROOM);
+    const on = await waitForEvent(a, (e, first) => e.name === 'recordingState' && e.state === 0 && e.recordingId !== first, firstId,
+      { what: 'the second recording starts', timeoutMs: 15000 });
+    // waitForEvent polls every 100 ms: the event came at most that long before now.
+    const startedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 6000));
+    // kill -9, and aerie starts again on the same data directory.
+    const restarted = server.crashAndRestart();
+    const elapsed = (Date.now() - startedAt) / 1000;
+    await restarted;
+    const dir = path.join(server.dataDir, 'recordings', on.recordingId);
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.webm'));
+    assert.equal(files.length, 2, `${dir}: ${files}`);
+    const player = await context.newPage();
+    for (const f of files) {
+      const bytes = await readFile(path.join(dir, f));
+      const played = await playWebm(player, bytes, { seekToEnd: true, playMs: 1000 });
+      t.diagnostic(`${f}: ${played.duration.toFixed(2)} s playable of ${elapsed.toFixed(2)} s recorded before the kill`);
+      // No Duration in the file (never closed): Chromium finds it by reading to the end.
+      assert.equal(played.durationAtLoad, Infinity, JSON.stringify(played));
+      assert.ok(played.duration > elapsed - 2 && played.duration <= elapsed + 0.5,
+        `${f}: plays ${played.duration} s of the ${elapsed.toFixed(2)} s before the kill: ${JSON.stringify(played)}`);
+      assert.ok(played.videoBytes > 0 && played.audioBytes > 0, `${f}: ${JSON.stringify(played)}`);
+    }
+    // The restarted server lists it: cut short, with no end.
+    const rec = (await admin(server, token, 'GET', '/recordings')).recordings.find((r) => r.id === on.recordingId);
+    assert.ok(rec);
+    assert.equal(rec.endedAt, null);
+    assert.equal(rec.active, false);
+    assert.equal(rec.files.length, 2);
   });
 });
