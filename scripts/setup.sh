@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=(cmake ninja-build g++ ccache pkg-config libssl-dev libsqlite3-dev libgtest-dev libsrtp2-dev libusrsctp-dev
-      libvpx-dev libopus-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libpq-dev)
+      libvpx-dev libopus-dev libwebm-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libpq-dev)
 [[ "${1:-}" == "--test" ]] && want+=(chromium firefox-esr coturn iproute2 nftables util-linux clang clang-tidy libclang-rt-14-dev
                                      postgresql-15 redis-server)
 [[ "${1:-}" == "--turn" ]] && want+=(coturn)

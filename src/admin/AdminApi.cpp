@@ -11,6 +11,7 @@
 
 #include "admin/AdminJson.hpp"
 #include "admin/AdminOpenApi.hpp"
+#include "admin/AdminRecordings.hpp"
 #include "admin/AppChangeRelay.hpp"
 #include "admin/AdminToken.hpp"
 #include "admin/AppFields.hpp"
@@ -163,6 +164,9 @@ void AdminApi::dispatch(const HttpRequestView& req, const AdminRoute& route, std
   auto reply = [&done](HttpReply r) { std::exchange(done, nullptr)(std::move(r)); };
   if (route.endpoint == Endpoint::Apps) {
     return reply(m == "GET" ? listApps() : createApp(req, nowMs));
+  }
+  if (!route.recording.empty() || route.endpoint == Endpoint::Recordings) {
+    return reply(AdminRecordings::handle(recordings_, req, route));
   }
   const auto app = store_.findByKey(route.appKey);
   if (!app) return reply(notFound("no such app key"));

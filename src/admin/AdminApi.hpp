@@ -16,6 +16,7 @@
 namespace aerie {
 
 class HubGateway;
+class RecordingCatalog;
 
 class AdminApi {
  public:
@@ -27,6 +28,8 @@ class AdminApi {
   void handleAsync(const HttpRequestView& req, std::int64_t nowMs, HttpDone done);
   // handleAsync's reply, for callers whose HubGateway completes at once (unit tests).
   HttpReply handle(const HttpRequestView& req, std::int64_t nowMs);
+  // The recordings of SFU rooms (/admin/v1/recordings); without a catalog they answer 404.
+  void setRecordings(RecordingCatalog* catalog) { recordings_ = catalog; }
 
  private:
   void dispatch(const HttpRequestView& req, const AdminRoute& route, std::int64_t nowMs,
@@ -48,6 +51,7 @@ class AdminApi {
   AppStore& store_;
   HubGateway& hub_;
   const Limits& limits_;
+  RecordingCatalog* recordings_ = nullptr;
 };
 
 }  // namespace aerie

@@ -153,6 +153,49 @@ constexpr std::string_view kDocument = R"json({
           "404": {"$ref": "#/components/responses/NotFound"}
         }
       }
+    },
+    "/recordings": {
+      "get": {
+        "summary": "Recordings of SFU rooms (startRecordingRoom), oldest first: room, app key, start, end (null: under way or cut short), files",
+        "responses": {
+          "200": {"description": "The recordings", "content": {"application/json": {"schema": {"type": "object", "properties": {"recordings": {"type": "array", "items": {"$ref": "#/components/schemas/Recording"}}}}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"}
+        }
+      }
+    },
+    "/recordings/{id}": {
+      "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+      "get": {
+        "summary": "One recording",
+        "responses": {
+          "200": {"description": "The recording", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recording"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      },
+      "delete": {
+        "summary": "Delete a recording and its files (not one under way: 409)",
+        "responses": {
+          "200": {"description": "Deleted", "content": {"application/json": {"schema": {"type": "object", "properties": {"deleted": {"type": "string"}}}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "409": {"description": "The recording is under way", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      }
+    },
+    "/recordings/{id}/{file}": {
+      "parameters": [
+        {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+        {"name": "file", "in": "path", "required": true, "description": "`<publisher>.webm`", "schema": {"type": "string"}}
+      ],
+      "get": {
+        "summary": "One publisher's file: WebM with its Opus and VP8 tracks as sent (no transcoding)",
+        "responses": {
+          "200": {"description": "The file", "content": {"video/webm": {"schema": {"type": "string", "format": "binary"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      }
     }
   },
   "components": {
@@ -169,6 +212,20 @@ constexpr std::string_view kDocument = R"json({
       "TooLarge": {"description": "Body over the server's limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     },
     "schemas": {
+      "Recording": {
+        "type": "object",
+        "required": ["id", "room", "appKey", "startedAt", "endedAt", "active", "files"],
+        "properties": {
+          "id": {"type": "string"},
+          "room": {"type": "string", "description": "The room's name"},
+          "appKey": {"type": "string", "description": "The primary key of the room's realm"},
+          "startedAt": {"type": "string", "format": "date-time"},
+          "endedAt": {"type": "string", "format": "date-time", "nullable": true},
+          "active": {"type": "boolean", "description": "Under way in this process"},
+          "files": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "bytes": {"type": "integer"}, "url": {"type": "string"}}}}
+        }
+      },
       "Error": {
         "type": "object",
         "required": ["error", "message"],

@@ -39,6 +39,16 @@ AdminRoute AdminRoute::parse(std::string_view path) {
 
   const auto n = seg.size();
   if (n == 1 && seg[0] == "openapi.json") r.endpoint = Endpoint::OpenApi;
+  if (seg[0] == "recordings") {
+    if (n == 1) r.endpoint = Endpoint::Recordings;
+    if (n >= 2) r.recording = seg[1];
+    if (n == 2) r.endpoint = Endpoint::Recording;
+    if (n == 3) {
+      r.endpoint = Endpoint::RecordingFile;
+      r.file = seg[2];
+    }
+    return r;
+  }
   if (seg[0] != "apps") return r;
   if (n == 1) {
     r.endpoint = Endpoint::Apps;
@@ -66,7 +76,11 @@ std::string_view AdminRoute::methods(Endpoint endpoint) {
     case Endpoint::OpenApi:
     case Endpoint::Rooms:
     case Endpoint::Usage:
+    case Endpoint::Recordings:
+    case Endpoint::RecordingFile:
       return "GET";
+    case Endpoint::Recording:
+      return "GET, DELETE";
     case Endpoint::Apps:
     case Endpoint::Aliases:
       return "GET, POST";

@@ -19,11 +19,16 @@ struct AdminRoute {
     RoomLock,      // /apps/{key}/rooms/{room}/lock
     Peer,          // /apps/{key}/peers/{sid}
     Usage,         // /apps/{key}/usage
+    Recordings,    // /recordings
+    Recording,     // /recordings/{id}
+    RecordingFile, // /recordings/{id}/{file}
   };
   Endpoint endpoint = Endpoint::None;
   std::string appKey;
   std::string room;
   std::string sid;
+  std::string recording;  // its id
+  std::string file;
 
   static constexpr std::string_view kPrefix = "/admin/v1";
   // `path` without the query; must start with kPrefix.

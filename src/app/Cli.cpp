@@ -29,6 +29,7 @@
 #include "api/ApiService.hpp"
 #include "api/CredentialJoinAuthorizer.hpp"
 #include "hub/Hub.hpp"
+#include "record/RecordingCatalog.hpp"
 #include "sfu/McuPeer.hpp"
 #include "sfu/ShardMedia.hpp"
 #include "api/TokenSigner.hpp"
@@ -177,6 +178,10 @@ int Cli::serve(const std::vector<std::string>& args) {
   }
   HubGateway gateway(shards);
   AdminApi adminApi(appStore, gateway, config.limits);
+  // Recordings of SFU rooms: <data dir>/recordings/<id>/<publisher>.webm.
+  RecordingCatalog recordings((std::filesystem::path(config.dataDir) / "recordings").string(),
+                              config.limits.maxConcurrentRecordings);
+  adminApi.setRecordings(&recordings);
   const std::string webRoot =
       AssetPaths::webRoot(config.webRoot, AssetPaths::executable(), AERIE_DEFAULT_WEB_ROOT);
   std::vector<AppRouter::Mount> mounts;
@@ -247,6 +252,7 @@ int Cli::serve(const std::vector<std::string>& args) {
       media.push_back(std::make_unique<ShardMedia>(server.loop(i), i, mediaOptions, config.limits));
       media.back()->start();
       mcuPeers.push_back(std::make_unique<McuPeer>(*media.back(), config.limits));
+      mcuPeers.back()->setRecordings(&recordings);
       hubs[i]->setServerPeer(mcuPeers.back().get());
     }
     log::info("media", "listening", {{"port", std::to_string(media.front()->port())}, {"loops", std::to_string(shardCount)}});

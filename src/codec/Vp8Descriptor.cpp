@@ -32,6 +32,11 @@ std::optional<Vp8Descriptor> Vp8Descriptor::parse(std::span<const std::uint8_t> 
   // An empty VP8 part is malformed: every packet carries some of the frame.
   if (payload.size() <= at) return std::nullopt;
   if (d.start && d.partition == 0) d.keyframe = (payload[at] & 0x01) == 0;
+  const auto vp8 = payload.subspan(at);
+  if (d.keyframe && vp8.size() >= 10 && vp8[3] == 0x9d && vp8[4] == 0x01 && vp8[5] == 0x2a) {
+    d.width = static_cast<std::uint16_t>((vp8[6] | vp8[7] << 8) & 0x3FFF);
+    d.height = static_cast<std::uint16_t>((vp8[8] | vp8[9] << 8) & 0x3FFF);
+  }
   return d;
 }
 

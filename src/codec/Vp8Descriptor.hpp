@@ -19,6 +19,11 @@ struct Vp8Descriptor {
   // The frame is a key frame: only known on the packet that starts partition 0, from the P bit
   // of the VP8 payload header (RFC 7741 section 4.3; 0 means key frame).
   bool keyframe = false;
+  // A key frame's size, from its uncompressed header (RFC 6386 section 9.1: the start code
+  // 9d 01 2a, then 14-bit width and height, each with 2 bits of scaling, little-endian); 0 when
+  // the packet is too short to hold it or the start code is wrong.
+  std::uint16_t width = 0;
+  std::uint16_t height = 0;
 
   static std::optional<Vp8Descriptor> parse(std::span<const std::uint8_t> payload);
 };

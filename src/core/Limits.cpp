@@ -63,6 +63,9 @@ const Row kRows[] = {
     {"max-data-channels-per-transport", &Limits::maxDataChannelsPerTransport},
     {"data-messages-burst", nullptr, nullptr, &Limits::dataMessagesBurst},
     {"data-messages-per-second", nullptr, nullptr, &Limits::dataMessagesPerSecond},
+    {"max-concurrent-recordings", &Limits::maxConcurrentRecordings},
+    {"max-recording-seconds", nullptr, &Limits::maxRecordingSeconds},
+    {"max-recording-bytes", &Limits::maxRecordingBytes},
 };
 
 }  // namespace

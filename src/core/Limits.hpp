@@ -121,6 +121,15 @@ struct Limits {
   double dataMessagesBurst = 100;
   double dataMessagesPerSecond = 50;
 
+  // Recordings of SFU rooms (src/record). Rooms recording at once in the process: each
+  // recorded publisher writes 60-320 KB/s (bench/RESULTS.md), so 16 full rooms are ~100 MB/s,
+  // about what one disk keeps up with.
+  std::size_t maxConcurrentRecordings = 16;
+  // A recording stops by itself after this long (a forgotten one does not fill the disk).
+  std::uint32_t maxRecordingSeconds = 4 * 3600;
+  // ... or once its files hold this much: 4 hours of 2 publishers at 2.5 Mbit/s each.
+  std::size_t maxRecordingBytes = std::size_t{10} * 1024 * 1024 * 1024;
+
   // Sets one limit by its name as `--limit NAME=VALUE` spells it (kebab case of the field,
   // e.g. `max-frame-bytes`). False: unknown name or a value that is not a number.
   bool set(std::string_view name, std::string_view value);

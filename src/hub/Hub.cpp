@@ -140,7 +140,7 @@ void Hub::handleMessage(ConnId id, std::string_view json, std::int64_t nowMs) {
   if (rule->type == "getPeers") return handleGetPeers(*peer, *msg);
   if (rule->type == "introduce") return handleIntroduce(*peer, *msg);
   if (rule->type == "startRecordingRoom" || rule->type == "stopRecordingRoom")
-    return handleRecording(*peer);
+    return handleRecording(*peer, *msg);
 }
 
 RateVerdict Hub::admit(Peer& peer, RateBucket bucket, std::int64_t nowMs) {
@@ -546,8 +546,17 @@ void Hub::deliverIntroduceError(ConnId requester, std::string_view reason,
   sendTo(*peer, error);
 }
 
-void Hub::handleRecording(Peer& peer) {
-  // Recording needs a media server peer (MCU), which Aerie does not have.
+void Hub::handleRecording(Peer& peer, boost::json::object& msg) {
+  // In an SFU room the media server peer records; the room's name and app go with the
+  // request, for the recording's record.
+  Room* room = findRoom(peer.roomKey());
+  if (room != nullptr && room->sfu() && serverPeer_ != nullptr) {
+    stampIdentity(msg, peer);
+    msg["roomName"] = room->name();
+    msg["realm"] = room->realm();
+    return serverPeer_->onMessage(room->key(), peer.sid(), msg);
+  }
+  // Elsewhere there is no media server (MCU) to record.
   boost::json::object event;
   event["type"] = "recordingEvent";
   event["rid"] = peer.roomKey();

@@ -111,7 +111,7 @@ class Hub : public ServerPeerOutbox {
   void handleGroup(Peer& peer, const boost::json::object& msg, std::int64_t nowMs);
   void handleGetPeers(Peer& peer, const boost::json::object& msg);
   void handleIntroduce(Peer& peer, const boost::json::object& msg);
-  void handleRecording(Peer& peer);
+  void handleRecording(Peer& peer, boost::json::object& msg);
 
   void observeJoin(std::chrono::steady_clock::time_point startedAt);
   // Charges `bucket`; on a verdict other than Pass drops and warns, and on Disconnect closes

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <boost/json/array.hpp>
+#include <chrono>
+#include <variant>
 
 #include "codec/SdpDescription.hpp"
+#include "record/RecordingCatalog.hpp"
 #include "sfu/SdpAnswer.hpp"
 
 namespace aerie {
@@ -88,6 +91,7 @@ void McuPeer::onLeft(std::string_view roomKey, std::string_view sid) {
   std::erase_if(members, [&](const Member& m) { return m.sid == sid; });
   media_.close(roomKey, sid);
   if (members.empty()) {
+    if (!it->second.recordingId.empty()) endRecording(roomKey, it->second);
     rooms_.erase(it);
     return;
   }
@@ -143,6 +147,9 @@ void McuPeer::onMessage(std::string_view roomKey, std::string_view fromSid,
     return renegotiate(roomKey, *from);
   }
   if (type == "mediaInfoEvent") return relayMediaInfo(roomKey, it->second, *from, msg);
+  if (type == "startRecordingRoom" || type == "stopRecordingRoom") {
+    return handleRecording(roomKey, it->second, *from, msg, type == "startRecordingRoom");
+  }
   // welcome (a 2.x client's answer to a forwarded enter), answerAck (of our answers),
   // candidate and endOfCandidates (an ICE-lite server needs none: the client's checks reach
   // it), restart: nothing to do.
@@ -457,6 +464,65 @@ void McuPeer::onActiveSpeaker(std::string_view roomKey, std::string_view sid) {
     event["publisherId"] = sid;  // "" when the room fell silent
     outbox_->sendToMember(roomKey, m.sid, std::move(event), kMcu);
   }
+}
+
+void McuPeer::recordingEvent(std::string_view roomKey, const RoomState& room, boost::json::object event) {
+  if (outbox_ == nullptr) return;
+  event["type"] = "recordingEvent";
+  for (const auto& m : room.members) {
+    boost::json::object copy = event;
+    copy["target"] = m.sid;
+    outbox_->sendToMember(roomKey, m.sid, std::move(copy), kMcu);
+  }
+}
+
+void McuPeer::handleRecording(std::string_view roomKey, RoomState& room, const Member& from,
+                              const boost::json::object& msg, bool start) {
+  auto refuse = [&](std::string_view error) {
+    boost::json::object event;
+    event["type"] = "recordingEvent";
+    event["target"] = from.sid;
+    event["action"] = "error";
+    event["error"] = error;
+    if (!room.recordingId.empty()) event["recordingId"] = room.recordingId;
+    outbox_->sendToMember(roomKey, from.sid, std::move(event), kMcu);
+  };
+  if (!start) {
+    if (room.recordingId.empty()) return refuse("not recording");
+    return endRecording(roomKey, room);
+  }
+  if (recordings_ == nullptr) return refuse("recording is not available on this server");
+  if (!room.recordingId.empty()) return refuse("already recording");
+  // The Hub stamps the room's name and app (realm) on the message.
+  const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+  auto begun = recordings_->begin(stringField(msg, "roomName"), stringField(msg, "realm"), nowMs);
+  if (auto* error = std::get_if<std::string>(&begun)) return refuse(*error);
+  const auto& started = std::get<RecordingCatalog::Started>(begun);
+  room.recordingId = started.id;
+  media_.startRecording(roomKey, started.directory);
+  recordingEvent(roomKey, room, {{"action", "on"}, {"recordingId", room.recordingId}});
+}
+
+void McuPeer::endRecording(std::string_view roomKey, RoomState& room) {
+  const std::string id = std::move(room.recordingId);
+  room.recordingId.clear();
+  media_.stopRecording(roomKey);
+  const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+  if (recordings_ != nullptr) recordings_->finish(id, nowMs);
+  recordingEvent(roomKey, room, {{"action", "off"}, {"recordingId", id}});
+  // SkylinkJS 0.6.37 reads `url` (one string; its `urls` branch has a bug); 2.x ignores it.
+  // The files are behind the admin API (its token).
+  recordingEvent(roomKey, room, {{"action", "url"}, {"recordingId", id}, {"url", "/admin/v1/recordings/" + id}});
+}
+
+void McuPeer::onRecordingStopped(std::string_view roomKeyView, std::string_view reason) {
+  const std::string roomKey(roomKeyView);  // the caller's string may go with its recording
+  auto it = rooms_.find(roomKey);
+  if (it == rooms_.end() || it->second.recordingId.empty()) return;
+  recordingEvent(roomKey, it->second, {{"action", "error"}, {"recordingId", it->second.recordingId}, {"error", reason}});
+  endRecording(roomKey, it->second);
 }
 
 void McuPeer::relayMediaInfo(std::string_view roomKey, RoomState& room, const Member& from,

@@ -22,6 +22,8 @@
 
 namespace aerie {
 
+class RecordingCatalog;
+
 class McuPeer : public ServerPeer, private MediaEvents {
  public:
   McuPeer(MediaPlane& media, const Limits& limits) : media_(media), limits_(limits) {
@@ -32,6 +34,9 @@ class McuPeer : public ServerPeer, private MediaEvents {
   McuPeer& operator=(const McuPeer&) = delete;
 
   void setOutbox(ServerPeerOutbox* outbox) override { outbox_ = outbox; }
+  // Where recordings go (one catalog per process); without one, `startRecordingRoom` is
+  // answered with an error.
+  void setRecordings(RecordingCatalog* catalog) { recordings_ = catalog; }
   void onJoined(std::string_view roomKey, const ServerPeerMember& member) override;
   void onMessage(std::string_view roomKey, std::string_view fromSid,
                  const boost::json::object& msg) override;
@@ -80,6 +85,7 @@ class McuPeer : public ServerPeer, private MediaEvents {
   };
   struct RoomState {
     std::vector<Member> members;  // in join order
+    std::string recordingId;      // the recording under way, if any
   };
 
   Member* find(RoomState& room, std::string_view sid);
@@ -99,6 +105,14 @@ class McuPeer : public ServerPeer, private MediaEvents {
   static void queueFor(Member& m, const Member& publisher, const Published& p);
   static boost::json::array mediaInfoList(const Member& m);
   static std::vector<ForwardedTrack> tracksOf(const std::vector<Member::Sent>& sent);
+  // `startRecordingRoom` / `stopRecordingRoom` from any member (Skylink has no owner on the
+  // server side): `recordingEvent` on, off and url to the room, or error to the sender.
+  void handleRecording(std::string_view roomKey, RoomState& room, const Member& from,
+                       const boost::json::object& msg, bool start);
+  // Stops the room's recording: its files closed, its end noted, `off` and `url` to the room.
+  void endRecording(std::string_view roomKey, RoomState& room);
+  void recordingEvent(std::string_view roomKey, const RoomState& room, boost::json::object event);
+  void onRecordingStopped(std::string_view roomKey, std::string_view reason) override;
   void relayMediaInfo(std::string_view roomKey, RoomState& room, const Member& from,
                       const boost::json::object& msg);
   // MediaEvents: `activeSpeaker` (mid MCU, publisherId) to every member that entered.
@@ -115,6 +129,7 @@ class McuPeer : public ServerPeer, private MediaEvents {
   MediaPlane& media_;
   const Limits& limits_;
   ServerPeerOutbox* outbox_ = nullptr;
+  RecordingCatalog* recordings_ = nullptr;
   std::map<std::string, RoomState, std::less<>> rooms_;
 };
 

@@ -33,6 +33,10 @@ class MediaEvents {
   // Limits::iceConsentTimeoutMs), DTLS failed or closed by the client. Not for close(). The
   // transport is gone; the next transportFor() opens a new one.
   virtual void onTransportLost(std::string_view roomKey, std::string_view sid) = 0;
+  // The room's recording stopped by itself (its files are closed): a limit was reached
+  // (max-recording-seconds, max-recording-bytes) or a file could not be written. `reason` says
+  // which.
+  virtual void onRecordingStopped(std::string_view roomKey, std::string_view reason) = 0;
 };
 
 class MediaPlane {
@@ -54,6 +58,11 @@ class MediaPlane {
   // From now on the RTP of `ssrc` (another member's) goes to `toSid` too, whose session has a
   // section for it; a keyframe is asked of the publisher for a video track.
   virtual void forward(std::string_view roomKey, std::string_view toSid, std::uint32_t ssrc) = 0;
+  // From now on every publisher of the room, and each that publishes later, is written to a
+  // WebM file of its own in `directory` (record/PublisherRecording), from its next key frame.
+  virtual void startRecording(std::string_view roomKey, const std::string& directory) = 0;
+  // Closes the room's files. Nothing if the room is not recording.
+  virtual void stopRecording(std::string_view roomKey) = 0;
 };
 
 }  // namespace aerie

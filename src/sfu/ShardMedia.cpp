@@ -1,6 +1,8 @@
 #include "sfu/ShardMedia.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <cstring>
@@ -10,6 +12,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <deque>
+#include <filesystem>
 #include <boost/asio/steady_timer.hpp>
 #include <stdexcept>
 #include <sys/socket.h>
@@ -31,6 +34,8 @@
 #include "media/SctpStack.hpp"
 #include "media/TwccRecorder.hpp"
 #include "hub/TokenBucket.hpp"
+#include "record/PublisherRecording.hpp"
+#include "record/RecordingCatalog.hpp"
 #include "sfu/DataRelayMessage.hpp"
 #include "sfu/LayerSwitch.hpp"
 #include "codec/Vp8Descriptor.hpp"
@@ -244,6 +249,10 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::vector<Layer> layers;  // simulcast, lowest first; empty otherwise
     std::uint16_t ridExtension = 0;
     std::uint16_t repairedRidExtension = 0;
+    // Opus or VP8, as the recorder writes them (other codecs are forwarded, not recorded).
+    bool recordable = false;
+    std::uint32_t clockRate = 0;
+    std::uint8_t channels = 0;
   };
 
   struct Entry;
@@ -267,6 +276,11 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     // before any file transfer's; 0.6 labels it 'main', 2.x '<rid>_<sid>_MCU').
     std::optional<std::uint16_t> mainChannel;
     std::optional<TokenBucket> dataBudget;
+    // Its file while the room records (one per publisher; the first audio and the first video
+    // track it publishes).
+    std::unique_ptr<PublisherRecording> recording;
+    std::uint32_t recordedAudio = 0;  // SSRCs
+    std::uint32_t recordedVideo = 0;
 
     void onChannelOpen(MediaTransport&, std::uint16_t stream, std::string_view) override {
       if (!mainChannel) mainChannel = stream;
@@ -490,6 +504,11 @@ struct ShardMedia::Impl : MediaTransport::Sender {
         ++track->levelSamples;
       }
     }
+    // A simulcast track is recorded in its top layer (one layer: one sequence of frames).
+    if (publisher.recording && track->recordable && packet.payloadType() == track->payloadType &&
+        (simulcast == nullptr || layer + 1 == static_cast<int>(track->layers.size()))) {
+      record(publisher, *track, packet);
+    }
     auto subs = subscribers.find(track->ssrc);
     if (subs == subscribers.end() || subs->second.empty()) return;
     // The publisher's mid (and rids) mean another section in each subscriber's session: blank
@@ -565,6 +584,103 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     return nullptr;
   }
 
+  // The recorder's part of a packet: on this loop, into the publisher's file (its frame
+  // assembly copies the payload into buffers allocated when the recording started).
+  void record(Entry& publisher, const Published& track, const RtpPacket& packet) {
+    auto& rec = *publisher.recording;
+    const std::int64_t nowMs = arrivalUs / 1000;
+    if (track.ssrc == publisher.recordedVideo) {
+      rec.onVideo(packet.sequenceNumber(), packet.timestamp(), packet.marker(), packet.payload(), nowMs);
+    } else if (track.ssrc == publisher.recordedAudio) {
+      rec.onAudio(packet.sequenceNumber(), packet.timestamp(), packet.payload(), nowMs);
+    }
+  }
+
+  // A recording's file for `entry`, if its room records and it publishes something the
+  // recorder writes: `<sid>.webm` in the recording's directory (`<sid>-2.webm`, ... for a
+  // publisher that comes back).
+  void startRecordingOf(Entry& entry) {
+    auto room = recordings.find(entry.roomKey);
+    if (room == recordings.end() || entry.recording) return;
+    PublisherRecording::Options o;
+    for (const auto& p : entry.published) {
+      if (!p.recordable) continue;
+      if (p.video && !o.video) {
+        o.video = true;
+        o.videoClockRate = p.clockRate;
+        entry.recordedVideo = p.ssrc;
+      } else if (!p.video && !o.audio) {
+        o.audio = true;
+        o.audioClockRate = p.clockRate;
+        o.audioChannels = p.channels == 0 ? 2 : p.channels;
+        entry.recordedAudio = p.ssrc;
+      }
+    }
+    if (!o.audio && !o.video) return;
+    namespace fs = std::filesystem;
+    const std::string name = RecordingCatalog::fileNameFor(entry.sid);
+    fs::path path = fs::path(room->second.directory) / name;
+    std::error_code ec;
+    for (int n = 2; fs::exists(path, ec) && n < 1000; ++n) {
+      path = fs::path(room->second.directory) / (name.substr(0, name.size() - 5) + "-" + std::to_string(n) + ".webm");
+    }
+    o.path = path.string();
+    entry.recording = std::make_unique<PublisherRecording>(std::move(o));
+    counters.recordingFiles.fetch_add(1, std::memory_order_relaxed);
+    if (entry.recordedVideo != 0) requestKeyframe(entry.recordedVideo);
+  }
+
+  void stopRecordingOf(Entry& entry) {
+    if (!entry.recording) return;
+    entry.recording->close();
+    counters.recordedBytes.fetch_add(entry.recording->bytesWritten(), std::memory_order_relaxed);
+    counters.recordingFiles.fetch_sub(1, std::memory_order_relaxed);
+    entry.recording.reset();
+    entry.recordedAudio = entry.recordedVideo = 0;
+  }
+
+  // Every 100 ms: clusters older than a second go to their files, key frames are asked for;
+  // once a second, each recording is held to its limits.
+  void tickRecordings(bool everySecond) {
+    if (recordings.empty()) return;
+    const std::int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+    std::unordered_map<std::string, std::uint64_t> bytes;
+    std::unordered_map<std::string, bool> failed;
+    for (auto& [key, entry] : entries) {
+      if (!entry->recording) continue;
+      auto& rec = *entry->recording;
+      rec.tick(nowMs);
+      if (rec.wantsKeyframe(nowMs) && entry->recordedVideo != 0) requestKeyframe(entry->recordedVideo);
+      bytes[entry->roomKey] += rec.bytesWritten();
+      if (rec.state() == PublisherRecording::State::Failed) failed[entry->roomKey] = true;
+    }
+    if (!everySecond) return;
+    std::vector<std::pair<std::string, std::string>> stopped;
+    for (auto& [room, r] : recordings) {
+      const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - r.started).count();
+      if (failed[room]) {
+        stopped.emplace_back(room, "disk error");
+      } else if (seconds >= static_cast<std::int64_t>(limits.maxRecordingSeconds)) {
+        stopped.emplace_back(room, "max-recording-seconds reached");
+      } else if (bytes[room] + r.closedBytes >= limits.maxRecordingBytes) {
+        stopped.emplace_back(room, "max-recording-bytes reached");
+      }
+    }
+    for (const auto& [room, reason] : stopped) {
+      stopRoomRecording(room);
+      if (events != nullptr) events->onRecordingStopped(room, reason);
+    }
+  }
+
+  void stopRoomRecording(std::string_view roomKey) {
+    auto it = recordings.find(std::string(roomKey));
+    if (it == recordings.end()) return;
+    recordings.erase(it);
+    for (auto& [key, entry] : entries) {
+      if (entry->roomKey == roomKey) stopRecordingOf(*entry);
+    }
+  }
+
   // A transport closed by itself (in the middle of a receive or a tick): the entry goes, and
   // the server peer hears of it, once the loop is back from here.
   void lost(const std::string& roomKey, const std::string& sid) {
@@ -581,6 +697,10 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     auto it = entries.find(entryKey(roomKey, sid));
     if (it == entries.end()) return;
     Entry* entry = it->second.get();
+    if (entry->recording) {
+      if (auto r = recordings.find(entry->roomKey); r != recordings.end()) r->second.closedBytes += entry->recording->bytesWritten();
+      stopRecordingOf(*entry);
+    }
     entry->closing = true;
     entry->transport->close();
     byUfrag.erase(entry->transport->local().ufrag);
@@ -862,6 +982,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       SctpStack::instance().handleTimers(now);
       for (auto& [key, entry] : entries) entry->transport->tick(now);
       sendTransportFeedback();
+      tickRecordings((ticks + 1) % 10 == 0);
       if (++ticks % 10 == 0) {
         sendBitrateCaps();
         sendReceiverReports();
@@ -897,6 +1018,12 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   std::int64_t arrivalUs = 0;  // of the datagram being handled
   MediaEvents* events = nullptr;
   std::unordered_map<std::string, std::string> speakers;  // room → the sid last announced
+  struct RoomRecording {
+    std::string directory;
+    Clock::time_point started;
+    std::uint64_t closedBytes = 0;  // in the files of publishers that left
+  };
+  std::unordered_map<std::string, RoomRecording> recordings;  // by room key
   Counters counters;
 };
 
@@ -1025,8 +1152,15 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       entry->twcc = std::make_unique<TwccRecorder>();
     }
   }
-  for (const auto& a : accepted) {
+  for (std::size_t n = 0; n < accepted.size(); ++n) {
+    const auto& a = accepted[n];
     if (!a.receive) continue;
+    const SdpCodec* codec = n < offer.media.size() ? offer.media[n].codec(a.payloadType) : nullptr;
+    const std::string_view codecName = codec != nullptr ? codec->name : std::string_view();
+    auto named = [&](std::string_view want) {
+      return std::equal(codecName.begin(), codecName.end(), want.begin(), want.end(),
+                        [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == y; });
+    };
     for (std::size_t k = 0; k < a.ssrcs.size(); ++k) {
       const std::uint32_t ssrc = a.ssrcs[k];
       bool known = false;
@@ -1039,6 +1173,9 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       p.stats = ReceiveStatistics(a.clockRate);
       p.midExtension = a.midExtension;
       p.audioLevelExtension = a.audioLevelExtension;
+      p.clockRate = a.clockRate;
+      p.channels = codec != nullptr ? codec->channels : 0;
+      p.recordable = p.video ? named("vp8") : named("opus");
       p.rtxSsrc = k < a.rtxSsrcs.size() ? a.rtxSsrcs[k] : 0;
       // About two seconds of a 320x240..640x480 camera at the bitrates browsers pick.
       if (p.video && a.rids.empty()) p.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);
@@ -1056,7 +1193,21 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       i.bySsrc[ssrc] = entry;
     }
   }
+  i.startRecordingOf(*entry);  // a publisher that comes while the room records
 }
+
+void ShardMedia::startRecording(std::string_view roomKey, const std::string& directory) {
+  auto& i = *impl_;
+  auto [it, inserted] = i.recordings.try_emplace(std::string(roomKey));
+  if (!inserted) return;
+  it->second.directory = directory;
+  it->second.started = Clock::now();
+  for (auto& [key, entry] : i.entries) {
+    if (entry->roomKey == roomKey) i.startRecordingOf(*entry);
+  }
+}
+
+void ShardMedia::stopRecording(std::string_view roomKey) { impl_->stopRoomRecording(roomKey); }
 
 void ShardMedia::forward(std::string_view roomKey, std::string_view toSid, std::uint32_t ssrc) {
   auto& i = *impl_;
@@ -1102,6 +1253,8 @@ void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::strin
       {"aerie_media_tcp_connections_total", "counter", "ICE-TCP connections accepted on the media port", &Counters::tcpConnections},
       {"aerie_media_tcp_dropped_total", "counter", "packets not sent on an ICE-TCP connection whose reader fell behind", &Counters::tcpDropped},
       {"aerie_media_transports", "gauge", "client transports open on the media ports", &Counters::transports},
+      {"aerie_recording_files", "gauge", "publishers' recording files open (one per recorded publisher)", &Counters::recordingFiles},
+      {"aerie_recorded_bytes_total", "counter", "bytes written to recording files that are closed", &Counters::recordedBytes},
   };
   for (const auto& s : kSeries) {
     std::uint64_t sum = 0;

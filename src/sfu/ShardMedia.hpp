@@ -54,6 +54,8 @@ class ShardMedia : public MediaPlane {
                          const std::vector<AcceptedMedia>& accepted) override;
   void close(std::string_view roomKey, std::string_view sid) override;
   void forward(std::string_view roomKey, std::string_view toSid, std::uint32_t ssrc) override;
+  void startRecording(std::string_view roomKey, const std::string& directory) override;
+  void stopRecording(std::string_view roomKey) override;
 
   // Written on the shard's loop only; atomics so that /metrics can read them from elsewhere
   // (relaxed: one writer, no ordering needed).
@@ -75,6 +77,8 @@ class ShardMedia : public MediaPlane {
     std::atomic<std::uint64_t> senderReports{0};    // publishers' SRs passed on to subscribers
     std::atomic<std::uint64_t> tcpConnections{0};  // ICE-TCP connections accepted
     std::atomic<std::uint64_t> tcpDropped{0};      // packets dropped on a full ICE-TCP queue
+    std::atomic<std::uint64_t> recordingFiles{0};  // open now
+    std::atomic<std::uint64_t> recordedBytes{0};   // in files closed so far
   };
   const Counters& counters() const;
   // Prometheus text for the shards' counters added up.

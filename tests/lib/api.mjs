@@ -27,10 +27,11 @@ export function request(server, pathAndQuery, opts = {}) {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
+        const raw = Buffer.concat(chunks); // the bytes, for binary replies
+        const body = raw.toString('utf8');
         let json = null;
         try { json = JSON.parse(body); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, headers: res.headers, body, json });
+        resolve({ status: res.statusCode, headers: res.headers, body, json, raw });
       });
       res.on('error', reject);
     });

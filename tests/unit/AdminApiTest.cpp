@@ -230,7 +230,8 @@ TEST_F(AdminApiTest, OpenApiDocumentIsPublicAndDescribesEveryRoute) {
   for (const char* p : {"/apps", "/apps/{appKey}", "/apps/{appKey}/rotate-secret",
                         "/apps/{appKey}/aliases", "/apps/{appKey}/rooms",
                         "/apps/{appKey}/rooms/{room}/lock", "/apps/{appKey}/peers/{sid}",
-                        "/apps/{appKey}/usage", "/openapi.json"}) {
+                        "/apps/{appKey}/usage", "/openapi.json", "/recordings", "/recordings/{id}",
+                        "/recordings/{id}/{file}"}) {
     EXPECT_TRUE(paths.contains(p)) << p;
   }
   const auto& schemas = doc.at("components").as_object().at("schemas").as_object();

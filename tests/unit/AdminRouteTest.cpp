@@ -72,3 +72,24 @@ TEST(AdminRouteMethods, AllowsOnlyTheListedMethods) {
 
 }  // namespace
 }  // namespace aerie
+
+namespace aerie {
+namespace {
+
+TEST(AdminRouteRecordings, ListOneFileAndTheirMethods) {
+  using E = AdminRoute::Endpoint;
+  EXPECT_EQ(AdminRoute::parse("/admin/v1/recordings").endpoint, E::Recordings);
+  const auto one = AdminRoute::parse("/admin/v1/recordings/abc");
+  EXPECT_EQ(one.endpoint, E::Recording);
+  EXPECT_EQ(one.recording, "abc");
+  const auto file = AdminRoute::parse("/admin/v1/recordings/abc/p%2E1.webm");
+  EXPECT_EQ(file.endpoint, E::RecordingFile);
+  EXPECT_EQ(file.file, "p.1.webm");
+  EXPECT_EQ(AdminRoute::parse("/admin/v1/recordings/abc/x/y").endpoint, E::None);
+  EXPECT_TRUE(AdminRoute::allows(E::Recording, "DELETE"));
+  EXPECT_FALSE(AdminRoute::allows(E::RecordingFile, "DELETE"));
+  EXPECT_FALSE(AdminRoute::allows(E::Recordings, "POST"));
+}
+
+}  // namespace
+}  // namespace aerie

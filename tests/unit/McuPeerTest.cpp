@@ -4,7 +4,11 @@
 // only hands out transport parameters; the media itself is tested in the media plane's tests.
 #include "HubFixture.hpp"
 #include "SdpSamples.hpp"
+#include "record/RecordingCatalog.hpp"
 #include "sfu/McuPeer.hpp"
+
+#include <filesystem>
+#include <unistd.h>
 
 namespace aerie::hubtest {
 namespace {
@@ -33,6 +37,13 @@ class ParametersOnlyMedia : public MediaPlane {
     closedIds.emplace_back(id);
   }
   void forward(std::string_view, std::string_view, std::uint32_t) override { ++forwards; }
+  void startRecording(std::string_view room, const std::string& directory) override {
+    recordingRoom = std::string(room);
+    recordingDirectory = directory;
+  }
+  void stopRecording(std::string_view) override { recordingRoom.clear(); }
+  std::string recordingRoom;
+  std::string recordingDirectory;
 
   int opened = 0;
   int closed = 0;
@@ -451,6 +462,94 @@ TEST_F(McuPeerTest, MeshRoomsAreUntouched) {
   send(b, obj(R"({"type":"enter"})"));
   EXPECT_EQ(a.sink->ofType("enter").size(), 1u);
   EXPECT_TRUE(b.sink->ofType("welcome").empty());
+}
+
+}  // namespace
+}  // namespace aerie::hubtest
+
+namespace aerie::hubtest {
+namespace {
+
+class McuRecordingTest : public McuPeerTest {
+ protected:
+  McuRecordingTest() { mcu_.setRecordings(&catalog_); }
+  ~McuRecordingTest() override { std::filesystem::remove_all(root_); }
+  std::string root_ = (std::filesystem::temp_directory_path() / ("aerie-mcu-rec-" + std::to_string(::getpid()))).string();
+  RecordingCatalog catalog_{root_, 1};
+};
+
+TEST_F(McuRecordingTest, StartAndStopTellEveryMemberOnOffAndUrl) {
+  auto [a, b] = twoEntered();
+  send(a, obj(R"({"type":"startRecordingRoom","rid":"r1","target":"MCU"})"));
+  for (const auto* c : {&a, &b}) {
+    auto events = c->sink->ofType("recordingEvent");
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].at("action").as_string(), "on");
+    EXPECT_EQ(events[0].at("mid").as_string(), "MCU");
+  }
+  const std::string id(a.sink->ofType("recordingEvent")[0].at("recordingId").as_string());
+  EXPECT_FALSE(media_.recordingRoom.empty());
+  EXPECT_EQ(media_.recordingDirectory, root_ + "/" + id);
+  auto info = catalog_.find(id);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->room, "name-r1");
+  EXPECT_TRUE(info->active);
+
+  // Twice: an error to the sender only (2.x sends REC_SRV as the target too).
+  send(b, obj(R"({"type":"startRecordingRoom","rid":"r1","target":"REC_SRV"})"));
+  auto events = b.sink->ofType("recordingEvent");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].at("action").as_string(), "error");
+  EXPECT_EQ(events[1].at("error").as_string(), "already recording");
+  EXPECT_EQ(a.sink->ofType("recordingEvent").size(), 1u);
+
+  send(b, obj(R"({"type":"stopRecordingRoom","rid":"r1","target":"MCU"})"));
+  for (const auto* c : {&a, &b}) {
+    auto all = c->sink->ofType("recordingEvent");
+    ASSERT_GE(all.size(), 3u);
+    const auto& off = all[all.size() - 2];
+    const auto& url = all.back();
+    EXPECT_EQ(off.at("action").as_string(), "off");
+    EXPECT_EQ(off.at("recordingId").as_string(), id);
+    EXPECT_EQ(url.at("action").as_string(), "url");
+    EXPECT_EQ(url.at("url").as_string(), "/admin/v1/recordings/" + id);
+    EXPECT_FALSE(url.contains("urls"));
+  }
+  EXPECT_TRUE(media_.recordingRoom.empty());
+  EXPECT_FALSE(catalog_.find(id)->active);
+  EXPECT_FALSE(catalog_.find(id)->endedAt.empty());
+
+  send(a, obj(R"({"type":"stopRecordingRoom","rid":"r1","target":"MCU"})"));
+  EXPECT_EQ(a.sink->ofType("recordingEvent").back().at("error").as_string(), "not recording");
+}
+
+TEST_F(McuRecordingTest, MaxConcurrentRecordingsAndALimitThatStopsOne) {
+  auto [a, b] = twoEntered();
+  Client c = joinSfu("r2");
+  enter(c);
+  send(a, obj(R"({"type":"startRecordingRoom","rid":"r1","target":"MCU"})"));
+  send(c, obj(R"({"type":"startRecordingRoom","rid":"r2","target":"MCU"})"));
+  EXPECT_EQ(c.sink->ofType("recordingEvent").back().at("error").as_string(), "too many recordings");
+  // The media plane stops r1's recording by itself (max-recording-seconds).
+  media_.events->onRecordingStopped(media_.recordingRoom, "max-recording-seconds reached");
+  auto events = b.sink->ofType("recordingEvent");
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[1].at("action").as_string(), "error");
+  EXPECT_EQ(events[1].at("error").as_string(), "max-recording-seconds reached");
+  EXPECT_EQ(events[2].at("action").as_string(), "off");
+  EXPECT_EQ(events[3].at("action").as_string(), "url");
+  send(c, obj(R"({"type":"startRecordingRoom","rid":"r2","target":"MCU"})"));
+  EXPECT_EQ(c.sink->ofType("recordingEvent").back().at("action").as_string(), "on");
+}
+
+TEST_F(McuRecordingTest, TheLastMemberLeavingEndsTheRecording) {
+  Client a = joinSfu("r1");
+  enter(a);
+  send(a, obj(R"({"type":"startRecordingRoom","rid":"r1","target":"MCU"})"));
+  const std::string id(a.sink->ofType("recordingEvent")[0].at("recordingId").as_string());
+  send(a, obj(R"({"type":"bye"})"));
+  EXPECT_TRUE(media_.recordingRoom.empty());
+  EXPECT_FALSE(catalog_.find(id)->active);
 }
 
 }  // namespace

@@ -49,3 +49,16 @@ TEST(MediaLimits, SetByName) {
   EXPECT_TRUE(l.set("data-messages-per-second", "0.5"));
   EXPECT_EQ(l.dataMessagesPerSecond, 0.5);
 }
+
+TEST(MediaLimits, RecordingBounds) {
+  Limits l;
+  EXPECT_EQ(l.maxConcurrentRecordings, 16u);
+  EXPECT_EQ(l.maxRecordingSeconds, 4u * 3600);
+  EXPECT_EQ(l.maxRecordingBytes, std::size_t{10} << 30);
+  EXPECT_TRUE(l.set("max-concurrent-recordings", "2"));
+  EXPECT_EQ(l.maxConcurrentRecordings, 2u);
+  EXPECT_TRUE(l.set("max-recording-seconds", "5"));
+  EXPECT_EQ(l.maxRecordingSeconds, 5u);
+  EXPECT_TRUE(l.set("max-recording-bytes", "100000"));
+  EXPECT_EQ(l.maxRecordingBytes, 100000u);
+}
