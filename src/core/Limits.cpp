@@ -47,6 +47,7 @@ const Row kRows[] = {
     {"max-tracks-per-peer", nullptr, &Limits::maxTracksPerPeer},
     {"max-publisher-bitrate-kbps", nullptr, &Limits::maxPublisherBitrateKbps},
     {"max-subscribers-per-room", nullptr, &Limits::maxSubscribersPerRoom},
+    {"max-srtp-streams-per-direction", &Limits::maxSrtpStreamsPerDirection},
     {"max-transports-per-address", &Limits::maxTransportsPerAddress},
     {"max-sdp-media-sections", &Limits::maxSdpMediaSections},
     {"max-data-message-bytes", &Limits::maxDataMessageBytes},

@@ -4,12 +4,13 @@
 
 #include <climits>
 
+#include "media/SrtpGcmContext.hpp"
+
 namespace aerie {
 namespace {
 
-// Packets reordered or retransmitted (NACK without RTX) up to this far behind the newest are
-// still accepted; libsrtp's default of 128 is short for video at high packet rates.
-constexpr unsigned long kReplayWindow = 1024;
+// The same replay window as our GCM streams (the reason is given there).
+constexpr unsigned long kReplayWindow = SrtpGcmContext::kRtpReplayWindow;
 
 bool initialised() {
   // A function-local static: initialised once, thread-safely, on first use.
@@ -24,10 +25,7 @@ srtp_t makeContext(SrtpProfile profile, std::span<const std::uint8_t> keySalt, b
       srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
       srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
       break;
-    case SrtpProfile::AeadAes128Gcm:
-      srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp);
-      srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp);
-      break;
+    case SrtpProfile::AeadAes128Gcm:  // SrtpGcmContext's
     case SrtpProfile::None:
       return nullptr;
   }
@@ -46,33 +44,41 @@ srtp_t makeContext(SrtpProfile profile, std::span<const std::uint8_t> keySalt, b
 
 std::unique_ptr<SrtpSession> SrtpSession::create(SrtpProfile profile,
                                                  std::span<const std::uint8_t> localKeySalt,
-                                                 std::span<const std::uint8_t> remoteKeySalt) {
+                                                 std::span<const std::uint8_t> remoteKeySalt,
+                                                 std::size_t maxStreams) {
   const std::size_t length = srtpKeyLength(profile) + srtpSaltLength(profile);
-  if (!initialised() || profile == SrtpProfile::None || localKeySalt.size() != length ||
-      remoteKeySalt.size() != length) {
+  if (profile == SrtpProfile::None || localKeySalt.size() != length || remoteKeySalt.size() != length) {
     return nullptr;
   }
+  if (profile == SrtpProfile::AeadAes128Gcm) {
+    auto gcm = SrtpGcmContext::create(localKeySalt, remoteKeySalt, maxStreams);
+    if (!gcm) return nullptr;
+    return std::unique_ptr<SrtpSession>(new SrtpSession(profile, nullptr, nullptr, std::move(gcm)));
+  }
+  if (!initialised()) return nullptr;
   srtp_t outbound = makeContext(profile, localKeySalt, true);
   srtp_t inbound = outbound ? makeContext(profile, remoteKeySalt, false) : nullptr;
   if (!inbound) {
     if (outbound) srtp_dealloc(outbound);
     return nullptr;
   }
-  return std::unique_ptr<SrtpSession>(new SrtpSession(profile, outbound, inbound));
+  return std::unique_ptr<SrtpSession>(new SrtpSession(profile, outbound, inbound, nullptr));
 }
 
-std::unique_ptr<SrtpSession> SrtpSession::fromDtls(const SrtpKeys& keys, DtlsTransport::Role role) {
+std::unique_ptr<SrtpSession> SrtpSession::fromDtls(const SrtpKeys& keys, DtlsTransport::Role role,
+                                                   std::size_t maxStreams) {
   const bool client = role == DtlsTransport::Role::Client;
   return create(keys.profile, client ? keys.clientKeySalt() : keys.serverKeySalt(),
-                client ? keys.serverKeySalt() : keys.clientKeySalt());
+                client ? keys.serverKeySalt() : keys.clientKeySalt(), maxStreams);
 }
 
-SrtpSession::SrtpSession(SrtpProfile profile, srtp_ctx_t_* outbound, srtp_ctx_t_* inbound)
-    : profile_(profile), outbound_(outbound), inbound_(inbound) {}
+SrtpSession::SrtpSession(SrtpProfile profile, srtp_ctx_t_* outbound, srtp_ctx_t_* inbound,
+                         std::unique_ptr<SrtpGcmContext> gcm)
+    : profile_(profile), outbound_(outbound), inbound_(inbound), gcm_(std::move(gcm)) {}
 
 SrtpSession::~SrtpSession() {
-  srtp_dealloc(outbound_);
-  srtp_dealloc(inbound_);
+  if (outbound_) srtp_dealloc(outbound_);
+  if (inbound_) srtp_dealloc(inbound_);
 }
 
 std::size_t SrtpSession::rtpOverhead() const {
@@ -102,8 +108,30 @@ std::optional<std::size_t> SrtpSession::result(int status, int length) {
   return std::nullopt;
 }
 
+template <typename Result>
+std::optional<std::size_t> SrtpSession::gcmResult(Result r) {
+  switch (r.status) {
+    case SrtpGcmContext::Status::Ok:
+      return r.length;
+    case SrtpGcmContext::Status::AuthFailure:
+      ++counters_.authFailures;
+      break;
+    case SrtpGcmContext::Status::Replay:
+      ++counters_.replays;
+      break;
+    case SrtpGcmContext::Status::TooManyStreams:
+      ++counters_.tooManyStreams;
+      break;
+    case SrtpGcmContext::Status::Malformed:
+      ++counters_.otherFailures;
+      break;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::size_t> SrtpSession::protectRtp(std::span<std::uint8_t> buffer,
                                                    std::size_t length) {
+  if (gcm_) return gcmResult(gcm_->protectRtp(buffer, length));
   if (length < 12 || length > buffer.size() || buffer.size() - length < rtpOverhead() ||
       buffer.size() > INT_MAX) {
     ++counters_.otherFailures;
@@ -117,6 +145,7 @@ std::optional<std::size_t> SrtpSession::protectRtp(std::span<std::uint8_t> buffe
 
 std::optional<std::size_t> SrtpSession::unprotectRtp(std::span<std::uint8_t> buffer,
                                                      std::size_t length) {
+  if (gcm_) return gcmResult(gcm_->unprotectRtp(buffer, length));
   if (length < 12 || length > buffer.size() || length > INT_MAX) {
     ++counters_.otherFailures;
     return std::nullopt;
@@ -128,6 +157,7 @@ std::optional<std::size_t> SrtpSession::unprotectRtp(std::span<std::uint8_t> buf
 
 std::optional<std::size_t> SrtpSession::protectRtcp(std::span<std::uint8_t> buffer,
                                                     std::size_t length) {
+  if (gcm_) return gcmResult(gcm_->protectRtcp(buffer, length));
   if (length < 8 || length > buffer.size() || buffer.size() - length < rtcpOverhead() ||
       buffer.size() > INT_MAX) {
     ++counters_.otherFailures;
@@ -140,6 +170,7 @@ std::optional<std::size_t> SrtpSession::protectRtcp(std::span<std::uint8_t> buff
 
 std::optional<std::size_t> SrtpSession::unprotectRtcp(std::span<std::uint8_t> buffer,
                                                       std::size_t length) {
+  if (gcm_) return gcmResult(gcm_->unprotectRtcp(buffer, length));
   if (length < 8 || length > buffer.size() || length > INT_MAX) {
     ++counters_.otherFailures;
     return std::nullopt;
