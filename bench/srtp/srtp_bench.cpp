@@ -1,5 +1,6 @@
 // Per-packet cost of SRTP protect and unprotect: libsrtp2 as the system builds it (Debian's is
-// on NSS) against aerie's SrtpSession (AES-GCM on OpenSSL EVP), for 1,200-byte RTP packets.
+// on NSS) against aerie's SrtpSession (OpenSSL: EVP AES-GCM, EVP AES-CTR with HMAC-SHA1), for
+// 1,200-byte RTP packets, both profiles.
 // "76 SSRCs" interleaves the packets of that many streams on one session, as a subscriber's
 // transport carries them in a full SFU room (libsrtp looks streams up in a list). Also counts
 // OpenSSL's allocations inside our timed loops (there should be none).
@@ -192,6 +193,8 @@ int main(int argc, char** argv) {
     run("libsrtp2 AEAD_AES_128_GCM", [&] { return std::make_unique<LibSrtp>(true, gcmKey); }, packets, ssrcs);
     run("libsrtp2 AES_CM_128_HMAC_SHA1_80", [&] { return std::make_unique<LibSrtp>(false, cmKey); }, packets, ssrcs);
     run("aerie AEAD_AES_128_GCM (EVP)", [&] { return std::make_unique<Ours>(aerie::SrtpProfile::AeadAes128Gcm, gcmKey); },
+        packets, ssrcs);
+    run("aerie AES_CM_128_HMAC_SHA1_80", [&] { return std::make_unique<Ours>(aerie::SrtpProfile::Aes128CmSha1_80, cmKey); },
         packets, ssrcs);
   }
   return 0;

@@ -123,11 +123,17 @@ bool SrtpGcmCrypto::sealRtcp(std::uint8_t* packet, std::size_t length, std::uint
               length - 8, packet + length);
 }
 
+std::uint32_t SrtpGcmCrypto::rtcpIndexWord(const std::uint8_t* packet, std::size_t length) const {
+  const std::uint8_t* p = packet + length - kRtcpTrailerLength;
+  return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
+         static_cast<std::uint32_t>(p[2]) << 8 | p[3];
+}
+
 bool SrtpGcmCrypto::openRtcp(std::uint8_t* packet, std::size_t length, std::uint32_t ssrc) {
   if (encrypt_) return false;
   const std::uint8_t* trailer = packet + length - kRtcpTrailerLength;
   const std::size_t end = length - kRtcpTrailerLength - kTagLength;
-  const std::uint32_t word = static_cast<std::uint32_t>(trailer[0]) << 24 | trailer[1] << 16 | trailer[2] << 8 | trailer[3];
+  const std::uint32_t word = rtcpIndexWord(packet, length);
   const Iv iv = rtcpIv(rtcpSalt_, ssrc, word);
   if (word & 0x80000000u) {
     return aead(rtcp_, false, iv, packet, 8, trailer, kRtcpTrailerLength, packet + 8, end - 8, packet + end);

@@ -1,15 +1,15 @@
 #pragma once
 // SRTP and SRTCP (RFC 3711, RFC 7714 for AES-GCM) for one transport: an outbound context keyed
-// with our master key and an inbound one keyed with the peer's. AEAD_AES_128_GCM, which browsers
-// negotiate first, is our own on OpenSSL's EVP (SrtpGcmContext); AES_CM_128_HMAC_SHA1_80 is
-// libsrtp2's (Debian's is built on NSS, whose per-packet locking and allocation cost about a
-// third of the SFU's forwarding, bench/RESULTS.md).
+// with our master key and an inbound one keyed with the peer's, both profiles on OpenSSL
+// (SrtpContext; the RFC test vectors and interoperation with libsrtp2 are in the unit tests).
+// Not libsrtp2: Debian's is built on NSS, whose per-packet locking and allocation cost about
+// a third of the SFU's forwarding (bench/RESULTS.md, "SRTP per packet").
 // Packets are protected and unprotected in place, in the caller's buffer: protect needs
 // rtpOverhead() / rtcpOverhead() bytes free after the packet for the tag (and the SRTCP index).
-// Failures are counted and the packet dropped; nothing throws, nothing allocates per packet.
-// libsrtp is initialised once per process on first use. A session is not thread-safe: it
-// lives on its transport's loop. Each direction keeps state for at most `maxStreams` SSRCs
-// (GCM only; libsrtp has no such bound): packets of further SSRCs are dropped and counted.
+// Failures are counted and the packet dropped; nothing throws, nothing allocates per packet
+// (a packet of an SSRC not seen before may). A session is not thread-safe: it lives on its
+// transport's loop. Each direction keeps state for at most `maxStreams` SSRCs: packets of
+// further SSRCs are dropped and counted.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -20,24 +20,21 @@
 #include "media/DtlsTransport.hpp"
 #include "media/SrtpKeys.hpp"
 
-struct srtp_ctx_t_;
-
 namespace aerie {
 
-class SrtpGcmContext;
+class SrtpContext;
 
 class SrtpSession {
  public:
   struct Counters {
-    std::uint64_t authFailures = 0;   // tag mismatch: forged, corrupted or keyed differently
-    std::uint64_t replays = 0;        // seen already, or too old for the replay window
-    std::uint64_t otherFailures = 0;  // malformed, or no room for the tag
-    std::uint64_t tooManyStreams = 0; // a new SSRC beyond the limit of a direction
+    std::uint64_t authFailures = 0;    // tag mismatch: forged, corrupted or keyed differently
+    std::uint64_t replays = 0;         // seen already, or too old for the replay window
+    std::uint64_t otherFailures = 0;   // malformed, or no room for the tag
+    std::uint64_t tooManyStreams = 0;  // a new SSRC beyond the limit of a direction
   };
 
   // Contexts for `profile`, each key being the master key followed by the master salt (as
-  // SrtpKeys holds them). nullptr if the profile is None, a key has the wrong length, or
-  // libsrtp refuses.
+  // SrtpKeys holds them). nullptr if the profile is None or a key has the wrong length.
   static std::unique_ptr<SrtpSession> create(SrtpProfile profile,
                                              std::span<const std::uint8_t> localKeySalt,
                                              std::span<const std::uint8_t> remoteKeySalt,
@@ -62,16 +59,12 @@ class SrtpSession {
   const Counters& counters() const { return counters_; }
 
  private:
-  SrtpSession(SrtpProfile profile, srtp_ctx_t_* outbound, srtp_ctx_t_* inbound,
-              std::unique_ptr<SrtpGcmContext> gcm);
-  std::optional<std::size_t> result(int status, int length);
+  SrtpSession(SrtpProfile profile, std::unique_ptr<SrtpContext> context);
   template <typename Result>
-  std::optional<std::size_t> gcmResult(Result r);
+  std::optional<std::size_t> result(Result r);
 
   SrtpProfile profile_;
-  srtp_ctx_t_* outbound_;  // libsrtp, AES-CM only
-  srtp_ctx_t_* inbound_;
-  std::unique_ptr<SrtpGcmContext> gcm_;  // AES-GCM only
+  std::unique_ptr<SrtpContext> context_;
   Counters counters_;
 };
 

@@ -1,14 +1,17 @@
-// AEAD_AES_128_GCM SRTP (SrtpGcmContext behind SrtpSession): the RFC 7714 test vectors, and
-// interoperation both ways with libsrtp2 over many packets (header extensions and CSRCs,
-// sequence number wraps, several SSRCs, SRTCP), replays and forgeries refused, late packets
-// within the window accepted, the SSRC limit.
+// Our SRTP (SrtpContext behind SrtpSession), both profiles: the RFC 7714 and RFC 3711 test
+// vectors, and interoperation both ways with libsrtp2 over many packets (header extensions and
+// CSRCs, sequence number wraps, several SSRCs, SRTCP), replays and forgeries refused, late
+// packets within the window accepted, the SSRC limit.
 #include <gtest/gtest.h>
 #include <srtp2/srtp.h>
 
 #include <algorithm>
 #include <random>
 
-#include "media/SrtpGcmContext.hpp"
+#include "media/SrtpCmCrypto.hpp"
+#include "media/SrtpContext.hpp"
+#include "media/SrtpGcmCrypto.hpp"
+#include "media/SrtpKdf.hpp"
 #include "media/SrtpSession.hpp"
 
 namespace aerie {
@@ -32,12 +35,17 @@ Bytes hex(std::string_view s) {
 // libsrtp2 keyed with one master key and salt, sending or receiving.
 class LibSrtp {
  public:
-  LibSrtp(const Bytes& keySalt, bool outbound, bool rtcpEncrypted = true) {
+  LibSrtp(SrtpProfile profile, const Bytes& keySalt, bool outbound, bool rtcpEncrypted = true) {
     static const bool initialised = srtp_init() == srtp_err_status_ok;
     EXPECT_TRUE(initialised);
     srtp_policy_t policy{};
-    srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp);
-    srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp);
+    if (profile == SrtpProfile::AeadAes128Gcm) {
+      srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp);
+      srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp);
+    } else {
+      srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
+      srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
+    }
     if (!rtcpEncrypted) policy.rtcp.sec_serv = sec_serv_auth;
     policy.ssrc.type = outbound ? ssrc_any_outbound : ssrc_any_inbound;
     policy.key = const_cast<unsigned char*>(keySalt.data());
@@ -46,6 +54,8 @@ class LibSrtp {
     EXPECT_EQ(srtp_create(&ctx_, &policy), srtp_err_status_ok);
   }
   ~LibSrtp() { srtp_dealloc(ctx_); }
+  LibSrtp(const LibSrtp&) = delete;
+  LibSrtp& operator=(const LibSrtp&) = delete;
 
   // The wire bytes of `plain`, or empty on failure.
   Bytes protect(const Bytes& plain, bool rtcp) {
@@ -112,18 +122,24 @@ Bytes unprotect(SrtpSession& s, Bytes wire, bool isRtcp) {
   return wire;
 }
 
-class SrtpGcmInterop : public ::testing::Test {
+class SrtpInterop : public ::testing::TestWithParam<SrtpProfile> {
  protected:
   void SetUp() override {
-    for (std::size_t i = 0; i < ours_.size(); ++i) {
+    const std::size_t length = srtpKeyLength(GetParam()) + srtpSaltLength(GetParam());
+    ours_.resize(length);
+    theirs_.resize(length);
+    for (std::size_t i = 0; i < length; ++i) {
       ours_[i] = static_cast<std::uint8_t>(i * 7 + 1);
       theirs_[i] = static_cast<std::uint8_t>(0xF0 - i * 3);
     }
-    session_ = SrtpSession::create(SrtpProfile::AeadAes128Gcm, ours_, theirs_);
+    session_ = SrtpSession::create(GetParam(), ours_, theirs_);
     ASSERT_TRUE(session_);
   }
+  LibSrtp libsrtp(const Bytes& key, bool outbound, bool rtcpEncrypted = true) const {
+    return LibSrtp(GetParam(), key, outbound, rtcpEncrypted);
+  }
 
-  Bytes ours_ = Bytes(28), theirs_ = Bytes(28);
+  Bytes ours_, theirs_;
   std::unique_ptr<SrtpSession> session_;
 };
 
@@ -136,7 +152,7 @@ TEST(SrtpGcm, Rfc7714TestVectors) {
   std::copy(key.begin(), key.end(), keys.rtcpKey.begin());
   std::copy(salt.begin(), salt.end(), keys.rtpSalt.begin());
   std::copy(salt.begin(), salt.end(), keys.rtcpSalt.begin());
-  auto gcm = SrtpGcmContext::fromSessionKeys(keys, keys, 4);
+  auto gcm = SrtpContext::fromCiphers(SrtpGcmCrypto::create(keys, true), SrtpGcmCrypto::create(keys, false), 4);
   ASSERT_TRUE(gcm);
 
   const Bytes plainRtp = hex(
@@ -148,10 +164,10 @@ TEST(SrtpGcm, Rfc7714TestVectors) {
   Bytes b(wireRtp.size());
   std::copy(plainRtp.begin(), plainRtp.end(), b.begin());
   auto r = gcm->protectRtp(b, plainRtp.size());
-  ASSERT_EQ(r.status, SrtpGcmContext::Status::Ok);
+  ASSERT_EQ(r.status, SrtpContext::Status::Ok);
   EXPECT_EQ(b, wireRtp);
   r = gcm->unprotectRtp(b, b.size());
-  ASSERT_EQ(r.status, SrtpGcmContext::Status::Ok);
+  ASSERT_EQ(r.status, SrtpContext::Status::Ok);
   b.resize(r.length);
   EXPECT_EQ(b, plainRtp);
 
@@ -165,33 +181,33 @@ TEST(SrtpGcm, Rfc7714TestVectors) {
   Bytes c(wireRtcp.size());
   std::copy(plainRtcp.begin(), plainRtcp.end(), c.begin());
   r = gcm->protectRtcp(c, plainRtcp.size());
-  ASSERT_EQ(r.status, SrtpGcmContext::Status::Ok);
+  ASSERT_EQ(r.status, SrtpContext::Status::Ok);
   EXPECT_EQ(c, wireRtcp);
   r = gcm->unprotectRtcp(c, c.size());
-  ASSERT_EQ(r.status, SrtpGcmContext::Status::Ok);
+  ASSERT_EQ(r.status, SrtpContext::Status::Ok);
   c.resize(r.length);
   EXPECT_EQ(c, plainRtcp);
 }
 
 // Three SSRCs, two of which wrap their sequence numbers (rollover counter 1), with varying
 // CSRC counts, extensions and sizes: byte for byte what libsrtp sends, and opened by it.
-TEST_F(SrtpGcmInterop, RtpOursToLibsrtpAcrossWraps) {
-  LibSrtp same(ours_, true), peer(ours_, false);
+TEST_P(SrtpInterop, RtpOursToLibsrtpAcrossWraps) {
+  LibSrtp same = libsrtp(ours_, true), peer = libsrtp(ours_, false);
   const std::array<std::pair<std::uint32_t, std::uint16_t>, 3> streams = {
       {{0x11111111, 65500}, {0x22222222, 40000}, {0x33333333, 12345}}};
   for (int i = 0; i < 30000; ++i) {
     for (auto [ssrc, first] : streams) {
       const Bytes plain = rtp(ssrc, static_cast<std::uint16_t>(first + i), i % 3, (i / 3) % 4, 1 + i % 300);
       const Bytes wire = protect(*session_, plain, false);
-      ASSERT_EQ(wire.size(), plain.size() + 16) << i;
+      ASSERT_EQ(wire.size(), plain.size() + session_->rtpOverhead()) << i;
       ASSERT_EQ(wire, same.protect(plain, false)) << "packet " << i << " of " << ssrc;
       ASSERT_EQ(peer.unprotect(wire, false), plain) << "packet " << i << " of " << ssrc;
     }
   }
 }
 
-TEST_F(SrtpGcmInterop, RtpLibsrtpToOursAcrossWraps) {
-  LibSrtp peer(theirs_, true);
+TEST_P(SrtpInterop, RtpLibsrtpToOursAcrossWraps) {
+  LibSrtp peer = libsrtp(theirs_, true);
   const std::array<std::pair<std::uint32_t, std::uint16_t>, 3> streams = {
       {{0x44444444, 65530}, {0x55555555, 35536}, {0x66666666, 1}}};
   for (int i = 0; i < 30000; ++i) {
@@ -203,25 +219,26 @@ TEST_F(SrtpGcmInterop, RtpLibsrtpToOursAcrossWraps) {
   EXPECT_EQ(session_->counters().authFailures + session_->counters().replays + session_->counters().otherFailures, 0u);
 }
 
-TEST_F(SrtpGcmInterop, RtcpBothWays) {
-  LibSrtp out(theirs_, true), in(ours_, false);
+TEST_P(SrtpInterop, RtcpBothWays) {
+  LibSrtp out = libsrtp(theirs_, true), in = libsrtp(ours_, false);
   for (int i = 0; i < 3000; ++i) {
     const std::uint32_t ssrc = i % 2 ? 0xAAAA0001 : 0xBBBB0002;
     const Bytes plain = rtcp(ssrc, 2 + i % 40, static_cast<std::uint8_t>(i));
     const Bytes wire = protect(*session_, plain, true);
-    ASSERT_EQ(wire.size(), plain.size() + 20);
+    ASSERT_EQ(wire.size(), plain.size() + session_->rtcpOverhead());
     ASSERT_EQ(in.unprotect(wire, true), plain) << i;
     ASSERT_EQ(unprotect(*session_, out.protect(plain, true), true), plain) << i;
   }
 }
 
-// RFC 7714 section 9.3: SRTCP with E = 0 is authenticated, not encrypted.
-TEST_F(SrtpGcmInterop, UnencryptedRtcpFromLibsrtpIsAuthenticated) {
-  LibSrtp out(theirs_, true, false);
+// RFC 3711 section 3.4, RFC 7714 section 9.3: SRTCP with E = 0 is authenticated, not encrypted.
+TEST_P(SrtpInterop, UnencryptedRtcpFromLibsrtpIsAuthenticated) {
+  LibSrtp out = libsrtp(theirs_, true, false);
   const Bytes plain = rtcp(0x01020304, 7, 0x5A);
   Bytes wire = out.protect(plain, true);
   ASSERT_FALSE(wire.empty());
-  EXPECT_EQ(wire[wire.size() - 4] & 0x80, 0);
+  // The E flag: after the tag for GCM (RFC 7714 section 9.2), before it for AES-CM.
+  EXPECT_EQ(wire[wire.size() - (GetParam() == SrtpProfile::AeadAes128Gcm ? 4 : 14)] & 0x80, 0);
   EXPECT_TRUE(std::equal(plain.begin(), plain.end(), wire.begin()));
   EXPECT_EQ(unprotect(*session_, wire, true), plain);
   Bytes forged = out.protect(plain, true);
@@ -233,8 +250,8 @@ TEST_F(SrtpGcmInterop, UnencryptedRtcpFromLibsrtpIsAuthenticated) {
 // Reordered and late packets inside the 1,024-packet window are accepted once; copies, and
 // packets older than the window, are refused as replays; a forged tag neither opens nor moves
 // the window.
-TEST_F(SrtpGcmInterop, ReplaysLateAndForgedPackets) {
-  LibSrtp peer(theirs_, true);
+TEST_P(SrtpInterop, ReplaysLateAndForgedPackets) {
+  LibSrtp peer = libsrtp(theirs_, true);
   std::vector<Bytes> wire;
   for (std::uint16_t seq = 65000; wire.size() < 3000; ++seq) wire.push_back(peer.protect(rtp(7, seq), false));
   // Delivered in shuffled blocks of 64, with packets 1000 and 100 held back.
@@ -275,13 +292,53 @@ TEST_F(SrtpGcmInterop, ReplaysLateAndForgedPackets) {
 }
 
 // A retransmission of a number from before the wrap keeps rollover counter 0 (NACK without RTX).
-TEST_F(SrtpGcmInterop, RetransmissionsAcrossAWrapKeepTheirRolloverCounter) {
-  LibSrtp peer(ours_, false);
+TEST_P(SrtpInterop, RetransmissionsAcrossAWrapKeepTheirRolloverCounter) {
+  LibSrtp peer = libsrtp(ours_, false);
   for (std::uint16_t seq : {65530, 65535, 0, 2}) {
     ASSERT_FALSE(peer.unprotect(protect(*session_, rtp(9, seq), false), false).empty()) << seq;
   }
   EXPECT_EQ(peer.unprotect(protect(*session_, rtp(9, 65533), false), false), rtp(9, 65533));
   EXPECT_EQ(peer.unprotect(protect(*session_, rtp(9, 1), false), false), rtp(9, 1));
+}
+
+INSTANTIATE_TEST_SUITE_P(Profiles, SrtpInterop,
+                         ::testing::Values(SrtpProfile::AeadAes128Gcm, SrtpProfile::Aes128CmSha1_80),
+                         [](const auto& info) {
+                           return info.param == SrtpProfile::AeadAes128Gcm ? std::string("AeadAes128Gcm")
+                                                                           : std::string("Aes128CmSha1_80");
+                         });
+
+// RFC 3711 appendix B.3: the key derivation's session encryption key, salt and authentication
+// key (the first 20 of the vector's bytes) from a master key and salt.
+TEST(SrtpKdf, Rfc3711TestVector) {
+  const Bytes key = hex("E1F97A0D3E018BE0D64FA32C06DE4139");
+  const Bytes salt = hex("0EC675AD498AFEEBB6960B3AABE6");
+  Bytes out(16);
+  ASSERT_TRUE(srtpDeriveKey(key, salt, SrtpLabel::RtpEncryption, out));
+  EXPECT_EQ(out, hex("C61E7A93744F39EE10734AFE3FF7A087"));
+  out.resize(14);
+  ASSERT_TRUE(srtpDeriveKey(key, salt, SrtpLabel::RtpSalt, out));
+  EXPECT_EQ(out, hex("30CBBC08863D8C85D49DB34A9AE1"));
+  out.resize(20);
+  ASSERT_TRUE(srtpDeriveKey(key, salt, SrtpLabel::RtpAuthentication, out));
+  EXPECT_EQ(out, hex("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4"));
+}
+
+// RFC 3711 appendix B.2: the AES-CM keystream for session key 2B7E...3C, salt F0F1...FD, SSRC 0
+// and index 0 (a zero payload encrypts to the keystream itself).
+TEST(SrtpCm, Rfc3711KeystreamVector) {
+  SrtpCmCrypto::SessionKeys keys;
+  const Bytes key = hex("2B7E151628AED2A6ABF7158809CF4F3C");
+  const Bytes salt = hex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD");
+  std::copy(key.begin(), key.end(), keys.rtpKey.begin());
+  std::copy(salt.begin(), salt.end(), keys.rtpSalt.begin());
+  auto cm = SrtpCmCrypto::create(keys);
+  ASSERT_TRUE(cm);
+  Bytes packet(12 + 48 + 10);
+  packet[0] = 0x80;
+  ASSERT_TRUE(cm->sealRtp(packet.data(), 12, 60, 0, 0, 0));
+  EXPECT_EQ(Bytes(packet.begin() + 12, packet.begin() + 60),
+            hex("E03EAD0935C95E80E166B16DD92B4EB4 D23513162B02D0F72A43A2FE4A5F97AB 41E95B3BB0A2E8DD477901E4FCA894C0"));
 }
 
 TEST(SrtpGcm, SsrcsBeyondTheLimitAreDroppedAndCounted) {
@@ -295,7 +352,7 @@ TEST(SrtpGcm, SsrcsBeyondTheLimitAreDroppedAndCounted) {
   EXPECT_EQ(session->counters().tooManyStreams, 2u);
 
   // Inbound: forged packets of new SSRCs take no room; authenticated ones do.
-  LibSrtp peer(theirs, true);
+  LibSrtp peer(SrtpProfile::AeadAes128Gcm, theirs, true);
   for (std::uint32_t ssrc = 100; ssrc < 110; ++ssrc) {
     Bytes forged = peer.protect(rtp(ssrc, 1), false);
     forged.back() ^= 1;

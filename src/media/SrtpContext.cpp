@@ -1,11 +1,12 @@
-#include "media/SrtpGcmContext.hpp"
+#include "media/SrtpContext.hpp"
+
+#include "media/SrtpCmCrypto.hpp"
+#include "media/SrtpGcmCrypto.hpp"
 
 namespace aerie {
 namespace {
 
-using Status = SrtpGcmContext::Status;
-constexpr std::size_t kTag = SrtpGcmCrypto::kTagLength;
-constexpr std::size_t kRtcpTrailer = SrtpGcmCrypto::kTagLength + SrtpGcmCrypto::kRtcpTrailerLength;
+using Status = SrtpContext::Status;
 // A UDP datagram's largest payload; the cipher takes lengths as int.
 constexpr std::size_t kMaxPacket = 65535;
 
@@ -26,40 +27,45 @@ std::size_t rtpHeaderLength(const std::uint8_t* p, std::size_t length) {
   return n <= length ? n : 0;
 }
 
-SrtpGcmContext::Result fail(Status status) { return {status, 0}; }
+SrtpContext::Result fail(Status status) { return {status, 0}; }
 
 }  // namespace
 
-std::unique_ptr<SrtpGcmContext> SrtpGcmContext::create(std::span<const std::uint8_t> localKeySalt,
-                                                       std::span<const std::uint8_t> remoteKeySalt,
-                                                       std::size_t maxStreams) {
-  auto local = SrtpGcmCrypto::derive(localKeySalt);
-  auto remote = SrtpGcmCrypto::derive(remoteKeySalt);
-  if (!local || !remote) return nullptr;
-  return fromSessionKeys(*local, *remote, maxStreams);
+std::unique_ptr<SrtpContext> SrtpContext::create(SrtpProfile profile, std::span<const std::uint8_t> localKeySalt,
+                                                 std::span<const std::uint8_t> remoteKeySalt, std::size_t maxStreams) {
+  if (profile == SrtpProfile::AeadAes128Gcm) {
+    auto local = SrtpGcmCrypto::derive(localKeySalt);
+    auto remote = SrtpGcmCrypto::derive(remoteKeySalt);
+    if (!local || !remote) return nullptr;
+    return fromCiphers(SrtpGcmCrypto::create(*local, true), SrtpGcmCrypto::create(*remote, false), maxStreams);
+  }
+  if (profile == SrtpProfile::Aes128CmSha1_80) {
+    auto local = SrtpCmCrypto::derive(localKeySalt);
+    auto remote = SrtpCmCrypto::derive(remoteKeySalt);
+    if (!local || !remote) return nullptr;
+    return fromCiphers(SrtpCmCrypto::create(*local), SrtpCmCrypto::create(*remote), maxStreams);
+  }
+  return nullptr;
 }
 
-std::unique_ptr<SrtpGcmContext> SrtpGcmContext::fromSessionKeys(const SrtpGcmCrypto::SessionKeys& local,
-                                                                const SrtpGcmCrypto::SessionKeys& remote,
-                                                                std::size_t maxStreams) {
-  auto out = SrtpGcmCrypto::create(local, true);
-  auto in = SrtpGcmCrypto::create(remote, false);
-  if (!out || !in) return nullptr;
-  return std::unique_ptr<SrtpGcmContext>(new SrtpGcmContext(std::move(out), std::move(in), maxStreams));
+std::unique_ptr<SrtpContext> SrtpContext::fromCiphers(std::unique_ptr<SrtpCipher> outbound,
+                                                      std::unique_ptr<SrtpCipher> inbound, std::size_t maxStreams) {
+  if (!outbound || !inbound) return nullptr;
+  return std::unique_ptr<SrtpContext>(new SrtpContext(std::move(outbound), std::move(inbound), maxStreams));
 }
 
-SrtpGcmContext::SrtpGcmContext(std::unique_ptr<SrtpGcmCrypto> out, std::unique_ptr<SrtpGcmCrypto> in,
-                               std::size_t maxStreams)
+SrtpContext::SrtpContext(std::unique_ptr<SrtpCipher> out, std::unique_ptr<SrtpCipher> in, std::size_t maxStreams)
     : out_(std::move(out)), in_(std::move(in)), sent_(maxStreams), received_(maxStreams) {}
 
-SrtpGcmContext::Outbound* SrtpGcmContext::outbound(std::uint32_t ssrc) {
+SrtpContext::Outbound* SrtpContext::outbound(std::uint32_t ssrc) {
   Outbound* s = sent_.find(ssrc);
   return s ? s : sent_.insert(ssrc);
 }
 
-SrtpGcmContext::Result SrtpGcmContext::protectRtp(std::span<std::uint8_t> buffer, std::size_t length) {
+SrtpContext::Result SrtpContext::protectRtp(std::span<std::uint8_t> buffer, std::size_t length) {
   std::uint8_t* p = buffer.data();
-  if (length > buffer.size() || length > kMaxPacket || buffer.size() - length < kTag) return fail(Status::Malformed);
+  const std::size_t tag = out_->rtpOverhead();
+  if (length > buffer.size() || length > kMaxPacket || buffer.size() - length < tag) return fail(Status::Malformed);
   const std::size_t header = rtpHeaderLength(p, length);
   if (header == 0) return fail(Status::Malformed);
   const std::uint32_t ssrc = read32(p + 8);
@@ -76,13 +82,14 @@ SrtpGcmContext::Result SrtpGcmContext::protectRtp(std::span<std::uint8_t> buffer
   }
   if (!s->started || i > s->highest) s->highest = i;
   s->started = true;
-  return {Status::Ok, length + kTag};
+  return {Status::Ok, length + tag};
 }
 
-SrtpGcmContext::Result SrtpGcmContext::unprotectRtp(std::span<std::uint8_t> buffer, std::size_t length) {
+SrtpContext::Result SrtpContext::unprotectRtp(std::span<std::uint8_t> buffer, std::size_t length) {
   std::uint8_t* p = buffer.data();
-  if (length > buffer.size() || length > kMaxPacket || length < 12 + kTag) return fail(Status::Malformed);
-  const std::size_t header = rtpHeaderLength(p, length - kTag);
+  const std::size_t tag = in_->rtpOverhead();
+  if (length > buffer.size() || length > kMaxPacket || length < 12 + tag) return fail(Status::Malformed);
+  const std::size_t header = rtpHeaderLength(p, length - tag);
   if (header == 0) return fail(Status::Malformed);
   const std::uint32_t ssrc = read32(p + 8);
   const auto seq = static_cast<std::uint16_t>(p[2] << 8 | p[3]);
@@ -99,12 +106,13 @@ SrtpGcmContext::Result SrtpGcmContext::unprotectRtp(std::span<std::uint8_t> buff
   }
   if (!s) s = received_.insert(ssrc);
   s->rtp.accept(i);
-  return {Status::Ok, length - kTag};
+  return {Status::Ok, length - tag};
 }
 
-SrtpGcmContext::Result SrtpGcmContext::protectRtcp(std::span<std::uint8_t> buffer, std::size_t length) {
+SrtpContext::Result SrtpContext::protectRtcp(std::span<std::uint8_t> buffer, std::size_t length) {
   std::uint8_t* p = buffer.data();
-  if (length < 8 || length > buffer.size() || length > kMaxPacket || buffer.size() - length < kRtcpTrailer) {
+  const std::size_t trailer = out_->rtcpOverhead();
+  if (length < 8 || length > buffer.size() || length > kMaxPacket || buffer.size() - length < trailer) {
     return fail(Status::Malformed);
   }
   const std::uint32_t ssrc = read32(p + 4);
@@ -114,24 +122,25 @@ SrtpGcmContext::Result SrtpGcmContext::protectRtcp(std::span<std::uint8_t> buffe
   if (s->rtcpIndex > 0x7FFFFFFFu) return fail(Status::Malformed);
   if (!out_->sealRtcp(p, length, ssrc, s->rtcpIndex)) return fail(Status::Malformed);
   ++s->rtcpIndex;
-  return {Status::Ok, length + kRtcpTrailer};
+  return {Status::Ok, length + trailer};
 }
 
-SrtpGcmContext::Result SrtpGcmContext::unprotectRtcp(std::span<std::uint8_t> buffer, std::size_t length) {
+SrtpContext::Result SrtpContext::unprotectRtcp(std::span<std::uint8_t> buffer, std::size_t length) {
   std::uint8_t* p = buffer.data();
-  if (length > buffer.size() || length > kMaxPacket || length < 8 + kRtcpTrailer) return fail(Status::Malformed);
+  const std::size_t trailer = in_->rtcpOverhead();
+  if (length > buffer.size() || length > kMaxPacket || length < 8 + trailer) return fail(Status::Malformed);
   const std::uint32_t ssrc = read32(p + 4);
-  const std::uint32_t index = read32(p + length - SrtpGcmCrypto::kRtcpTrailerLength) & 0x7FFFFFFFu;
+  const std::uint32_t index = in_->rtcpIndexWord(p, length) & 0x7FFFFFFFu;
   Inbound* s = received_.find(ssrc);
   if (!s && received_.full()) return fail(Status::TooManyStreams);
   if (s && !s->rtcp.fresh(index)) return fail(Status::Replay);
   if (!in_->openRtcp(p, length, ssrc)) return fail(Status::AuthFailure);
   if (!s) s = received_.insert(ssrc);
   s->rtcp.accept(index);
-  return {Status::Ok, length - kRtcpTrailer};
+  return {Status::Ok, length - trailer};
 }
 
-bool SrtpGcmContext::setNextRtcpIndex(std::uint32_t ssrc, std::uint32_t index) {
+bool SrtpContext::setNextRtcpIndex(std::uint32_t ssrc, std::uint32_t index) {
   Outbound* s = outbound(ssrc);
   if (!s || index > 0x7FFFFFFFu) return false;
   s->rtcpIndex = index;

@@ -1,6 +1,7 @@
 #pragma once
-// AEAD_AES_128_GCM SRTP and SRTCP for one transport (RFC 7714 over RFC 3711): our outbound
-// transform and the peer's inbound one, with the state each SSRC needs. Outbound: the rollover
+// SRTP and SRTCP for one transport (RFC 3711; RFC 7714 for AES-GCM): our outbound transform
+// and the peer's inbound one (SrtpCipher: AES-GCM or AES-CM with HMAC-SHA1), with the state
+// each SSRC needs. Outbound: the rollover
 // counter from sequence number wraps (a retransmission of an older number is allowed) and the
 // SRTCP index. Inbound: the packet index estimated as RFC 3711 appendix A says, and replay
 // windows (1,024 SRTP packets, 128 SRTCP packets). State for an SSRC is made the first time it
@@ -10,13 +11,14 @@
 #include <memory>
 #include <span>
 
-#include "media/SrtpGcmCrypto.hpp"
+#include "media/SrtpCipher.hpp"
+#include "media/SrtpKeys.hpp"
 #include "media/SrtpReplayWindow.hpp"
 #include "media/SrtpStreamTable.hpp"
 
 namespace aerie {
 
-class SrtpGcmContext {
+class SrtpContext {
  public:
   enum class Status : std::uint8_t {
     Ok,
@@ -35,14 +37,13 @@ class SrtpGcmContext {
   static constexpr std::size_t kRtpReplayWindow = 1024;
   static constexpr std::size_t kRtcpReplayWindow = 128;
 
-  // Keys are master key || master salt (28 bytes); nullptr if a length is wrong.
-  static std::unique_ptr<SrtpGcmContext> create(std::span<const std::uint8_t> localKeySalt,
-                                                std::span<const std::uint8_t> remoteKeySalt,
-                                                std::size_t maxStreams);
-  // With session keys given directly (the RFC 7714 test vectors bypass the KDF).
-  static std::unique_ptr<SrtpGcmContext> fromSessionKeys(const SrtpGcmCrypto::SessionKeys& local,
-                                                         const SrtpGcmCrypto::SessionKeys& remote,
-                                                         std::size_t maxStreams);
+  // Keys are master key || master salt as `profile` sizes them; nullptr if a length is wrong
+  // or the profile is None.
+  static std::unique_ptr<SrtpContext> create(SrtpProfile profile, std::span<const std::uint8_t> localKeySalt,
+                                             std::span<const std::uint8_t> remoteKeySalt, std::size_t maxStreams);
+  // With ciphers keyed directly (the RFC test vectors bypass the KDF). Both of one profile.
+  static std::unique_ptr<SrtpContext> fromCiphers(std::unique_ptr<SrtpCipher> outbound,
+                                                  std::unique_ptr<SrtpCipher> inbound, std::size_t maxStreams);
 
   Result protectRtp(std::span<std::uint8_t> buffer, std::size_t length);
   Result unprotectRtp(std::span<std::uint8_t> buffer, std::size_t length);
@@ -65,11 +66,11 @@ class SrtpGcmContext {
     SrtpReplayWindow<kRtcpReplayWindow> rtcp;
   };
 
-  SrtpGcmContext(std::unique_ptr<SrtpGcmCrypto> out, std::unique_ptr<SrtpGcmCrypto> in, std::size_t maxStreams);
+  SrtpContext(std::unique_ptr<SrtpCipher> out, std::unique_ptr<SrtpCipher> in, std::size_t maxStreams);
   Outbound* outbound(std::uint32_t ssrc);
 
-  std::unique_ptr<SrtpGcmCrypto> out_;
-  std::unique_ptr<SrtpGcmCrypto> in_;
+  std::unique_ptr<SrtpCipher> out_;
+  std::unique_ptr<SrtpCipher> in_;
   SrtpStreamTable<Outbound> sent_;
   SrtpStreamTable<Inbound> received_;
 };
