@@ -6,19 +6,13 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "media/SrtpByteOrder.hpp"
 #include "media/SrtpKdf.hpp"
 
 namespace aerie {
-namespace {
 
-void put32(std::uint8_t* p, std::uint32_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 24);
-  p[1] = static_cast<std::uint8_t>(v >> 16);
-  p[2] = static_cast<std::uint8_t>(v >> 8);
-  p[3] = static_cast<std::uint8_t>(v);
-}
-
-}  // namespace
+using srtp::get32;
+using srtp::put32;
 
 std::optional<SrtpCmCrypto::SessionKeys> SrtpCmCrypto::derive(std::span<const std::uint8_t> masterKeySalt) {
   if (masterKeySalt.size() != kKeyLength + kSaltLength) return std::nullopt;
@@ -131,9 +125,7 @@ bool SrtpCmCrypto::sealRtcp(std::uint8_t* packet, std::size_t length, std::uint3
 }
 
 std::uint32_t SrtpCmCrypto::rtcpIndexWord(const std::uint8_t* packet, std::size_t length) const {
-  const std::uint8_t* p = packet + length - kTagLength - 4;
-  return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
-         static_cast<std::uint32_t>(p[2]) << 8 | p[3];
+  return get32(packet + length - kTagLength - 4);
 }
 
 bool SrtpCmCrypto::openRtcp(std::uint8_t* packet, std::size_t length, std::uint32_t ssrc) {

@@ -1,5 +1,6 @@
 #include "media/SrtpContext.hpp"
 
+#include "media/SrtpByteOrder.hpp"
 #include "media/SrtpCmCrypto.hpp"
 #include "media/SrtpGcmCrypto.hpp"
 
@@ -9,11 +10,6 @@ namespace {
 using Status = SrtpContext::Status;
 // A UDP datagram's largest payload; the cipher takes lengths as int.
 constexpr std::size_t kMaxPacket = 65535;
-
-std::uint32_t read32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
-         static_cast<std::uint32_t>(p[2]) << 8 | p[3];
-}
 
 // The RTP header's length (RFC 3550 section 5.1): fixed part, CSRCs, and the extension with its
 // own 4-byte header; 0 if it does not fit in `length` bytes or the version is not 2.
@@ -68,7 +64,7 @@ SrtpContext::Result SrtpContext::protectRtp(std::span<std::uint8_t> buffer, std:
   if (length > buffer.size() || length > kMaxPacket || buffer.size() - length < tag) return fail(Status::Malformed);
   const std::size_t header = rtpHeaderLength(p, length);
   if (header == 0) return fail(Status::Malformed);
-  const std::uint32_t ssrc = read32(p + 8);
+  const std::uint32_t ssrc = srtp::get32(p + 8);
   const auto seq = static_cast<std::uint16_t>(p[2] << 8 | p[3]);
   Outbound* s = outbound(ssrc);
   if (!s) return fail(Status::TooManyStreams);
@@ -91,7 +87,7 @@ SrtpContext::Result SrtpContext::unprotectRtp(std::span<std::uint8_t> buffer, st
   if (length > buffer.size() || length > kMaxPacket || length < 12 + tag) return fail(Status::Malformed);
   const std::size_t header = rtpHeaderLength(p, length - tag);
   if (header == 0) return fail(Status::Malformed);
-  const std::uint32_t ssrc = read32(p + 8);
+  const std::uint32_t ssrc = srtp::get32(p + 8);
   const auto seq = static_cast<std::uint16_t>(p[2] << 8 | p[3]);
   Inbound* s = received_.find(ssrc);
   if (!s && received_.full()) return fail(Status::TooManyStreams);
@@ -115,7 +111,7 @@ SrtpContext::Result SrtpContext::protectRtcp(std::span<std::uint8_t> buffer, std
   if (length < 8 || length > buffer.size() || length > kMaxPacket || buffer.size() - length < trailer) {
     return fail(Status::Malformed);
   }
-  const std::uint32_t ssrc = read32(p + 4);
+  const std::uint32_t ssrc = srtp::get32(p + 4);
   Outbound* s = outbound(ssrc);
   if (!s) return fail(Status::TooManyStreams);
   // 2^31 packets of one SSRC need a new master key (RFC 3711 section 9.2); we refuse instead.
@@ -129,7 +125,7 @@ SrtpContext::Result SrtpContext::unprotectRtcp(std::span<std::uint8_t> buffer, s
   std::uint8_t* p = buffer.data();
   const std::size_t trailer = in_->rtcpOverhead();
   if (length > buffer.size() || length > kMaxPacket || length < 8 + trailer) return fail(Status::Malformed);
-  const std::uint32_t ssrc = read32(p + 4);
+  const std::uint32_t ssrc = srtp::get32(p + 4);
   const std::uint32_t index = in_->rtcpIndexWord(p, length) & 0x7FFFFFFFu;
   Inbound* s = received_.find(ssrc);
   if (!s && received_.full()) return fail(Status::TooManyStreams);

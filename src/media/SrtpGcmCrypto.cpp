@@ -2,19 +2,16 @@
 
 #include <openssl/evp.h>
 
+#include "media/SrtpByteOrder.hpp"
 #include "media/SrtpKdf.hpp"
 
 namespace aerie {
 namespace {
 
-using Iv = std::array<std::uint8_t, SrtpGcmCrypto::kSaltLength>;
+using srtp::get32;
+using srtp::put32;
 
-void put32(std::uint8_t* p, std::uint32_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 24);
-  p[1] = static_cast<std::uint8_t>(v >> 16);
-  p[2] = static_cast<std::uint8_t>(v >> 8);
-  p[3] = static_cast<std::uint8_t>(v);
-}
+using Iv = std::array<std::uint8_t, SrtpGcmCrypto::kSaltLength>;
 
 // RFC 7714 section 8.1: 00 00 || SSRC || ROC || SEQ, XOR the session salt.
 Iv rtpIv(const Iv& salt, std::uint32_t ssrc, std::uint32_t roc, std::uint16_t seq) {
@@ -124,9 +121,7 @@ bool SrtpGcmCrypto::sealRtcp(std::uint8_t* packet, std::size_t length, std::uint
 }
 
 std::uint32_t SrtpGcmCrypto::rtcpIndexWord(const std::uint8_t* packet, std::size_t length) const {
-  const std::uint8_t* p = packet + length - kRtcpTrailerLength;
-  return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
-         static_cast<std::uint32_t>(p[2]) << 8 | p[3];
+  return get32(packet + length - kRtcpTrailerLength);
 }
 
 bool SrtpGcmCrypto::openRtcp(std::uint8_t* packet, std::size_t length, std::uint32_t ssrc) {
