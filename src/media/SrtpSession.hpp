@@ -3,7 +3,7 @@
 // with our master key and an inbound one keyed with the peer's, both profiles on OpenSSL
 // (SrtpContext; the RFC test vectors and interoperation with libsrtp2 are in the unit tests).
 // Not libsrtp2: Debian's is built on NSS, whose per-packet locking and allocation cost about
-// a third of the SFU's forwarding (bench/RESULTS.md, "SRTP per packet").
+// a third of the SFU's forwarding (bench/RESULTS.md, "SRTP per packet, and the bot after it").
 // Packets are protected and unprotected in place, in the caller's buffer: protect needs
 // rtpOverhead() / rtcpOverhead() bytes free after the packet for the tag (and the SRTCP index).
 // Failures are counted and the packet dropped; nothing throws, nothing allocates per packet
