@@ -57,6 +57,7 @@ const Row kRows[] = {
     {"max-publisher-bitrate-kbps", nullptr, &Limits::maxPublisherBitrateKbps},
     {"max-subscribers-per-room", nullptr, &Limits::maxSubscribersPerRoom},
     {"auto-sfu-peers", nullptr, &Limits::autoSfuPeers},
+    {"max-srtp-streams-per-direction", &Limits::maxSrtpStreamsPerDirection},
     {"max-transports-per-address", &Limits::maxTransportsPerAddress},
     {"max-sdp-media-sections", &Limits::maxSdpMediaSections},
     {"max-data-message-bytes", &Limits::maxDataMessageBytes},

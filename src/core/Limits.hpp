@@ -106,6 +106,12 @@ struct Limits {
   // Members of one SFU room, each of whom receives every other's media: 20 publishers of audio
   // and video are 760 forwarded streams. The app's own peer limit applies when it is lower.
   std::uint32_t maxSubscribersPerRoom = 20;
+  // SSRCs one SRTP session keeps state for, in each direction (AES-GCM; libsrtp's AES-CM path has
+  // no bound). A subscriber's transport sends the forwarded tracks of everyone else in its room:
+  // 19 x 4 = 76 SSRCs at the defaults above, each also a sender of SRTCP; a publisher sends
+  // a few (audio, video, their RTX). Packets of an SSRC beyond this are dropped and counted, so
+  // that a peer inventing SSRCs cannot grow a session's state (about 170 bytes an SSRC inbound).
+  std::size_t maxSrtpStreamsPerDirection = 256;
   // Client transports whose ICE checks come from one IP address (all ports): one office behind
   // a NAT holds many; a single host opening thousands is refused.
   std::size_t maxTransportsPerAddress = 500;

@@ -201,7 +201,8 @@ void MediaTransport::onDtlsSend(std::span<const std::uint8_t> datagram) {
 void MediaTransport::onDtlsStateChanged(DtlsTransport::State state) {
   switch (state) {
     case DtlsTransport::State::Connected:
-      srtp_ = SrtpSession::fromDtls(dtls_->srtpKeys(), DtlsTransport::Role::Server);
+      srtp_ = SrtpSession::fromDtls(dtls_->srtpKeys(), DtlsTransport::Role::Server,
+                                    limits_.maxSrtpStreamsPerDirection);
       // No SRTP profile agreed (a data-channel-only client): media cannot flow, data can.
       // The association starts after the DTLS call that got here returns (feedSctp).
       return setState(State::Connected);

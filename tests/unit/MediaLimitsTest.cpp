@@ -15,6 +15,9 @@ TEST(MediaLimits, DefaultsAreTheRfcValues) {
   EXPECT_EQ(l.maxSdpMediaSections, 128u);
   EXPECT_EQ(l.maxSubscribersPerRoom, 20u);
   EXPECT_EQ(l.autoSfuPeers, 4u);
+  // A subscriber's transport carries (20 - 1) x 4 forwarded SSRCs at the defaults.
+  EXPECT_EQ(l.maxSrtpStreamsPerDirection, 256u);
+  EXPECT_GE(l.maxSrtpStreamsPerDirection, (l.maxSubscribersPerRoom - 1) * l.maxTracksPerPeer);
   EXPECT_EQ(l.maxDataMessageBytes, 65536u);
   EXPECT_EQ(l.maxDataChannelsPerTransport, 16u);
   EXPECT_EQ(l.dataMessagesBurst, 100.0);
@@ -40,6 +43,8 @@ TEST(MediaLimits, SetByName) {
   EXPECT_EQ(l.autoSfuPeers, 6u);
   EXPECT_TRUE(l.set("max-subscribers-per-room", "3"));
   EXPECT_EQ(l.maxSubscribersPerRoom, 3u);
+  EXPECT_TRUE(l.set("max-srtp-streams-per-direction", "16"));
+  EXPECT_EQ(l.maxSrtpStreamsPerDirection, 16u);
   EXPECT_TRUE(l.set("max-data-message-bytes", "1000"));
   EXPECT_EQ(l.maxDataMessageBytes, 1000u);
   EXPECT_TRUE(l.set("max-data-channels-per-transport", "2"));
