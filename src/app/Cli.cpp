@@ -34,6 +34,7 @@
 #include "api/TokenSigner.hpp"
 #include "storage/CachingAppStore.hpp"
 #include "storage/PgAppChanges.hpp"
+#include "transport/BridgeClient.hpp"
 #include "transport/HubGateway.hpp"
 #include "tls/SelfSignedCertificate.hpp"
 #include "transport/Server.hpp"
@@ -266,7 +267,11 @@ int Cli::serve(const std::vector<std::string>& args) {
   }
   std::unique_ptr<RedisClient> redis;
   std::unique_ptr<ClusterNode> clusterNode;
+  std::unique_ptr<BridgeClient> bridges;
   if (cluster) {
+    // Joins for rooms another node owns are bridged there (docs/cluster.md, "Bridging").
+    bridges = std::make_unique<BridgeClient>(server, config.limits);
+    for (auto& hub : hubs) hub->setBridgeOpener(bridges.get());
     RedisClient::Options ro;
     const auto colon = config.redis.rfind(':');
     ro.host = config.redis.substr(0, colon);

@@ -44,6 +44,7 @@ const Row kRows[] = {
     {"redis-reconnect-min-ms", nullptr, &Limits::redisReconnectMinMs},
     {"redis-reconnect-max-ms", nullptr, &Limits::redisReconnectMaxMs},
     {"max-redis-reply-bytes", &Limits::maxRedisReplyBytes},
+    {"bridge-connect-timeout-ms", nullptr, &Limits::bridgeConnectTimeoutMs},
     {"targeted-burst", nullptr, nullptr, &Limits::targetedBurst},
     {"targeted-per-second", nullptr, nullptr, &Limits::targetedPerSecond},
     {"broadcast-burst", nullptr, nullptr, &Limits::broadcastBurst},

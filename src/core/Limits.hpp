@@ -73,6 +73,11 @@ struct Limits {
   // within reconnect-max of coming back.
   std::uint32_t redisReconnectMinMs = 100;
   std::uint32_t redisReconnectMaxMs = 1000;
+  // A join for a room on another node is bridged there (a socket.io connection to the owner):
+  // connecting, and the owner's Engine.IO handshake, must complete within this time, or the
+  // client hears `toclose` and rejoins through the API. On a LAN it takes about a millisecond;
+  // the client's own joinRoom wait is longer (SkylinkJS gives up after 20 s).
+  std::uint32_t bridgeConnectTimeoutMs = 2000;
   // One Redis reply: Aerie's are a few hundred bytes (the node list: ~50 bytes per node).
   std::size_t maxRedisReplyBytes = 1024 * 1024;
 

@@ -48,3 +48,13 @@ TEST(Limits, ClusterTimersLeaveRoomForAMissedBeat) {
   EXPECT_TRUE(l.set("max-redis-reply-bytes", "65536"));
   EXPECT_EQ(l.maxRedisReplyBytes, 65536u);
 }
+
+// A bridge to the room's owner must be up well before the client gives up on its joinRoom
+// (SkylinkJS waits 20 s), and within the failover target, so a dead owner is noticed in time.
+TEST(Limits, BridgeConnectsWithinTheFailoverTarget) {
+  Limits l;
+  EXPECT_GE(l.bridgeConnectTimeoutMs, 500u);
+  EXPECT_LE(l.bridgeConnectTimeoutMs, 5000u);
+  EXPECT_TRUE(l.set("bridge-connect-timeout-ms", "750"));
+  EXPECT_EQ(l.bridgeConnectTimeoutMs, 750u);
+}
