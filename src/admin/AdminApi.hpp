@@ -15,11 +15,16 @@
 
 namespace aerie {
 
+class ClusterAdminLink;
 class HubGateway;
 
 class AdminApi {
  public:
   AdminApi(AppStore& store, HubGateway& hub, const Limits& limits);
+
+  // Cluster mode: room lists cover every live node (each room with its node's id), unless the
+  // request says `local=1`. Set before serving.
+  void setCluster(ClusterAdminLink* cluster) { cluster_ = cluster; }
 
   // True for `/admin` and everything below it.
   static bool handles(std::string_view target);
@@ -40,7 +45,7 @@ class AdminApi {
   HttpReply rotateSecret(const App& app);
   HttpReply listAliases(const App& app);
   HttpReply createAlias(const HttpRequestView& req, const App& app, std::int64_t nowMs);
-  void listRooms(const App& app, HttpDone done);
+  void listRooms(const HttpRequestView& req, const App& app, HttpDone done);
   void lockRoom(const HttpRequestView& req, const App& app, const std::string& room, HttpDone done);
   void removePeer(const App& app, const std::string& sid, HttpDone done);
   HttpReply usage(const HttpRequestView& req, const App& app, std::int64_t nowMs);
@@ -48,6 +53,7 @@ class AdminApi {
   AppStore& store_;
   HubGateway& hub_;
   const Limits& limits_;
+  ClusterAdminLink* cluster_ = nullptr;
 };
 
 }  // namespace aerie

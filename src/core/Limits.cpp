@@ -45,6 +45,8 @@ const Row kRows[] = {
     {"redis-reconnect-max-ms", nullptr, &Limits::redisReconnectMaxMs},
     {"max-redis-reply-bytes", &Limits::maxRedisReplyBytes},
     {"bridge-connect-timeout-ms", nullptr, &Limits::bridgeConnectTimeoutMs},
+    {"admin-fan-out-timeout-ms", nullptr, &Limits::adminFanOutTimeoutMs},
+    {"max-fan-out-reply-bytes", &Limits::maxFanOutReplyBytes},
     {"targeted-burst", nullptr, nullptr, &Limits::targetedBurst},
     {"targeted-per-second", nullptr, nullptr, &Limits::targetedPerSecond},
     {"broadcast-burst", nullptr, nullptr, &Limits::broadcastBurst},

@@ -128,7 +128,7 @@ test('the lock holds across the bridge, either side locking; refused joins get a
   for (const p of [steered, bridged, third]) p.close();
 });
 
-test('the peer limit counts bridged peers; a bridged join over it gets the local redirect', T, async () => {
+test('the peer limit counts bridged peers; a bridged join over it gets the local redirect; admin lists across nodes', T, async () => {
   const { owner, others } = await placed(c, 'full');
   const members = [
     await joinRoom(owner, { app: c.app, room: 'full' }),
@@ -140,9 +140,22 @@ test('the peer limit counts bridged peers; a bridged join over it gets the local
   const bridgedRefused = await joinAt(c, others[0], 'full');
   assert.match(localRefused.redirect.info, /full \(3 peers\)/);
   assert.deepEqual(bridgedRefused.redirect, localRefused.redirect);
-  // The room, with its bridged members, is the owner's alone.
-  const rooms = await admin(owner, await adminToken(owner), 'GET', `/apps/${c.app.appKey}/rooms`);
-  assert.equal(rooms.rooms.find((r) => r.name === 'full').peerCount, 3);
+  // The room, with its bridged members, is the owner's alone; the admin API of either node
+  // lists it with its node (the other node asks the owner), of the owner only its own.
+  const token = await adminToken(owner);
+  const path = `/apps/${c.app.appKey}/rooms`;
+  for (const via of c.nodes) {
+    const rooms = await admin(via, token, 'GET', path);
+    const full = rooms.rooms.filter((r) => r.name === 'full');
+    assert.equal(full.length, 1, `via ${via.id}: ${JSON.stringify(rooms)}`);
+    assert.equal(full[0].node, owner.id);
+    assert.equal(full[0].peerCount, 3);
+    assert.deepEqual(full[0].peers.sort(), members.map((p) => p.sid).sort());
+    assert.deepEqual(rooms.nodes.map((n) => n.ok), [true, true]);
+    assert.ok(rooms.peerCount >= 3);
+  }
+  const ownOnly = await admin(others[0], token, 'GET', `${path}?local=1`);
+  assert.equal(ownOnly.rooms.filter((r) => r.name === 'full').length, 0);
   for (const p of [...members, localRefused, bridgedRefused]) p.close();
 });
 
