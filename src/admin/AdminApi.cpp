@@ -15,6 +15,7 @@
 #include "admin/AppChangeRelay.hpp"
 #include "admin/AdminToken.hpp"
 #include "admin/AppFields.hpp"
+#include "admin/ClusterAdminLink.hpp"
 #include "core/IsoTime.hpp"
 #include "core/Log.hpp"
 #include "api/ApiTarget.hpp"
@@ -180,7 +181,7 @@ void AdminApi::dispatch(const HttpRequestView& req, const AdminRoute& route, std
     case Endpoint::Aliases:
       return reply(m == "GET" ? listAliases(*app) : createAlias(req, *app, nowMs));
     case Endpoint::Rooms:
-      return listRooms(*app, std::exchange(done, nullptr));
+      return listRooms(req, *app, std::exchange(done, nullptr));
     case Endpoint::RoomLock:
       return lockRoom(req, *app, route.room, std::exchange(done, nullptr));
     case Endpoint::Peer:
@@ -272,12 +273,23 @@ HttpReply AdminApi::createAlias(const HttpRequestView& req, const App& app,
 
 // ---- live rooms and peers -----------------------------------------------------------------
 
-// The Hub's answer becomes the reply on the Hub's loop: building it is all that runs there.
-void AdminApi::listRooms(const App& app, HttpDone done) {
+// The Hub's answer becomes the reply on the Hub's loop: building it is all that runs there. In
+// cluster mode the other nodes' rooms are added (asked of them in parallel, their own parts
+// only), each room named with its node; a node that does not answer is listed with why.
+void AdminApi::listRooms(const HttpRequestView& req, const App& app, HttpDone done) {
   const std::string realm = realmOf(app);
+  const std::string_view target = req.target;
+  const auto q = target.find('?');
+  const bool localOnly =
+      cluster_ == nullptr ||
+      (q != std::string_view::npos && QueryString::param(target.substr(q + 1), "local") == "1");
+  std::string othersTarget;
+  if (!localOnly) othersTarget = std::string(target) + (q == std::string_view::npos ? "?" : "&") + "local=1";
+  ClusterAdminLink* cluster = localOnly ? nullptr : cluster_;
   hub_.gather<std::vector<RoomSnapshot>>(
       [realm](Hub& hub) { return hub.rooms(realm); },
-      [realm, done = std::move(done)](std::vector<std::optional<std::vector<RoomSnapshot>>> perShard) {
+      [realm, cluster, othersTarget, authorization = req.authorization,
+       done = std::move(done)](std::vector<std::optional<std::vector<RoomSnapshot>>> perShard) {
         auto shards = allShards(std::move(perShard));
         if (!shards) return done(hubFailed());
         std::vector<RoomSnapshot> rooms;
@@ -289,9 +301,44 @@ void AdminApi::listRooms(const App& app, HttpDone done) {
         for (const auto& r : rooms) {
           peers += r.peers.size();
           out.emplace_back(AdminJson::room(r));
+          if (cluster != nullptr) out.back().as_object()["node"] = cluster->selfId();
         }
-        done(AdminJson::reply(200, boost::json::object{
-                                       {"realm", realm}, {"peerCount", peers}, {"rooms", std::move(out)}}));
+        boost::json::object reply{{"realm", realm}, {"peerCount", peers}, {"rooms", std::move(out)}};
+        if (cluster == nullptr) return done(AdminJson::reply(200, std::move(reply)));
+        auto mine = std::make_shared<boost::json::object>(std::move(reply));
+        cluster->askOthers(othersTarget, authorization, [mine, self = cluster->selfId(),
+                                                         done](std::vector<NodeAnswer> answers) {
+          boost::json::object& merged = *mine;
+          auto& list = merged["rooms"].as_array();
+          std::uint64_t total = merged["peerCount"].to_number<std::uint64_t>();
+          boost::json::array nodes{boost::json::object{{"node", self}, {"ok", true}}};
+          for (auto& a : answers) {
+            boost::json::object entry{{"node", a.nodeId}};
+            boost::system::error_code ec;
+            boost::json::value v = a.ok && a.status == 200 ? boost::json::parse(a.body, ec) : nullptr;
+            const auto* part = !ec && v.is_object() ? v.as_object().if_contains("rooms") : nullptr;
+            if (part == nullptr || !part->is_array()) {
+              entry["ok"] = false;
+              entry["error"] = !a.ok ? a.error : "HTTP " + std::to_string(a.status);
+              nodes.emplace_back(std::move(entry));
+              continue;
+            }
+            for (const auto& room : part->as_array()) {
+              if (!room.is_object()) continue;
+              boost::json::object r = room.as_object();
+              r["node"] = a.nodeId;
+              if (const auto* n = r.if_contains("peerCount"); n != nullptr && n->is_number()) {
+                total += n->to_number<std::uint64_t>();
+              }
+              list.emplace_back(std::move(r));
+            }
+            entry["ok"] = true;
+            nodes.emplace_back(std::move(entry));
+          }
+          merged["peerCount"] = total;
+          merged["nodes"] = std::move(nodes);
+          done(AdminJson::reply(200, std::move(merged)));
+        });
       });
 }
 

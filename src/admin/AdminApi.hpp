@@ -15,12 +15,17 @@
 
 namespace aerie {
 
+class ClusterAdminLink;
 class HubGateway;
 class RecordingCatalog;
 
 class AdminApi {
  public:
   AdminApi(AppStore& store, HubGateway& hub, const Limits& limits);
+
+  // Cluster mode: room lists cover every live node (each room with its node's id), unless the
+  // request says `local=1`. Set before serving.
+  void setCluster(ClusterAdminLink* cluster) { cluster_ = cluster; }
 
   // True for `/admin` and everything below it.
   static bool handles(std::string_view target);
@@ -43,7 +48,7 @@ class AdminApi {
   HttpReply rotateSecret(const App& app);
   HttpReply listAliases(const App& app);
   HttpReply createAlias(const HttpRequestView& req, const App& app, std::int64_t nowMs);
-  void listRooms(const App& app, HttpDone done);
+  void listRooms(const HttpRequestView& req, const App& app, HttpDone done);
   void lockRoom(const HttpRequestView& req, const App& app, const std::string& room, HttpDone done);
   void removePeer(const App& app, const std::string& sid, HttpDone done);
   HttpReply usage(const HttpRequestView& req, const App& app, std::int64_t nowMs);
@@ -52,6 +57,7 @@ class AdminApi {
   HubGateway& hub_;
   const Limits& limits_;
   RecordingCatalog* recordings_ = nullptr;
+  ClusterAdminLink* cluster_ = nullptr;
 };
 
 }  // namespace aerie

@@ -100,9 +100,10 @@ constexpr std::string_view kDocument = R"json({
     "/apps/{appKey}/rooms": {
       "parameters": [{"$ref": "#/components/parameters/AppKey"}],
       "get": {
-        "summary": "Live rooms of the key's realm and their peers",
+        "summary": "Live rooms of the key's realm and their peers (in cluster mode: of every live node)",
+        "parameters": [{"name": "local", "in": "query", "required": false, "description": "1: this node's rooms only (cluster mode)", "schema": {"type": "string", "enum": ["1"]}}],
         "responses": {
-          "200": {"description": "Rooms", "content": {"application/json": {"schema": {"type": "object", "properties": {"realm": {"type": "string"}, "peerCount": {"type": "integer"}, "rooms": {"type": "array", "items": {"$ref": "#/components/schemas/Room"}}}}}}},
+          "200": {"description": "Rooms", "content": {"application/json": {"schema": {"type": "object", "properties": {"realm": {"type": "string"}, "peerCount": {"type": "integer"}, "rooms": {"type": "array", "items": {"$ref": "#/components/schemas/Room"}}, "nodes": {"type": "array", "description": "cluster mode: each node asked, whether it answered, and why not", "items": {"type": "object", "properties": {"node": {"type": "string"}, "ok": {"type": "boolean"}, "error": {"type": "string"}}}}}}}}},
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "404": {"$ref": "#/components/responses/NotFound"}
         }
@@ -305,7 +306,8 @@ constexpr std::string_view kDocument = R"json({
           "roomKey": {"type": "string"},
           "locked": {"type": "boolean"},
           "peerCount": {"type": "integer"},
-          "peers": {"type": "array", "items": {"type": "string"}, "description": "sids in join order"}
+          "peers": {"type": "array", "items": {"type": "string"}, "description": "sids in join order"},
+          "node": {"type": "string", "description": "cluster mode: the id of the node that holds the room"}
         }
       },
       "Totals": {

@@ -211,6 +211,11 @@ std::string Metrics::render(const HubStats& hub, const HttpCounts& http,
   header(out, "aerie_join_handoffs_total", "counter",
          "joins handed to the event loop of their room (rooms are spread over the loops)");
   sample(out, "aerie_join_handoffs_total", {}, std::to_string(hub.handOffs));
+  gauge(out, "aerie_peers_bridged",
+        "sockets here whose room is on another node (cluster mode: bridged to its owner)",
+        hub.peersBridged);
+  header(out, "aerie_bridges_opened_total", "counter", "joins bridged to the room's node");
+  sample(out, "aerie_bridges_opened_total", {}, std::to_string(hub.bridgesOpened));
   byLabel(out, "aerie_messages_in_total", "type",
           "Skylink messages received, by type (each entry of a group counts)", hub.messagesIn);
   byLabel(out, "aerie_messages_out_total", "type",

@@ -20,6 +20,7 @@
 #include "core/Crypto.hpp"
 #include "admin/UsageRecorder.hpp"
 #include "app/AssetPaths.hpp"
+#include "app/ClusterAdmin.hpp"
 #include "app/ClusterBinding.hpp"
 #include "cluster/ClusterNode.hpp"
 #include "cluster/RedisClient.hpp"
@@ -35,6 +36,8 @@
 #include "api/TokenSigner.hpp"
 #include "storage/CachingAppStore.hpp"
 #include "storage/PgAppChanges.hpp"
+#include "transport/BridgeClient.hpp"
+#include "transport/HttpFetch.hpp"
 #include "transport/HubGateway.hpp"
 #include "tls/SelfSignedCertificate.hpp"
 #include "transport/Server.hpp"
@@ -272,7 +275,13 @@ int Cli::serve(const std::vector<std::string>& args) {
   }
   std::unique_ptr<RedisClient> redis;
   std::unique_ptr<ClusterNode> clusterNode;
+  std::unique_ptr<BridgeClient> bridges;
+  std::unique_ptr<HttpFetch> nodeHttp;
+  std::unique_ptr<ClusterAdmin> clusterAdmin;
   if (cluster) {
+    // Joins for rooms another node owns are bridged there (docs/cluster.md, "Bridging").
+    bridges = std::make_unique<BridgeClient>(server, config.limits);
+    for (auto& hub : hubs) hub->setBridgeOpener(bridges.get());
     RedisClient::Options ro;
     const auto colon = config.redis.rfind(':');
     ro.host = config.redis.substr(0, colon);
@@ -302,6 +311,11 @@ int Cli::serve(const std::vector<std::string>& args) {
     clusterNode = std::make_unique<ClusterNode>(*redis, co);
     cluster->attach(*clusterNode, gateway);
     apiService.setPlacer(cluster.get());
+    // The admin API's room lists cover every node (docs/cluster.md, "Admin across nodes").
+    nodeHttp = std::make_unique<HttpFetch>(server);
+    clusterAdmin = std::make_unique<ClusterAdmin>(*clusterNode, *nodeHttp, config.limits.adminFanOutTimeoutMs,
+                                                  config.limits.maxFanOutReplyBytes);
+    adminApi.setCluster(clusterAdmin.get());
     metrics.addSource([node = clusterNode.get()](std::string& out) { node->render(out); });
     server.onShutdown([node = clusterNode.get()] { node->drain(); });
     clusterNode->start();

@@ -34,8 +34,11 @@ JoinGrant ClusterBinding::authorize(const boost::json::object& joinRoom, std::in
     case RoomHome::Status::Ok:
       return grant;
     case RoomHome::Status::Elsewhere:
-      // `roomclose` makes SkylinkJS and our library give up this socket; our app and library
-      // then rejoin through the API, which names the owner.
+      // The Hub bridges the socket to the owner (docs/cluster.md, "Bridging"). Should no bridge
+      // open, `roomclose` makes SkylinkJS and our library give up this socket; our app and
+      // library then rejoin through the API, which names the owner.
+      refused.bridgeHost = home.node.host;
+      refused.bridgePort = home.node.port;
       refused.reason = "roomclose";
       refused.info = "This room is served by another server (" + home.node.host + ":" +
                      std::to_string(home.node.port) + "): rejoin through the API.";

@@ -2,8 +2,8 @@
 // Plugs the cluster registry (cluster/ClusterNode) into the layers that know nothing of it:
 //   - RoomPlacer for the API: the reply names the room's node;
 //   - JoinAuthorizer around the credential check: a join opens a room here only if this node
-//     owns it or may claim it (until bridging: a straggler is turned away with `reject`, and
-//     rejoins through the API, which sends it to the owner);
+//     owns it or may claim it; a join for a room another live node owns names that node, and
+//     the Hub bridges the socket there (transport/BridgeClient);
 //   - HubListener around the usage recorder: peers per room, so an emptied room is released;
 //   - ClusterNode::Listener: a room another live node owns is closed here (after Redis came
 //     back), through the HubGateway.

@@ -73,6 +73,17 @@ struct Limits {
   // within reconnect-max of coming back.
   std::uint32_t redisReconnectMinMs = 100;
   std::uint32_t redisReconnectMaxMs = 1000;
+  // A join for a room on another node is bridged there (a socket.io connection to the owner):
+  // connecting, and the owner's Engine.IO handshake, must complete within this time, or the
+  // client hears `toclose` and rejoins through the API. On a LAN it takes about a millisecond;
+  // the client's own joinRoom wait is longer (SkylinkJS gives up after 20 s).
+  std::uint32_t bridgeConnectTimeoutMs = 2000;
+  // The admin API's room lists gather every node's part: a node that has not answered within
+  // this time is listed as not answering (an operator's request should not hang on one node).
+  // Each part is the node's rooms and peers as JSON: about 100 bytes per peer, so 4 MiB is some
+  // 40,000 peers on one node.
+  std::uint32_t adminFanOutTimeoutMs = 1000;
+  std::size_t maxFanOutReplyBytes = 4 * 1024 * 1024;
   // One Redis reply: Aerie's are a few hundred bytes (the node list: ~50 bytes per node).
   std::size_t maxRedisReplyBytes = 1024 * 1024;
 

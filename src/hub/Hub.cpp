@@ -70,7 +70,8 @@ void Hub::disconnect(ConnId id, std::int64_t nowMs) {
     Peer* peer = findPeer(id);
     if (peer == nullptr) return;
     if (peer->state() == PeerState::InRoom) leaveRoom(*peer, nowMs);
-    peers_.erase(id);
+    if (peer->state() == PeerState::Bridged) --bridged_;
+    peers_.erase(id);  // a bridge closes with its peer: the owner sends the bye
   } catch (...) {
     drop(DropReason::InternalError);
   }
@@ -97,6 +98,12 @@ void Hub::tick(std::int64_t nowMs) {
 void Hub::handleMessage(ConnId id, std::string_view json, std::int64_t nowMs) {
   Peer* peer = findPeer(id);
   if (peer == nullptr) return drop(DropReason::UnknownConnection);
+  if (peer->state() == PeerState::Bridged) {
+    // The owner applies every rule (rate, fields, lock, limit); here it is only passed on, in
+    // the order received.
+    count(counters_.messagesIn, "(bridged)");
+    return peer->bridge()->send(json);
+  }
 
   // The message's DOM lives only in this call (nothing in the Hub keeps JSON values): an arena
   // on the stack spares the allocator; larger messages spill to the heap.
@@ -184,6 +191,9 @@ void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t no
     return redirect(peer, "reject", "serverError", "The server could not verify the credentials.",
                     requestedRid);
   }
+  if (!grant.ok && grant.bridgePort != 0 && bridgeOpener_ != nullptr) {
+    return bridgeJoin(peer, msg, grant, requestedRid);
+  }
   if (!grant.ok) {
     const std::string_view reason =
         grant.reason.empty() ? std::string_view("credentialError") : grant.reason;
@@ -209,6 +219,22 @@ void Hub::handleJoin(Peer& peer, const boost::json::object& msg, std::int64_t no
     }
   }
   if (joinGranted(peer, msg, grant, nowMs)) observeJoin(startedAt);
+}
+
+void Hub::bridgeJoin(Peer& peer, const boost::json::object& msg, const JoinGrant& grant,
+                     std::string_view requestedRid) {
+  std::unique_ptr<PeerBridge> bridge = bridgeOpener_->open(
+      BridgeTarget{grant.bridgeHost, grant.bridgePort, std::string(requestedRid)}, peer.sinkPtr());
+  if (!bridge) {
+    const std::string_view reason =
+        grant.reason.empty() ? std::string_view("roomclose") : grant.reason;
+    return redirect(peer, "reject", reason, grant.info, requestedRid, "bridgeFailed");
+  }
+  ++counters_.bridgesOpened;
+  ++bridged_;
+  peer.startBridge(std::move(bridge));
+  // The owner checks the credentials again and answers inRoom or its own redirect.
+  peer.bridge()->send(boost::json::serialize(msg));
 }
 
 void Hub::adopt(std::unique_ptr<Peer> peer, JoinGrant grant, std::string_view joinJson,
@@ -331,6 +357,7 @@ void Hub::closePeer(ConnId id, CloseReason reason) {
   if (it == peers_.end()) return;
   Peer& peer = *it->second;
   if (peer.state() == PeerState::InRoom) leaveRoom(peer, lastNowMs_);
+  if (peer.state() == PeerState::Bridged) --bridged_;
   peer.sink().close();
   count(counters_.closed, toString(reason));
   peers_.erase(it);
@@ -572,6 +599,7 @@ HubStats Hub::stats() const {
   s.connections = peers_.size();
   s.peersInRooms = bySid_.size();
   s.rooms = rooms_.size();
+  s.peersBridged = bridged_;
   return s;
 }
 

@@ -18,6 +18,7 @@
 #include "hub/HubStats.hpp"
 #include "hub/JoinAuthorizer.hpp"
 #include "hub/MessageRules.hpp"
+#include "hub/PeerBridge.hpp"
 #include "hub/Peer.hpp"
 #include "hub/PeerSink.hpp"
 #include "hub/Room.hpp"
@@ -57,6 +58,9 @@ class Hub : public ServerPeerOutbox {
   const ShardPlan& plan() const { return plan_; }
   // Optional with one shard; set before the loops run.
   void setShardLink(ShardLink* link) { link_ = link; }
+  // Cluster mode: joins granted to another node's room (JoinGrant::bridgePort) are bridged
+  // there through `opener`; without one they are refused. Set before the loops run.
+  void setBridgeOpener(BridgeOpener* opener) { bridgeOpener_ = opener; }
   // A peer handed over by another shard (ShardLink::handOff): it joins the granted room here.
   void adopt(std::unique_ptr<Peer> peer, JoinGrant grant, std::string_view joinJson,
              std::int64_t nowMs);
@@ -107,6 +111,9 @@ class Hub : public ServerPeerOutbox {
   // when the peer got inRoom.
   bool joinGranted(Peer& peer, const boost::json::object& msg, const JoinGrant& grant,
                    std::int64_t nowMs);
+  // A join for a room on another node: from now on the peer's messages go there.
+  void bridgeJoin(Peer& peer, const boost::json::object& msg, const JoinGrant& grant,
+                  std::string_view requestedRid);
   void handleRelay(Peer& peer, boost::json::object& msg, const MessageRule& rule);
   void handleGroup(Peer& peer, const boost::json::object& msg, std::int64_t nowMs);
   void handleGetPeers(Peer& peer, const boost::json::object& msg);
@@ -156,6 +163,8 @@ class Hub : public ServerPeerOutbox {
   JoinAuthorizer& authorizer_;
   ShardPlan plan_;
   ShardLink* link_ = nullptr;
+  BridgeOpener* bridgeOpener_ = nullptr;
+  std::uint64_t bridged_ = 0;  // peers in PeerState::Bridged
   ServerPeer* serverPeer_ = nullptr;
   HubListener* listener_ = nullptr;
   std::map<std::string, PeerSession, std::less<>> sessions_;  // by sid, for the listener

@@ -88,6 +88,8 @@ struct HubStats {
   std::uint64_t peersInRooms = 0;  // connections that got inRoom and did not leave
   std::uint64_t rooms = 0;
   std::uint64_t handOffs = 0;  // joins handed to the shard of their room (counted where they left)
+  std::uint64_t peersBridged = 0;  // cluster mode: sockets here whose room is on another node
+  std::uint64_t bridgesOpened = 0;  // joins bridged to another node, ever
   CounterMap messagesIn;   // by type; group entries count too
   CounterMap messagesOut;  // by type, one per receiver
   CounterMap dropped;      // by DropReason
@@ -103,6 +105,8 @@ struct HubStats {
     peersInRooms += other.peersInRooms;
     rooms += other.rooms;
     handOffs += other.handOffs;
+    peersBridged += other.peersBridged;
+    bridgesOpened += other.bridgesOpened;
     const std::pair<CounterMap*, const CounterMap*> maps[] = {
         {&messagesIn, &other.messagesIn}, {&messagesOut, &other.messagesOut},
         {&dropped, &other.dropped},       {&redirects, &other.redirects},

@@ -14,6 +14,10 @@ struct JoinGrant {
   // expired, keyFailed, ...) and its human text.
   std::string reason;
   std::string info;
+  // When !ok in cluster mode: the room is served by the node at bridgeHost:bridgePort. The Hub
+  // bridges the peer there if it has a BridgeOpener, and sends the redirect above otherwise.
+  std::string bridgeHost;
+  std::uint16_t bridgePort = 0;
   // When ok:
   std::string roomKey;        // == joinRoom.rid, the Hub's room id (realm-scoped)
   std::string realm;          // primary app key of the realm

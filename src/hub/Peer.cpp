@@ -10,6 +10,8 @@ const char* toString(PeerState s) {
       return "awaitingJoin";
     case PeerState::InRoom:
       return "inRoom";
+    case PeerState::Bridged:
+      return "bridged";
   }
   return "?";
 }
@@ -49,6 +51,11 @@ void Peer::leaveRoom(std::int64_t nowMs) {
   membership_ = Membership{};
   awaitingSinceMs_ = nowMs;
   setState(PeerState::AwaitingJoin);
+}
+
+void Peer::startBridge(std::unique_ptr<PeerBridge> bridge) {
+  bridge_ = std::move(bridge);
+  setState(PeerState::Bridged);
 }
 
 RateVerdict Peer::charge(RateBucket bucket, std::int64_t nowMs) {

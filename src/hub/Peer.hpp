@@ -6,6 +6,7 @@
 
 #include "core/Limits.hpp"
 #include "hub/MessageRules.hpp"
+#include "hub/PeerBridge.hpp"
 #include "hub/PeerSink.hpp"
 #include "hub/TokenBucket.hpp"
 
@@ -15,6 +16,7 @@ namespace aerie {
 enum class PeerState {
   AwaitingJoin,  // connected (or left with `bye`), must send joinRoom within Limits::joinTimeoutMs
   InRoom,        // got inRoom; has a sid and a room
+  Bridged,       // cluster mode: its room is on another node, its messages go there unread
 };
 const char* toString(PeerState s);
 
@@ -60,6 +62,10 @@ class Peer {
   // Back to AwaitingJoin; the join timer starts again so a socket cannot idle after `bye`.
   void leaveRoom(std::int64_t nowMs);
 
+  // Bridged from now on (from AwaitingJoin): every message goes to `bridge`.
+  void startBridge(std::unique_ptr<PeerBridge> bridge);
+  PeerBridge* bridge() { return bridge_.get(); }
+
   // Charges one token of `bucket` for a message arriving at `nowMs`.
   RateVerdict charge(RateBucket bucket, std::int64_t nowMs);
 
@@ -80,6 +86,7 @@ class Peer {
   std::optional<std::int64_t> overBudgetSinceMs_;
   std::int64_t lastDropMs_ = 0;
   std::optional<std::int64_t> lastWarnMs_;
+  std::unique_ptr<PeerBridge> bridge_;  // Bridged only; goes (and closes) with the peer
 };
 
 }  // namespace aerie

@@ -1,26 +1,22 @@
 // Several aerie nodes on one Redis (node registry, room ownership, liveness) and one PostgreSQL
 // (app keys), all started by this file on loopback (issue 17): the API on any node names the
-// room's node and its peers meet there; a socket that reaches another node is turned away
-// clearly; kill -9 or SIGSTOP of an owner moves only its rooms, within seconds; without Redis a
+// room's node and its peers meet there (a socket that reaches another node is bridged:
+// cluster-bridge.test.mjs); kill -9 or SIGSTOP of an owner moves only its rooms, within seconds; without Redis a
 // node keeps its rooms and refuses new ones with a clear error, and after a Redis restart no
 // room has two owners; SIGTERM drains.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { startAerie, joinRoom, getApi, getSession, openSocket, joinRoomMessage, sleep } from '../lib/server.mjs';
+import { joinRoom, getApi, getSession, sleep } from '../lib/server.mjs';
 import { havePostgres, startPostgres } from '../lib/postgres.mjs';
-import { haveRedis, startRedis } from '../lib/redis.mjs';
+import { haveRedis } from '../lib/redis.mjs';
+import { startCluster, redisCli } from '../lib/cluster.mjs';
 
-const execFileP = promisify(execFile);
 const skip = !havePostgres() ? 'no PostgreSQL binaries (scripts/setup.sh --test)'
   : !haveRedis() ? 'no redis-server (scripts/setup.sh --test)' : false;
 const T = { timeout: 30000, skip };
 const ORIGIN = { origin: 'http://127.0.0.1' };
 let pg;
-let dbCount = 0;
 
 before(async () => {
   if (!skip) pg = await startPostgres();
@@ -30,49 +26,7 @@ after(async () => {
 });
 
 // Redis, a database and `count` nodes named a, b, c...; the app made through the first.
-async function cluster(count, { redis } = {}) {
-  redis = redis || (await startRedis());
-  const url = await pg.createDatabase(`cluster${++dbCount}`);
-  const nodes = [];
-  for (let i = 0; i < count; i++) {
-    const id = String.fromCharCode(97 + i);
-    nodes.push(await startAerie({
-      store: url,
-      apps: i === 0 ? [{ name: 'c' }] : [],
-      extraArgs: ['--redis', redis.address, '--node-id', id, '--tls', 'off', '--stun', 'off', '--media-port', 'off',
-        '--threads', '1'],
-    }));
-    nodes[i].id = id;
-  }
-  // Every node has heard of every other (heartbeats are a second apart).
-  for (const n of nodes) {
-    for (let i = 0; ; i++) {
-      const text = await (await fetch(`${n.httpUrl}/metrics`)).text();
-      if (new RegExp(`aerie_cluster_live_nodes\\{node="${n.id}"\\} ${count}\\b`).test(text)) break;
-      if (i > 60) throw new Error(`node ${n.id} does not see ${count} live nodes:\n${text.match(/aerie_cluster.*/g)}`);
-      await sleep(50);
-    }
-  }
-  const app = nodes[0].app;
-  return {
-    redis, nodes, app,
-    byPort: (port) => nodes.find((n) => n.port === port),
-    async stop() {
-      await Promise.all(nodes.map((n) => {
-        // A node this test killed or drained on purpose: only its data directory is left.
-        if (!n.alive()) return rm(n.dataDir, { recursive: true, force: true });
-        try { process.kill(n.child.pid, 'SIGCONT'); } catch { /* gone */ }
-        return n.stop();
-      }));
-      await redis.stop();
-    },
-  };
-}
-
-async function redisCli(redis, ...args) {
-  const out = await execFileP('redis-cli', ['-p', String(redis.port), '--no-raw', ...args], { timeout: 5000 });
-  return out.stdout.trim();
-}
+const cluster = (count, opts) => startCluster(pg, count, opts);
 
 // The node the API reply of `via` sends `room`'s peers to.
 async function ownerPort(c, via, room) {
@@ -131,24 +85,6 @@ test('the API on every node names the room\'s node; peers steered there meet; by
     await sleep(300);
     const keys = await redisCli(c.redis, 'KEYS', 'aerie:room:*');
     assert.ok(!keys.includes(p1.rid), `room key still there: ${keys}`);
-  } finally {
-    await c.stop();
-  }
-});
-
-test('a socket that reaches a node not owning the room is turned away with a clear redirect', T, async () => {
-  const c = await cluster(2);
-  try {
-    const session = await getSession(c.nodes[0], c.app.appKey, 'stray', ORIGIN);
-    const owner = c.byPort(session.httpPortList[0]);
-    const other = c.nodes.find((n) => n !== owner);
-    await joinRoom(owner, { app: c.app, room: 'stray', session });
-    const sock = await openSocket(`http://127.0.0.1:${other.port}`);
-    sock.send(joinRoomMessage(session, c.app.appKey));
-    const redirect = await sock.waitFor((m) => m.type === 'redirect', { what: 'redirect on the other node' });
-    assert.equal(redirect.action, 'reject');
-    assert.match(redirect.info, new RegExp(`another server \\(127\\.0\\.0\\.1:${owner.port}\\)`));
-    sock.close();
   } finally {
     await c.stop();
   }

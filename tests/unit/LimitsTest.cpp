@@ -48,3 +48,26 @@ TEST(Limits, ClusterTimersLeaveRoomForAMissedBeat) {
   EXPECT_TRUE(l.set("max-redis-reply-bytes", "65536"));
   EXPECT_EQ(l.maxRedisReplyBytes, 65536u);
 }
+
+// A bridge to the room's owner must be up well before the client gives up on its joinRoom
+// (SkylinkJS waits 20 s), and within the failover target, so a dead owner is noticed in time.
+TEST(Limits, BridgeConnectsWithinTheFailoverTarget) {
+  Limits l;
+  EXPECT_GE(l.bridgeConnectTimeoutMs, 500u);
+  EXPECT_LE(l.bridgeConnectTimeoutMs, 5000u);
+  EXPECT_TRUE(l.set("bridge-connect-timeout-ms", "750"));
+  EXPECT_EQ(l.bridgeConnectTimeoutMs, 750u);
+}
+
+// Admin lists across the cluster: a node that does not answer costs at most about a second,
+// and a node's part of a few thousand peers fits.
+TEST(Limits, AdminFanOutIsBoundedInTimeAndSize) {
+  Limits l;
+  EXPECT_LE(l.adminFanOutTimeoutMs, 5000u);
+  EXPECT_GE(l.adminFanOutTimeoutMs, 100u);
+  EXPECT_GE(l.maxFanOutReplyBytes, 64u * 1024 * 10);
+  EXPECT_TRUE(l.set("admin-fan-out-timeout-ms", "250"));
+  EXPECT_EQ(l.adminFanOutTimeoutMs, 250u);
+  EXPECT_TRUE(l.set("max-fan-out-reply-bytes", "1048576"));
+  EXPECT_EQ(l.maxFanOutReplyBytes, 1048576u);
+}

@@ -1,0 +1,35 @@
+#pragma once
+// A small HTTP/1.1 client for node-to-node requests in cluster mode (the admin API's lists
+// gathered from every node): one GET per connection, plain HTTP on the address the registry
+// gives, a deadline, a bounded body. Asio and Beast stay in HttpFetch.cpp.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace aerie {
+
+class Server;
+
+class HttpFetch {
+ public:
+  struct Result {
+    bool ok = false;     // a complete response arrived (any status)
+    int status = 0;
+    std::string body;
+    std::string error;   // when !ok: what failed (connect, timeout, too large), never a header
+  };
+  using Done = std::function<void(Result)>;
+
+  explicit HttpFetch(Server& server) : server_(server) {}
+
+  // GET http://host:port`target` with `authorization` (may be empty) on the calling loop (loop
+  // 0 when called off the loops); `done` runs once, on that loop.
+  void get(const std::string& host, std::uint16_t port, const std::string& target,
+           const std::string& authorization, std::uint32_t timeoutMs, std::size_t maxBodyBytes,
+           Done done);
+
+ private:
+  Server& server_;
+};
+
+}  // namespace aerie
