@@ -54,7 +54,9 @@ void StunWriter::setLength(std::size_t bodyBytes) {
 }
 
 void StunWriter::add(std::uint16_t type, std::string_view value) {
-  if (std::uint8_t* v = reserve(type, value.size())) std::memcpy(v, value.data(), value.size());
+  std::uint8_t* v = reserve(type, value.size());
+  // An empty attribute (USE-CANDIDATE) may come with a null data(): nothing to copy.
+  if (v != nullptr && !value.empty()) std::memcpy(v, value.data(), value.size());
 }
 
 void StunWriter::addUint32(std::uint16_t type, std::uint32_t value) {

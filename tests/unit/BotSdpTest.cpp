@@ -84,7 +84,8 @@ TEST(BotSdpTest, ReadsAndAnswersTheServersOfferOfForwardedTracks) {
   EXPECT_TRUE(tracks[0].active);
   EXPECT_FALSE(tracks[1].active);
 
-  const auto answer = SdpDescription::parse(BotSdp::answer(*parsed, local()));
+  const std::string answerText = BotSdp::answer(*parsed, local());  // the views point into it
+  const auto answer = SdpDescription::parse(answerText);
   ASSERT_TRUE(answer);
   ASSERT_EQ(answer->media.size(), 4u);
   EXPECT_EQ(answer->media[0].direction, SdpDirection::SendOnly);  // the server receives the bot's

@@ -105,7 +105,8 @@ TEST(SdpAnswerTest, APassiveTcpCandidateWhenTheServerListensForIceTcp) {
   std::vector<AcceptedMedia> accepted;
   LocalTransport withTcp = local();
   withTcp.tcpPort = 50000;
-  auto answer = SdpDescription::parse(SdpAnswer::build(*offer, withTcp, accepted));
+  const std::string answerText = SdpAnswer::build(*offer, withTcp, accepted);  // the views point into it
+  auto answer = SdpDescription::parse(answerText);
   ASSERT_TRUE(answer);
   for (const auto& m : answer->media) {
     ASSERT_EQ(m.candidates.size(), 2u);
