@@ -15,6 +15,10 @@ struct Vp8Descriptor {
   std::uint8_t partition = 0;  // PID
   bool nonReference = false;   // N
   std::optional<std::uint16_t> pictureId;  // 7 or 15 bits
+  bool longPictureId = false;                // M: 15 bits
+  std::optional<std::uint8_t> tl0PicIdx;     // L: TL0PICIDX
+  std::size_t pictureIdAt = 0;               // where they are in the payload (0: absent)
+  std::size_t tl0PicIdxAt = 0;
   std::size_t size = 1;      // bytes of the descriptor; the VP8 data follows
   // The frame is a key frame: only known on the packet that starts partition 0, from the P bit
   // of the VP8 payload header (RFC 7741 section 4.3; 0 means key frame).
@@ -26,6 +30,11 @@ struct Vp8Descriptor {
   std::uint16_t height = 0;
 
   static std::optional<Vp8Descriptor> parse(std::span<const std::uint8_t> payload);
+
+  // Rewrite the PictureID (kept to its 7 or 15 bits) and TL0PICIDX in place, in `payload`: the
+  // same bytes parse() read this descriptor from, or a copy of them. No-ops for absent fields.
+  void writePictureId(std::span<std::uint8_t> payload, std::uint16_t id) const;
+  void writeTl0PicIdx(std::span<std::uint8_t> payload, std::uint8_t index) const;
 };
 
 }  // namespace aerie

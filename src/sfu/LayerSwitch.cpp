@@ -6,6 +6,11 @@ namespace aerie {
 
 LayerSwitch::Verdict LayerSwitch::onPacket(int layer, bool keyframeStart, std::uint16_t sequence,
                                            std::uint32_t timestamp) {
+  return onPacket(layer, keyframeStart, sequence, timestamp, Vp8Ids{});
+}
+
+LayerSwitch::Verdict LayerSwitch::onPacket(int layer, bool keyframeStart, std::uint16_t sequence,
+                                           std::uint32_t timestamp, Vp8Ids ids) {
   if (layer != current_) {
     // The first key frame of any layer starts the stream (the aimed-for one may not be sent);
     // after that only the target layer's key frame switches.
@@ -15,9 +20,17 @@ LayerSwitch::Verdict LayerSwitch::onPacket(int layer, bool keyframeStart, std::u
     if (sent_) {
       sequenceOffset_ = static_cast<std::uint16_t>(sequence - static_cast<std::uint16_t>(lastSequence_ + 1));
       timestampOffset_ = timestamp - (lastTimestamp_ + frameTicks_);
+      // The new layer's key frame is the picture after the last one sent.
+      if (ids.pictureId >= 0 && lastPictureId_ >= 0) {
+        const int mask = ids.longPictureId ? 0x7FFF : 0x7F;
+        pictureIdOffset_ = static_cast<std::uint16_t>((ids.pictureId - ((lastPictureId_ + 1) & mask)) & mask);
+      }
+      if (ids.tl0PicIdx >= 0 && lastTl0_ >= 0) tl0Offset_ = static_cast<std::uint8_t>(ids.tl0PicIdx - (lastTl0_ + 1));
     } else {
       sequenceOffset_ = 0;
       timestampOffset_ = 0;
+      pictureIdOffset_ = 0;
+      tl0Offset_ = 0;
     }
     current_ = layer;
     switchedAt_ = outSequence(sequence);
@@ -29,6 +42,17 @@ LayerSwitch::Verdict LayerSwitch::onPacket(int layer, bool keyframeStart, std::u
     lastSequence_ = out;
     lastTimestamp_ = outTs;
     sent_ = true;
+  }
+  if (ids.pictureId >= 0) {
+    const int mask = ids.longPictureId ? 0x7FFF : 0x7F;
+    const int out = outPictureId(static_cast<std::uint16_t>(ids.pictureId)) & mask;
+    const int ahead = (out - lastPictureId_) & mask;
+    if (lastPictureId_ < 0 || (ahead != 0 && ahead < (mask + 1) / 2)) lastPictureId_ = out;
+  }
+  if (ids.tl0PicIdx >= 0) {
+    const int out = outTl0PicIdx(static_cast<std::uint8_t>(ids.tl0PicIdx));
+    const int ahead = (out - lastTl0_) & 0xFF;
+    if (lastTl0_ < 0 || (ahead != 0 && ahead < 128)) lastTl0_ = out;
   }
   return Verdict::Forward;
 }

@@ -251,6 +251,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::uint16_t repairedRidExtension = 0;
     // Opus or VP8, as the recorder writes them (other codecs are forwarded, not recorded).
     bool recordable = false;
+    bool vp8 = false;  // its layers' PictureIDs are rewritten for each subscriber
     std::uint32_t clockRate = 0;
     std::uint8_t channels = 0;
   };
@@ -525,29 +526,33 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     batch->open = true;
     std::uint64_t forwarded = 0;
     bool keyframeWanted = false;
-    std::optional<bool> keyframe;  // parsed once, when a subscriber waits for one
     int highestActive = -1;  // the highest layer that sent within the last second
+    // A layer's VP8 descriptor: parsed once, for the key frame and the picture numbering.
+    std::optional<Vp8Descriptor> vp8;
+    LayerSwitch::Vp8Ids ids;
     if (simulcast != nullptr) {
       simulcast->lastArrivalUs = arrivalUs;
       for (std::size_t i = 0; i < track->layers.size(); ++i) {
         if (arrivalUs - track->layers[i].lastArrivalUs < 1000000) highestActive = static_cast<int>(i);
       }
+      vp8 = Vp8Descriptor::parse(packet.payload());
+      if (vp8 && track->vp8) ids = vp8Ids(*vp8);
     }
+    const std::size_t payloadAt = bytes.size() - packet.payload().size() - packet.paddingSize();
     for (auto& sub : subs->second) {
       if (sub.entry->transport->state() != MediaTransport::State::Connected) continue;
       if (sub.layers) {
         sub.layers->setHighestActive(highestActive);
-        if (!keyframe && sub.layers->current() != layer) {
-          const auto d = Vp8Descriptor::parse(packet.payload());
-          keyframe = d && d->keyframe;
-        }
-        const auto verdict = sub.layers->onPacket(layer, keyframe.value_or(false), packet.sequenceNumber(), packet.timestamp());
+        const auto verdict = sub.layers->onPacket(layer, vp8 && vp8->keyframe, packet.sequenceNumber(), packet.timestamp(), ids);
         keyframeWanted = keyframeWanted || verdict == LayerSwitch::Verdict::NeedKeyframe;
         if (verdict != LayerSwitch::Verdict::Forward) continue;
       }
       auto& out = batch->next();
       std::copy(bytes.begin(), bytes.end(), out.begin());
-      if (sub.layers) rewrite(std::span(out.data(), bytes.size()), *sub.layers, track->ssrc);
+      if (sub.layers) {
+        rewrite(std::span(out.data(), bytes.size()), *sub.layers, track->ssrc);
+        if (ids.pictureId >= 0 || ids.tl0PicIdx >= 0) renumber(std::span(out.data() + payloadAt, packet.payload().size()), *vp8, *sub.layers);
+      }
       if (sub.entry->transport->sendRtp(out, bytes.size())) ++forwarded;
     }
     batch->open = false;
@@ -564,6 +569,21 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     p->setSsrc(ssrc);
     p->setSequenceNumber(layers.outSequence(p->sequenceNumber()));
     p->setTimestamp(layers.outTimestamp(p->timestamp()));
+  }
+
+  static LayerSwitch::Vp8Ids vp8Ids(const Vp8Descriptor& d) {
+    LayerSwitch::Vp8Ids ids;
+    if (d.pictureId) ids.pictureId = *d.pictureId;
+    ids.longPictureId = d.longPictureId;
+    if (d.tl0PicIdx) ids.tl0PicIdx = *d.tl0PicIdx;
+    return ids;
+  }
+
+  // A VP8 layer's PictureID and TL0PICIDX in the subscriber's numbering (`payload` is the
+  // copy's payload, which `d` was parsed from the original of).
+  static void renumber(std::span<std::uint8_t> payload, const Vp8Descriptor& d, const LayerSwitch& layers) {
+    if (d.pictureId) d.writePictureId(payload, layers.outPictureId(*d.pictureId));
+    if (d.tl0PicIdx) d.writeTl0PicIdx(payload, layers.outTl0PicIdx(*d.tl0PicIdx));
   }
 
   void requestLayerKeyframe(Entry& publisher, Layer& layer) {
@@ -803,6 +823,14 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       auto& out = scratch();
       std::copy(kept.begin(), kept.end(), out.begin());
       rewrite(std::span(out.data(), kept.size()), *sub->layers, track.ssrc);
+      if (track.vp8) {
+        auto copy = RtpPacket::parse(std::span(out.data(), kept.size()));
+        const auto d = copy ? Vp8Descriptor::parse(copy->payload()) : std::nullopt;
+        if (d) {
+          const std::size_t at = kept.size() - copy->payload().size() - copy->paddingSize();
+          renumber(std::span(out.data() + at, copy->payload().size()), *d, *sub->layers);
+        }
+      }
       if (subscriber.transport->sendRtp(out, kept.size())) counters.retransmitted.fetch_add(1, std::memory_order_relaxed);
     });
   }
@@ -1176,6 +1204,7 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       p.clockRate = a.clockRate;
       p.channels = codec != nullptr ? codec->channels : 0;
       p.recordable = p.video ? named("vp8") : named("opus");
+      p.vp8 = p.video && named("vp8");
       p.rtxSsrc = k < a.rtxSsrcs.size() ? a.rtxSsrcs[k] : 0;
       // About two seconds of a 320x240..640x480 camera at the bitrates browsers pick.
       if (p.video && a.rids.empty()) p.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);

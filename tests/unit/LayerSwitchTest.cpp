@@ -73,5 +73,36 @@ TEST(LayerSwitch, OneLayerNeverSwitches) {
   EXPECT_EQ(s.target(), 0);
 }
 
+TEST(LayerSwitch, PictureIdsAndTl0PicIdxCarryOnAcrossASwitch) {
+  LayerSwitch s(3);
+  using Ids = LayerSwitch::Vp8Ids;
+  ASSERT_EQ(s.onPacket(2, true, 1000, 90000, Ids{20000, true, 40}), V::Forward);
+  ASSERT_EQ(s.onPacket(2, false, 1001, 93000, Ids{20001, true, 41}), V::Forward);
+  EXPECT_EQ(s.outPictureId(20001), 20001);
+  // Down to layer 0, whose numbers are far behind: its key frame is the next picture.
+  s.onLoss(200, LayerSwitch::Clock::now());
+  ASSERT_EQ(s.target(), 1);
+  ASSERT_EQ(s.onPacket(1, true, 7, 5000, Ids{3, true, 250}), V::Forward);
+  EXPECT_EQ(s.outPictureId(3), 20002);
+  EXPECT_EQ(s.outTl0PicIdx(250), 42);
+  ASSERT_EQ(s.onPacket(1, false, 8, 8000, Ids{4, true, 251}), V::Forward);
+  EXPECT_EQ(s.outPictureId(4), 20003);
+  // Wrapping: 15-bit picture IDs and 8-bit indexes go round.
+  EXPECT_EQ(s.outPictureId(3 + (0x8000 - 20002)), 0);
+  EXPECT_EQ(s.outTl0PicIdx(255), 47);
+  EXPECT_EQ(s.outTl0PicIdx(10), 58);
+}
+
+TEST(LayerSwitch, ASevenBitPictureIdWrapsAtSevenBits) {
+  LayerSwitch s(2);
+  using Ids = LayerSwitch::Vp8Ids;
+  ASSERT_EQ(s.onPacket(1, true, 1, 0, Ids{126, false, -1}), V::Forward);
+  ASSERT_EQ(s.onPacket(1, false, 2, 3000, Ids{127, false, -1}), V::Forward);
+  s.onLoss(200, LayerSwitch::Clock::now());
+  ASSERT_EQ(s.onPacket(0, true, 50, 9000, Ids{10, false, -1}), V::Forward);
+  EXPECT_EQ(s.outPictureId(10) & 0x7F, 0);  // after 127 comes 0
+  EXPECT_EQ(s.outPictureId(11) & 0x7F, 1);
+}
+
 }  // namespace
 }  // namespace aerie

@@ -160,5 +160,33 @@ TEST(Vp8DescriptorTest, RefusesWhatIsTooShortForItsBits) {
   for (const auto& b : bad) EXPECT_FALSE(Vp8Descriptor::parse(b)) << b.size();
 }
 
+TEST(Vp8PayloaderTest, TheDescriptorsPictureIdAndTl0PicIdxAreRewrittenInPlace) {
+  // X=1 S=1; I=1 L=1 T=1; 15-bit PictureID 0x1234; TL0PICIDX 9; TID/Y/KEYIDX; then a key frame.
+  std::vector<std::uint8_t> p = {0x90, 0xE0, 0x92, 0x34, 0x09, 0x40, 0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xF0, 0x00};
+  auto d = Vp8Descriptor::parse(p);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->pictureId, 0x1234);
+  EXPECT_TRUE(d->longPictureId);
+  EXPECT_EQ(d->tl0PicIdx, 9);
+  EXPECT_EQ(d->size, 6u);
+  EXPECT_TRUE(d->keyframe);
+  d->writePictureId(p, 0x7001);
+  d->writeTl0PicIdx(p, 200);
+  auto e = Vp8Descriptor::parse(p);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->pictureId, 0x7001);
+  EXPECT_EQ(e->tl0PicIdx, 200);
+  EXPECT_TRUE(e->keyframe);
+  EXPECT_EQ(e->width, 320);
+  // A 7-bit PictureID keeps its 7 bits; absent fields are left alone.
+  std::vector<std::uint8_t> q = {0x90, 0x80, 0x05, 0x00, 0x00};
+  auto f = Vp8Descriptor::parse(q);
+  ASSERT_TRUE(f);
+  EXPECT_FALSE(f->longPictureId);
+  f->writePictureId(q, 0x1FF);
+  f->writeTl0PicIdx(q, 3);
+  EXPECT_EQ(q, (std::vector<std::uint8_t>{0x90, 0x80, 0x7F, 0x00, 0x00}));
+}
+
 }  // namespace
 }  // namespace aerie::bot
