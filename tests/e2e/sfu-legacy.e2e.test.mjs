@@ -94,6 +94,31 @@ describe('SFU room: SkylinkJS 0.6.37', () => {
   });
 });
 
+describe('SFU room: the 0.6.37 restart', () => {
+  // 0.6.x cannot renegotiate its uplink to the MCU (unless mcuUseRenegoRestart): sendStream()
+  // leaves the room and joins it again with the new stream, under a new peer id. The others
+  // see it leave, see it join, and play its new stream; it plays theirs again.
+  test('sendStream() leaves and rejoins: both pages play each other again', { timeout: 180000 }, async () => {
+    const room = `sfu-06-restart-${process.pid}`;
+    const a = await join06(room, 'A');
+    const b = await join06(room, 'B');
+    try {
+      await Promise.all([plays(a, b), plays(b, a)]);
+      const before = a.peerId;
+      const r = await a.evaluate(() => new Promise((resolve) => {
+        window.skylink.sendStream({ audio: true, video: true }, (error) => resolve({ error: error ? String(error.message || JSON.stringify(error)) : null }));
+      }));
+      assert.equal(r.error, null, `A: sendStream: ${r.error}\n${await releaseDiagnostics(a)}`);
+      a.peerId = await a.evaluate(() => window.skylink._user && window.skylink._user.sid);
+      assert.ok(a.peerId && a.peerId !== before, `A rejoined under a new peer id (${before} → ${a.peerId})`);
+      await waitForEvent(b, (e, id) => e.name === 'peerLeft' && e.peerId === id, before, { what: "A's first session gone at B", timeoutMs: 20000 });
+      await Promise.all([plays(a, b), plays(b, a)]);
+    } finally {
+      for (const p of [a, b]) await p.close().catch(() => {});
+    }
+  });
+});
+
 describe('SFU room: 0.6.37, 2.7.2 and our library together', () => {
   test('everyone plays everyone', { timeout: 180000 }, async () => {
     const room = `sfu-mix-${process.pid}`;
