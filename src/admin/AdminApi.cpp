@@ -53,6 +53,39 @@ std::optional<bool> anyShard(std::vector<std::optional<bool>> results) {
   return std::find(all->begin(), all->end(), true) != all->end();
 }
 
+// The node-to-node form of a request about a peer or a room this node does not hold: the same
+// method, target and body with `local=1`, so the node that holds it answers for itself alone.
+// nullopt outside cluster mode, or when the request is already another node's `local=1`.
+std::optional<NodeRequest> forOtherNodes(const HttpRequestView& req, const ClusterAdminLink* cluster) {
+  if (cluster == nullptr) return std::nullopt;
+  const std::string_view target = req.target;
+  const auto q = target.find('?');
+  if (q != std::string_view::npos && QueryString::param(target.substr(q + 1), "local") == "1") return std::nullopt;
+  return NodeRequest{req.method, std::string(target) + (q == std::string_view::npos ? "?" : "&") + "local=1",
+                     req.authorization, req.body};
+}
+
+// Asks the other nodes; the first that holds the peer or the room (any answer but 404) gives
+// the reply, with its id as `node`. None: 404 `missing`, naming the nodes that did not answer.
+void askHolder(ClusterAdminLink& cluster, const NodeRequest& request, std::string missing, HttpDone done) {
+  cluster.askOthers(request, [missing = std::move(missing), done = std::move(done)](std::vector<NodeAnswer> answers) {
+    std::string silent;
+    for (auto& a : answers) {
+      if (a.ok && a.status != 404) {
+        boost::system::error_code ec;
+        boost::json::value v = boost::json::parse(a.body, ec);
+        if (ec || !v.is_object()) {
+          return done(AdminJson::error(502, "bad_gateway", "node " + a.nodeId + " gave an unreadable answer"));
+        }
+        v.as_object()["node"] = a.nodeId;
+        return done(AdminJson::reply(static_cast<unsigned>(a.status), v));
+      }
+      if (!a.ok) silent += (silent.empty() ? "" : ", ") + a.nodeId + " (" + a.error + ")";
+    }
+    done(AdminJson::error(404, "not_found", silent.empty() ? missing : missing + "; no answer from " + silent));
+  });
+}
+
 HttpReply hubFailed() {
   return AdminJson::error(500, "internal_error", "the server could not complete the request");
 }
@@ -185,7 +218,7 @@ void AdminApi::dispatch(const HttpRequestView& req, const AdminRoute& route, std
     case Endpoint::RoomLock:
       return lockRoom(req, *app, route.room, std::exchange(done, nullptr));
     case Endpoint::Peer:
-      return removePeer(*app, route.sid, std::exchange(done, nullptr));
+      return removePeer(req, *app, route.sid, std::exchange(done, nullptr));
     case Endpoint::Usage:
       return reply(usage(req, *app, nowMs));
     default:
@@ -283,13 +316,13 @@ void AdminApi::listRooms(const HttpRequestView& req, const App& app, HttpDone do
   const bool localOnly =
       cluster_ == nullptr ||
       (q != std::string_view::npos && QueryString::param(target.substr(q + 1), "local") == "1");
-  std::string othersTarget;
-  if (!localOnly) othersTarget = std::string(target) + (q == std::string_view::npos ? "?" : "&") + "local=1";
+  NodeRequest others;
+  if (!localOnly) others = NodeRequest{"GET", std::string(target) + (q == std::string_view::npos ? "?" : "&") + "local=1",
+                                       req.authorization, {}};
   ClusterAdminLink* cluster = localOnly ? nullptr : cluster_;
   hub_.gather<std::vector<RoomSnapshot>>(
       [realm](Hub& hub) { return hub.rooms(realm); },
-      [realm, cluster, othersTarget, authorization = req.authorization,
-       done = std::move(done)](std::vector<std::optional<std::vector<RoomSnapshot>>> perShard) {
+      [realm, cluster, others = std::move(others), done = std::move(done)](std::vector<std::optional<std::vector<RoomSnapshot>>> perShard) {
         auto shards = allShards(std::move(perShard));
         if (!shards) return done(hubFailed());
         std::vector<RoomSnapshot> rooms;
@@ -306,8 +339,7 @@ void AdminApi::listRooms(const HttpRequestView& req, const App& app, HttpDone do
         boost::json::object reply{{"realm", realm}, {"peerCount", peers}, {"rooms", std::move(out)}};
         if (cluster == nullptr) return done(AdminJson::reply(200, std::move(reply)));
         auto mine = std::make_shared<boost::json::object>(std::move(reply));
-        cluster->askOthers(othersTarget, authorization, [mine, self = cluster->selfId(),
-                                                         done](std::vector<NodeAnswer> answers) {
+        cluster->askOthers(others, [mine, self = cluster->selfId(), done](std::vector<NodeAnswer> answers) {
           boost::json::object& merged = *mine;
           auto& list = merged["rooms"].as_array();
           std::uint64_t total = merged["peerCount"].to_number<std::uint64_t>();
@@ -353,19 +385,25 @@ void AdminApi::lockRoom(const HttpRequestView& req, const App& app, const std::s
   // The Hub's room id, made the way the API server makes it (spec section 7).
   const std::string roomKey = SessionCredentials::roomKey(realmOf(app), room);
   const bool lock = locked->get_bool();
+  // In cluster mode a room this node does not hold is locked by the node that does.
   hub_.gather<bool>([roomKey, lock](Hub& hub) { return hub.setLocked(roomKey, lock); },
-                  [room, roomKey, lock, done = std::move(done)](std::vector<std::optional<bool>> perShard) {
+                  [room, roomKey, lock, cluster = cluster_, others = forOtherNodes(req, cluster_),
+                   done = std::move(done)](std::vector<std::optional<bool>> perShard) {
                     const auto found = anyShard(std::move(perShard));
                     if (!found) return done(hubFailed());
-                    if (!*found) return done(notFound("no live room of that name in this realm"));
+                    const std::string missing = "no live room of that name in this realm";
+                    if (!*found && others) return askHolder(*cluster, *others, missing, done);
+                    if (!*found) return done(notFound(missing));
                     log::info("admin", lock ? "room locked" : "room unlocked", {{"roomKey", roomKey}});
-                    done(AdminJson::reply(200, boost::json::object{
-                                                   {"name", room}, {"roomKey", roomKey}, {"locked", lock}}));
+                    boost::json::object body{{"name", room}, {"roomKey", roomKey}, {"locked", lock}};
+                    if (cluster != nullptr) body["node"] = cluster->selfId();
+                    done(AdminJson::reply(200, body));
                   });
 }
 
-void AdminApi::removePeer(const App& app, const std::string& sid, HttpDone done) {
-  // The sid must be in this realm: the path says which app the caller means.
+void AdminApi::removePeer(const HttpRequestView& req, const App& app, const std::string& sid, HttpDone done) {
+  // The sid must be in this realm: the path says which app the caller means. In cluster mode a
+  // peer this node does not hold is removed by the node that does.
   hub_.gather<bool>(
       [realm = realmOf(app), sid](Hub& hub) {
         for (const auto& room : hub.rooms(realm)) {
@@ -375,12 +413,17 @@ void AdminApi::removePeer(const App& app, const std::string& sid, HttpDone done)
         }
         return false;
       },
-      [sid, done = std::move(done)](std::vector<std::optional<bool>> perShard) {
+      [sid, cluster = cluster_, others = forOtherNodes(req, cluster_),
+       done = std::move(done)](std::vector<std::optional<bool>> perShard) {
         const auto removed = anyShard(std::move(perShard));
         if (!removed) return done(hubFailed());
-        if (!*removed) return done(notFound("no peer with that sid in this realm"));
+        const std::string missing = "no peer with that sid in this realm";
+        if (!*removed && others) return askHolder(*cluster, *others, missing, done);
+        if (!*removed) return done(notFound(missing));
         log::info("admin", "peer removed", {{"sid", sid}});
-        done(AdminJson::reply(200, boost::json::object{{"removed", sid}}));
+        boost::json::object body{{"removed", sid}};
+        if (cluster != nullptr) body["node"] = cluster->selfId();
+        done(AdminJson::reply(200, body));
       });
 }
 

@@ -23,8 +23,9 @@ class AdminApi {
  public:
   AdminApi(AppStore& store, HubGateway& hub, const Limits& limits);
 
-  // Cluster mode: room lists cover every live node (each room with its node's id), unless the
-  // request says `local=1`. Set before serving.
+  // Cluster mode: room lists cover every live node (each room with its node's id), and a room
+  // lock or a peer removal for a room or peer this node does not hold goes to the node that
+  // holds it, unless the request says `local=1` (one node's own part). Set before serving.
   void setCluster(ClusterAdminLink* cluster) { cluster_ = cluster; }
 
   // True for `/admin` and everything below it.
@@ -50,7 +51,7 @@ class AdminApi {
   HttpReply createAlias(const HttpRequestView& req, const App& app, std::int64_t nowMs);
   void listRooms(const HttpRequestView& req, const App& app, HttpDone done);
   void lockRoom(const HttpRequestView& req, const App& app, const std::string& room, HttpDone done);
-  void removePeer(const App& app, const std::string& sid, HttpDone done);
+  void removePeer(const HttpRequestView& req, const App& app, const std::string& sid, HttpDone done);
   HttpReply usage(const HttpRequestView& req, const App& app, std::int64_t nowMs);
 
   AppStore& store_;

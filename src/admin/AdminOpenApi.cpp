@@ -118,7 +118,7 @@ constexpr std::string_view kDocument = R"json({
         "summary": "Lock or unlock a live room from the server side (peers get roomLockEvent)",
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["locked"], "additionalProperties": false, "properties": {"locked": {"type": "boolean"}}}}}},
         "responses": {
-          "200": {"description": "Done", "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}, "roomKey": {"type": "string"}, "locked": {"type": "boolean"}}}}}},
+          "200": {"description": "Done", "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}, "roomKey": {"type": "string"}, "locked": {"type": "boolean"}, "node": {"type": "string", "description": "cluster mode: the id of the node that holds the room and locked it"}}}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "404": {"$ref": "#/components/responses/NotFound"}
@@ -133,7 +133,7 @@ constexpr std::string_view kDocument = R"json({
       "delete": {
         "summary": "Remove a peer: it gets redirect reject, the room gets bye",
         "responses": {
-          "200": {"description": "Removed", "content": {"application/json": {"schema": {"type": "object", "properties": {"removed": {"type": "string"}}}}}},
+          "200": {"description": "Removed", "content": {"application/json": {"schema": {"type": "object", "properties": {"removed": {"type": "string"}, "node": {"type": "string", "description": "cluster mode: the id of the node that held the peer and removed it"}}}}}},
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "404": {"$ref": "#/components/responses/NotFound"}
         }

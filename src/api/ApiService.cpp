@@ -195,6 +195,17 @@ HttpReply ApiService::handle(const HttpRequestView& req, std::int64_t nowMs) {
   return fail(req, NotFound, "no such API endpoint");
 }
 
+void ApiService::handleAsync(const HttpRequestView& req, std::int64_t nowMs, std::function<void(HttpReply)> done) {
+  const std::string_view path = pathOf(req.target);
+  if (placer_ == nullptr || !path.starts_with("/api/") || req.method != "GET") return done(handle(req, nowMs));
+  Prepared p = prepare(req, nowMs);
+  if (p.error) return done(std::move(*p.error));
+  // The request view lives only during this call: the completion keeps a copy.
+  placer_->placeAsync(p.roomKey, [this, req, body = std::move(p.body), done = std::move(done)](PlacedRoom home) mutable {
+    done(finish(req, std::move(body), &home));
+  });
+}
+
 HttpReply ApiService::stats(const HttpRequestView& req) {
   if (req.method == "OPTIONS") return preflight(req);
   if (req.method != "POST") return fail(req, NotFound, "no such API endpoint");
@@ -208,29 +219,42 @@ HttpReply ApiService::stats(const HttpRequestView& req) {
 }
 
 HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
+  Prepared p = prepare(req, nowMs);
+  if (p.error) return std::move(*p.error);
+  if (placer_ == nullptr) return finish(req, std::move(p.body), nullptr);
+  const PlacedRoom home = placer_->place(p.roomKey);
+  return finish(req, std::move(p.body), &home);
+}
+
+ApiService::Prepared ApiService::prepare(const HttpRequestView& req, std::int64_t nowMs) {
+  Prepared prepared;
+  const auto refuse = [&](int code, std::string_view info) {
+    prepared.error = fail(req, code, info);
+    return std::move(prepared);
+  };
   const ApiTarget t = ApiTarget::parse(req.target);
   switch (t.status) {
     case ApiTarget::Status::Ok:
       break;
     case ApiTarget::Status::NotFound:
-      return fail(req, NotFound, "no such API endpoint; use /api/{appKey}/{room}");
+      return refuse(NotFound, "no such API endpoint; use /api/{appKey}/{room}");
     case ApiTarget::Status::BadSegments:
-      return fail(req, BadRequest,
+      return refuse(BadRequest,
                   "room name contains '/', '?' or '#', which SkylinkJS cannot put in a URL path");
     case ApiTarget::Status::BadEscape:
-      return fail(req, BadRequest, "malformed percent-escape in the request path");
+      return refuse(BadRequest, "malformed percent-escape in the request path");
   }
 
   const auto app = store_.findByKey(t.appKey);
   if (!app || app->revoked || expired(*app, nowMs)) {
-    return fail(req, ApiInvalid, "unknown, revoked or expired app key");
+    return refuse(ApiInvalid, "unknown, revoked or expired app key");
   }
   std::string realm = app->appKey;
   MediaMode mediaMode = app->mediaMode;  // the realm's: an alias key has its parent's
   if (app->parentKey) {
     const auto parent = store_.findByKey(*app->parentKey);
     if (!parent || parent->revoked || expired(*parent, nowMs) || parent->parentKey) {
-      return fail(req, InvalidParentKey, "the parent of this alias key is gone or disabled");
+      return refuse(InvalidParentKey, "the parent of this alias key is gone or disabled");
     }
     realm = parent->appKey;
     mediaMode = parent->mediaMode;
@@ -242,19 +266,19 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   // server's own name is usable by pages this server hosts.
   if (req.origin) {
     if (!OriginPolicy::allows(app->domains, *req.origin)) {
-      return fail(req, CorsDomainNotMatch,
+      return refuse(CorsDomainNotMatch,
                   "origin " + *req.origin + " is not allowed for this key");
     }
   } else {
     std::string_view page = req.host;
     if (req.referer) page = OriginPolicy::originOfUrl(*req.referer).value_or(std::string_view());
     if (!OriginPolicy::allows(app->domains, page)) {
-      return fail(req, DomainNotMatch, "page domain is not allowed for this key");
+      return refuse(DomainNotMatch, "page domain is not allowed for this key");
     }
   }
 
   if (auto problem = RoomName::problem(t.room, limits_.maxRoomNameBytes)) {
-    return fail(req, BadRequest, *problem);
+    return refuse(BadRequest, *problem);
   }
 
   SessionCredentials::Session s;
@@ -262,24 +286,24 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   s.lenHours = config_.defaultDurationHours;
   if (t.start) {
     const auto startMs = IsoTime::parseMs(*t.start);
-    if (!startMs) return fail(req, CredentialsInvalid, "start is not an ISO 8601 date-time");
+    if (!startMs) return refuse(CredentialsInvalid, "start is not an ISO 8601 date-time");
     const auto hours = parseHours(*t.duration);
     if (!hours) {
-      return fail(req, CredentialsInvalid, "duration must be a number of hours in (0, 8760]");
+      return refuse(CredentialsInvalid, "duration must be a number of hours in (0, 8760]");
     }
-    if (!t.cred || t.cred->empty()) return fail(req, CredentialsInvalid, "cred is missing");
+    if (!t.cred || t.cred->empty()) return refuse(CredentialsInvalid, "cred is missing");
     // cred = base64(HMAC-SHA1(secret, room + "_" + duration + "_" + start)) over the values
     // as the page wrote them (spec section 2).
     const std::string expected = crypto::base64Encode(
         crypto::hmacSha1(app->secret, t.room + "_" + *t.duration + "_" + *t.start));
     if (!crypto::constantTimeEqual(expected, *t.cred)) {
-      return fail(req, CredentialsNotMatch, "cred does not match this key's secret");
+      return refuse(CredentialsNotMatch, "cred does not match this key's secret");
     }
     if (nowMs < *startMs - config_.clockSkewMs) {
-      return fail(req, CredentialsInvalid, "credentials not started yet: start is in the future");
+      return refuse(CredentialsInvalid, "credentials not started yet: start is in the future");
     }
     if (static_cast<double>(nowMs) > static_cast<double>(*startMs) + *hours * 3600000.0) {
-      return fail(req, CredentialsInvalid, "credentials expired: start + duration has passed");
+      return refuse(CredentialsInvalid, "credentials expired: start + duration has passed");
     }
     s.start = *t.start;
     s.lenHours = *hours;
@@ -293,19 +317,8 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   s.roomKey = SessionCredentials::roomKey(realm, t.room);
   const SessionCredentials creds(signer_);
 
-  SignalingTarget target{config_.signalingHost, config_.httpPorts, config_.httpsPorts};
-  if (placer_ != nullptr) {
-    const PlacedRoom home = placer_->place(s.roomKey);
-    if (!home.ok) {
-      return fail(req, RoomUnplaceable, "no server can take this room right now (" + home.error + "); try again shortly");
-    }
-    // Every node serves HTTP and HTTPS on its one port, as this one does.
-    target.host = home.host;
-    target.httpPorts = {home.port};
-    target.httpsPorts = config_.httpsPorts.empty() ? std::vector<std::uint16_t>{} : std::vector<std::uint16_t>{home.port};
-  }
-
-  boost::json::object body;
+  prepared.roomKey = s.roomKey;
+  boost::json::object& body = prepared.body;
   body["success"] = true;
   body["cid"] = s.appKey;
   body["apiOwner"] = app->owner;
@@ -316,9 +329,10 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   body["roomCred"] = creds.roomCred(s);
   body["start"] = s.start;
   body["len"] = hoursValue(s.lenHours);
-  body["ipSigserver"] = signalingServer(target, req);
-  body["httpPortList"] = ports(target.httpPorts);
-  body["httpsPortList"] = ports(target.httpsPorts);
+  // Where the client connects: finish() fills these in (kept here for the order of the fields).
+  body["ipSigserver"] = "";
+  body["httpPortList"] = boost::json::array();
+  body["httpsPortList"] = boost::json::array();
   body["ipSigserverPath"] = "";
   // The client JSON.parse()s these three: they must be strings, not objects (spec 2).
   body["pc_constraints"] = R"({"optional":[{"DtlsSrtpKeyAgreement":true}]})";
@@ -331,7 +345,23 @@ HttpReply ApiService::session(const HttpRequestView& req, std::int64_t nowMs) {
   body["hasMCU"] = mediaMode == MediaMode::Sfu;
   body["hasPersistentMessage"] = false;
   body["enable_stats_config"] = false;
+  return prepared;
+}
 
+HttpReply ApiService::finish(const HttpRequestView& req, boost::json::object body, const PlacedRoom* home) const {
+  SignalingTarget target{config_.signalingHost, config_.httpPorts, config_.httpsPorts};
+  if (home != nullptr) {
+    if (!home->ok) {
+      return fail(req, RoomUnplaceable, "no server can take this room right now (" + home->error + "); try again shortly");
+    }
+    // Every node serves HTTP and HTTPS on its one port, as this one does.
+    target.host = home->host;
+    target.httpPorts = {home->port};
+    target.httpsPorts = config_.httpsPorts.empty() ? std::vector<std::uint16_t>{} : std::vector<std::uint16_t>{home->port};
+  }
+  body["ipSigserver"] = signalingServer(target, req);
+  body["httpPortList"] = ports(target.httpPorts);
+  body["httpsPortList"] = ports(target.httpsPorts);
   HttpReply r;
   r.body = boost::json::serialize(body);
   addCors(r, req);

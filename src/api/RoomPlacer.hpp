@@ -2,6 +2,7 @@
 // Where a room's peers must connect, in cluster mode: the node that owns the room (app layer:
 // ClusterBinding over cluster/ClusterNode). Without a placer the API reply names this server.
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace aerie {
@@ -18,6 +19,9 @@ class RoomPlacer {
   virtual ~RoomPlacer() = default;
   // May wait for one round trip to the cluster registry; thread-safe.
   virtual PlacedRoom place(const std::string& roomKey) = 0;
+  // The same without waiting: `done` runs once, on this thread or the registry's (after its
+  // round trip, or its timeout when the registry hangs). Thread-safe.
+  virtual void placeAsync(const std::string& roomKey, std::function<void(PlacedRoom)> done) = 0;
 };
 
 }  // namespace aerie

@@ -31,10 +31,12 @@ HttpReply AppRouter::handle(const HttpRequestView& request, std::int64_t nowMs) 
   return HttpReply{404, "application/json", {}, "{\"error\":\"not found\"}"};
 }
 
-// The admin API and /metrics are only here: their replies come from the Hub's loop.
+// The admin API and /metrics are only here: their replies come from the Hub's loop; and in
+// cluster mode the API's, from the cluster registry's thread.
 void AppRouter::handleAsync(const HttpRequestView& request, std::int64_t nowMs, HttpDone done) {
   const std::string_view target = request.target;
   const std::string_view path = target.substr(0, target.find('?'));
+  if (ApiService::handles(target)) return api_.handleAsync(request, nowMs, std::move(done));
   if (AdminApi::handles(target)) return admin_.handleAsync(request, nowMs, std::move(done));
   if (path == "/metrics" && metrics_) return metrics_(request, nowMs, std::move(done));
   done(handle(request, nowMs));

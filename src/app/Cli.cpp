@@ -55,6 +55,8 @@ void Cli::usage() {
                "              [--tls on|off] [--tls-cert PEM --tls-key PEM] [--tls-redirect on]\n"
                "              [--public-host NAME] [--public-port PORT]\n"
                "              [--redis HOST:PORT --node-id ID [--redis-user U] [--redis-password P]]\n"
+               "              [--redis-tls on [--redis-ca PEM] [--redis-cert PEM --redis-key PEM]\n"
+               "                              [--redis-server-name NAME]]\n"
                "              [--turn-host HOST] [--public-ip IP] [--turn-secret S] [--turn-ttl SECONDS]\n"
                "              [--turn-tls-port PORT] [--stun HOST:PORT|off] [--site-key KEY]\n"
                "              [--media-port PORT|off] [--media-public-ip IP]\n"
@@ -294,6 +296,11 @@ int Cli::serve(const std::vector<std::string>& args) {
     ro.reconnectMinMs = config.limits.redisReconnectMinMs;
     ro.reconnectMaxMs = config.limits.redisReconnectMaxMs;
     ro.maxReplyBytes = config.limits.maxRedisReplyBytes;
+    ro.tls.enabled = config.redisTls;
+    ro.tls.caFile = config.redisCa;
+    ro.tls.certFile = config.redisCert;
+    ro.tls.keyFile = config.redisKey;
+    ro.tls.serverName = config.redisServerName;
     redis = std::make_unique<RedisClient>(ro);
     ClusterOptions co;
     co.nodeId = config.nodeId;
@@ -329,7 +336,7 @@ int Cli::serve(const std::vector<std::string>& args) {
       log::warn("cluster", "registry not reachable yet: new rooms are refused until it is", {{"error", redis->lastError()}});
     }
     log::info("cluster", "node", {{"id", co.nodeId}, {"public", co.publicHost + ":" + std::to_string(co.publicPort)},
-                                  {"redis", config.redis}});
+                                  {"redis", config.redis + (config.redisTls ? " (TLS)" : "")}});
   }
   std::cout << "Developer console: " << url << "/console\n";
   std::cout.flush();

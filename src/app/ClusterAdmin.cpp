@@ -10,8 +10,7 @@ namespace aerie {
 
 std::string ClusterAdmin::selfId() const { return node_.nodeId(); }
 
-void ClusterAdmin::askOthers(const std::string& target, const std::string& authorization,
-                             std::function<void(std::vector<NodeAnswer>)> done) {
+void ClusterAdmin::askOthers(const NodeRequest& request, std::function<void(std::vector<NodeAnswer>)> done) {
   std::vector<NodeAddress> others;
   for (auto& n : node_.liveNodes()) {
     if (n.id != node_.nodeId()) others.push_back(std::move(n));
@@ -29,18 +28,19 @@ void ClusterAdmin::askOthers(const std::string& target, const std::string& autho
   g->done = std::move(done);
   for (std::size_t i = 0; i < others.size(); ++i) {
     g->answers[i].nodeId = others[i].id;
-    http_.get(others[i].host, others[i].port, target, authorization, timeoutMs_, maxReplyBytes_,
-              [g, i](HttpFetch::Result r) {
-                std::unique_lock lock(g->mutex);
-                NodeAnswer& a = g->answers[i];
-                a.ok = r.ok;
-                a.status = r.status;
-                a.body = std::move(r.body);
-                a.error = std::move(r.error);
-                if (--g->left != 0) return;
-                lock.unlock();
-                g->done(std::move(g->answers));
-              });
+    HttpFetch::Request req{request.method, others[i].host, others[i].port, request.target, request.authorization,
+                           request.body};
+    http_.send(std::move(req), timeoutMs_, maxReplyBytes_, [g, i](HttpFetch::Result r) {
+      std::unique_lock lock(g->mutex);
+      NodeAnswer& a = g->answers[i];
+      a.ok = r.ok;
+      a.status = r.status;
+      a.body = std::move(r.body);
+      a.error = std::move(r.error);
+      if (--g->left != 0) return;
+      lock.unlock();
+      g->done(std::move(g->answers));
+    });
   }
 }
 

@@ -21,8 +21,7 @@ class ClusterAdmin final : public ClusterAdminLink {
       : node_(node), http_(http), timeoutMs_(timeoutMs), maxReplyBytes_(maxReplyBytes) {}
 
   std::string selfId() const override;
-  void askOthers(const std::string& target, const std::string& authorization,
-                 std::function<void(std::vector<NodeAnswer>)> done) override;
+  void askOthers(const NodeRequest& request, std::function<void(std::vector<NodeAnswer>)> done) override;
 
  private:
   ClusterNode& node_;

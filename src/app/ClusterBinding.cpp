@@ -11,18 +11,27 @@ void ClusterBinding::attach(ClusterNode& node, HubGateway& hubs) {
   node.setListener(this);
 }
 
-PlacedRoom ClusterBinding::place(const std::string& roomKey) {
+namespace {
+
+PlacedRoom placedRoom(const RoomHome& home) {
   PlacedRoom placed;
-  if (node_ == nullptr) {
-    placed.error = "the cluster is not ready";
-    return placed;
-  }
-  const RoomHome home = node_->place(roomKey);
   placed.ok = home.status == RoomHome::Status::Ok;
   placed.host = home.node.host;
   placed.port = home.node.port;
   placed.error = home.error;
   return placed;
+}
+
+}  // namespace
+
+PlacedRoom ClusterBinding::place(const std::string& roomKey) {
+  if (node_ == nullptr) return PlacedRoom{false, {}, 0, "the cluster is not ready"};
+  return placedRoom(node_->place(roomKey));
+}
+
+void ClusterBinding::placeAsync(const std::string& roomKey, std::function<void(PlacedRoom)> done) {
+  if (node_ == nullptr) return done(PlacedRoom{false, {}, 0, "the cluster is not ready"});
+  node_->placeAsync(roomKey, [done = std::move(done)](RoomHome home) { done(placedRoom(home)); });
 }
 
 JoinGrant ClusterBinding::authorize(const boost::json::object& joinRoom, std::int64_t nowMs) {

@@ -1,6 +1,7 @@
 #pragma once
 // Plugs the cluster registry (cluster/ClusterNode) into the layers that know nothing of it:
-//   - RoomPlacer for the API: the reply names the room's node;
+//   - RoomPlacer for the API: the reply names the room's node (asked of Redis without holding
+//     the API's loop);
 //   - JoinAuthorizer around the credential check: a join opens a room here only if this node
 //     owns it or may claim it; a join for a room another live node owns names that node, and
 //     the Hub bridges the socket there (transport/BridgeClient);
@@ -31,6 +32,7 @@ class ClusterBinding final : public RoomPlacer,
   void attach(ClusterNode& node, HubGateway& hubs);
 
   PlacedRoom place(const std::string& roomKey) override;
+  void placeAsync(const std::string& roomKey, std::function<void(PlacedRoom)> done) override;
   JoinGrant authorize(const boost::json::object& joinRoom, std::int64_t nowMs) override;
   void onPeerJoined(const PeerSession& session) override;
   void onPeerLeft(const PeerSession& session) override;

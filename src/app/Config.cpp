@@ -57,6 +57,11 @@ void set(Config& c, const std::string& name, const std::string& value) {
   }
   else if (name == "redis-user") c.redisUser = value;
   else if (name == "redis-password") c.redisPassword = value;
+  else if (name == "redis-tls") c.redisTls = value == "on" || value == "true" || value == "1";
+  else if (name == "redis-ca") c.redisCa = value;
+  else if (name == "redis-cert") c.redisCert = value;
+  else if (name == "redis-key") c.redisKey = value;
+  else if (name == "redis-server-name") c.redisServerName = value;
   else if (name == "node-id") {
     if (value.empty() || value.size() > 64) throw std::runtime_error("node-id must have 1 to 64 characters");
     for (char ch : value) {
@@ -100,7 +105,7 @@ const char* const kNames[] = {"listen", "data", "store", "threads", "log-level",
                               "public-host", "ice-host", "turn-secret", "turn-ttl", "web-root",
                               "max-peers-per-room", "stun", "turn-host", "public-ip", "turn-tls-port", "site-key", "admin-token", "tls-redirect",
                               "media-port", "media-public-ip", "public-port", "redis", "redis-user", "redis-password",
-                              "node-id"};
+                              "redis-tls", "redis-ca", "redis-cert", "redis-key", "redis-server-name", "node-id"};
 
 }  // namespace
 
@@ -180,6 +185,11 @@ Config Config::load(const std::vector<std::string>& args) {
   if (c.threads == 0 || c.threads > 64) throw std::runtime_error("threads must be 1..64");
   if (!c.redis.empty() && c.nodeId.empty()) throw std::runtime_error("--redis needs --node-id (unique per node)");
   if (c.redis.empty() && !c.nodeId.empty()) throw std::runtime_error("--node-id needs --redis HOST:PORT");
+  const bool redisTlsFiles = !c.redisCa.empty() || !c.redisCert.empty() || !c.redisKey.empty() || !c.redisServerName.empty();
+  if (redisTlsFiles && !c.redisTls) {
+    throw std::runtime_error("--redis-ca, --redis-cert, --redis-key and --redis-server-name need --redis-tls on");
+  }
+  if (c.redisCert.empty() != c.redisKey.empty()) throw std::runtime_error("--redis-cert and --redis-key go together");
   return c;
 }
 

@@ -29,6 +29,11 @@ struct Config {
   std::string redis;          // HOST:PORT of the shared Redis; empty: a single node
   std::string redisUser;      // ACL user (AUTH user password)
   std::string redisPassword;  // never logged; best from AERIE_REDIS_PASSWORD or a config file
+  bool redisTls = false;        // TLS to Redis (its tls-port), the certificate verified
+  std::string redisCa;          // PEM CA bundle for Redis's certificate; empty: the system's
+  std::string redisCert;        // client certificate (PEM chain) if Redis asks for one
+  std::string redisKey;         // and its key
+  std::string redisServerName;  // the name Redis's certificate must carry; empty: the --redis host
   std::string nodeId;         // unique in the cluster: letters, digits, '.', '_', '-'
   std::uint16_t publicPort = 0;
   std::string iceHost;      // STUN/TURN host handed to peers; empty: public-ip, else listen host

@@ -217,12 +217,19 @@ bool ClusterNode::isLocal(const std::string& roomKey) const {
   return rooms_.count(roomKey) != 0;
 }
 
+std::vector<std::string> ClusterNode::claimCommand(const std::string& roomKey, const std::string& candidate,
+                                                  const std::string& self) const {
+  return {"EVAL", kClaim, "2", key("room", roomKey), options_.prefix + "nodes", options_.prefix + "node:", candidate, self,
+          std::to_string(options_.roomTtlMs)};
+}
+
 RoomHome ClusterNode::claim(const std::string& roomKey, const std::string& candidate, const std::string& self) {
   claims_.fetch_add(1);
+  return claimed(redis_.call(claimCommand(roomKey, candidate, self)));
+}
+
+RoomHome ClusterNode::claimed(const RedisClient::Reply& r) {
   RoomHome home;
-  const auto r = redis_.call({"EVAL", kClaim, "2", key("room", roomKey), options_.prefix + "nodes",
-                              options_.prefix + "node:", candidate, self,
-                              std::to_string(options_.roomTtlMs)});
   std::string epoch;
   if (!ownerOf(r, home.node, epoch)) {
     unavailable_.fetch_add(1);
@@ -236,18 +243,30 @@ RoomHome ClusterNode::claim(const std::string& roomKey, const std::string& candi
   return home;
 }
 
-RoomHome ClusterNode::place(const std::string& roomKey) {
-  RoomHome home;
-  if (redis_.state() == RedisClient::State::Ready) {
-    home = claim(roomKey, pickCandidate(), draining_ ? std::string() : options_.nodeId);
-    if (home.status == RoomHome::Status::Ok) return home;
-  } else {
-    unavailable_.fetch_add(1);
-    home.error = "the cluster registry is unreachable";
-  }
+RoomHome ClusterNode::orLocal(const std::string& roomKey, RoomHome home) const {
+  if (home.status == RoomHome::Status::Ok) return home;
   if (isLocal(roomKey)) return RoomHome{RoomHome::Status::Ok, self(), true, {}};
   home.status = RoomHome::Status::Unavailable;
   return home;
+}
+
+RoomHome ClusterNode::place(const std::string& roomKey) {
+  if (redis_.state() != RedisClient::State::Ready) {
+    unavailable_.fetch_add(1);
+    return orLocal(roomKey, RoomHome{RoomHome::Status::Unavailable, {}, false, "the cluster registry is unreachable"});
+  }
+  return orLocal(roomKey, claim(roomKey, pickCandidate(), draining_ ? std::string() : options_.nodeId));
+}
+
+void ClusterNode::placeAsync(const std::string& roomKey, std::function<void(RoomHome)> done) {
+  if (redis_.state() != RedisClient::State::Ready) {
+    unavailable_.fetch_add(1);
+    return done(orLocal(roomKey, RoomHome{RoomHome::Status::Unavailable, {}, false, "the cluster registry is unreachable"}));
+  }
+  claims_.fetch_add(1);
+  // The client answers every command, within its command timeout when Redis hangs.
+  redis_.send(claimCommand(roomKey, pickCandidate(), draining_ ? std::string() : options_.nodeId),
+              [this, roomKey, done = std::move(done)](RedisClient::Reply r) { done(orLocal(roomKey, claimed(r))); });
 }
 
 RoomHome ClusterNode::claimHere(const std::string& roomKey) {

@@ -14,12 +14,14 @@
 // it gives the room to the candidate the caller picked (the live node with fewer rooms of two
 // picked at random), or to the caller itself if that one is gone too.
 //
-// place() and claimHere() wait for one Redis round trip: they run on the API's and the joining
-// socket's loop, which is the price of one claim per API call (design: + <= 1 ms at p99). When
-// Redis is unreachable they answer at once: rooms this node holds stay served, others are
-// refused with a clear reason.
+// placeAsync() (the API) sends one claim and answers from the Redis client's thread, so the
+// API's loop goes on serving while Redis answers, or hangs until the command timeout.
+// claimHere() (a join for a room not held here) and place() wait for that round trip on their
+// loop. When Redis is unreachable they all answer at once: rooms this node holds stay served,
+// others are refused with a clear reason.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <string>
@@ -82,6 +84,9 @@ class ClusterNode final : public RedisClient::Listener {
 
   // The room's node for an API reply; claims the room for a live node if it has none.
   RoomHome place(const std::string& roomKey);
+  // The same without waiting: `done` runs once, at once when Redis is away, else on the Redis
+  // client's thread with the reply (or the client's command timeout when Redis hangs).
+  void placeAsync(const std::string& roomKey, std::function<void(RoomHome)> done);
   // For a join arriving here: Ok with here=true if this node holds or may take the room.
   RoomHome claimHere(const std::string& roomKey);
 
@@ -114,7 +119,12 @@ class ClusterNode final : public RedisClient::Listener {
   void refreshRooms();
   void refreshRoom(const std::string& roomKey);
   std::string pickCandidate();
+  std::vector<std::string> claimCommand(const std::string& roomKey, const std::string& candidate,
+                                        const std::string& self) const;
   RoomHome claim(const std::string& roomKey, const std::string& candidate, const std::string& self);
+  RoomHome claimed(const RedisClient::Reply& r);
+  // `home` if Ok; else this node if it holds the room (it keeps serving it); else Unavailable.
+  RoomHome orLocal(const std::string& roomKey, RoomHome home) const;
   bool isLocal(const std::string& roomKey) const;
   NodeAddress self() const;
   std::string key(std::string_view kind, std::string_view id) const;

@@ -7,7 +7,10 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -15,6 +18,12 @@
 #include <deque>
 #include <future>
 #include <mutex>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "codec/RespCommand.hpp"
@@ -25,8 +34,39 @@ namespace aerie {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+using TlsSocket = asio::ssl::stream<tcp::socket>;
 using Clock = std::chrono::steady_clock;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// The client side of TLS to Redis: TLS 1.2 or later, the server's certificate verified.
+std::optional<asio::ssl::context> tlsContext(const RedisClient::Tls& tls) {
+  if (!tls.enabled) return std::nullopt;
+  std::optional<asio::ssl::context> ctx(std::in_place, asio::ssl::context::tls_client);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  ctx->set_verify_mode(asio::ssl::verify_peer);
+  const auto use = [](const char* what, const std::string& file, auto&& load) {
+    boost::system::error_code ec;
+    load(ec);
+    if (ec) throw std::runtime_error(std::string("cannot use ") + what + (file.empty() ? "" : " " + file) + ": " + ec.message());
+  };
+  if (tls.caFile.empty()) {
+    use("the system's trust store", "", [&](auto& ec) { ctx->set_default_verify_paths(ec); });
+  } else {
+    use("--redis-ca", tls.caFile, [&](auto& ec) { ctx->load_verify_file(tls.caFile, ec); });
+  }
+  if (tls.certFile.empty() != tls.keyFile.empty()) {
+    throw std::runtime_error("--redis-cert and --redis-key go together");
+  }
+  if (!tls.certFile.empty()) {
+    use("--redis-cert", tls.certFile, [&](auto& ec) { ctx->use_certificate_chain_file(tls.certFile, ec); });
+    use("--redis-key", tls.keyFile, [&](auto& ec) { ctx->use_private_key_file(tls.keyFile, asio::ssl::context::pem, ec); });
+  }
+  return ctx;
+}
+
+}  // namespace
 
 std::string_view RedisClient::toString(State s) {
   switch (s) {
@@ -48,13 +88,17 @@ struct RedisClient::Impl {
     Clock::time_point sentAt;
   };
 
-  explicit Impl(RedisClient& o) : owner(o), guard(asio::make_work_guard(io)) {}
+  explicit Impl(RedisClient& o)
+      : owner(o), guard(asio::make_work_guard(io)), tls(tlsContext(o.options_.tls)) {}
 
   RedisClient& owner;
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> guard;
+  std::optional<asio::ssl::context> tls;  // with Options::tls.enabled
   std::thread thread;
+  // The connection: `socket` in plain TCP, `secure` over TLS; lowest() is whichever exists.
   std::optional<tcp::socket> socket;
+  std::optional<TlsSocket> secure;
   std::deque<InFlight> inFlight;
   std::string out;      // encoded commands not yet handed to the socket
   bool writing = false;
@@ -67,6 +111,15 @@ struct RedisClient::Impl {
   std::atomic<bool> stopping{false};
 
   void setState(State s) { owner.state_.store(s); }
+
+  tcp::socket* lowest() {
+    if (secure) return &secure->next_layer();
+    return socket ? &*socket : nullptr;
+  }
+  bool open() {
+    auto* s = lowest();
+    return s != nullptr && s->is_open();
+  }
 
   void setError(std::string why) {
     std::lock_guard lock(errorMutex);
@@ -91,7 +144,7 @@ struct RedisClient::Impl {
 
   // On the client's thread. `internal`: AUTH/PING of the handshake, sent before Ready.
   void enqueue(const std::vector<std::string>& args, Done done, bool internal) {
-    const bool usable = socket && socket->is_open() && (internal || owner.state() == State::Ready);
+    const bool usable = open() && (internal || owner.state() == State::Ready);
     if (!usable) {
       std::string why;
       {
@@ -109,28 +162,32 @@ struct RedisClient::Impl {
   }
 
   void flush() {
-    if (writing || out.empty() || !socket) return;
+    if (writing || out.empty() || lowest() == nullptr) return;
     writing = true;
     auto batch = std::make_shared<std::string>(std::move(out));
     out.clear();
-    asio::async_write(*socket, asio::buffer(*batch),
-                      [this, batch, gen = generation](boost::system::error_code ec, std::size_t) {
-                        if (gen != generation) return;
-                        writing = false;
-                        if (ec) {
-                          drop("write failed: " + ec.message());
-                          return;
-                        }
-                        flush();
-                      });
+    auto written = [this, batch, gen = generation](boost::system::error_code ec, std::size_t) {
+      if (gen != generation) return;
+      writing = false;
+      if (ec) {
+        drop("write failed: " + ec.message());
+        return;
+      }
+      flush();
+    };
+    if (secure) {
+      asio::async_write(*secure, asio::buffer(*batch), std::move(written));
+    } else {
+      asio::async_write(*socket, asio::buffer(*batch), std::move(written));
+    }
   }
 
   // Closes the socket; the read loop then sees the error and tears down.
   void drop(std::string why) {
     setError(std::move(why));
-    if (socket) {
+    if (auto* s = lowest()) {
       boost::system::error_code ignored;
-      socket->close(ignored);
+      s->close(ignored);
     }
   }
 
@@ -141,6 +198,7 @@ struct RedisClient::Impl {
       why = lastError;
     }
     socket.reset();
+    secure.reset();
     ++generation;
     out.clear();
     writing = false;
@@ -178,6 +236,7 @@ struct RedisClient::Impl {
         if (!quietFailure) log::warn("redis", "cannot connect", {{"error", why}});
         quietFailure = true;
         socket.reset();
+        secure.reset();
       }
       if (stopping) break;
       asio::steady_timer pause(io, std::chrono::milliseconds(backoff));
@@ -187,33 +246,49 @@ struct RedisClient::Impl {
     setState(State::Stopped);
   }
 
-  // TCP connect with a deadline, then AUTH (if any) and PING pipelined; Ready once PING
-  // answers. True once the socket is connected (readLoop finishes the handshake).
+  // TCP connect and, with TLS, the handshake, within one deadline; then AUTH (if any) and PING
+  // pipelined; Ready once PING answers. True once the connection is up (readLoop finishes the
+  // Redis handshake).
   asio::awaitable<bool> connect() {
     const auto& o = owner.options_;
+    const std::string server = o.host + ":" + std::to_string(o.port);
     tcp::resolver resolver(io);
     auto [rec, endpoints] = co_await resolver.async_resolve(o.host, std::to_string(o.port), nothrow);
     if (rec) {
       setError("cannot resolve " + o.host + ": " + rec.message());
       co_return false;
     }
-    socket.emplace(io);
+    if (tls) {
+      secure.emplace(io, *tls);
+    } else {
+      socket.emplace(io);
+    }
     asio::steady_timer deadline(io, std::chrono::milliseconds(o.connectTimeoutMs));
     bool timedOut = false;
     deadline.async_wait([this, &timedOut](boost::system::error_code ec) {
       if (ec) return;
       timedOut = true;
       boost::system::error_code ignored;
-      if (socket) socket->close(ignored);
+      if (auto* s = lowest()) s->close(ignored);
     });
-    auto [cec, ep] = co_await asio::async_connect(*socket, endpoints, nothrow);
+    auto [cec, ep] = co_await asio::async_connect(*lowest(), endpoints, nothrow);
+    if (!cec && !timedOut && secure) {
+      const std::string why = co_await handshake();
+      if (!why.empty()) {
+        deadline.cancel();
+        setError(timedOut ? "TLS handshake with " + server + " timed out after " + std::to_string(o.connectTimeoutMs) + " ms"
+                          : "TLS handshake with " + server + " failed: " + why);
+        co_return false;
+      }
+    }
     deadline.cancel();
     if (cec || timedOut) {
       setError(timedOut ? "connect timed out after " + std::to_string(o.connectTimeoutMs) + " ms"
-                        : "connect to " + o.host + ":" + std::to_string(o.port) + " failed: " + cec.message());
+                        : "connect to " + server + " failed: " + cec.message());
       co_return false;
     }
-    socket->set_option(tcp::no_delay(true));
+    boost::system::error_code ignored;
+    lowest()->set_option(tcp::no_delay(true), ignored);
     owner.connects_.fetch_add(1);
     handshaking = true;
     if (!o.password.empty()) {
@@ -240,12 +315,44 @@ struct RedisClient::Impl {
     co_return true;
   }
 
+  // The client side of the TLS handshake: the server's certificate must chain to the CA and
+  // carry the server name. Empty when it succeeded, else why (OpenSSL's verification result
+  // when the certificate was refused).
+  asio::awaitable<std::string> handshake() {
+    const auto& t = owner.options_.tls;
+    const std::string name = t.serverName.empty() ? owner.options_.host : t.serverName;
+    boost::system::error_code notIp;
+    asio::ip::make_address(name, notIp);
+    // OpenSSL checks the name with the chain, so a mismatch is its own verification result
+    // ("hostname mismatch", "IP address mismatch"). SNI carries host names only (RFC 6066).
+    SSL* ssl = secure->native_handle();
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    if (notIp) {
+      X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+      X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size());
+      SSL_set_tlsext_host_name(ssl, name.c_str());
+    } else {
+      X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str());
+    }
+    auto [ec] = co_await secure->async_handshake(asio::ssl::stream_base::client, nothrow);
+    if (!ec) co_return std::string();
+    std::string why = ec.message();
+    const long verified = SSL_get_verify_result(secure->native_handle());
+    if (verified != X509_V_OK) {
+      why = std::string("the server's certificate was refused: ") + X509_verify_cert_error_string(verified);
+    } else if (ec == asio::ssl::error::stream_truncated || ec == asio::error::eof) {
+      why = "the server closed the connection (is it a TLS port?)";
+    }
+    co_return why;
+  }
+
   asio::awaitable<void> readLoop() {
     RespParser::Bounds bounds;
     bounds.maxBytes = owner.options_.maxReplyBytes;
     char chunk[16384];
-    while (socket && socket->is_open()) {
-      auto [ec, n] = co_await socket->async_read_some(asio::buffer(chunk), nothrow);
+    while (open()) {
+      auto [ec, n] = secure ? co_await secure->async_read_some(asio::buffer(chunk), nothrow)
+                            : co_await socket->async_read_some(asio::buffer(chunk), nothrow);
       if (ec) {
         std::lock_guard lock(errorMutex);
         if (lastError.empty() || owner.state() == State::Ready) {
@@ -271,7 +378,7 @@ struct RedisClient::Impl {
         if (value.isError()) reply.error = value.text;
         reply.value = std::move(value);
         complete(done, std::move(reply));
-        if (!socket || !socket->is_open()) co_return;
+        if (!open()) co_return;
       }
       readBuf.erase(0, at);
     }

@@ -10,6 +10,12 @@
 // hung or stopped server) drops the connection, failing everything in flight. The back-off
 // between attempts doubles from reconnectMinMs to reconnectMaxMs and starts over once ready.
 //
+// TLS (Options::tls): the connection is TLS 1.2 or later, the server's certificate checked
+// against the given CA file (else the system's trust store) and the server name (else the
+// host); a client certificate when the server asks for one (`tls-auth-clients`). A handshake
+// that fails is a failed connection like any other: the reason (with OpenSSL's verification
+// result) is lastError(), and the client keeps trying with its back-off.
+//
 // The password goes only into AUTH: never into a log line or an error text.
 #include <atomic>
 #include <cstdint>
@@ -25,6 +31,13 @@ namespace aerie {
 
 class RedisClient {
  public:
+  struct Tls {
+    bool enabled = false;
+    std::string caFile;      // PEM; empty: the system's default trust store
+    std::string certFile;    // PEM chain of a client certificate; empty: none
+    std::string keyFile;     // its private key (with certFile)
+    std::string serverName;  // the name (or IP address) the certificate must carry; empty: host
+  };
   struct Options {
     std::string host = "127.0.0.1";
     std::uint16_t port = 6379;
@@ -36,6 +49,7 @@ class RedisClient {
     std::uint32_t reconnectMaxMs = 2000;
     std::size_t maxReplyBytes = 1024 * 1024;
     std::size_t maxInFlight = 10000;  // commands sent and not yet answered
+    Tls tls;
   };
   enum class State { Connecting, Ready, Down, Stopped };
   static std::string_view toString(State s);
@@ -56,6 +70,8 @@ class RedisClient {
     virtual void onDown(const std::string& why) = 0;
   };
 
+  // With options.tls.enabled, reads the CA, certificate and key files now: throws
+  // std::runtime_error naming the file when one cannot be used.
   explicit RedisClient(Options options);
   ~RedisClient();  // stop()
   RedisClient(const RedisClient&) = delete;

@@ -7,7 +7,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -25,10 +24,10 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
-asio::awaitable<HttpFetch::Result> fetch(std::string host, std::uint16_t port, std::string target,
-                                         std::string authorization, std::uint32_t timeoutMs,
-                                         std::size_t maxBodyBytes) {
+asio::awaitable<HttpFetch::Result> fetch(HttpFetch::Request r, std::uint32_t timeoutMs, std::size_t maxBodyBytes) {
   HttpFetch::Result result;
+  const std::string& host = r.host;
+  const std::uint16_t port = r.port;
   auto executor = co_await asio::this_coro::executor;
   tcp::resolver resolver(executor);
   beast::tcp_stream stream(executor);
@@ -43,10 +42,20 @@ asio::awaitable<HttpFetch::Result> fetch(std::string host, std::uint16_t port, s
     result.error = cec == beast::error::timeout ? "timed out" : "cannot connect";
     co_return result;
   }
-  http::request<http::empty_body> req{http::verb::get, target, 11};
+  const http::verb verb = http::string_to_verb(r.method);
+  if (verb == http::verb::unknown) {
+    result.error = "unknown method";
+    co_return result;
+  }
+  http::request<http::string_body> req{verb, r.target, 11};
   req.set(http::field::host, host + ":" + std::to_string(port));
-  if (!authorization.empty()) req.set(http::field::authorization, authorization);
+  if (!r.authorization.empty()) req.set(http::field::authorization, r.authorization);
   req.set(http::field::connection, "close");
+  if (!r.body.empty()) {
+    req.set(http::field::content_type, "application/json");
+    req.body() = std::move(r.body);
+  }
+  req.prepare_payload();
   auto [wec, wn] = co_await http::async_write(stream, req, nothrow);
   if (wec) {
     result.error = wec == beast::error::timeout ? "timed out" : "connection lost";
@@ -75,9 +84,13 @@ asio::awaitable<HttpFetch::Result> fetch(std::string host, std::uint16_t port, s
 void HttpFetch::get(const std::string& host, std::uint16_t port, const std::string& target,
                     const std::string& authorization, std::uint32_t timeoutMs,
                     std::size_t maxBodyBytes, Done done) {
+  send(Request{"GET", host, port, target, authorization, {}}, timeoutMs, maxBodyBytes, std::move(done));
+}
+
+void HttpFetch::send(Request request, std::uint32_t timeoutMs, std::size_t maxBodyBytes, Done done) {
   const unsigned loop = EventLoops::current();
   auto& io = server_.loop(loop == EventLoops::kNone ? 0 : loop);
-  asio::co_spawn(io, fetch(host, port, target, authorization, timeoutMs, maxBodyBytes),
+  asio::co_spawn(io, fetch(std::move(request), timeoutMs, maxBodyBytes),
                  [done = std::move(done)](std::exception_ptr e, Result r) {
                    if (e) {
                      r = Result{};

@@ -195,6 +195,51 @@ test('SIGTERM drains: no new rooms there, its peers told toclose and placed else
   }
 });
 
+async function metric(node, name) {
+  const text = await (await fetch(`${node.httpUrl}/metrics`)).text();
+  const m = text.match(new RegExp(`^${name}\\{node="${node.id}"\\} (\\d+)`, 'm'));
+  assert.ok(m, `no ${name} in /metrics of ${node.id}`);
+  return Number(m[1]);
+}
+
+test('a hung Redis (SIGSTOP) stalls no one else on the node while an API call waits for it', T, async () => {
+  // One loop, so a wait on it would hold everything; a command timeout long enough that what
+  // follows happens while the placement is still waiting, even on a loaded machine.
+  const c = await cluster(1, { extraArgs: ['--limit', 'redis-command-timeout-ms=6000'] });
+  const node = c.nodes[0];
+  try {
+    const [p1, p2] = await meet(c, 'held', node, node);
+    const claims = await metric(node, 'aerie_cluster_claims_total');
+    process.kill(c.redis.pid, 'SIGSTOP');
+    let placed = null;
+    const placing = getApi(node, c.app.appKey, 'brand-new', { ...ORIGIN, timeoutMs: 20000 }).then((r) => { placed = r; return r; });
+    // The claim is on its way to the stopped Redis, and /metrics answers meanwhile.
+    while (await metric(node, 'aerie_cluster_claims_total') === claims) await sleep(20);
+    assert.equal(placed, null, 'the placement answered before Redis could');
+    assert.equal((await fetch(`${node.httpUrl}/health`)).status, 200);
+    p1.send({ type: 'private', target: p2.sid, data: 'while redis hangs' });
+    await p2.waitFor((m) => m.type === 'private' && m.data === 'while redis hangs', { what: 'relay while Redis hangs' });
+    assert.equal(placed, null, 'the placement answered before Redis could');
+    // The client's command timeout ends the wait: the room is refused, as when Redis is down.
+    const refused = await placing;
+    assert.equal(refused.status, 503);
+    assert.equal(refused.json.error, 5003);
+    process.kill(c.redis.pid, 'SIGCONT');
+    // Redis answers again: the node reconnects and places the room.
+    for (let i = 0; ; i++) {
+      const res = await getApi(node, c.app.appKey, 'brand-new', ORIGIN);
+      if (res.status === 200) break;
+      assert.ok(i < 100, `still refused after Redis resumed: ${res.body}`);
+      await sleep(50);
+    }
+    p1.close();
+    p2.close();
+  } finally {
+    try { process.kill(c.redis.pid, 'SIGCONT'); } catch { /* gone */ }
+    await c.stop();
+  }
+});
+
 test('/metrics names the node', T, async () => {
   const c = await cluster(1);
   try {

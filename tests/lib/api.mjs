@@ -75,7 +75,7 @@ export function getApi(server, appKey, room, opts = {}) {
   if (opts.origin) headers.Origin = opts.origin;
   if (opts.referer) headers.Referer = opts.referer;
   const p = apiPath(appKey, room, opts.credentials || {});
-  return request(server, p, { headers, host: opts.host, https: opts.https });
+  return request(server, p, { headers, host: opts.host, https: opts.https, timeoutMs: opts.timeoutMs });
 }
 
 // GET the API and insist on success; returns the parsed reply.

@@ -10,8 +10,9 @@ const execFileP = promisify(execFile);
 let dbCount = 0;
 
 // `pg`: a started PostgreSQL (lib/postgres.mjs). opts: {redis, app: extra `aerie app create`
-// options (e.g. {extraArgs: ['--max-peers', '2']}), extraArgs: more for every `aerie serve`}.
-export async function startCluster(pg, count, { redis, app = {}, extraArgs = [] } = {}) {
+// options (e.g. {extraArgs: ['--max-peers', '2']}), extraArgs: more for every `aerie serve`,
+// env: more environment for every node (e.g. AERIE_REDIS_PASSWORD)}.
+export async function startCluster(pg, count, { redis, app = {}, extraArgs = [], env } = {}) {
   redis = redis || (await startRedis());
   const url = await pg.createDatabase(`cluster${process.pid}x${++dbCount}`);
   const nodes = [];
@@ -19,6 +20,7 @@ export async function startCluster(pg, count, { redis, app = {}, extraArgs = [] 
     const id = String.fromCharCode(97 + i);
     nodes.push(await startAerie({
       store: url,
+      env,
       apps: i === 0 ? [{ name: 'c', ...app }] : [],
       extraArgs: ['--redis', redis.address, '--node-id', id, '--tls', 'off', '--stun', 'off', '--media-port', 'off',
         '--threads', '1', ...extraArgs],

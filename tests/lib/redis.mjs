@@ -2,6 +2,7 @@
 // restart comes back empty, as after a crash without AOF), killed by stop().
 //
 //   const redis = await startRedis();   // redis.port, redis.address ('127.0.0.1:PORT')
+//   const secure = await startRedis({ tls: { cert, key, ca, authClients: 'yes' } });   // TLS only
 //   await redis.restart({ downMs: 1000 });
 //   await redis.stop();
 import { spawn } from 'node:child_process';
@@ -24,11 +25,17 @@ function accepts(port) {
   });
 }
 
-export async function startRedis({ password } = {}) {
+// tls: {cert, key, ca (PEM files), authClients: 'yes'|'no'|'optional'}: the port speaks TLS
+// only (no plain port at all).
+export async function startRedis({ password, tls } = {}) {
   const port = await freePort();
   let child = null;
   async function up() {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
+    const listen = tls
+      ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key,
+        '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', tls.authClients || 'no']
+      : ['--port', String(port)];
+    const args = [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
     if (password) args.push('--requirepass', password);
     child = spawn(bin, args, { stdio: 'ignore' });
     for (let i = 0; i < 300; i++) {

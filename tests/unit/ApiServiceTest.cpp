@@ -454,6 +454,7 @@ struct FakePlacer : RoomPlacer {
     asked = roomKey;
     return answer;
   }
+  void placeAsync(const std::string& roomKey, std::function<void(PlacedRoom)> done) override { done(place(roomKey)); }
 };
 
 // Cluster mode: the reply sends the client to the room's node, whatever node it asked.
@@ -478,6 +479,72 @@ TEST_F(ApiServiceTest, ClusterWithoutAPlaceIs503With5003) {
   const auto r = api.handle(get(path(app, "room")), kNow);
   expectError(r, 503, 5003, "registry is unreachable");
   EXPECT_EQ(header(r, "Access-Control-Allow-Origin"), "https://app.example");
+}
+
+// Cluster mode: a placer that answers later, as the registry's thread does after Redis.
+class LaterPlacer final : public RoomPlacer {
+ public:
+  PlacedRoom place(const std::string& roomKey) override {
+    asked.push_back(roomKey);
+    return answer;
+  }
+  void placeAsync(const std::string& roomKey, std::function<void(PlacedRoom)> done) override {
+    asked.push_back(roomKey);
+    pending.push_back(std::move(done));
+  }
+  PlacedRoom answer;
+  std::vector<std::string> asked;
+  std::vector<std::function<void(PlacedRoom)>> pending;
+};
+
+TEST_F(ApiServiceTest, AsyncPlacementAnswersWhenTheRegistryDoesAndNamesTheNode) {
+  LaterPlacer placer;
+  api.setPlacer(&placer);
+  std::vector<HttpReply> replies;
+  {
+    HttpRequestView req = get(path(app, "room") + "?rand=1");
+    api.handleAsync(req, kNow, [&](HttpReply r) { replies.push_back(std::move(r)); });
+  }  // the request view is gone before the registry answers
+  ASSERT_TRUE(replies.empty());
+  ASSERT_EQ(placer.asked, std::vector<std::string>{SessionCredentials::roomKey(app.appKey, "room")});
+  placer.pending.at(0)(PlacedRoom{true, "node-b.internal", 9001, {}});
+  ASSERT_EQ(replies.size(), 1u);
+  ASSERT_EQ(replies[0].status, 200u) << replies[0].body;
+  const auto j = json(replies[0]);
+  EXPECT_EQ(j.at("ipSigserver"), "node-b.internal");
+  EXPECT_EQ(j.at("httpPortList"), (boost::json::array{9001}));
+  EXPECT_EQ(j.at("httpsPortList"), (boost::json::array{9001}));
+  EXPECT_FALSE(j.at("userCred").as_string().empty());
+  EXPECT_EQ(header(replies[0], "Access-Control-Allow-Origin"), "https://app.example");
+  // The fields keep the order of a single node's reply.
+  std::vector<std::string> keys;
+  for (const auto& kv : j) keys.emplace_back(kv.key());
+  const auto single = json(ApiService(store, signer, config, limits).handle(get(path(app, "room")), kNow));
+  std::vector<std::string> singleKeys;
+  for (const auto& kv : single) singleKeys.emplace_back(kv.key());
+  EXPECT_EQ(keys, singleKeys);
+}
+
+TEST_F(ApiServiceTest, AsyncPlacementRefusalIs5003AndBadRequestsNeverAskTheRegistry) {
+  LaterPlacer placer;
+  api.setPlacer(&placer);
+  std::vector<HttpReply> replies;
+  api.handleAsync(get(path(app, "room")), kNow, [&](HttpReply r) { replies.push_back(std::move(r)); });
+  placer.pending.at(0)(PlacedRoom{false, {}, 0, "the cluster registry is unreachable"});
+  ASSERT_EQ(replies.size(), 1u);
+  expectError(replies[0], 503, 5003, "registry is unreachable");
+  EXPECT_EQ(header(replies[0], "Access-Control-Allow-Origin"), "https://app.example");
+  // Refused before placement: answered at once, the registry never asked.
+  api.handleAsync(get("/api/nosuchkey/room"), kNow, [&](HttpReply r) { replies.push_back(std::move(r)); });
+  ASSERT_EQ(replies.size(), 2u);
+  expectError(replies[1], 401, 4001);
+  EXPECT_EQ(placer.asked.size(), 1u);
+  // Not a session request: as handle().
+  HttpRequestView options = get(path(app, "room"));
+  options.method = "OPTIONS";
+  api.handleAsync(options, kNow, [&](HttpReply r) { replies.push_back(std::move(r)); });
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_EQ(replies[2].status, 204u);
 }
 
 }  // namespace
