@@ -1,6 +1,6 @@
 // libFuzzer target: the API server's request handling (paths, room names, credentials,
-// origins) against a real SQLite store in memory. Input: target, origin and referer separated
-// by newlines.
+// origins) against a real SQLite store in memory, and the Range header of recording downloads
+// (codec/ByteRange). Input: target, origin, referer and a Range header separated by newlines.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -8,6 +8,7 @@
 #include "core/Limits.hpp"
 #include "api/ApiService.hpp"
 #include "api/TokenSigner.hpp"
+#include "codec/ByteRange.hpp"
 #include "storage/SqliteAppStore.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -41,5 +42,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!referer.empty()) req.referer = referer;
   req.host = "localhost:8080";
   (void)api.handle(req, 1'800'000'000'000);
+  // A range resolved against a file size from the first bytes (0 and small sizes included).
+  const std::string range = take();
+  const std::uint64_t fileSize = size > 2 ? data[2] * 4099ULL : 0;
+  const auto r = aerie::ByteRange::parse(range, fileSize);
+  if (r.kind == aerie::ByteRange::Kind::Partial && (r.first > r.last || r.last >= fileSize)) __builtin_trap();
   return 0;
 }

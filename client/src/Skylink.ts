@@ -25,6 +25,7 @@ import { LocalMedia } from './media/LocalMedia.js';
 import { isMediaKind } from './media/devices.js';
 import { LocalProfile } from './peer/LocalProfile.js';
 import { RoomSession } from './room/RoomSession.js';
+import { RoomRecordings, type RecordingInfo } from './room/RoomRecordings.js';
 import { MCU_ID } from './room/McuLink.js';
 import { normalizeInit, type InitOptions, type NormalizedInit } from './config.js';
 import { browserAgent, type Callback, type Emit, type PeerRecord } from './context.js';
@@ -64,6 +65,7 @@ export class Skylink extends SkylinkBase {
   private room: RoomSession | null = null;
   private readonly profile: LocalProfile;
   private readonly media: LocalMedia;
+  private readonly recordings: RoomRecordings;
 
   constructor(options?: SkylinkOptions) {
     super();
@@ -76,6 +78,7 @@ export class Skylink extends SkylinkBase {
       audioFallback: () => !!this.initOptions?.audioFallback,
       room: () => this.room,
     });
+    this.recordings = new RoomRecordings(emit, () => env.now());
     this.profile = new LocalProfile({
       agent: browserAgent(env.userAgent()),
       platform: () => env.platform(),
@@ -196,12 +199,13 @@ export class Skylink extends SkylinkBase {
     const session = new RoomSession({
       env: this.env,
       emit: (name, ...args) => this.emit(name, ...args),
-      observer: { ended: (s) => { if (this.room === s) this.room = null; } },
+      observer: { ended: (s) => { if (this.room === s) { this.room = null; this.recordings.leftRoom(); } } },
       options: o,
       credentials,
       roomName: target,
       profile: this.profile,
       media: this.media,
+      recordings: this.recordings,
     });
     this.room = session;
     await session.connect();
@@ -237,6 +241,7 @@ export class Skylink extends SkylinkBase {
     // reports to us, the session says it).
     session?.leave();
     this.room = null;
+    this.recordings.leftRoom();
     if (stop.screenshare && this.media.hasScreen()) this.media.stopLocal('screen');
     if (stop.userMedia && this.media.hasUserMedia()) this.media.stopLocal('user');
     if (emitSelf && wasIn && selfId && session) this.emit('peerLeft', selfId, session.selfInfo(), true);
@@ -252,6 +257,59 @@ export class Skylink extends SkylinkBase {
     room.sendRoom({ type: SIG.ROOM_LOCK, lock });
     room.state.locked = lock;
     this.emit('roomLock', lock, selfId, this.getPeerInfo(), true);
+  }
+
+  // ---- recording (SFU rooms) ------------------------------------------------------------------
+
+  /**
+   * SkylinkJS 0.6.37's startRecording(callback): asks the MCU to record the room. The callback
+   * gets the recording id once `recordingState` START comes (every member gets that event), or
+   * the error: not an SFU room, a recording under way, or the server's refusal.
+   */
+  startRecording(callback?: Callback): void {
+    const cb = typeof callback === 'function' ? callback : null;
+    const room = this.room;
+    if (!room?.selfId || !room.mcu) { cb?.(new Error('Unable to start recording as MCU is not connected'), null); return; }
+    if (this.recordings.current) { cb?.(new Error('Unable to start recording as there is an existing recording in-progress'), null); return; }
+    if (cb) this.onceRecordingAnswer(C.RECORDING_STATE.START, cb);
+    room.sendRoom({ type: SIG.START_RECORDING, target: MCU_ID });
+  }
+
+  /**
+   * SkylinkJS 0.6.37's stopRecording(callback, callbackSuccessWhenLink): the callback gets the
+   * recording id at STOP, or `{link, recordingId}` at LINK when callbackSuccessWhenLink (aerie's
+   * link is the admin API's path of the recording: it needs the admin token). Unlike 0.6.37 there
+   * is no 4-second minimum.
+   */
+  stopRecording(callback?: Callback, callbackSuccessWhenLink?: boolean): void {
+    const cb = typeof callback === 'function' ? callback : null;
+    const room = this.room;
+    if (!room?.selfId || !room.mcu) { cb?.(new Error('Unable to stop recording as MCU is not connected'), null); return; }
+    const id = this.recordings.current;
+    if (!id) { cb?.(new Error('Unable to stop recording as there is no recording in-progress'), null); return; }
+    if (cb) {
+      this.once('recordingState', (state, recordingId, link, error) => {
+        if (state === C.RECORDING_STATE.ERROR) cb(error, null);
+        else if (callbackSuccessWhenLink) cb(null, { link, recordingId });
+        else cb(null, recordingId);
+      }, (state, recordingId) => (recordingId === id || recordingId === null) &&
+        (state === C.RECORDING_STATE.ERROR || state === (callbackSuccessWhenLink ? C.RECORDING_STATE.LINK : C.RECORDING_STATE.STOP)));
+    }
+    room.sendRoom({ type: SIG.STOP_RECORDING, target: MCU_ID });
+  }
+
+  /** SkylinkJS 0.6.37's getRecordings(): every recording heard of, by id. */
+  getRecordings(): Record<string, RecordingInfo> { return this.recordings.list(); }
+
+  /** Not in SkylinkJS: the room's owner as aerie names it (the member longest in the room), or null. */
+  getRoomOwner(): string | null { return this.room?.state.owner ?? null; }
+
+  /** A start's answer: START (the id) or the ERROR that names no other recording (the refusal). */
+  private onceRecordingAnswer(expected: number, cb: Callback): void {
+    this.once('recordingState', (state, recordingId, _link, error) => {
+      if (state === C.RECORDING_STATE.ERROR) cb(error, null);
+      else cb(null, recordingId);
+    }, (state) => state === expected || state === C.RECORDING_STATE.ERROR);
   }
 
   // ---- peer info ------------------------------------------------------------------------------

@@ -59,6 +59,8 @@ export interface SkylinkEvents {
   recordingState: [state: number, recordingId: string | null, link: unknown, error: Error | null];
   /** Not in SkylinkJS: SFU rooms only. The room's loudest publisher changed (the MCU's `activeSpeaker`); `peerId` null when nobody speaks, `isSelf` when it is us. Fires only on a change. */
   activeSpeakerChanged: [peerId: string | null, isSelf: boolean];
+  /** Not in SkylinkJS: aerie names the room's owner, the member longest in the room (`inRoom.owner`, and the owner's `bye` names the next); `peerId` null when the server does not say. Fires on joining and on a change. */
+  roomOwnerChanged: [peerId: string | null, isSelf: boolean];
 }
 
 export type EventName = keyof SkylinkEvents;

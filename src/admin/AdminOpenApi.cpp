@@ -190,11 +190,16 @@ constexpr std::string_view kDocument = R"json({
         {"name": "file", "in": "path", "required": true, "description": "`<publisher>.webm`", "schema": {"type": "string"}}
       ],
       "get": {
-        "summary": "One publisher's file: WebM with its Opus and VP8 tracks as sent (no transcoding)",
+        "summary": "One publisher's file: WebM with its Opus and VP8 tracks as sent (no transcoding). Range requests: one range (`bytes=a-b`, `bytes=a-`, `bytes=-n`) is answered with 206; several ranges, or a Range with If-Range, with the whole file",
+        "parameters": [
+          {"name": "Range", "in": "header", "required": false, "description": "`bytes=FIRST-LAST`, `bytes=FIRST-` or `bytes=-SUFFIX_LENGTH`", "schema": {"type": "string"}}
+        ],
         "responses": {
-          "200": {"description": "The file", "content": {"video/webm": {"schema": {"type": "string", "format": "binary"}}}},
+          "200": {"description": "The whole file (`Accept-Ranges: bytes`)", "content": {"video/webm": {"schema": {"type": "string", "format": "binary"}}}},
+          "206": {"description": "The range asked for (`Content-Range: bytes FIRST-LAST/SIZE`)", "content": {"video/webm": {"schema": {"type": "string", "format": "binary"}}}},
           "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "416": {"description": "The range starts beyond the file (`Content-Range: bytes */SIZE`)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         }
       }
     }

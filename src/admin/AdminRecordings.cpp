@@ -2,9 +2,9 @@
 
 #include <boost/json/array.hpp>
 #include <fstream>
-#include <sstream>
 
 #include "admin/AdminJson.hpp"
+#include "codec/ByteRange.hpp"
 #include "record/RecordingCatalog.hpp"
 
 namespace aerie {
@@ -24,6 +24,41 @@ boost::json::object describe(const RecordingInfo& r) {
     o["endedAt"] = r.endedAt;
   }
   return o;
+}
+
+// One file, whole (200) or the one range asked for (206, 416): ByteRange says which. Only the
+// bytes sent are read. A file under way grows: its size is taken once, when it is opened.
+HttpReply fileReply(const std::string& path, const std::string& name, const HttpRequestView& req) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  const std::streamoff end = in ? static_cast<std::streamoff>(in.tellg()) : -1;
+  if (end < 0) return AdminJson::error(404, "not_found", "no such recording file");
+  const auto size = static_cast<std::uint64_t>(end);
+  const ByteRange range = req.ifRange ? ByteRange{} : ByteRange::parse(req.range, size);
+  const std::string total = std::to_string(size);
+  if (range.kind == ByteRange::Kind::Unsatisfiable) {
+    HttpReply r = AdminJson::error(416, "range_not_satisfiable",
+                                   "the range asked for is beyond the file's " + total + " bytes");
+    r.headers.emplace_back("Content-Range", "bytes */" + total);
+    r.headers.emplace_back("Accept-Ranges", "bytes");
+    return r;
+  }
+  const bool partial = range.kind == ByteRange::Kind::Partial;
+  const std::uint64_t first = partial ? range.first : 0;
+  const std::uint64_t length = partial ? range.length() : size;
+  HttpReply reply;
+  reply.body.resize(length);
+  in.seekg(static_cast<std::streamoff>(first));
+  in.read(reply.body.data(), static_cast<std::streamsize>(length));
+  reply.body.resize(static_cast<std::size_t>(in.gcount()));
+  reply.contentType = "video/webm";
+  reply.headers.emplace_back("Accept-Ranges", "bytes");
+  if (partial) {
+    reply.status = 206;
+    reply.headers.emplace_back("Content-Range", "bytes " + std::to_string(first) + "-" +
+                                                    std::to_string(first + reply.body.size() - 1) + "/" + total);
+  }
+  reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+  return reply;
 }
 
 }  // namespace
@@ -56,14 +91,7 @@ HttpReply AdminRecordings::handle(RecordingCatalog* catalog, const HttpRequestVi
   }
   const auto path = catalog->filePath(route.recording, route.file);
   if (!path) return AdminJson::error(404, "not_found", "no such recording file");
-  std::ifstream in(*path, std::ios::binary);
-  std::ostringstream body;
-  body << in.rdbuf();
-  HttpReply reply;
-  reply.contentType = "video/webm";
-  reply.body = std::move(body).str();
-  reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + route.file + "\"");
-  return reply;
+  return fileReply(*path, route.file, req);
 }
 
 }  // namespace aerie

@@ -20,6 +20,8 @@ struct HttpRequestView {
   std::string skylinkSdkVersion;
   std::string skylinkApiVersion;
   std::string serverSelect;
+  std::string range;    // Range (recording downloads), empty when absent
+  bool ifRange = false;  // an If-Range header came: the Range is ignored (nothing to validate it against)
   bool secure = false;                // arrived over TLS
   std::string remoteAddress;
   std::string body;

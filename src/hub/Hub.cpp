@@ -312,6 +312,8 @@ bool Hub::joinGranted(Peer& peer, const boost::json::object& msg, const JoinGran
   inRoom["pc_config"] = boost::json::object{{"iceServers", grant.iceServers}};
   inRoom["tieBreaker"] = tieBreaker;
   if (room->autoMedia()) inRoom["mediaMode"] = room->sfu() ? "sfu" : "mesh";
+  // Not in Skylink: the room's owner, the member longest in it (docs/protocol.md).
+  inRoom["owner"] = room->owner();
   sendTo(peer, inRoom);
 
   if (room->sfu()) serverPeer_->onJoined(room->key(), ServerPeerMember{sid, grant.privileged});
@@ -338,7 +340,9 @@ void Hub::leaveRoom(Peer& peer, std::int64_t nowMs) {
   notifyLeft(sid, nowMs);
 
   auto it = rooms_.find(roomKey);
-  if (it == rooms_.end() || !it->second->remove(sid)) return;
+  if (it == rooms_.end()) return;
+  const bool wasOwner = it->second->owner() == sid;
+  if (!it->second->remove(sid)) return;
   if (it->second->sfu() && serverPeer_ != nullptr) serverPeer_->onLeft(roomKey, sid);
   if (it->second->empty()) {
     rooms_.erase(it);  // the lock goes with the room (spec section 4: Leaving)
@@ -348,6 +352,8 @@ void Hub::leaveRoom(Peer& peer, std::int64_t nowMs) {
   bye["type"] = "bye";
   bye["mid"] = sid;
   bye["rid"] = roomKey;
+  // The owner left: the member longest in the room is the owner now (extra field, not Skylink's).
+  if (wasOwner) bye["owner"] = it->second->owner();
   broadcast(*it->second, sid, encode(bye), "bye");
   switchMediaIfDue(*it->second);
 }

@@ -54,6 +54,10 @@ class Room {
   std::size_t size() const { return members_.size(); }
   bool empty() const { return members_.empty(); }
   const std::vector<Member>& members() const { return members_; }
+  // The room's owner: the member longest in it (the first to join, then whoever has been there
+  // longest once it leaves); empty for an empty room. Not Skylink's: aerie's app shows the
+  // record button to the owner (docs/app.md).
+  std::string_view owner() const { return members_.empty() ? std::string_view() : members_.front().sid; }
   RoomSnapshot snapshot() const;
 
  private:

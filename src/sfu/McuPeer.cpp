@@ -174,6 +174,13 @@ void McuPeer::handleEnter(std::string_view roomKey, RoomState& room, Member& fro
   welcome["peersInRoom"] = std::move(peers);
   outbox_->sendToMember(roomKey, from.sid, std::move(welcome), kMcu);
   if (!first) return;  // a repeated enter (a client's refresh): the others know it already
+  // A newcomer to a room being recorded hears so, as the others did at the start.
+  if (!room.recordingId.empty()) {
+    outbox_->sendToMember(roomKey, from.sid,
+                          {{"type", "recordingEvent"}, {"target", from.sid}, {"action", "on"},
+                           {"recordingId", room.recordingId}},
+                          kMcu);
+  }
 
   // The members already there learn of the newcomer from the server peer (0.6.x members by
   // its welcome, once it publishes).

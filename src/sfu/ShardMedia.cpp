@@ -282,6 +282,10 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::unique_ptr<PublisherRecording> recording;
     std::uint32_t recordedAudio = 0;  // SSRCs
     std::uint32_t recordedVideo = 0;
+    // A simulcast video track is recorded in one layer (recordedLayerOf), chosen once it has
+    // sent for a second since the file began; -1 until then.
+    int recordedLayer = -1;
+    std::int64_t recordingSinceUs = 0;
 
     void onChannelOpen(MediaTransport&, std::uint16_t stream, std::string_view) override {
       if (!mainChannel) mainChannel = stream;
@@ -505,9 +509,9 @@ struct ShardMedia::Impl : MediaTransport::Sender {
         ++track->levelSamples;
       }
     }
-    // A simulcast track is recorded in its top layer (one layer: one sequence of frames).
+    if (simulcast != nullptr) simulcast->lastArrivalUs = arrivalUs;
     if (publisher.recording && track->recordable && packet.payloadType() == track->payloadType &&
-        (simulcast == nullptr || layer + 1 == static_cast<int>(track->layers.size()))) {
+        (simulcast == nullptr || layer == recordedLayerOf(publisher, *track))) {
       record(publisher, *track, packet);
     }
     auto subs = subscribers.find(track->ssrc);
@@ -531,7 +535,6 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::optional<Vp8Descriptor> vp8;
     LayerSwitch::Vp8Ids ids;
     if (simulcast != nullptr) {
-      simulcast->lastArrivalUs = arrivalUs;
       for (std::size_t i = 0; i < track->layers.size(); ++i) {
         if (arrivalUs - track->layers[i].lastArrivalUs < 1000000) highestActive = static_cast<int>(i);
       }
@@ -616,6 +619,20 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     }
   }
 
+  // The layer a simulcast track is recorded in (one layer: one sequence of frames): the highest
+  // one that sent within the last second, chosen a second after the file began (so that every
+  // layer the publisher sends has been seen) and kept for the file. Not always the top one:
+  // Chromium sends fewer layers than offered for small pictures (two at 640x480) and pauses upper
+  // ones when its bandwidth estimate or CPU is short; the lowest always runs.
+  int recordedLayerOf(Entry& publisher, const Published& track) {
+    if (publisher.recordedLayer >= 0 || arrivalUs - publisher.recordingSinceUs < 1000000) return publisher.recordedLayer;
+    for (std::size_t i = 0; i < track.layers.size(); ++i) {
+      const std::int64_t last = track.layers[i].lastArrivalUs;
+      if (last != 0 && arrivalUs - last < 1000000) publisher.recordedLayer = static_cast<int>(i);
+    }
+    return publisher.recordedLayer;
+  }
+
   // A recording's file for `entry`, if its room records and it publishes something the
   // recorder writes: `<sid>.webm` in the recording's directory (`<sid>-2.webm`, ... for a
   // publisher that comes back).
@@ -646,6 +663,8 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     }
     o.path = path.string();
     entry.recording = std::make_unique<PublisherRecording>(std::move(o));
+    entry.recordedLayer = -1;
+    entry.recordingSinceUs = arrivalUs;
     counters.recordingFiles.fetch_add(1, std::memory_order_relaxed);
     if (entry.recordedVideo != 0) requestKeyframe(entry.recordedVideo);
   }

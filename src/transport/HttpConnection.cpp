@@ -347,6 +347,8 @@ asio::awaitable<void> serveHttp(ServerContext& ctx, Stream stream, beast::flat_b
       view.skylinkSdkVersion = headerValue(req, "Skylink_SDK_version");
       view.skylinkApiVersion = headerValue(req, "Skylink_API_version");
       view.serverSelect = headerValue(req, "X-Server-Select");
+      view.range = headerValue(req, http::field::range);
+      view.ifRange = req.find(http::field::if_range) != req.end();
       view.secure = secure;
       view.remoteAddress = remote;
       view.body = std::move(req.body());

@@ -393,6 +393,38 @@ TEST_F(HubRoomTest, ByeThenDisconnectSendsOneBye) {
   EXPECT_EQ(hub_->stats().peersInRooms, 3u);
 }
 
+// The room's owner (aerie's app shows it the record button): the member longest in the room,
+// named in every inRoom, and in the bye of an owner, for the next one.
+TEST_F(HubTest, TheOwnerIsTheMemberLongestInTheRoom) {
+  Client a = connect();
+  send(a, R"({"type":"joinRoom","rid":"owned"})");
+  const auto aInRoom = a.sink->ofType("inRoom").at(0);
+  const auto aSid = aInRoom.at("sid").as_string();
+  EXPECT_EQ(aInRoom.at("owner").as_string(), aSid);  // whoever makes the room owns it
+  Client b = connect();
+  send(b, R"({"type":"joinRoom","rid":"owned"})");
+  EXPECT_EQ(b.sink->ofType("inRoom").at(0).at("owner").as_string(), aSid);
+  Client c = connect();
+  send(c, R"({"type":"joinRoom","rid":"owned"})");
+  const auto bSid = b.sink->ofType("inRoom").at(0).at("sid").as_string();
+  const auto cSid = c.sink->ofType("inRoom").at(0).at("sid").as_string();
+  // A member who is not the owner leaves: no owner in its bye.
+  hub_->disconnect(c.id, now_);
+  auto byes = b.sink->ofType("bye");
+  ASSERT_EQ(byes.size(), 1u);
+  EXPECT_EQ(byes[0].at("mid").as_string(), cSid);
+  EXPECT_FALSE(byes[0].contains("owner"));
+  // The owner leaves: the next longest in the room owns it, and hears so.
+  send(a, R"({"type":"bye"})");
+  byes = b.sink->ofType("bye");
+  ASSERT_EQ(byes.size(), 2u);
+  EXPECT_EQ(byes[1].at("mid").as_string(), aSid);
+  EXPECT_EQ(byes[1].at("owner").as_string(), bSid);
+  // Joining again makes the old owner the newest member.
+  send(a, R"({"type":"joinRoom","rid":"owned"})");
+  EXPECT_EQ(a.sink->ofType("inRoom").back().at("owner").as_string(), bSid);
+}
+
 TEST_F(HubRoomTest, DisconnectSendsByeAndTheLastOneDropsTheRoom) {
   hub_->disconnect(a_.id, now_);
   EXPECT_EQ(b_.sink->ofType("bye").size(), 1u);

@@ -542,6 +542,23 @@ TEST_F(McuRecordingTest, MaxConcurrentRecordingsAndALimitThatStopsOne) {
   EXPECT_EQ(c.sink->ofType("recordingEvent").back().at("action").as_string(), "on");
 }
 
+TEST_F(McuRecordingTest, ANewcomerHearsThatTheRoomIsBeingRecorded) {
+  auto [a, b] = twoEntered();
+  send(a, obj(R"({"type":"startRecordingRoom","rid":"r1","target":"MCU"})"));
+  const std::string id(a.sink->ofType("recordingEvent")[0].at("recordingId").as_string());
+  Client c = joinSfu("r1");
+  enter(c);
+  auto events = c.sink->ofType("recordingEvent");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].at("action").as_string(), "on");
+  EXPECT_EQ(events[0].at("recordingId").as_string(), id);
+  EXPECT_EQ(a.sink->ofType("recordingEvent").size(), 1u);  // the others heard it once
+  send(a, obj(R"({"type":"stopRecordingRoom","rid":"r1","target":"MCU"})"));
+  Client d = joinSfu("r1");
+  enter(d);
+  EXPECT_TRUE(d.sink->ofType("recordingEvent").empty());
+}
+
 TEST_F(McuRecordingTest, TheLastMemberLeavingEndsTheRecording) {
   Client a = joinSfu("r1");
   enter(a);

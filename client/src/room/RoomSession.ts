@@ -25,6 +25,7 @@ import type { MediaRoom } from '../media/LocalMedia.js';
 import type { Emit, LocalMediaSource } from '../context.js';
 import { RoomSignaling, type RoomSignalingHost, type RoomState } from './RoomSignaling.js';
 import { McuLink, MCU_ID } from './McuLink.js';
+import type { RoomRecordings } from './RoomRecordings.js';
 
 const log = logger('skylink');
 
@@ -48,12 +49,14 @@ export interface RoomSessionDeps {
   readonly roomName: string;
   readonly profile: Pick<LocalProfile, 'buildUserInfo' | 'selfInfo' | 'agent' | 'platform'>;
   readonly media: LocalMediaSource;
+  /** The Skylink object's recordings (they outlive the room, as in SkylinkJS 0.6.37). */
+  readonly recordings: RoomRecordings;
 }
 
 const JOIN_INTERRUPTED = 'Channel closed abruptly before session was established';
 
 export class RoomSession implements MediaRoom, RoomSignalingHost {
-  readonly state: RoomState = { sid: null, weight: 0, inRoom: false, locked: false, rejoinPending: false, iceServers: [] };
+  readonly state: RoomState = { sid: null, weight: 0, inRoom: false, locked: false, rejoinPending: false, iceServers: [], owner: null };
   readonly peers: PeerDirectory;
   readonly data: DataTransferManager;
   /** SFU rooms (the API said hasMCU): our one connection, to the MCU. Null in mesh rooms. */
@@ -162,6 +165,7 @@ export class RoomSession implements MediaRoom, RoomSignalingHost {
   }
   get profile(): RoomSessionDeps['profile'] { return this.deps.profile; }
   get media(): LocalMediaSource { return this.deps.media; }
+  get recordings(): RoomRecordings { return this.deps.recordings; }
   get credentials(): RoomCredentials { return this.deps.credentials; }
   get roomKey(): string { return this.deps.credentials.roomKey; }
   get cid(): string { return this.deps.credentials.cid; }

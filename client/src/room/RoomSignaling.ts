@@ -17,6 +17,7 @@ import type { DataTransferManager } from '../data/DataTransferManager.js';
 import type { NormalizedInit } from '../config.js';
 import type { Emit, LocalMediaSource, PeerRecord } from '../context.js';
 import { MCU_ID, type McuLink } from './McuLink.js';
+import type { RoomRecordings } from './RoomRecordings.js';
 
 const log = logger('skylink');
 
@@ -31,6 +32,8 @@ export interface RoomState {
   /** The socket dropped while in the room: send joinRoom again when it is back. */
   rejoinPending: boolean;
   iceServers: RTCIceServer[];
+  /** Not in Skylink: the room's owner as aerie names it (the member longest in the room); null when the server does not say. */
+  owner: string | null;
 }
 
 /** What the handler gets from its room session. */
@@ -47,6 +50,8 @@ export interface RoomSignalingHost {
   readonly emit: Emit;
   /** SFU rooms (hasMCU): our one connection, to the server's peer 'MCU'; null in mesh rooms. */
   readonly mcu: McuLink | null;
+  /** The recordings we hear of (`recordingEvent`). */
+  readonly recordings: Pick<RoomRecordings, 'onEvent'>;
   /** An auto room's switch (mediaMode): make or end the connection to the MCU. */
   startMcu(): McuLink;
   stopMcu(): void;
@@ -93,7 +98,10 @@ export class RoomSignaling {
           peers.get(from)?.session.handleCandidate({ candidate: msg.candidate, sdpMid: msg.id ?? null, sdpMLineIndex: typeof msg.label === 'number' ? msg.label : null });
         }
         break;
-      case SIG.BYE: if (from !== s.sid) this.removePeer(from); break;
+      case SIG.BYE:
+        if (from !== s.sid) this.removePeer(from);
+        if (typeof msg.owner === 'string') this.setOwner(msg.owner); // the owner left: aerie names the next
+        break;
       case SIG.REDIRECT: this.onRedirect(msg); break;
       case SIG.PUBLIC_MESSAGE:
       case SIG.PRIVATE_MESSAGE: {
@@ -119,6 +127,7 @@ export class RoomSignaling {
         break;
       case SIG.APPROACH: if (typeof msg.target === 'string') this.sendEnter(msg.target); break;
       case SIG.MEDIA_MODE: this.onMediaMode(msg); break;
+      case SIG.RECORDING: this.host.recordings.onEvent(msg); break;
       case SIG.END_OF_CANDIDATES: break; // Chromium ends remote gathering by itself.
       default: log.debug('unhandled message', msg.type);
     }
@@ -134,6 +143,7 @@ export class RoomSignaling {
     s.inRoom = true;
     this.host.entered(sid);
     emit('peerJoined', sid, this.host.getPeerInfo(), true);
+    this.setOwner(typeof msg.owner === 'string' && msg.owner ? msg.owner : null);
     this.host.joined(sid);
     emit('handshakeProgress', C.HANDSHAKE_PROGRESS.ENTER, sid);
     const local = this.host.media.activeLocal();
@@ -143,6 +153,13 @@ export class RoomSignaling {
     // SFU rooms: only the MCU hears our enter (SkylinkJS 2.x: target 'MCU', publisherId).
     if (this.host.mcu) this.host.sendRoom({ ...this.handshakeFields(MCU_ID), type: SIG.ENTER, publisherId: sid });
     else this.sendEnter();
+  }
+
+  /** aerie's `owner` (inRoom, and the bye of an owner): `roomOwnerChanged` when it changes. */
+  private setOwner(owner: string | null): void {
+    if (owner === this.s.owner) return;
+    this.s.owner = owner;
+    this.host.emit('roomOwnerChanged', owner, owner !== null && owner === this.s.sid);
   }
 
   // ---- auto rooms: the server switches the room between mesh and SFU ---------------------------

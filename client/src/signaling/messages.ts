@@ -12,7 +12,7 @@ export const SIG = {
   GROUP: 'group', GET_PEERS: 'getPeers', PEER_LIST: 'peerList', INTRODUCE: 'introduce',
   INTRODUCE_ERROR: 'introduceError', APPROACH: 'approach', END_OF_CANDIDATES: 'endOfCandidates',
   RECORDING: 'recordingEvent', ANSWER_ACK: 'answerAck', MEDIA_INFO: 'mediaInfoEvent',
-  ACTIVE_SPEAKER: 'activeSpeaker',
+  ACTIVE_SPEAKER: 'activeSpeaker', START_RECORDING: 'startRecordingRoom', STOP_RECORDING: 'stopRecordingRoom',
 } as const;
 
 /** Status messages SkylinkJS sends at most once a second, batching the rest into `group`. */

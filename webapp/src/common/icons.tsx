@@ -31,3 +31,5 @@ export const PlusIcon = () => <Svg><line x1="12" y1="5" x2="12" y2="19" /><line 
 export const UsersIcon = () => <Svg><path d="M17 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2" /><circle cx="9" cy="7" r="4" /><path d="M23 21v-2a4 4 0 0 0-3-3.9" /><path d="M16 3.1a4 4 0 0 1 0 7.8" /></Svg>;
 export const WifiOffIcon = () => <Svg><path d="M1 9a16 16 0 0 1 22 0" /><path d="M5 13a10 10 0 0 1 14 0" /><path d="M8.5 16.5a5 5 0 0 1 7 0" /><line x1="12" y1="20" x2="12" y2="20" /><Slash /></Svg>;
 export const SlidersIcon = () => <Svg><line x1="4" y1="21" x2="4" y2="14" /><line x1="4" y1="10" x2="4" y2="3" /><line x1="12" y1="21" x2="12" y2="12" /><line x1="12" y1="8" x2="12" y2="3" /><line x1="20" y1="21" x2="20" y2="16" /><line x1="20" y1="12" x2="20" y2="3" /><line x1="1" y1="14" x2="7" y2="14" /><line x1="9" y1="8" x2="15" y2="8" /><line x1="17" y1="16" x2="23" y2="16" /></Svg>;
+export const RecordIcon = () => <Svg><circle cx="12" cy="12" r="9" /><circle cx="12" cy="12" r="4" fill="currentColor" /></Svg>;
+export const StopIcon = () => <Svg><rect x="6" y="6" width="12" height="12" rx="1" fill="currentColor" /></Svg>;

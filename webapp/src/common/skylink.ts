@@ -63,6 +63,9 @@ export interface SkylinkApi {
   readonly hasMCU?: boolean;
   /** Aerie's library only (not SkylinkJS 0.6): another camera or microphone in the call, no renegotiation. */
   switchMediaDevice?(kind: 'audio' | 'video', deviceId: string, callback?: Callback): void;
+  /** SkylinkJS 0.6.37 and Aerie's library: record the room through the MCU (SFU rooms); recordingState says how it goes. */
+  startRecording?(callback?: Callback): void;
+  stopRecording?(callback?: Callback, callbackSuccessWhenLink?: boolean): void;
 }
 
 export type SkylinkConstructor = new () => SkylinkApi;

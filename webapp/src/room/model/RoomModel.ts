@@ -14,6 +14,7 @@ import { loadSkylink, TRANSFER_STATE as TS, type MediaOptions, type PeerInfo, ty
 import { Store } from '../../common/store.js';
 import { AudioLevels } from './AudioLevels.js';
 import { CallDevices } from './CallDevices.js';
+import { CallRecording } from './CallRecording.js';
 import type { DeviceKind } from './devices.js';
 import { Reconnector } from './Reconnector.js';
 import { GridPager } from './paging.js';
@@ -99,6 +100,12 @@ export class RoomModel {
     announce: (text) => this.announce(text),
   });
 
+  /** Recording the call: the owner's button, everyone's indicator (its own store). */
+  readonly recording = new CallRecording({
+    skylink: () => this.sk,
+    announce: (text) => this.announce(text),
+  });
+
   private readonly deps: RoomModelDeps;
 
   constructor(readonly room: string, deps: Partial<RoomModelDeps> = {}) {
@@ -127,6 +134,7 @@ export class RoomModel {
       this.sk = new Skylink();
       this.wire(this.sk);
       this.devices.wire(this.sk);
+      this.recording.wire(this.sk);
     } catch (e) {
       this.fail(e instanceof Error ? e.message : String(e));
       return;
@@ -225,6 +233,7 @@ export class RoomModel {
     this.stopLevels();
     this.devices.stop();
     this.sk.leaveRoom(true);
+    this.recording.reset();
     this.peers.clear();
     this.serverSpeaker = null;
     this.set({ phase: 'left', participants: [], grid: this.pager.update([], null, Date.now()), speakerKey: null, connection: 'connected', connectionMessage: '', sharingScreen: false, locked: false, selfId: null });

@@ -1,7 +1,7 @@
 // In the call: top bar (room, people, link), the video grid, the controls, the side panel,
 // and the reconnecting banner.
 import { useEffect, useState } from 'preact/hooks';
-import { CloseIcon, LockIcon, UsersIcon, WifiOffIcon } from '../../common/icons.js';
+import { CloseIcon, LockIcon, RecordIcon, UsersIcon, WifiOffIcon } from '../../common/icons.js';
 import { useStore } from '../../common/store.js';
 import type { RoomModel } from '../model/RoomModel.js';
 import type { RoomState } from '../model/types.js';
@@ -14,6 +14,7 @@ export function CallScreen({ s, model }: { s: RoomState; model: RoomModel }) {
   const [showInvite, setShowInvite] = useState(false);
   const alone = s.participants.filter((p) => !p.isSelf).length === 0;
   const devices = useStore(model.devices.store);
+  const rec = useStore(model.recording.store);
 
   useEffect(() => {
     const onVis = () => { if (document.visibilityState === 'visible') model.markRead(); };
@@ -28,6 +29,7 @@ export function CallScreen({ s, model }: { s: RoomState; model: RoomModel }) {
           <a class="brand small" href="/" aria-label="Aerie start page">Aerie</a>
           <h1 class="room-title" title={s.room}>{s.room}</h1>
           {s.locked && <span class="pill locked" id="locked-indicator"><LockIcon /> Locked</span>}
+          {rec.active && <span class="pill recording" id="recording-indicator" role="status" title="This call is being recorded"><RecordIcon /> Recording</span>}
         </div>
         <div class="topbar-right">
           <span class="pill" aria-label={`${s.participants.length} in the call`}><UsersIcon /> {s.participants.length}</span>
@@ -54,6 +56,12 @@ export function CallScreen({ s, model }: { s: RoomState; model: RoomModel }) {
         <div class="banner note" role="status" id="device-notice" key={devices.notice.id}>
           <span>{devices.notice.text}</span>
           <button type="button" class="icon-btn" aria-label="Dismiss" title="Dismiss" onClick={() => model.devices.dismissNotice()}><CloseIcon /></button>
+        </div>
+      )}
+      {(rec.error || rec.saved) && (
+        <div class="banner note" role="status" id="recording-note">
+          <span>{rec.error ? `Recording: ${rec.error}.` : 'The recording is saved on the server. Its administrator can download it from the console (Recordings).'}</span>
+          <button type="button" class="icon-btn" aria-label="Dismiss" title="Dismiss" onClick={() => model.recording.dismiss()}><CloseIcon /></button>
         </div>
       )}
       <div class="call-body">

@@ -2,7 +2,7 @@
 // for the state ("Mute, pressed" = muted), with the state also shown by colour and icon; the
 // tooltip says what a click will do.
 import { useState } from 'preact/hooks';
-import { CameraIcon, CameraOffIcon, ChatIcon, LeaveIcon, LockIcon, MicIcon, MicOffIcon, ScreenIcon, SlidersIcon, UnlockIcon } from '../../common/icons.js';
+import { CameraIcon, CameraOffIcon, ChatIcon, LeaveIcon, LockIcon, MicIcon, MicOffIcon, RecordIcon, ScreenIcon, SlidersIcon, StopIcon, UnlockIcon } from '../../common/icons.js';
 import { useStore } from '../../common/store.js';
 import type { RoomModel } from '../model/RoomModel.js';
 import type { RoomState } from '../model/types.js';
@@ -12,6 +12,7 @@ export function ControlBar({ s, model }: { s: RoomState; model: RoomModel }) {
   const connected = s.phase === 'in-call' && s.connection === 'connected';
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
   const devices = useStore(model.devices.store);
+  const rec = useStore(model.recording.store);
   const [menu, setMenu] = useState(false);
   return (
     <div class="controls" role="group" aria-label="Call controls">
@@ -48,6 +49,15 @@ export function ControlBar({ s, model }: { s: RoomState; model: RoomModel }) {
         {s.locked ? <LockIcon /> : <UnlockIcon />}
         <span class="ctl-label">Lock</span>
       </button>
+      {rec.available && rec.isOwner && (
+        // The room's owner only (the person longest in it): start and stop recording the call.
+        <button type="button" id="btn-record" class={`ctl${rec.active ? ' recording' : ''}`} aria-pressed={rec.active ? 'true' : 'false'}
+          disabled={!connected || rec.pending !== null} onClick={() => model.recording.toggle()}
+          title={rec.active ? 'Stop recording the call' : 'Record the call (everyone sees that it is recorded)'}>
+          {rec.active ? <StopIcon /> : <RecordIcon />}
+          <span class="ctl-label">{rec.active ? 'Stop recording' : 'Record'}</span>
+        </button>
+      )}
       <button type="button" id="btn-chat" class={`ctl${s.panelOpen ? ' on' : ''}`} aria-pressed={s.panelOpen ? 'true' : 'false'}
         aria-controls="side-panel" onClick={() => model.setPanelOpen(!s.panelOpen)}
         title={s.panelOpen ? 'Hide chat and files' : 'Show chat and files'}
