@@ -1020,6 +1020,11 @@ struct ShardMedia::Impl : MediaTransport::Sender {
         layers->aim(allocation[i].chosen);
         if (layers->target() != allocation[i].chosen) continue;
         counters.layerChanges.fetch_add(1, std::memory_order_relaxed);
+        const auto& e = entry->downlink->estimator();
+        log::debug("media", "layer aim", {{"sid", entry->sid}, {"ssrc", std::to_string(allocation[i].id)},
+                                          {"layer", std::to_string(allocation[i].chosen)}, {"estimate", std::to_string(e.estimate())},
+                                          {"delayBased", std::to_string(e.delayBased())}, {"lossBased", std::to_string(e.lossBased())},
+                                          {"acknowledged", std::to_string(e.acknowledged())}});
       }
     }
   }
