@@ -8,7 +8,9 @@ LayerAllocator::Hold& LayerAllocator::holdOf(std::uint32_t id) {
   for (auto& h : holds_) {
     if (h.id == id) return h;
   }
-  holds_.push_back(Hold{id, -1, 0, false});
+  Hold h;
+  h.id = id;
+  holds_.push_back(h);
   return holds_.back();
 }
 
@@ -55,7 +57,15 @@ void LayerAllocator::allocate(std::span<Track> tracks, std::uint64_t estimateBps
     if (t.layers == 0) continue;
     Hold& h = holdOf(t.id);
     h.seen = true;
+    if (h.raisedTo >= 0 && nowUs - h.raisedAtUs >= kFailedRiseUs) {
+      if (t.current >= h.raisedTo) h.waitUs = kUpHoldUs;  // it held: tries come quickly again
+      h.raisedTo = -1;
+    }
     if (t.current < 0 || t.chosen <= t.current) {
+      if (h.raisedTo >= 0 && t.chosen < h.raisedTo && t.current >= h.raisedTo) {
+        h.waitUs = std::min(h.waitUs * 2, kMaxUpHoldUs);  // down again soon after a rise
+        h.raisedTo = -1;
+      }
       h.layer = -1;
       continue;
     }
@@ -65,7 +75,12 @@ void LayerAllocator::allocate(std::span<Track> tracks, std::uint64_t estimateBps
       if (h.layer < t.chosen) h.sinceUs = nowUs;
       h.layer = t.chosen;
     }
-    if (nowUs - h.sinceUs < kUpHoldUs) t.chosen = t.current;
+    if (nowUs - h.sinceUs < h.waitUs) {
+      t.chosen = t.current;
+    } else if (h.raisedTo < t.chosen) {
+      h.raisedTo = t.chosen;
+      h.raisedAtUs = nowUs;
+    }
   }
   // Tracks gone since the last call are forgotten.
   std::erase_if(holds_, [](const Hold& h) { return !h.seen; });

@@ -8,7 +8,9 @@
 // the subscriber gets now for kKeepPercent of it, a margin against flipping. Choices
 // that go down apply at once; one that goes up above what the subscriber gets now applies only
 // once it has fitted for kUpHoldUs without a break, so that a short rise of the estimate does
-// not flip layers (every switch waits for a key frame). Pure: time from the caller.
+// not flip layers (every switch waits for a key frame); a rise that has to be undone within 5 s
+// doubles that wait for the track's next one (up to 12 s), so that a subscriber held under a
+// limit tries the next layer less and less often. Pure: time from the caller.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +35,10 @@ class LayerAllocator {
   void allocate(std::span<Track> tracks, std::uint64_t estimateBps, std::int64_t nowUs);
 
   static constexpr std::int64_t kUpHoldUs = 1500000;
+  // A layer gone up to that has to come down again within kFailedRiseUs was a failed try: the
+  // next rise of that track waits twice as long, up to kMaxUpHoldUs; one that lasts resets it.
+  static constexpr std::int64_t kFailedRiseUs = 5000000;
+  static constexpr std::int64_t kMaxUpHoldUs = 12000000;
   // The layer a subscriber gets now, and those below it, count for this share of their rate:
   // it keeps its layer while the estimate covers 80 % of it.
   static constexpr std::int64_t kKeepPercent = 80;
@@ -42,6 +48,9 @@ class LayerAllocator {
     std::uint32_t id = 0;
     int layer = -1;           // the higher layer that fits
     std::int64_t sinceUs = 0;  // since when it has
+    std::int64_t waitUs = kUpHoldUs;  // how long a rise waits now
+    int raisedTo = -1;         // the last rise let through, while it may still fail
+    std::int64_t raisedAtUs = 0;
     bool seen = false;
   };
   Hold& holdOf(std::uint32_t id);

@@ -99,5 +99,43 @@ TEST(LayerAllocator, KeepsTheCurrentLayerWhileTheEstimateCoversMostOfIt) {
   EXPECT_EQ(tracks[0].chosen, 1) << "going up needs the full rate";
 }
 
+TEST(LayerAllocator, ARiseUndoneSoonWaitsLongerNextTime) {
+  LayerAllocator a;
+  std::vector<Track> tracks = {simulcast(1, 150000, 500000, 1500000, 0)};
+  tracks[0].highestActive = 1;
+  std::int64_t now = 0;
+  auto rise = [&](std::int64_t waitUs) {
+    // Fits from `now`: held for waitUs, then let through.
+    a.allocate(tracks, 1000000, now);
+    EXPECT_EQ(tracks[0].chosen, 0);
+    a.allocate(tracks, 1000000, now + waitUs - 1000);
+    EXPECT_EQ(tracks[0].chosen, 0) << waitUs;
+    now += waitUs;
+    a.allocate(tracks, 1000000, now);
+    EXPECT_EQ(tracks[0].chosen, 1) << waitUs;
+    tracks[0].current = 1;
+  };
+  auto fail = [&]() {
+    now += 1000000;  // a second later, the layer does not fit: down
+    a.allocate(tracks, 200000, now);
+    EXPECT_EQ(tracks[0].chosen, 0);
+    tracks[0].current = 0;
+    now += 100000;
+  };
+  rise(LayerAllocator::kUpHoldUs);
+  fail();
+  rise(2 * LayerAllocator::kUpHoldUs);
+  fail();
+  rise(4 * LayerAllocator::kUpHoldUs);
+  fail();
+  rise(LayerAllocator::kMaxUpHoldUs);
+  // This time it holds past kFailedRiseUs: the wait is back to the first.
+  now += LayerAllocator::kFailedRiseUs;
+  a.allocate(tracks, 1000000, now);
+  EXPECT_EQ(tracks[0].chosen, 1);
+  fail();
+  rise(LayerAllocator::kUpHoldUs);
+}
+
 }  // namespace
 }  // namespace aerie
