@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"; shift || true
-targets=("$@"); ((${#targets[@]})) || targets=(stun engineio hub api websocket tls rtp srtp sdp dtls sctp resp record)
+targets=("$@"); ((${#targets[@]})) || targets=(stun engineio hub api websocket tls rtp twcc srtp sdp dtls sctp resp record)
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}" >/dev/null
 status=0

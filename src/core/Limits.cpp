@@ -58,6 +58,7 @@ const Row kRows[] = {
     {"dtls-handshake-timeout-ms", nullptr, &Limits::dtlsHandshakeTimeoutMs},
     {"max-tracks-per-peer", nullptr, &Limits::maxTracksPerPeer},
     {"max-publisher-bitrate-kbps", nullptr, &Limits::maxPublisherBitrateKbps},
+    {"max-subscriber-bitrate-kbps", nullptr, &Limits::maxSubscriberBitrateKbps},
     {"max-subscribers-per-room", nullptr, &Limits::maxSubscribersPerRoom},
     {"auto-sfu-peers", nullptr, &Limits::autoSfuPeers},
     {"max-srtp-streams-per-direction", &Limits::maxSrtpStreamsPerDirection},

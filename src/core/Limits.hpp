@@ -110,6 +110,10 @@ struct Limits {
   std::uint32_t maxTracksPerPeer = 4;
   // The bitrate a publisher is told it may send at most (REMB, once a second), in kbit/s.
   std::uint32_t maxPublisherBitrateKbps = 2500;
+  // The most a subscriber's downlink bandwidth estimate (transport-cc, REMB) goes up to, in
+  // kbit/s; it starts there too, so that a subscriber gets the top simulcast layers until its
+  // feedback shows delay or loss.
+  std::uint32_t maxSubscriberBitrateKbps = 10000;
   // An auto room (app media mode auto) switches from mesh to SFU when a join makes it larger
   // than this, and back to mesh when it shrinks below it, as long as every member's client can
   // follow the switch (aerie's library can; SkylinkJS cannot, and keeps the room as it started).

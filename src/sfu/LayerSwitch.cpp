@@ -68,6 +68,8 @@ void LayerSwitch::setHighestActive(int layer) {
   if (target_ > layer) target_ = layer;
 }
 
+void LayerSwitch::aim(int layer) { target_ = std::clamp(layer, 0, std::min(top_, highestActive_)); }
+
 void LayerSwitch::onLoss(std::uint8_t fractionLost, Clock::time_point now) {
   if (current_ < 0) return;
   if (fractionLost > kStepDownLoss) {

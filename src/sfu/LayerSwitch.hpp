@@ -4,9 +4,10 @@
 // VP8 PictureID and TL0PICIDX that carry on across a switch: a receiver that saw the PictureID
 // jump back to another layer's numbers would drop the new layer's frames as stale). A switch happens only at a key frame of the new layer, so the
 // picture never breaks: until one comes the subscriber keeps getting the old layer (and the
-// publisher is asked for one). The layer follows the subscriber's reported loss: it steps down
-// when more than ~10 % of a second's packets were lost, and after a quiet while steps up again
-// to try the next one. Pure: no clock of its own, no allocation.
+// publisher is asked for one). The layer is aimed at by the subscriber's bandwidth estimate
+// (aim(), from LayerAllocator); for a subscriber without one it follows its reported loss: it
+// steps down when more than ~10 % of a second's packets were lost, and after a quiet while
+// steps up again to try the next one. Pure: no clock of its own, no allocation.
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -41,8 +42,12 @@ class LayerSwitch {
   // `outSequence`; nullopt if it was sent before the last switch.
   std::optional<std::pair<int, std::uint16_t>> original(std::uint16_t outSequence) const;
 
-  // The subscriber's receiver report for the track: fraction lost of 256.
+  // The subscriber's receiver report for the track: fraction lost of 256. The fallback for a
+  // subscriber that sends neither transport-cc feedback nor REMB.
   void onLoss(std::uint8_t fractionLost, Clock::time_point now);
+  // The layer a bandwidth estimate chose for this subscriber (LayerAllocator), within the
+  // layers the publisher sends now; the switch still waits for that layer's key frame.
+  void aim(int layer);
   // The highest layer the publisher sends now (a browser leaves out layers its picture is too
   // small for, or its uplink cannot carry): the aim never goes above it.
   void setHighestActive(int layer);

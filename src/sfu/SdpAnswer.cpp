@@ -137,7 +137,7 @@ void ssrcsOf(const SdpMedia& m, AcceptedMedia& a) {
 }  // namespace
 
 std::string SdpAnswer::forwardedSection(const ForwardedTrack& t, const LocalTransport* local,
-                                        std::string_view setup) {
+                                        std::string_view setup, std::uint16_t transportCc) {
   std::string out;
   out += "m=" + t.kind + " 9 UDP/TLS/RTP/SAVPF " + std::to_string(t.payloadType) + "\r\n";
   line(out, "c=IN IP4 0.0.0.0");
@@ -150,6 +150,7 @@ std::string SdpAnswer::forwardedSection(const ForwardedTrack& t, const LocalTran
   out += setup;
   out += "\r\n";
   out += "a=mid:" + t.mid + "\r\n";
+  extension(out, transportCc, kTransportCcUri);
   line(out, t.active ? "a=sendonly" : "a=inactive");
   line(out, "a=rtcp-mux");
   out += "a=rtpmap:" + std::to_string(t.payloadType) + " " + t.codecName + "/" + std::to_string(t.clockRate);
@@ -159,7 +160,9 @@ std::string SdpAnswer::forwardedSection(const ForwardedTrack& t, const LocalTran
     out += "a=rtcp-fb:" + std::to_string(t.payloadType) + " nack\r\n";
     out += "a=rtcp-fb:" + std::to_string(t.payloadType) + " nack pli\r\n";
     out += "a=rtcp-fb:" + std::to_string(t.payloadType) + " ccm fir\r\n";
+    if (transportCc == 0) out += "a=rtcp-fb:" + std::to_string(t.payloadType) + " goog-remb\r\n";
   }
+  if (transportCc != 0) out += "a=rtcp-fb:" + std::to_string(t.payloadType) + " transport-cc\r\n";
   if (!t.fmtp.empty()) out += "a=fmtp:" + std::to_string(t.payloadType) + " " + t.fmtp + "\r\n";
   if (t.active) {
     out += "a=msid:" + t.streamId + " " + t.trackId + "\r\n";
@@ -181,7 +184,15 @@ std::string SdpAnswer::offer(std::string_view lastLocal, const std::vector<Forwa
     if (!l.empty()) lines.push_back(l);
   }
   LocalTransport local;
+  // The session's transport-wide-cc id, as the answer to the client's own offer took it (one
+  // id per URI across a BUNDLE).
+  std::uint16_t transportCc = 0;
   for (auto l : lines) {
+    const std::string_view uri = kTransportCcUri;
+    if (l.starts_with("a=extmap:") && l.size() > 10 + uri.size() && l.ends_with(uri) && l[l.size() - uri.size() - 1] == ' ') {
+      const std::string_view id = l.substr(9, l.find(' ') - 9);
+      std::from_chars(id.data(), id.data() + id.size(), transportCc);
+    }
     if (l.starts_with("a=ice-ufrag:")) local.iceUfrag = std::string(l.substr(12));
     if (l.starts_with("a=ice-pwd:")) local.icePwd = std::string(l.substr(10));
     if (l.starts_with("a=fingerprint:sha-256 ")) local.fingerprint = std::string(l.substr(22));
@@ -219,13 +230,13 @@ std::string SdpAnswer::offer(std::string_view lastLocal, const std::vector<Forwa
       if (t.mid == mid) replacement = &t;
     }
     if (replacement != nullptr) {
-      out += forwardedSection(*replacement, &local, "actpass");
+      out += forwardedSection(*replacement, &local, "actpass", transportCc);
     } else {
       for (std::size_t k = i; k < end; ++k) line(out, lines[k] == "a=setup:passive" ? "a=setup:actpass" : lines[k]);
     }
     i = end;
   }
-  for (const auto& t : added) out += forwardedSection(t, &local, "actpass");
+  for (const auto& t : added) out += forwardedSection(t, &local, "actpass", transportCc);
   return out;
 }
 
@@ -248,7 +259,8 @@ std::string SdpAnswer::build(const SdpDescription& offer, const LocalTransport& 
       a.send = true;
       a.payloadType = sending->payloadType;
       a.clockRate = sending->clockRate;
-      body += forwardedSection(*sending, &local, "passive");
+      a.transportCcExtension = m.extensionId(kTransportCcUri);
+      body += forwardedSection(*sending, &local, "passive", a.transportCcExtension);
       candidates(body, local);
       accepted.push_back(std::move(a));
       continue;

@@ -90,9 +90,12 @@ class SdpAnswer {
   // of `added`, in the BUNDLE.
   static std::string offer(std::string_view lastLocal, const std::vector<ForwardedTrack>& added,
                            const std::vector<ForwardedTrack>& changed = {});
-  // The lines of a section that sends `t`, for answers and offers alike.
+  // The lines of a section that sends `t`, for answers and offers alike. With `transportCc`
+  // (the session's transport-wide-cc extension id) the section carries that extension and
+  // `rtcp-fb transport-cc`, so that the client sends feedback on what the server sends it;
+  // without, a video section asks for REMB (goog-remb) instead.
   static std::string forwardedSection(const ForwardedTrack& t, const LocalTransport* local,
-                                      std::string_view setup);
+                                      std::string_view setup, std::uint16_t transportCc = 0);
 };
 
 }  // namespace aerie

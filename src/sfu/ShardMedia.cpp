@@ -38,6 +38,10 @@
 #include "record/RecordingCatalog.hpp"
 #include "sfu/DataRelayMessage.hpp"
 #include "sfu/LayerSwitch.hpp"
+#include "sfu/BitrateWindow.hpp"
+#include "sfu/LayerAllocator.hpp"
+#include "sfu/SubscriberBandwidth.hpp"
+#include "codec/TransportFeedback.hpp"
 #include "codec/Vp8Descriptor.hpp"
 
 namespace aerie {
@@ -231,6 +235,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     ReceiveStatistics stats;
     Clock::time_point lastKeyframeRequest{};
     std::int64_t lastArrivalUs = 0;
+    BitrateWindow rate;  // as it arrives, for the subscribers' layer allocation
   };
 
   struct Published {
@@ -246,6 +251,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     Clock::time_point lastKeyframeRequest{};
     std::unique_ptr<RetransmissionBuffer> sent;  // video: what was forwarded, for NACKs
     ReceiveStatistics stats;  // for the receiver reports to the publisher
+    BitrateWindow rate;       // as it arrives (a simulcast track's: in its layers)
     std::vector<Layer> layers;  // simulcast, lowest first; empty otherwise
     std::uint16_t ridExtension = 0;
     std::uint16_t repairedRidExtension = 0;
@@ -273,6 +279,8 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::vector<stun::Address> ips;  // one per remote IP, as counted by the quota
     std::uint16_t twccExtension = 0;  // the client's transport-wide-cc header extension id
     std::unique_ptr<TwccRecorder> twcc;
+    // What it is sent: transport-wide numbers, the estimate of its downlink, its layers.
+    std::unique_ptr<SubscriberBandwidth> downlink;
     // The client's messaging channel: the first it opens (SkylinkJS creates it with its offer,
     // before any file transfer's; 0.6 labels it 'main', 2.x '<rid>_<sid>_MCU').
     std::optional<std::uint16_t> mainChannel;
@@ -503,6 +511,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     RtpPacket& packet = rtx ? *unwrapped : received;
     Layer* simulcast = layer < 0 ? nullptr : &track->layers[static_cast<std::size_t>(layer)];
     (simulcast != nullptr ? simulcast->stats : track->stats).onPacket(packet.sequenceNumber(), packet.timestamp(), arrivalUs);
+    (simulcast != nullptr ? simulcast->rate : track->rate).add(arrivalUs, packet.bytes().size());
     if (track->audioLevelExtension != 0) {
       if (auto level = packet.extension(static_cast<std::uint8_t>(track->audioLevelExtension)); level && !level->empty()) {
         track->loudness += 127u - ((*level)[0] & 0x7Fu);
@@ -542,6 +551,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       if (vp8 && track->vp8) ids = vp8Ids(*vp8);
     }
     const std::size_t payloadAt = bytes.size() - packet.payload().size() - packet.paddingSize();
+    const auto twccElement = SubscriberBandwidth::find(packet, publisher.twccExtension);
     for (auto& sub : subs->second) {
       if (sub.entry->transport->state() != MediaTransport::State::Connected) continue;
       if (sub.layers) {
@@ -556,6 +566,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
         rewrite(std::span(out.data(), bytes.size()), *sub.layers, track->ssrc);
         if (ids.pictureId >= 0 || ids.tl0PicIdx >= 0) renumber(std::span(out.data() + payloadAt, packet.payload().size()), *vp8, *sub.layers);
       }
+      sub.entry->downlink->stamp(std::span(out.data(), bytes.size()), twccElement, arrivalUs);
       if (sub.entry->transport->sendRtp(out, bytes.size())) ++forwarded;
     }
     batch->open = false;
@@ -808,7 +819,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     bool rtx = false;
     int layer = -1;
     Published* track = trackOf(*it->second, *ssrc, rtx, layer);
-    if (track != nullptr && !track->layers.empty()) return answerLayeredNack(subscriber, *track, nack);
+    if (track != nullptr && !track->layers.empty()) return answerLayeredNack(subscriber, *it->second, *track, nack);
     if (track == nullptr || !track->sent) return;
     bool missing = false;
     nack.forEachNack([&](std::uint16_t seq) {
@@ -819,6 +830,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       }
       auto& out = scratch();
       std::copy(kept.begin(), kept.end(), out.begin());
+      stampCopy(subscriber, std::span(out.data(), kept.size()), it->second->twccExtension);
       if (subscriber.transport->sendRtp(out, kept.size())) counters.retransmitted.fetch_add(1, std::memory_order_relaxed);
     });
     if (!missing || bytes.size() > kMaxDatagram) return;
@@ -830,7 +842,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   // A NACK for a simulcast track: the subscriber's sequence numbers back to the layer's, resent
   // from that layer's buffer with the subscriber's numbers again. What the buffer lacks is lost
   // (the publisher's own NACK handling covers its uplink).
-  void answerLayeredNack(Entry& subscriber, Published& track, const RtcpPacket& nack) {
+  void answerLayeredNack(Entry& subscriber, const Entry& publisher, Published& track, const RtcpPacket& nack) {
     Subscription* sub = subscriptionOf(track.ssrc, subscriber);
     if (sub == nullptr || !sub->layers) return;
     nack.forEachNack([&](std::uint16_t seq) {
@@ -850,12 +862,21 @@ struct ShardMedia::Impl : MediaTransport::Sender {
           renumber(std::span(out.data() + at, copy->payload().size()), *d, *sub->layers);
         }
       }
+      stampCopy(subscriber, std::span(out.data(), kept.size()), publisher.twccExtension);
       if (subscriber.transport->sendRtp(out, kept.size())) counters.retransmitted.fetch_add(1, std::memory_order_relaxed);
     });
   }
 
-  // What a subscriber reports of a simulcast track it receives moves its layer.
+  // A packet resent to `subscriber` from a buffer gets a transport-wide number of its own.
+  void stampCopy(Entry& subscriber, std::span<std::uint8_t> copy, std::uint16_t publisherExtension) {
+    if (subscriber.downlink->extension() == 0) return;
+    if (auto p = RtpPacket::parse(copy)) subscriber.downlink->stamp(copy, SubscriberBandwidth::find(*p, publisherExtension), arrivalUs);
+  }
+
+  // What a subscriber reports of a simulcast track it receives moves its layer, unless its
+  // bandwidth estimate does (transport-cc feedback or REMB).
   void adaptLayers(Entry& from, const RtcpPacket& report) {
+    if (from.downlink->current(arrivalUs)) return;
     for (std::size_t i = 0; i < report.count(); ++i) {
       const auto block = report.reportBlock(i);
       if (!block) return;
@@ -876,6 +897,15 @@ struct ShardMedia::Impl : MediaTransport::Sender {
         if (p->count() != 0) adaptLayers(from, *p);
       } else if (p->isNack()) {
         answerNack(from, *p, rest.first(p->size()));
+      } else if (p->type() == RtcpPacket::TransportFeedback && p->count() == RtcpPacket::kTransportCc) {
+        if (auto feedback = TransportFeedback::parse(*p); feedback && from.downlink->onFeedback(*feedback, arrivalUs) != 0) {
+          counters.feedbackRead.fetch_add(1, std::memory_order_relaxed);
+        }
+      } else if (p->type() == RtcpPacket::PayloadFeedback && p->count() == RtcpPacket::kApplicationLayer) {
+        if (auto remb = p->remb()) {
+          from.downlink->onRemb(remb->bitrate, arrivalUs);
+          counters.rembRead.fetch_add(1, std::memory_order_relaxed);
+        }
       } else if (p->isPli()) {
         if (auto ssrc = p->mediaSsrc()) requestKeyframe(*ssrc);
       } else if (p->type() == RtcpPacket::PayloadFeedback && p->count() == RtcpPacket::kFir) {
@@ -968,6 +998,65 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     }
   }
 
+  // Every 100 ms, each subscriber whose downlink has an estimate gets the simulcast layers that
+  // fit it (LayerAllocator); the others keep the loss rule of LayerSwitch.
+  void allocateLayers() {
+    const std::int64_t nowUs = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
+    for (auto& [key, entry] : entries) {
+      if (!entry->downlink->current(nowUs)) continue;
+      allocation.clear();
+      allocated.clear();
+      bool layered = false;
+      for (auto& [ssrc, list] : subscribers) {
+        for (auto& sub : list) {
+          if (sub.entry != entry.get()) continue;
+          const Published* track = publishedTrack(ssrc);
+          if (track == nullptr) break;
+          LayerAllocator::Track t;
+          t.id = ssrc;
+          if (sub.layers && !track->layers.empty()) {
+            layered = true;
+            t.layers = static_cast<int>(std::min(track->layers.size(), LayerAllocator::kMaxLayers));
+            for (int i = 0; i < t.layers; ++i) {
+              const auto& l = track->layers[static_cast<std::size_t>(i)];
+              t.layerBps[static_cast<std::size_t>(i)] = l.rate.bps(nowUs);
+              if (nowUs - l.lastArrivalUs < 1000000) t.highestActive = i;
+            }
+            t.current = sub.layers->current();
+          } else {
+            t.layerBps[0] = track->rate.bps(nowUs);
+          }
+          allocation.push_back(t);
+          allocated.push_back(&sub);
+          break;
+        }
+      }
+      if (!layered) continue;
+      entry->downlink->allocator().allocate(allocation, entry->downlink->estimator().estimate(), nowUs);
+      for (std::size_t i = 0; i < allocation.size(); ++i) {
+        auto& layers = allocated[i]->layers;
+        if (allocation[i].layers == 0 || !layers || allocation[i].chosen == layers->target()) continue;
+        layers->aim(allocation[i].chosen);
+        if (layers->target() != allocation[i].chosen) continue;
+        counters.layerChanges.fetch_add(1, std::memory_order_relaxed);
+        const auto& e = entry->downlink->estimator();
+        log::debug("media", "layer aim", {{"sid", entry->sid}, {"ssrc", std::to_string(allocation[i].id)},
+                                          {"layer", std::to_string(allocation[i].chosen)}, {"estimate", std::to_string(e.estimate())},
+                                          {"delayBased", std::to_string(e.delayBased())}, {"lossBased", std::to_string(e.lossBased())},
+                                          {"acknowledged", std::to_string(e.acknowledged())}});
+      }
+    }
+  }
+
+  const Published* publishedTrack(std::uint32_t ssrc) const {
+    auto it = bySsrc.find(ssrc);
+    if (it == bySsrc.end()) return nullptr;
+    for (const auto& p : it->second->published) {
+      if (p.ssrc == ssrc) return &p;
+    }
+    return nullptr;
+  }
+
   // Every 100 ms, each publisher hears when its packets arrived (transport-cc), which drives
   // its browser's bandwidth estimate.
   void sendTransportFeedback() {
@@ -1029,6 +1118,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       SctpStack::instance().handleTimers(now);
       for (auto& [key, entry] : entries) entry->transport->tick(now);
       sendTransportFeedback();
+      allocateLayers();
       tickRecordings((ticks + 1) % 10 == 0);
       if (++ticks % 10 == 0) {
         sendBitrateCaps();
@@ -1060,6 +1150,8 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   std::unordered_map<AddressKey, Entry*, AddressHash> byAddress;
   std::unordered_map<std::uint32_t, Entry*> bySsrc;  // publishers
   std::unordered_map<std::uint32_t, std::vector<Subscription>> subscribers;  // by track SSRC
+  std::vector<LayerAllocator::Track> allocation;  // allocateLayers()'s, kept for their capacity
+  std::vector<Subscription*> allocated;
   AddressQuota quota;
   unsigned ticks = 0;
   std::int64_t arrivalUs = 0;  // of the datagram being handled
@@ -1147,6 +1239,7 @@ LocalTransport ShardMedia::transportFor(std::string_view roomKey, std::string_vi
     created->sid = std::string(sid);
     created->transport = std::make_unique<MediaTransport>(
         IceCredentials::random(), DtlsCertificate::processWide(), i.limits, i, *created, Clock::now());
+    created->downlink = std::make_unique<SubscriberBandwidth>(std::uint64_t{i.limits.maxSubscriberBitrateKbps} * 1000);
     entry = created.get();
     i.byUfrag[entry->transport->local().ufrag] = entry;
     i.entries.emplace(entryKey(roomKey, sid), std::move(created));
@@ -1193,6 +1286,8 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
     break;  // one BUNDLE transport: the first section's parameters are the transport's
   }
   for (const auto& a : accepted) {
+    // One id per URI across the BUNDLE: what the server sends on any section is numbered by it.
+    if ((a.kind == "audio" || a.kind == "video") && a.transportCcExtension != 0) entry->downlink->setExtension(a.transportCcExtension);
     if (a.dataChannels) entry->transport->enableDataChannels();
     if (a.receive && a.transportCcExtension != 0 && !entry->twcc) {
       entry->twccExtension = a.transportCcExtension;
@@ -1291,6 +1386,9 @@ void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::strin
       {"aerie_media_retransmitted_packets_total", "counter", "RTP packets resent to subscribers from the SFU's buffer (NACK)", &Counters::retransmitted},
       {"aerie_media_nacks_relayed_total", "counter", "NACKs passed on to publishers for packets the SFU did not have", &Counters::nacksRelayed},
       {"aerie_media_transport_feedback_total", "counter", "transport-cc feedback packets sent to publishers", &Counters::transportFeedback},
+      {"aerie_media_downlink_feedback_total", "counter", "transport-cc feedback packets from subscribers read by their bandwidth estimators", &Counters::feedbackRead},
+      {"aerie_media_downlink_rembs_total", "counter", "REMBs from subscribers read by their bandwidth estimators", &Counters::rembRead},
+      {"aerie_media_layer_allocations_total", "counter", "simulcast layer changes the bandwidth allocator asked of subscribers' layer switches", &Counters::layerChanges},
       {"aerie_media_bitrate_caps_total", "counter", "REMBs the SFU sent to publishers (max-publisher-bitrate-kbps)", &Counters::bitrateCaps},
       {"aerie_media_refused_addresses_total", "counter", "ICE checks refused: max-transports-per-address", &Counters::refusedAddresses},
       {"aerie_media_data_messages_relayed_total", "counter", "Skylink data channel messages the SFU passed on to a peer", &Counters::dataRelayed},

@@ -69,6 +69,9 @@ class ShardMedia : public MediaPlane {
     std::atomic<std::uint64_t> retransmitted{0};  // resent to subscribers from the buffer
     std::atomic<std::uint64_t> nacksRelayed{0};   // NACKs passed on to publishers
     std::atomic<std::uint64_t> transportFeedback{0};  // transport-cc feedback to publishers
+    std::atomic<std::uint64_t> feedbackRead{0};  // transport-cc feedback from subscribers
+    std::atomic<std::uint64_t> rembRead{0};      // REMBs from subscribers
+    std::atomic<std::uint64_t> layerChanges{0};  // layer aims the allocator changed
     std::atomic<std::uint64_t> refusedAddresses{0};  // checks refused by the per-address quota
     std::atomic<std::uint64_t> dataRelayed{0};  // data channel messages passed on to a peer
     std::atomic<std::uint64_t> dataDropped{0};

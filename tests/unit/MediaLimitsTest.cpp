@@ -11,6 +11,7 @@ TEST(MediaLimits, DefaultsAreTheRfcValues) {
   EXPECT_EQ(l.dtlsHandshakeTimeoutMs, 30000u);
   EXPECT_EQ(l.maxTracksPerPeer, 4u);
   EXPECT_EQ(l.maxPublisherBitrateKbps, 2500u);
+  EXPECT_EQ(l.maxSubscriberBitrateKbps, 10000u);
   EXPECT_EQ(l.maxTransportsPerAddress, 500u);
   EXPECT_EQ(l.maxSdpMediaSections, 128u);
   EXPECT_EQ(l.maxSubscribersPerRoom, 20u);
@@ -35,6 +36,8 @@ TEST(MediaLimits, SetByName) {
   EXPECT_EQ(l.maxTracksPerPeer, 2u);
   EXPECT_TRUE(l.set("max-publisher-bitrate-kbps", "800"));
   EXPECT_EQ(l.maxPublisherBitrateKbps, 800u);
+  EXPECT_TRUE(l.set("max-subscriber-bitrate-kbps", "1200"));
+  EXPECT_EQ(l.maxSubscriberBitrateKbps, 1200u);
   EXPECT_TRUE(l.set("max-transports-per-address", "3"));
   EXPECT_EQ(l.maxTransportsPerAddress, 3u);
   EXPECT_TRUE(l.set("max-sdp-media-sections", "8"));

@@ -1,6 +1,8 @@
 // SdpAnswer: the media server's answer to a Chromium offer, read back with SdpDescription.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "SdpSamples.hpp"
 #include "codec/SdpDescription.hpp"
 #include "sfu/SdpAnswer.hpp"
@@ -163,6 +165,38 @@ TEST(SdpAnswerTest, TheVideoCodecIsThePublishersFirstOfVp8Vp9AndH264) {
   EXPECT_EQ(video.codecs[0].name, "VP9");
   EXPECT_EQ(accepted[1].payloadType, 98);
   EXPECT_EQ(accepted[1].rtxPayloadType, 99) << "VP9's own RTX";
+}
+
+// The sections the server offers to send on carry the session's transport-wide-cc id (the one
+// the client's offer chose) and ask for transport-cc feedback, so that the subscriber's browser
+// reports what arrived and the server can estimate its downlink; a session without it asks for
+// REMB on video instead.
+TEST(SdpAnswerTest, ForwardedSectionsAskForTransportCcFeedback) {
+  auto offer = SdpDescription::parse(std::string(sdpsamples::kChromeOffer));
+  ASSERT_TRUE(offer);
+  std::vector<AcceptedMedia> accepted;
+  const std::string lastLocal = SdpAnswer::build(*offer, local(), accepted);
+  EXPECT_EQ(accepted[0].transportCcExtension, 3);
+  ForwardedTrack video{"f0", "video", 2001, "other", "s2", "t2", 96, "VP8", 90000, 0, "", true};
+  ForwardedTrack audio{"f1", "audio", 2000, "other", "s2", "t1", 111, "opus", 48000, 2, "", true};
+  const std::string text = SdpAnswer::offer(lastLocal, {video, audio});
+  auto parsed = SdpDescription::parse(text);
+  ASSERT_TRUE(parsed) << text;
+  ASSERT_EQ(parsed->media.size(), 5u);
+  for (std::size_t i = 3; i < 5; ++i) {
+    const auto& m = parsed->media[i];
+    EXPECT_EQ(m.extensionId(SdpAnswer::kTransportCcUri), 3) << i;
+    const auto& fb = m.codecs.at(0).feedback;
+    EXPECT_NE(std::find(fb.begin(), fb.end(), "transport-cc"), fb.end()) << i;
+    EXPECT_EQ(std::find(fb.begin(), fb.end(), "goog-remb"), fb.end()) << i;
+  }
+  // Without transport-cc in the session: REMB for video.
+  const std::string bare = SdpAnswer::forwardedSection(video, nullptr, "actpass");
+  EXPECT_EQ(bare.find("transport-cc"), std::string::npos);
+  EXPECT_NE(bare.find("a=rtcp-fb:96 goog-remb"), std::string::npos);
+  const std::string withCc = SdpAnswer::forwardedSection(video, nullptr, "actpass", 5);
+  EXPECT_NE(withCc.find("a=extmap:5 " + std::string(SdpAnswer::kTransportCcUri)), std::string::npos);
+  EXPECT_NE(withCc.find("a=rtcp-fb:96 transport-cc"), std::string::npos);
 }
 
 }  // namespace
