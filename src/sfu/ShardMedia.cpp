@@ -231,6 +231,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     ReceiveStatistics stats;
     Clock::time_point lastKeyframeRequest{};
     std::int64_t lastArrivalUs = 0;
+    std::int64_t firstArrivalUs = 0;  // 0: nothing yet
   };
 
   struct Published {
@@ -282,10 +283,8 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::unique_ptr<PublisherRecording> recording;
     std::uint32_t recordedAudio = 0;  // SSRCs
     std::uint32_t recordedVideo = 0;
-    // A simulcast video track is recorded in one layer (recordedLayerOf), chosen once it has
-    // sent for a second since the file began; -1 until then.
+    // A simulcast video track is recorded in one layer (recordedLayerOf); -1 until chosen.
     int recordedLayer = -1;
-    std::int64_t recordingSinceUs = 0;
 
     void onChannelOpen(MediaTransport&, std::uint16_t stream, std::string_view) override {
       if (!mainChannel) mainChannel = stream;
@@ -509,7 +508,10 @@ struct ShardMedia::Impl : MediaTransport::Sender {
         ++track->levelSamples;
       }
     }
-    if (simulcast != nullptr) simulcast->lastArrivalUs = arrivalUs;
+    if (simulcast != nullptr) {
+      simulcast->lastArrivalUs = arrivalUs;
+      if (simulcast->firstArrivalUs == 0) simulcast->firstArrivalUs = arrivalUs;
+    }
     if (publisher.recording && track->recordable && packet.payloadType() == track->payloadType &&
         (simulcast == nullptr || layer == recordedLayerOf(publisher, *track))) {
       record(publisher, *track, packet);
@@ -620,12 +622,17 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   }
 
   // The layer a simulcast track is recorded in (one layer: one sequence of frames): the highest
-  // one that sent within the last second, chosen a second after the file began (so that every
-  // layer the publisher sends has been seen) and kept for the file. Not always the top one:
-  // Chromium sends fewer layers than offered for small pictures (two at 640x480) and pauses upper
-  // ones when its bandwidth estimate or CPU is short; the lowest always runs.
+  // one that sent within the last second, chosen at the file's first packet once the track has
+  // sent for a second (so that every layer the publisher sends has been seen), and kept for the
+  // file. Not always the top one: Chromium sends fewer layers than offered for small pictures
+  // (two at 640x480) and pauses upper ones when its bandwidth estimate or CPU is short.
   int recordedLayerOf(Entry& publisher, const Published& track) {
-    if (publisher.recordedLayer >= 0 || arrivalUs - publisher.recordingSinceUs < 1000000) return publisher.recordedLayer;
+    if (publisher.recordedLayer >= 0) return publisher.recordedLayer;
+    std::int64_t since = 0;
+    for (const auto& l : track.layers) {
+      if (l.firstArrivalUs != 0 && (since == 0 || l.firstArrivalUs < since)) since = l.firstArrivalUs;
+    }
+    if (since == 0 || arrivalUs - since < 1000000) return -1;
     for (std::size_t i = 0; i < track.layers.size(); ++i) {
       const std::int64_t last = track.layers[i].lastArrivalUs;
       if (last != 0 && arrivalUs - last < 1000000) publisher.recordedLayer = static_cast<int>(i);
@@ -664,7 +671,6 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     o.path = path.string();
     entry.recording = std::make_unique<PublisherRecording>(std::move(o));
     entry.recordedLayer = -1;
-    entry.recordingSinceUs = arrivalUs;
     counters.recordingFiles.fetch_add(1, std::memory_order_relaxed);
     if (entry.recordedVideo != 0) requestKeyframe(entry.recordedVideo);
   }
