@@ -678,6 +678,11 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   void stopRecordingOf(Entry& entry) {
     if (!entry.recording) return;
     entry.recording->close();
+    const auto& rec = *entry.recording;
+    log::info("media", "recording file closed",
+              {{"file", rec.path()}, {"state", PublisherRecording::toString(rec.state())},
+               {"ms", std::to_string(rec.durationMs())}, {"bytes", std::to_string(rec.bytesWritten())},
+               {"audioBy", rec.alignedBySenderReports() ? "sender reports" : "arrival"}});
     counters.recordedBytes.fetch_add(entry.recording->bytesWritten(), std::memory_order_relaxed);
     counters.recordingFiles.fetch_sub(1, std::memory_order_relaxed);
     entry.recording.reset();
@@ -906,6 +911,14 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     Published* track = trackOf(from, *ssrc, rtx, layer);
     if (track == nullptr || rtx) return;
     (layer < 0 ? track->stats : track->layers[static_cast<std::size_t>(layer)].stats).onSenderReport(info->ntpTime, arrivalUs);
+    // The recorder aligns the publisher's audio with its video by these reports.
+    if (from.recording) {
+      if (track->ssrc == from.recordedAudio) {
+        from.recording->onSenderReport(false, info->ntpTime, info->rtpTimestamp);
+      } else if (track->ssrc == from.recordedVideo && (layer < 0 || layer == from.recordedLayer)) {
+        from.recording->onSenderReport(true, info->ntpTime, info->rtpTimestamp);
+      }
+    }
     auto subs = subscribers.find(track->ssrc);
     if (subs == subscribers.end()) return;
     constexpr std::size_t kSenderReportSize = 28;  // header, SSRC, sender info
