@@ -33,6 +33,36 @@ std::int64_t PublisherRecording::Clock::toMs(std::uint32_t timestamp, std::int64
   return anchorMs + (lastTs - anchorTs) * 1000 / static_cast<std::int64_t>(rate);
 }
 
+std::int64_t PublisherRecording::Clock::ntpMsOf(std::int64_t unwrapped) const {
+  // The report's timestamp unwrapped near the clock's last one.
+  const std::int64_t report = lastTs + static_cast<std::int32_t>(reportTs - static_cast<std::uint32_t>(lastTs));
+  return reportNtpMs + (unwrapped - report) * 1000 / static_cast<std::int64_t>(rate);
+}
+
+void PublisherRecording::onSenderReport(bool video, std::uint64_t ntpTime, std::uint32_t rtpTimestamp) {
+  Clock& clock = video ? videoClock_ : audioClock_;
+  clock.hasReport = true;
+  // NTP: seconds in the high 32 bits, the fraction of a second in the low 32.
+  clock.reportNtpMs = static_cast<std::int64_t>((ntpTime >> 32) * 1000 + (((ntpTime & 0xFFFFFFFFULL) * 1000) >> 32));
+  clock.reportTs = rtpTimestamp;
+  if (!aligned_) alignAudio();
+}
+
+bool PublisherRecording::alignAudio() {
+  if (aligned_ || state_ != State::Recording || !options_.video || !videoClock_.anchored || !audioClock_.anchored ||
+      !videoClock_.hasReport || !audioClock_.hasReport) {
+    return false;
+  }
+  // The video anchor's file time is known; the audio anchor goes where its NTP time falls. A
+  // shift too large to be the network's is a report to wait past (the next one may be right).
+  const std::int64_t offset = audioClock_.ntpMsOf(audioClock_.anchorTs) - videoClock_.ntpMsOf(videoClock_.anchorTs);
+  const std::int64_t target = videoClock_.anchorMs + offset;
+  if (target - audioClock_.anchorMs > kMaxAlignShiftMs || audioClock_.anchorMs - target > kMaxAlignShiftMs) return false;
+  audioClock_.anchorMs = target;
+  aligned_ = true;
+  return true;
+}
+
 bool PublisherRecording::start(std::uint16_t width, std::uint16_t height, std::int64_t nowMs) {
   WebmWriter::Tracks tracks;
   tracks.video = options_.video;
@@ -87,7 +117,10 @@ void PublisherRecording::onAudio(std::uint16_t sequence, std::uint32_t timestamp
     if (options_.video) return;  // the file starts with video
     if (!start(0, 0, nowMs)) return;
   }
-  write(WebmWriter::kAudioTrack, audioClock_.toMs(timestamp, nowMs - startMs_), true, payload);
+  std::int64_t ms = audioClock_.toMs(timestamp, nowMs - startMs_);
+  // The first audio frame after both reports: placed again, by the sender's clock.
+  if (!aligned_ && alignAudio()) ms = audioClock_.toMs(timestamp, nowMs - startMs_);
+  write(WebmWriter::kAudioTrack, ms, true, payload);
 }
 
 bool PublisherRecording::wantsKeyframe(std::int64_t nowMs) {

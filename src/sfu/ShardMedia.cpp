@@ -236,6 +236,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     Clock::time_point lastKeyframeRequest{};
     std::int64_t lastArrivalUs = 0;
     BitrateWindow rate;  // as it arrives, for the subscribers' layer allocation
+    std::int64_t firstArrivalUs = 0;  // 0: nothing yet
   };
 
   struct Published {
@@ -290,10 +291,8 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::unique_ptr<PublisherRecording> recording;
     std::uint32_t recordedAudio = 0;  // SSRCs
     std::uint32_t recordedVideo = 0;
-    // A simulcast video track is recorded in one layer (recordedLayerOf), chosen once it has
-    // sent for a second since the file began; -1 until then.
+    // A simulcast video track is recorded in one layer (recordedLayerOf); -1 until chosen.
     int recordedLayer = -1;
-    std::int64_t recordingSinceUs = 0;
 
     void onChannelOpen(MediaTransport&, std::uint16_t stream, std::string_view) override {
       if (!mainChannel) mainChannel = stream;
@@ -518,7 +517,10 @@ struct ShardMedia::Impl : MediaTransport::Sender {
         ++track->levelSamples;
       }
     }
-    if (simulcast != nullptr) simulcast->lastArrivalUs = arrivalUs;
+    if (simulcast != nullptr) {
+      simulcast->lastArrivalUs = arrivalUs;
+      if (simulcast->firstArrivalUs == 0) simulcast->firstArrivalUs = arrivalUs;
+    }
     if (publisher.recording && track->recordable && packet.payloadType() == track->payloadType &&
         (simulcast == nullptr || layer == recordedLayerOf(publisher, *track))) {
       record(publisher, *track, packet);
@@ -631,12 +633,17 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   }
 
   // The layer a simulcast track is recorded in (one layer: one sequence of frames): the highest
-  // one that sent within the last second, chosen a second after the file began (so that every
-  // layer the publisher sends has been seen) and kept for the file. Not always the top one:
-  // Chromium sends fewer layers than offered for small pictures (two at 640x480) and pauses upper
-  // ones when its bandwidth estimate or CPU is short; the lowest always runs.
+  // one that sent within the last second, chosen at the file's first packet once the track has
+  // sent for a second (so that every layer the publisher sends has been seen), and kept for the
+  // file. Not always the top one: Chromium sends fewer layers than offered for small pictures
+  // (two at 640x480) and pauses upper ones when its bandwidth estimate or CPU is short.
   int recordedLayerOf(Entry& publisher, const Published& track) {
-    if (publisher.recordedLayer >= 0 || arrivalUs - publisher.recordingSinceUs < 1000000) return publisher.recordedLayer;
+    if (publisher.recordedLayer >= 0) return publisher.recordedLayer;
+    std::int64_t since = 0;
+    for (const auto& l : track.layers) {
+      if (l.firstArrivalUs != 0 && (since == 0 || l.firstArrivalUs < since)) since = l.firstArrivalUs;
+    }
+    if (since == 0 || arrivalUs - since < 1000000) return -1;
     for (std::size_t i = 0; i < track.layers.size(); ++i) {
       const std::int64_t last = track.layers[i].lastArrivalUs;
       if (last != 0 && arrivalUs - last < 1000000) publisher.recordedLayer = static_cast<int>(i);
@@ -675,7 +682,6 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     o.path = path.string();
     entry.recording = std::make_unique<PublisherRecording>(std::move(o));
     entry.recordedLayer = -1;
-    entry.recordingSinceUs = arrivalUs;
     counters.recordingFiles.fetch_add(1, std::memory_order_relaxed);
     if (entry.recordedVideo != 0) requestKeyframe(entry.recordedVideo);
   }
@@ -683,6 +689,11 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   void stopRecordingOf(Entry& entry) {
     if (!entry.recording) return;
     entry.recording->close();
+    const auto& rec = *entry.recording;
+    log::info("media", "recording file closed",
+              {{"file", rec.path()}, {"state", PublisherRecording::toString(rec.state())},
+               {"ms", std::to_string(rec.durationMs())}, {"bytes", std::to_string(rec.bytesWritten())},
+               {"audioBy", rec.alignedBySenderReports() ? "sender reports" : "arrival"}});
     counters.recordedBytes.fetch_add(entry.recording->bytesWritten(), std::memory_order_relaxed);
     counters.recordingFiles.fetch_sub(1, std::memory_order_relaxed);
     entry.recording.reset();
@@ -930,6 +941,14 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     Published* track = trackOf(from, *ssrc, rtx, layer);
     if (track == nullptr || rtx) return;
     (layer < 0 ? track->stats : track->layers[static_cast<std::size_t>(layer)].stats).onSenderReport(info->ntpTime, arrivalUs);
+    // The recorder aligns the publisher's audio with its video by these reports.
+    if (from.recording) {
+      if (track->ssrc == from.recordedAudio) {
+        from.recording->onSenderReport(false, info->ntpTime, info->rtpTimestamp);
+      } else if (track->ssrc == from.recordedVideo && (layer < 0 || layer == from.recordedLayer)) {
+        from.recording->onSenderReport(true, info->ntpTime, info->rtpTimestamp);
+      }
+    }
     auto subs = subscribers.find(track->ssrc);
     if (subs == subscribers.end()) return;
     constexpr std::size_t kSenderReportSize = 28;  // header, SSRC, sender info

@@ -117,7 +117,7 @@ describe('recording in the app, and in the console', () => {
     delete pages.A;
   });
 
-  test('the console lists the recording, downloads a file that plays, seeks in one, deletes it', STEP, async () => {
+  test('the console lists the recording, downloads a file that plays, seeks in one, deletes it', STEP, async (t) => {
     const page = await context.newPage();
     const dialogs = [];
     page.on('dialog', (d) => { dialogs.push(d.message()); d.accept(); });
@@ -149,6 +149,7 @@ describe('recording in the app, and in the console', () => {
     // (Played on a page of its own: the console's Content Security Policy allows no blob: media.)
     const player = await context.newPage();
     const played = await playWebm(player, bytes);
+    t.diagnostic(`recorded for ${recordedMs} ms; Bob's file: ${JSON.stringify(played)}`);
     assert.ok(Math.abs(played.duration * 1000 - recordedMs) < 2500, `duration ${played.duration} s for about ${recordedMs} ms: ${JSON.stringify(played)}`);
     assert.ok(played.width > 0 && played.videoBytes > 0 && played.audioBytes > 0, JSON.stringify(played));
 
@@ -181,6 +182,7 @@ describe('recording in the app, and in the console', () => {
       return out;
     }, adaUrl);
     await player.close();
+    t.diagnostic(`Ada's file in a <video>: ${JSON.stringify(seek)}; replies ${JSON.stringify(replies)}`);
     assert.ok(seek.currentTime > seek.duration / 2, `played on from the middle: ${JSON.stringify(seek)}`);
     assert.ok(Math.abs(seek.duration * 1000 - recordedMs) < 2500, JSON.stringify(seek));
     assert.ok(replies.some((r) => r.status === 206 && /^bytes \d+-\d+\/\d+$/.test(r.range)), `range replies: ${JSON.stringify(replies)}`);

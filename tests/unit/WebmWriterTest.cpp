@@ -149,6 +149,62 @@ TEST(PublisherRecordingTest, StartsAtAKeyFrameAndPlacesTracksByTheirClocks) {
   EXPECT_NEAR(*r.durationMs, 10 + 149 * 20 + 20, 1);  // the last audio frame's end
 }
 
+// Audio that reaches the server 80 ms later than the video captured with it (a slower path):
+// by arrival it would lag 80 ms behind; the sender reports put it back where it was captured.
+TEST(PublisherRecordingTest, SenderReportsAlignAudioWithVideo) {
+  TempDir dir;
+  PublisherRecording::Options o;
+  o.path = (dir.path / "p.webm").string();
+  o.audio = o.video = true;
+  PublisherRecording rec(o);
+  const std::uint8_t opus[] = {0xFC, 0xFF, 0xFE};
+  const std::uint32_t v0 = 4294965000u;  // the key frame's timestamp (the clock wraps later)
+  const std::uint32_t a0 = 123456u;      // the first audio frame's, captured 10 ms after it
+  // The reports: v0 at NTP 1000 s, a0 at 1000.010 s (sent before the first frames arrive).
+  const std::uint64_t ntp = 1000ULL << 32;
+  rec.onSenderReport(true, ntp, v0);
+  rec.onSenderReport(false, ntp + 42949673ULL, a0);  // + 10 ms
+  EXPECT_FALSE(rec.alignedBySenderReports());  // nothing recorded yet
+  std::uint16_t seq = 1;
+  for (int v = 0; v < 30; ++v) {
+    for (const auto& p : test::vp8Frame(seq, v0 + 3000u * static_cast<std::uint32_t>(v), v == 0, 1, 320, 180)) {
+      rec.onVideo(p.sequence, p.timestamp, p.marker, p.payload, 100 + v * 33);
+    }
+    ++seq;
+  }
+  for (int a = 0; a < 40; ++a) rec.onAudio(static_cast<std::uint16_t>(a), a0 + 960u * static_cast<std::uint32_t>(a), opus, 110 + 80 + a * 20);
+  EXPECT_TRUE(rec.alignedBySenderReports());
+  rec.close();
+  auto r = WebmReadback::read(o.path);
+  ASSERT_TRUE(r.parsed);
+  auto audio = r.of(WebmWriter::kAudioTrack);
+  ASSERT_EQ(audio.size(), 40u);
+  EXPECT_EQ(audio[0].ms, 10);  // where it was captured, not 90 ms (its arrival)
+  EXPECT_EQ(audio[39].ms, 10 + 39 * 20);
+  EXPECT_EQ(r.of(WebmWriter::kVideoTrack)[29].ms, 29 * 3000 / 90);
+}
+
+// A report that would move audio by more than kMaxAlignShiftMs is not believed: arrival stays.
+TEST(PublisherRecordingTest, AnImplausibleReportLeavesArrivalTime) {
+  TempDir dir;
+  PublisherRecording::Options o;
+  o.path = (dir.path / "p.webm").string();
+  o.audio = o.video = true;
+  PublisherRecording rec(o);
+  const std::uint8_t opus[] = {0xFC, 0xFF, 0xFE};
+  for (const auto& p : test::vp8Frame(1, 1000, true, 1, 320, 180)) rec.onVideo(p.sequence, p.timestamp, p.marker, p.payload, 0);
+  rec.onSenderReport(true, 1000ULL << 32, 1000);
+  rec.onSenderReport(false, 2000ULL << 32, 5000);  // 1000 s apart
+  rec.onAudio(1, 5000, opus, 30);
+  rec.onAudio(2, 5960, opus, 50);
+  EXPECT_FALSE(rec.alignedBySenderReports());
+  rec.close();
+  auto audio = WebmReadback::read(o.path).of(WebmWriter::kAudioTrack);
+  ASSERT_EQ(audio.size(), 2u);
+  EXPECT_EQ(audio[0].ms, 30);
+  EXPECT_EQ(audio[1].ms, 50);
+}
+
 TEST(PublisherRecordingTest, AfterALostFrameVideoWaitsForAKeyFrame) {
   TempDir dir;
   PublisherRecording::Options o;

@@ -389,6 +389,7 @@ export class RoomModel {
           const full = FULL_RE.test(message || '');
           this.reconnector.stop();
           this.stopLevels();
+          this.recording.reset();
           this.peers.clear();
           this.serverSpeaker = null;
           this.attemptSeq++;
