@@ -289,7 +289,8 @@ bool Hub::joinGranted(Peer& peer, const boost::json::object& msg, const JoinGran
     return false;
   }
   if (room == nullptr) {
-    auto created = std::make_unique<Room>(grant.roomKey, grant.realm, grant.roomName, grant.sfu, grant.autoMedia);
+    auto created = std::make_unique<Room>(grant.roomKey, grant.realm, grant.roomName, grant.sfu,
+                                          grant.autoMedia, grant.autoSfuPeers);
     room = created.get();
     rooms_.emplace(grant.roomKey, std::move(created));
   }

@@ -444,6 +444,33 @@ TEST_F(McuPeerTest, AnAutoRoomGoesThroughTheServerPastTheThresholdAndBackBelowIt
   EXPECT_GT(media_.closed, closed);
 }
 
+TEST_F(McuPeerTest, AnAppsOwnSwitchPointWinsOverTheServers) {
+  limits_.autoSfuPeers = 4;
+  rebuild();
+  hub_->setServerPeer(&mcu_);
+  // The app says 2: the third join switches, where the server's 4 would wait for a fifth.
+  const auto k2 = obj(R"({"testAuto":true,"mediaSwitch":true,"testAutoSfuPeers":2})");
+  Client a = join("auto-k", k2);
+  Client b = join("auto-k", k2);
+  EXPECT_TRUE(a.sink->ofType("mediaMode").empty());
+  Client c = join("auto-k", k2);
+  auto modes = a.sink->ofType("mediaMode");
+  ASSERT_EQ(modes.size(), 1u);
+  EXPECT_EQ(modes[0].at("mode").as_string(), "sfu");
+  // Below 2 again: a mesh.
+  hub_->disconnect(c.id, now_);
+  EXPECT_EQ(a.sink->ofType("mediaMode").size(), 1u);
+  hub_->disconnect(b.id, now_);
+  modes = a.sink->ofType("mediaMode");
+  ASSERT_EQ(modes.size(), 2u);
+  EXPECT_EQ(modes[1].at("mode").as_string(), "mesh");
+  // Without one, the server's: four members stay a mesh.
+  const auto dflt = obj(R"({"testAuto":true,"mediaSwitch":true})");
+  Client d = join("auto-d", dflt);
+  for (int i = 0; i < 3; ++i) join("auto-d", dflt);
+  EXPECT_TRUE(d.sink->ofType("mediaMode").empty());
+}
+
 TEST_F(McuPeerTest, AnAutoRoomWithAClientThatCannotSwitchStaysAMesh) {
   limits_.autoSfuPeers = 1;
   rebuild();
