@@ -422,7 +422,7 @@ TEST_F(McuPeerTest, AnAutoRoomGoesThroughTheServerPastTheThresholdAndBackBelowIt
   EXPECT_EQ(a.sink->ofType("enter").size(), 1u);
   EXPECT_TRUE(a.sink->ofType("mediaMode").empty());
   // The third join makes it larger than 2: everyone hears mediaMode sfu, and MCU welcomes.
-  Client c = join("auto", switchable);  // (its own mediaMode came with its join)
+  Client c = join("auto", switchable);  // (it learns the mode from its inRoom)
   for (const Client* x : {&a, &b}) {
     auto modes = x->sink->ofType("mediaMode");
     ASSERT_EQ(modes.size(), 1u);
@@ -442,6 +442,23 @@ TEST_F(McuPeerTest, AnAutoRoomGoesThroughTheServerPastTheThresholdAndBackBelowIt
   ASSERT_EQ(modes.size(), 2u);
   EXPECT_EQ(modes[1].at("mode").as_string(), "mesh");
   EXPECT_GT(media_.closed, closed);
+}
+
+TEST_F(McuPeerTest, TheJoinThatSwitchesAnAutoRoomSaysSoInItsInRoom) {
+  limits_.autoSfuPeers = 1;
+  rebuild();
+  hub_->setServerPeer(&mcu_);
+  Client a = join("auto", obj(R"({"testAuto":true,"mediaSwitch":true})"));
+  Client b = connect();
+  send(b, obj(R"({"type":"joinRoom","rid":"auto","testAuto":true,"mediaSwitch":true})"));
+  auto inRoom = b.sink->ofType("inRoom");
+  ASSERT_EQ(inRoom.size(), 1u);
+  EXPECT_EQ(inRoom[0].at("mediaMode").as_string(), "sfu") << "it goes to MCU at once, never into the mesh";
+  EXPECT_TRUE(b.sink->ofType("mediaMode").empty()) << "its inRoom said it";
+  ASSERT_EQ(a.sink->ofType("mediaMode").size(), 1u);
+  b.sid = std::string(inRoom[0].at("sid").as_string());
+  enter(b);
+  EXPECT_EQ(b.sink->ofType("welcome").size(), 1u) << "MCU knows the newcomer";
 }
 
 TEST_F(McuPeerTest, AnAppsOwnSwitchPointWinsOverTheServers) {
