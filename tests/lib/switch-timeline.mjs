@@ -83,9 +83,13 @@ export function readVideo(samples, t0, until) {
   return { switched, longestFreeze };
 }
 
-/** A page's connection to the MCU: the last RTCPeerConnection it made after t0, its steps in ms after t0. */
+/**
+ * A page's connection to the MCU: the last RTCPeerConnection it made from shortly before t0 on
+ * (a member may hear mediaMode before the joiner's page has handled its inRoom), its steps in ms
+ * after t0.
+ */
 export function mcuSteps(timeline, t0) {
-  const made = timeline.filter((e) => e.what === 'created' && e.t >= t0);
+  const made = timeline.filter((e) => e.what === 'created' && e.t >= t0 - 1000);
   if (!made.length) return null;
   const pc = made[made.length - 1].pc;
   const mine = timeline.filter((e) => e.pc === pc);
