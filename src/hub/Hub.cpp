@@ -89,6 +89,7 @@ void Hub::tick(std::int64_t nowMs) {
       }
     }
     for (ConnId id : late) closePeer(id, CloseReason::JoinTimeout);
+    if (serverPeer_ != nullptr) serverPeer_->onTick(nowMs);
   } catch (...) {
     drop(DropReason::InternalError);
   }

@@ -162,6 +162,49 @@ std::string secondOffer() {
   return sdp;
 }
 
+std::string thirdOffer() {
+  std::string sdp = sdpsamples::kChromeOffer;
+  for (auto [from, to] : {std::pair{"1111", "7777"}, std::pair{"2222", "8888"}, std::pair{"3333", "9999"}}) {
+    for (auto at = sdp.find(from); at != std::string::npos; at = sdp.find(from)) sdp.replace(at, 4, to);
+  }
+  return sdp;
+}
+
+TEST_F(McuPeerTest, OneOfferCarriesTheTracksOfMembersWhoEnteredTogether) {
+  Client a = joinSfu("r1");
+  Client b = joinSfu("r1");
+  Client c = joinSfu("r1");
+  for (const Client* x : {&a, &b, &c}) enter(*x);
+  publish(a, sdpsamples::kChromeOffer);
+  ack(a);
+  publish(b, secondOffer());
+  EXPECT_TRUE(a.sink->ofType("offer").empty()) << "C entered and is about to publish";
+  publish(c, thirdOffer());
+  auto offers = a.sink->ofType("offer");
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].at("mediaInfoList").as_array().size(), 4u) << "B's and C's tracks in one offer";
+}
+
+TEST_F(McuPeerTest, AMemberWhoNeverPublishesHoldsTheOthersOffersOnlyForAWhile) {
+  std::int64_t clockMs = 0;
+  mcu_.setClock([&] { return clockMs; });
+  auto [a, b] = twoEntered();
+  Client c = joinSfu("r1");
+  enter(c);  // and never offers
+  publish(a, sdpsamples::kChromeOffer);
+  ack(a);
+  publish(b, secondOffer());
+  EXPECT_TRUE(a.sink->ofType("offer").empty());
+  clockMs = 999;
+  mcu_.onTick(0);
+  EXPECT_TRUE(a.sink->ofType("offer").empty()) << "C may still publish";
+  clockMs = 1000;
+  mcu_.onTick(0);
+  auto offers = a.sink->ofType("offer");
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].at("mediaInfoList").as_array().size(), 2u);
+}
+
 TEST_F(McuPeerTest, APublisherSTracksAreOfferedToTheOthersAndForwardedOnceAnswered) {
   auto [a, b] = twoEntered();
   publish(a, sdpsamples::kChromeOffer);
