@@ -174,11 +174,28 @@ function renderApps() {
         showError('apps-error', e);
       }
     });
+    // An auto app's switch point: through the SFU past this many peers (empty: the server's).
+    const k = el('input', {
+      type: 'number', min: '0', max: '100', class: 'auto-sfu-peers', placeholder: 'default',
+      value: app.autoSfuPeers ? String(app.autoSfuPeers) : '', 'aria-label': 'auto: through the SFU past this many peers',
+      title: 'auto: the room goes through the SFU past this many peers, and back below it (empty: the server default, auto-sfu-peers)',
+    });
+    if (app.mediaMode !== 'auto') k.classList.add('hidden');
+    k.addEventListener('change', async () => {
+      try {
+        await api('PATCH', `/apps/${enc(app.appKey)}`, { autoSfuPeers: k.value === '' ? 0 : Number(k.value) });
+        showError('apps-error', null);
+        await refreshApps();
+      } catch (e) {
+        k.value = app.autoSfuPeers ? String(app.autoSfuPeers) : '';
+        showError('apps-error', e);
+      }
+    });
     const row = el('tr', { dataset: { key: app.appKey } },
       el('td', {}, el('span', { class: 'key', text: app.appKey })),
       el('td', { text: app.name }),
       el('td', {}, el('div', { class: 'domains-edit' }, domainsInput, saveDomains)),
-      el('td', {}, media),
+      el('td', {}, el('div', { class: 'media-edit' }, media, k)),
       el('td', { class: 'status-' + status, text: status + (aliases ? ` · ${aliases} alias${aliases > 1 ? 'es' : ''}` : '') }),
       el('td', { class: 'live', text: live ? `${live.peerCount} peer${live.peerCount === 1 ? '' : 's'} in ${live.rooms.length} room${live.rooms.length === 1 ? '' : 's'}` : '–' }),
       el('td', {}, el('div', { class: 'row-actions' },
@@ -200,6 +217,8 @@ async function createApp(event) {
   const maxPeers = $('create-max-peers').value;
   if (maxPeers !== '') body.maxPeersPerRoom = Number(maxPeers);
   body.mediaMode = $('create-media').value;
+  const k = $('create-auto-sfu-peers').value;
+  if (body.mediaMode === 'auto' && k !== '') body.autoSfuPeers = Number(k);
   try {
     const app = await api('POST', '/apps', body);
     showError('create-error', null);

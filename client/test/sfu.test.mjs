@@ -64,10 +64,13 @@ test('an SFU room: one connection to the MCU, events per peer as in a mesh room'
   assert.equal(enter[0].target, 'MCU');
   assert.equal(enter[0].publisherId, 'SELF');
 
-  // The MCU's welcome names P1: peerJoined for it (none for the MCU), then our offer to the MCU.
+  // Our offer to the MCU follows the enter at once; the MCU's welcome names P1: peerJoined for
+  // it (none for the MCU).
+  await until(() => sentTo(sock, 'offer', 'MCU').length === 1, 'our offer to the MCU');
   msg(sock, { type: 'welcome', mid: 'MCU', rid: 'rk', target: 'SELF', weight: -1, peersInRoom: [member('P1')] });
   assert.deepEqual(seen.filter((e) => e.name === 'peerJoined' && !e.args[2]).map((e) => e.args[0]), ['P1']);
-  await until(() => sentTo(sock, 'offer', 'MCU').length === 1, 'our offer to the MCU');
+  await tick(5);
+  assert.equal(sentTo(sock, 'offer', 'MCU').length, 1, 'the welcome starts nothing more');
   assert.equal(FakePeerConnection.all.length, 1, 'one RTCPeerConnection');
   const pc = FakePeerConnection.all[0];
   const offer = sentTo(sock, 'offer', 'MCU')[0];
@@ -132,6 +135,55 @@ test('an SFU room: one connection to the MCU, events per peer as in a mesh room'
   await until(() => left, 'leaveRoom callback');
   assert.equal(pc.signalingState, 'closed');
   assert.ok(seen.some((e) => e.name === 'peerLeft' && e.args[0] === 'P2'));
+});
+
+test('an auto room to the SFU: the mesh connection to a peer stays until the MCU brings that peer\'s media', async () => {
+  const auto = await testEnv({ ...env, fetch: async () => ({ status: 200, text: async () => JSON.stringify({ ...API_REPLY, hasMCU: false }) }) });
+  const sk = new Skylink({ env: auto });
+  const seen = [];
+  for (const name of ['incomingStream', 'peerLeft']) sk.on(name, (...args) => { seen.push({ name, args }); });
+  sk.init({ appKey: 'KEY', defaultRoom: 'room', roomServer: '//api.test' });
+  let joined = null;
+  sk.joinRoom({ audio: true, video: true }, (err) => { joined = { err }; });
+  await until(() => sockets[0]?.sent.some((m) => m.type === 'joinRoom'), 'joinRoom sent');
+  const sock = sockets[0];
+  assert.equal(sentTo(sock, 'joinRoom')[0].mediaSwitch, true, 'we say we can follow a switch');
+  msg(sock, { type: 'inRoom', rid: 'rk', sid: 'SELF', mid: 'SELF', tieBreaker: 1e9, pc_config: { iceServers: [] }, mediaMode: 'mesh' });
+  await until(() => joined, 'joinRoom callback');
+  msg(sock, { type: 'enter', ...member('P1') });
+  await until(() => FakePeerConnection.all.length === 1, 'the mesh connection to P1');
+  const mesh = FakePeerConnection.all[0];
+
+  // The room goes through the SFU: enter and offer to the MCU at once, the mesh connection stays.
+  msg(sock, { type: 'mediaMode', mid: 'MCU', rid: 'rk', mode: 'sfu' });
+  assert.equal(sentTo(sock, 'enter', 'MCU').length, 1);
+  assert.equal(sentTo(sock, 'enter', 'MCU')[0].publisherId, 'SELF');
+  await until(() => sentTo(sock, 'offer', 'MCU').length === 1, 'our offer to the MCU, before its welcome');
+  const pc = FakePeerConnection.all[1];
+  msg(sock, { type: 'answer', mid: 'MCU', rid: 'rk', target: 'SELF', sdp: 'mcu-answer', mediaInfoList: [] });
+  await until(() => sentTo(sock, 'answerAck', 'MCU').length === 1, 'answerAck');
+  const info = (pub, mid, type) => ({ publisherId: pub, mediaId: `${type}_${pub}`, mediaType: type, mediaState: 'active', transceiverMid: mid });
+  msg(sock, { type: 'offer', mid: 'MCU', rid: 'rk', target: 'SELF', sdp: 'mcu-offer-1',
+    mediaInfoList: [info('P1', 'f0', 'audioMic'), info('P1', 'f1', 'videoCamera')] });
+  await until(() => sentTo(sock, 'answer', 'MCU').length === 1, 'our answer to the MCU');
+  // The tracks come muted: no packet yet. The page keeps the mesh picture.
+  const audio = new FakeTrack('audio', DEVICES[0]);
+  const video = new FakeTrack('video', DEVICES[1]);
+  audio.muted = true;
+  video.muted = true;
+  pc.ontrack({ track: audio, streams: [], transceiver: { mid: 'f0' } });
+  pc.ontrack({ track: video, streams: [], transceiver: { mid: 'f1' } });
+  await tick(10);
+  assert.notEqual(mesh.signalingState, 'closed', 'the mesh connection stays while the MCU\'s video has no packet');
+  assert.equal(seen.filter((e) => e.name === 'incomingStream' && e.args[0] === 'P1' && e.args[1].getTracks().includes(video)).length, 0);
+  // Its video's first packet: the MCU's stream replaces the mesh one, the mesh connection goes.
+  video.muted = false;
+  video.dispatchEvent(new Event('unmute'));
+  await until(() => seen.some((e) => e.name === 'incomingStream' && e.args[0] === 'P1' && e.args[1].getTracks().includes(video)), 'incomingStream through the MCU');
+  assert.equal(mesh.signalingState, 'closed');
+  assert.notEqual(pc.signalingState, 'closed');
+  assert.equal(seen.filter((e) => e.name === 'peerLeft').length, 0, 'nobody left');
+  sk.leaveRoom();
 });
 
 test('a mesh room (no hasMCU) still sends enter to everyone and welcomes back', async () => {

@@ -41,6 +41,7 @@ boost::json::object AdminJson::app(const App& app, bool withSecret) {
   o["turnEnabled"] = app.turnEnabled;
   o["persistentRooms"] = app.persistentRooms;
   o["mediaMode"] = toString(app.mediaMode);
+  o["autoSfuPeers"] = app.autoSfuPeers;
   return o;
 }
 

@@ -254,13 +254,20 @@ constexpr std::string_view kDocument = R"json({
           "maxPeersPerRoom": {"type": "integer", "description": "0: the server default"},
           "turnEnabled": {"type": "boolean"},
           "persistentRooms": {"type": "boolean"},
-          "mediaMode": {"$ref": "#/components/schemas/MediaMode"}
+          "mediaMode": {"$ref": "#/components/schemas/MediaMode"},
+          "autoSfuPeers": {"$ref": "#/components/schemas/AutoSfuPeers"}
         }
+      },
+      "AutoSfuPeers": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 100,
+        "description": "mediaMode auto: a room goes through the SFU when a join makes it larger than this, and back to a mesh when it shrinks below it. 0: the server default (the limit auto-sfu-peers, 4). A room keeps the value it started with. An alias key has its parent's."
       },
       "MediaMode": {
         "type": "string",
         "enum": ["mesh", "sfu", "auto"],
-        "description": "How the realm's rooms carry media. mesh: browser to browser, the server relays signaling only. sfu: through the server's media plane (the room API says hasMCU: true). auto: mesh for now. An alias key has its parent's mode."
+        "description": "How the realm's rooms carry media. mesh: browser to browser, the server relays signaling only. sfu: through the server's media plane (the room API says hasMCU: true). auto: a mesh that goes through the media plane past autoSfuPeers peers when every client can follow (aerie's library), and back below it. An alias key has its parent's mode."
       },
       "AppWithSecret": {
         "allOf": [{"$ref": "#/components/schemas/App"}, {"type": "object", "properties": {"secret": {"type": "string", "description": "Signs room credentials (cred); shown only once"}}}]
@@ -277,6 +284,7 @@ constexpr std::string_view kDocument = R"json({
           "turnEnabled": {"type": "boolean", "default": true},
           "persistentRooms": {"type": "boolean", "default": false},
           "mediaMode": {"allOf": [{"$ref": "#/components/schemas/MediaMode"}], "default": "mesh"},
+          "autoSfuPeers": {"allOf": [{"$ref": "#/components/schemas/AutoSfuPeers"}], "default": 0},
           "expiresAt": {"type": "string", "format": "date-time", "nullable": true}
         }
       },
@@ -301,6 +309,7 @@ constexpr std::string_view kDocument = R"json({
           "turnEnabled": {"type": "boolean"},
           "persistentRooms": {"type": "boolean"},
           "mediaMode": {"$ref": "#/components/schemas/MediaMode"},
+          "autoSfuPeers": {"$ref": "#/components/schemas/AutoSfuPeers"},
           "expiresAt": {"type": "string", "format": "date-time", "nullable": true, "description": "null: never expires"}
         }
       },

@@ -17,6 +17,7 @@ enum class Kind {
   Flag,     // boolean
   Time,     // ISO 8601 date-time with zone, or null
   Mode,     // a media mode name: "mesh", "sfu" or "auto"
+  Switch,   // integer 0 (server default) or 1..kMaxAutoSfuPeers: an auto room's switch point
 };
 
 struct Rule {
@@ -29,7 +30,8 @@ constexpr Rule kCreate[] = {
     {"name", Kind::Text, true},          {"domains", Kind::Domains, true},
     {"owner", Kind::Text, false},        {"maxPeersPerRoom", Kind::Count, false},
     {"turnEnabled", Kind::Flag, false},  {"persistentRooms", Kind::Flag, false},
-    {"mediaMode", Kind::Mode, false},    {"expiresAt", Kind::Time, false},
+    {"mediaMode", Kind::Mode, false},    {"autoSfuPeers", Kind::Switch, false},
+    {"expiresAt", Kind::Time, false},
 };
 constexpr Rule kAlias[] = {
     {"domains", Kind::Domains, true},
@@ -40,7 +42,7 @@ constexpr Rule kUpdate[] = {
     {"name", Kind::Text, false},         {"domains", Kind::Domains, false},
     {"maxPeersPerRoom", Kind::Count, false}, {"turnEnabled", Kind::Flag, false},
     {"persistentRooms", Kind::Flag, false},  {"mediaMode", Kind::Mode, false},
-    {"expiresAt", Kind::Time, false},
+    {"autoSfuPeers", Kind::Switch, false},   {"expiresAt", Kind::Time, false},
 };
 
 // JSON integers arrive as int64 or, when large, uint64; a fraction is not an integer.
@@ -90,6 +92,14 @@ std::optional<std::string> valueProblem(Kind kind, const boost::json::value& v) 
       if (!n || *n < 0 || *n > AppFields::kMaxPeersPerRoom) {
         return "must be an integer from 0 (server default) to " +
                std::to_string(AppFields::kMaxPeersPerRoom);
+      }
+      return std::nullopt;
+    }
+    case Kind::Switch: {
+      const auto n = integer(v);
+      if (!n || *n < 0 || *n > AppFields::kMaxAutoSfuPeers) {
+        return "must be an integer from 1 to " + std::to_string(AppFields::kMaxAutoSfuPeers) +
+               ", or 0 for the server default (auto-sfu-peers)";
       }
       return std::nullopt;
     }
@@ -173,6 +183,7 @@ AppFields::Checked<NewApp> AppFields::forCreate(const boost::json::object& body)
   if (body.contains("turnEnabled")) n.turnEnabled = body.at("turnEnabled").get_bool();
   if (body.contains("persistentRooms")) n.persistentRooms = body.at("persistentRooms").get_bool();
   if (body.contains("mediaMode")) n.mediaMode = mode(body, "mediaMode");
+  if (body.contains("autoSfuPeers")) n.autoSfuPeers = count(body, "autoSfuPeers");
   if (body.contains("expiresAt")) n.expiresAtMs = time(body, "expiresAt");
   return {std::move(n), {}};
 }
@@ -200,6 +211,7 @@ AppFields::Checked<AppUpdate> AppFields::forUpdate(const boost::json::object& bo
   if (body.contains("turnEnabled")) u.turnEnabled = body.at("turnEnabled").get_bool();
   if (body.contains("persistentRooms")) u.persistentRooms = body.at("persistentRooms").get_bool();
   if (body.contains("mediaMode")) u.mediaMode = mode(body, "mediaMode");
+  if (body.contains("autoSfuPeers")) u.autoSfuPeers = count(body, "autoSfuPeers");
   if (body.contains("expiresAt")) u.expiresAtMs = time(body, "expiresAt");
   return {std::move(u), {}};
 }

@@ -21,13 +21,13 @@ class AppFields {
   };
 
   // {name, domains, owner?, maxPeersPerRoom?, turnEnabled?, persistentRooms?, mediaMode?,
-  // expiresAt?}
+  // autoSfuPeers?, expiresAt?}
   static Checked<NewApp> forCreate(const boost::json::object& body);
   // {domains, name?, expiresAt?}: an alias key of `parent` (owner and realm settings, the
   // media mode among them, are the parent's).
   static Checked<NewApp> forAlias(const boost::json::object& body, const App& parent);
   // Any of {name, domains, maxPeersPerRoom, turnEnabled, persistentRooms, mediaMode,
-  // expiresAt}, at least one; `expiresAt: null` removes the expiry.
+  // autoSfuPeers, expiresAt}, at least one; `expiresAt: null` removes the expiry.
   static Checked<AppUpdate> forUpdate(const boost::json::object& body);
 
   // nullopt if `domain` is a usable CORS domain pattern (see OriginPolicy): a host name, IP
@@ -38,6 +38,8 @@ class AppFields {
   static constexpr std::size_t kMaxDomains = 100;
   static constexpr std::size_t kMaxDomainBytes = 253;  // RFC 1035 section 2.3.4
   static constexpr std::int64_t kMaxPeersPerRoom = 10000;
+  // An app's autoSfuPeers: a mesh of more browsers than this is no use to anyone.
+  static constexpr std::int64_t kMaxAutoSfuPeers = 100;
 };
 
 }  // namespace aerie

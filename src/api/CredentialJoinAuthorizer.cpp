@@ -110,6 +110,7 @@ JoinGrant CredentialJoinAuthorizer::authorize(const boost::json::object& m, std:
   g.privileged = false;
   g.sfu = realmApp->mediaMode == MediaMode::Sfu;  // the realm's mode, as for the peer limit
   g.autoMedia = realmApp->mediaMode == MediaMode::Auto;
+  g.autoSfuPeers = realmApp->autoSfuPeers;
   g.iceServers = IceServers::build(config_, nowMs, realmApp->turnEnabled, sessionEndMs);
   return g;
 }

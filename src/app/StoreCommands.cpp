@@ -63,6 +63,13 @@ Flags parseFlags(const std::vector<std::string>& args) {
         throw std::runtime_error("--media takes mesh, sfu or auto, not '" + v + "'");
       }
       f.fields["mediaMode"] = v;
+    } else if (a == "--auto-sfu-peers") {
+      // The range is AppFields' (the admin API's), which says what is allowed.
+      const std::string v = value();
+      if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 9) {
+        throw std::runtime_error("--auto-sfu-peers takes a whole number, not '" + v + "'");
+      }
+      f.fields["autoSfuPeers"] = std::stoll(v);
     } else if (a == "--expires") {
       const std::string v = value();
       if (v == "never") f.fields["expiresAt"] = nullptr;
@@ -125,13 +132,13 @@ int createAlias(AppStore& store, const Flags& f) {
 const char* StoreCommands::usage() {
   return "  aerie app create STORE --name NAME --domain DOMAIN [--domain ...] [--owner O]\n"
          "                  [--max-peers N] [--turn on|off] [--persistent-rooms on|off]\n"
-         "                  [--media mesh|sfu|auto] [--expires ISO]\n"
+         "                  [--media mesh|sfu|auto] [--auto-sfu-peers N] [--expires ISO]\n"
          "                                          (prints the app, with its secret, as JSON)\n"
          "  aerie app list STORE\n"
          "  aerie app get|revoke|rotate-secret STORE KEY\n"
          "  aerie app update STORE KEY [--name N] [--domain D ...] [--max-peers N]\n"
          "                  [--turn on|off] [--persistent-rooms on|off] [--media mesh|sfu|auto]\n"
-         "                  [--expires ISO|never]\n"
+         "                  [--auto-sfu-peers N] [--expires ISO|never]\n"
          "  aerie app usage STORE KEY [--from ISO] [--to ISO]   (default: the last 30 days)\n"
          "  aerie alias create STORE --parent KEY --domain D [--name N] [--expires ISO]\n"
          "  aerie alias list STORE --parent KEY\n"

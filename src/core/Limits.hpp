@@ -117,6 +117,7 @@ struct Limits {
   // An auto room (app media mode auto) switches from mesh to SFU when a join makes it larger
   // than this, and back to mesh when it shrinks below it, as long as every member's client can
   // follow the switch (aerie's library can; SkylinkJS cannot, and keeps the room as it started).
+  // The default for apps whose own autoSfuPeers is 0 (admin API, `--auto-sfu-peers`).
   std::uint32_t autoSfuPeers = 4;
   // Members of one SFU room, each of whom receives every other's media: 20 publishers of audio
   // and video are 760 forwarded streams. The app's own peer limit applies when it is lower.

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/Crypto.hpp"
+#include "core/Log.hpp"
 #include "codec/SocketIoCodec.hpp"
 
 namespace aerie {
@@ -88,6 +89,7 @@ void Hub::tick(std::int64_t nowMs) {
       }
     }
     for (ConnId id : late) closePeer(id, CloseReason::JoinTimeout);
+    if (serverPeer_ != nullptr) serverPeer_->onTick(nowMs);
   } catch (...) {
     drop(DropReason::InternalError);
   }
@@ -289,7 +291,8 @@ bool Hub::joinGranted(Peer& peer, const boost::json::object& msg, const JoinGran
     return false;
   }
   if (room == nullptr) {
-    auto created = std::make_unique<Room>(grant.roomKey, grant.realm, grant.roomName, grant.sfu, grant.autoMedia);
+    auto created = std::make_unique<Room>(grant.roomKey, grant.realm, grant.roomName, grant.sfu,
+                                          grant.autoMedia, grant.autoSfuPeers);
     room = created.get();
     rooms_.emplace(grant.roomKey, std::move(created));
   }
@@ -304,6 +307,11 @@ bool Hub::joinGranted(Peer& peer, const boost::json::object& msg, const JoinGran
   peer.enterRoom(Membership{sid, grant.roomKey, grant.realm, grant.privileged,
                             boolField(msg, "autoIntroduce", true)});
 
+  // A join that takes an auto room past its switch point moves it to the SFU before the newcomer
+  // hears inRoom, which then says so: it goes to MCU at once, never into the mesh.
+  if (room->sfu()) serverPeer_->onJoined(room->key(), ServerPeerMember{sid, grant.privileged});
+  switchMediaIfDue(*room, sid);
+
   boost::json::object inRoom;
   inRoom["type"] = "inRoom";
   inRoom["rid"] = grant.roomKey;
@@ -315,9 +323,6 @@ bool Hub::joinGranted(Peer& peer, const boost::json::object& msg, const JoinGran
   // Not in Skylink: the room's owner, the member longest in it (docs/protocol.md).
   inRoom["owner"] = room->owner();
   sendTo(peer, inRoom);
-
-  if (room->sfu()) serverPeer_->onJoined(room->key(), ServerPeerMember{sid, grant.privileged});
-  switchMediaIfDue(*room);
 
   PeerSession& session = sessions_[sid];
   session = PeerSession{grant.realm, grant.appKey, grant.roomName, grant.roomKey, sid, nowMs, 0};
@@ -384,6 +389,9 @@ void Hub::handleRelay(Peer& peer, boost::json::object& msg, const MessageRule& r
     // The media server is every member's other end: it answers, or forwards as it sees fit.
     stampIdentity(msg, peer);
     if (serverPeer_ == nullptr) return drop(DropReason::InternalError);
+    if (log::enabled(log::Level::Debug)) {
+      log::debug("mcu", "from member", {{"sid", peer.sid()}, {"type", rule.type}, {"target", stringField(msg, "target")}});
+    }
     return serverPeer_->onMessage(room->key(), peer.sid(), msg);
   }
 
@@ -692,6 +700,13 @@ bool Hub::sendToMember(std::string_view roomKey, std::string_view toSid, boost::
   msg["rid"] = roomKey;
   const auto* type = msg.if_contains("type");
   const std::string typeName = type != nullptr && type->is_string() ? std::string(type->get_string()) : "?";
+  if (log::enabled(log::Level::Debug)) {
+    // The switch of an auto room and the MCU's negotiations, step by step (how many sections
+    // an offer or answer names).
+    const auto* infos = msg.if_contains("mediaInfoList");
+    const std::string sections = infos != nullptr && infos->is_array() ? std::to_string(infos->get_array().size()) : "";
+    log::debug("mcu", "to member", {{"sid", toSid}, {"type", typeName}, {"as", asMid}, {"sections", sections}});
+  }
   sendTo(*receiver, encode(msg), typeName);
   return true;
 }

@@ -127,7 +127,8 @@ class Hub : public ServerPeerOutbox {
   void leaveRoom(Peer& peer, std::int64_t nowMs);
   // An auto room past Limits::autoSfuPeers goes through the server peer, one below it back to a
   // mesh (HubMediaSwitch.cpp); the members hear `mediaMode`.
-  void switchMediaIfDue(Room& room);
+  // `newcomer`: a member that joins now and learns the mode from its inRoom instead.
+  void switchMediaIfDue(Room& room, std::string_view newcomer = {});
   void closePeer(ConnId id, CloseReason reason);
   void redirect(Peer& peer, std::string_view action, std::string_view reason, std::string_view info,
                 std::string_view rid, std::string_view statsKey = {});

@@ -1,6 +1,7 @@
 // The Hub's switch of an auto room (app media mode auto) between mesh and SFU. A join that
-// makes the room larger than Limits::autoSfuPeers hands it to the server peer: every member
-// becomes its member, and every member hears `mediaMode {mode: 'sfu'}` and connects to MCU
+// makes the room larger than the app's autoSfuPeers (by default Limits::autoSfuPeers) hands it
+// to the server peer: every member becomes its member, and every member hears
+// `mediaMode {mode: 'sfu'}` (the newcomer in its inRoom) and connects to MCU
 // (aerie's library keeps its mesh connections until MCU brings it each peer's media, so the
 // picture does not stop). A leave that makes it smaller hands it back: the server peer drops
 // the room at once and the members hear `mediaMode {mode: 'mesh'}` and connect to each other
@@ -11,9 +12,10 @@
 
 namespace aerie {
 
-void Hub::switchMediaIfDue(Room& room) {
+void Hub::switchMediaIfDue(Room& room, std::string_view newcomer) {
   if (!room.autoMedia() || serverPeer_ == nullptr || !room.allSwitchable()) return;
-  const std::size_t threshold = limits_.autoSfuPeers;
+  // The app's switch point, else the server's.
+  const std::size_t threshold = room.autoSfuPeers() != 0 ? room.autoSfuPeers() : limits_.autoSfuPeers;
   bool toSfu = false;
   if (!room.sfu() && room.size() > threshold) {
     toSfu = true;
@@ -39,6 +41,7 @@ void Hub::switchMediaIfDue(Room& room) {
   msg["mid"] = "MCU";
   msg["mode"] = toSfu ? "sfu" : "mesh";
   for (const auto& m : room.members()) {
+    if (m.sid == newcomer) continue;
     auto it = bySid_.find(m.sid);
     if (it != bySid_.end()) sendTo(*it->second, msg);
   }

@@ -26,7 +26,8 @@ struct JoinGrant {
   std::uint32_t maxPeers = 0;  // peers per room for this realm
   bool privileged = false;
   bool sfu = false;  // the realm's media mode is sfu (the room is served by the media plane)
-  bool autoMedia = false;  // the realm's media mode is auto: mesh, SFU past Limits::autoSfuPeers
+  bool autoMedia = false;  // the realm's media mode is auto: mesh, SFU past autoSfuPeers
+  std::uint32_t autoSfuPeers = 0;  // the realm's switch point (App::autoSfuPeers); 0: Limits'
   boost::json::array iceServers;  // `pc_config.iceServers` for inRoom
 };
 

@@ -5,8 +5,14 @@
 
 namespace aerie {
 
-Room::Room(std::string roomKey, std::string realm, std::string name, bool sfu, bool autoMedia)
-    : key_(std::move(roomKey)), realm_(std::move(realm)), name_(std::move(name)), sfu_(sfu), autoMedia_(autoMedia) {}
+Room::Room(std::string roomKey, std::string realm, std::string name, bool sfu, bool autoMedia,
+           std::uint32_t autoSfuPeers)
+    : key_(std::move(roomKey)),
+      realm_(std::move(realm)),
+      name_(std::move(name)),
+      sfu_(sfu),
+      autoMedia_(autoMedia),
+      autoSfuPeers_(autoSfuPeers) {}
 
 bool Room::add(std::string sid, std::uint64_t tieBreaker, bool switchable) {
   if (contains(sid)) return false;

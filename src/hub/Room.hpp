@@ -29,8 +29,10 @@ class Room {
 
   // `sfu`: the room's media goes through the server peer (ServerPeer.hpp). `autoMedia`: the
   // realm's media mode is auto, and the Hub switches the room between mesh and SFU as it grows
-  // and shrinks (setSfu); otherwise the mode is the room's for its whole life.
-  Room(std::string roomKey, std::string realm, std::string name, bool sfu = false, bool autoMedia = false);
+  // and shrinks (setSfu); otherwise the mode is the room's for its whole life. `autoSfuPeers`:
+  // the app's switch point (0: the server's, Limits::autoSfuPeers), fixed for the room's life.
+  Room(std::string roomKey, std::string realm, std::string name, bool sfu = false, bool autoMedia = false,
+       std::uint32_t autoSfuPeers = 0);
 
   const std::string& key() const { return key_; }
   const std::string& realm() const { return realm_; }
@@ -38,6 +40,7 @@ class Room {
   bool locked() const { return locked_; }
   bool sfu() const { return sfu_; }
   bool autoMedia() const { return autoMedia_; }
+  std::uint32_t autoSfuPeers() const { return autoSfuPeers_; }
   void setSfu(bool sfu) { sfu_ = sfu; }
   // Every member's client can follow a switch of media mode.
   bool allSwitchable() const;
@@ -67,6 +70,7 @@ class Room {
   bool locked_ = false;
   bool sfu_ = false;
   bool autoMedia_ = false;
+  std::uint32_t autoSfuPeers_ = 0;
   std::vector<Member> members_;
 };
 

@@ -7,6 +7,7 @@
 // Hub gives it. Both run on the room's loop; the Hub calls it synchronously and it must not
 // call back into the Hub from inside a call other than through the outbox.
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <string_view>
 
 namespace aerie {
@@ -40,6 +41,8 @@ class ServerPeer {
   // The room no longer goes through the server (an auto room back to a mesh): everything of it
   // ends at once, without a message to anyone (the Hub tells the members).
   virtual void onRoomEnded(std::string_view /*roomKey*/) {}
+  // The Hub's periodic tick (about once a second), for what the server peer defers.
+  virtual void onTick(std::int64_t /*nowMs*/) {}
 };
 
 }  // namespace aerie

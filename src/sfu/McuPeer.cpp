@@ -14,6 +14,13 @@ namespace {
 
 constexpr std::string_view kMcu = "MCU";
 
+// How long the server's offer to a member waits for another member who entered and has not
+// offered yet: its tracks then come in the same offer. Members that enter together (an auto
+// room switching to the SFU) publish within a few hundred ms; a client that never offers
+// holds the others' offers for one to two seconds (they go at the Hub's next tick, about a
+// second apart).
+constexpr std::int64_t kPublishWaitMs = 1000;
+
 std::string_view stringField(const boost::json::object& msg, std::string_view name) {
   const auto* v = msg.if_contains(name);
   if (v == nullptr || !v->is_string()) return {};
@@ -159,6 +166,7 @@ void McuPeer::handleEnter(std::string_view roomKey, RoomState& room, Member& fro
                           const boost::json::object& msg) {
   const bool first = from.state == MemberState::Joined;
   from.state = MemberState::Entered;
+  if (first) from.enteredAtMs = clock_();
   from.enter = enterFields(msg);
   // SkylinkJS 2.x (and aerie's library in SFU rooms) sends its enter to MCU with publisherId;
   // 0.6.x broadcasts it.
@@ -298,6 +306,12 @@ void McuPeer::handleOffer(std::string_view roomKey, RoomState& room, Member& fro
     for (std::size_t i = firstNew; i < from.published.size(); ++i) queueFor(m, from, from.published[i]);
     renegotiate(roomKey, m);
   }
+  // Members whose offers waited for this one's tracks (awaitsPublisher), also when it brought none.
+  if (firstOffer) {
+    for (auto& m : room.members) {
+      if (m.sid != from.sid) renegotiate(roomKey, m);
+    }
+  }
 }
 
 void McuPeer::welcomeAs(std::string_view roomKey, Member& m, const Member& publisher) {
@@ -382,8 +396,28 @@ void McuPeer::queueFor(Member& m, const Member& publisher, const Published& p) {
   m.pending.push_back(std::move(sent));
 }
 
+bool McuPeer::awaitsPublisher(std::string_view roomKey, const Member& m) const {
+  auto it = rooms_.find(roomKey);
+  if (it == rooms_.end() || !m.changed.empty()) return false;  // withdrawals go out at once
+  const std::int64_t nowMs = clock_();
+  for (const auto& x : it->second.members) {
+    if (x.sid != m.sid && x.state == MemberState::Entered && x.negotiation == Negotiation::None &&
+        nowMs - x.enteredAtMs < kPublishWaitMs) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void McuPeer::onTick(std::int64_t /*nowMs*/) {
+  for (auto& [key, room] : rooms_) {
+    for (auto& m : room.members) renegotiate(key, m);
+  }
+}
+
 void McuPeer::renegotiate(std::string_view roomKey, Member& m) {
   if (m.negotiation != Negotiation::Stable || (m.pending.empty() && m.changed.empty())) return;
+  if (awaitsPublisher(roomKey, m)) return;
   std::vector<ForwardedTrack> added;
   for (const auto& s : m.pending) added.push_back(s.track);
   std::vector<ForwardedTrack> changed;

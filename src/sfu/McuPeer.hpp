@@ -12,6 +12,8 @@
 // a 2.x member gets a 0.6 member's tracks by renegotiation, a 0.6 member a 2.x member's by a
 // downlink. One McuPeer per Hub shard, on its loop.
 #include <boost/json/object.hpp>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -42,6 +44,11 @@ class McuPeer : public ServerPeer, private MediaEvents {
                  const boost::json::object& msg) override;
   void onLeft(std::string_view roomKey, std::string_view sid) override;
   void onRoomEnded(std::string_view roomKey) override;
+  // Sends the offers that waited for a member who entered and has not published (see
+  // kPublishWaitMs in McuPeer.cpp) once that wait is over.
+  void onTick(std::int64_t nowMs) override;
+  // The clock of that wait, in ms (steady_clock unless a test sets one).
+  void setClock(std::function<std::int64_t()> clock) { clock_ = std::move(clock); }
 
   // The fields of the server peer's own `welcome` and `enter` (agent, versions, flags).
   static boost::json::object ownFields();
@@ -64,6 +71,7 @@ class McuPeer : public ServerPeer, private MediaEvents {
   struct Member {
     std::string sid;
     MemberState state = MemberState::Joined;
+    std::int64_t enteredAtMs = 0;  // its first enter, by clock_
     boost::json::object enter;  // what its `enter` said about it (userInfo, agent, versions)
     Negotiation negotiation = Negotiation::None;
     std::string lastLocal;  // the server's last description for this connection
@@ -99,8 +107,13 @@ class McuPeer : public ServerPeer, private MediaEvents {
   // 0.6.x: the client's offer to `publisherSid`, answered as it with its tracks.
   void handleDownlinkOffer(std::string_view roomKey, RoomState& room, Member& from,
                            std::string_view publisherSid, const boost::json::object& msg);
-  // Offers the member what is pending for it, if its negotiation is at rest.
+  // Offers the member what is pending for it, if its negotiation is at rest and no other member
+  // is about to publish (awaitsPublisher).
   void renegotiate(std::string_view roomKey, Member& m);
+  // Another member of m's room entered less than kPublishWaitMs ago and has not offered: its
+  // tracks are coming, and one offer to m can carry them with the rest (when a room switches to
+  // the SFU, every member publishes at once).
+  bool awaitsPublisher(std::string_view roomKey, const Member& m) const;
   // Queues `publisher`'s track for `m` (a section of its own in m's session).
   static void queueFor(Member& m, const Member& publisher, const Published& p);
   static boost::json::array mediaInfoList(const Member& m);
@@ -131,6 +144,11 @@ class McuPeer : public ServerPeer, private MediaEvents {
   ServerPeerOutbox* outbox_ = nullptr;
   RecordingCatalog* recordings_ = nullptr;
   std::map<std::string, RoomState, std::less<>> rooms_;
+  std::function<std::int64_t()> clock_ = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
 };
 
 }  // namespace aerie

@@ -25,6 +25,9 @@ struct App {
   bool persistentRooms = false;        // stored for the meetings feature; nothing reads it yet
   // The realm's media mode; an alias key's own value is not used (its parent's applies).
   MediaMode mediaMode = MediaMode::Mesh;
+  // An auto realm's rooms go through the SFU past this many peers, and back below it; 0: the
+  // server's Limits::autoSfuPeers. Like the media mode, the realm's (an alias key's is unused).
+  std::uint32_t autoSfuPeers = 0;
 };
 
 }  // namespace aerie

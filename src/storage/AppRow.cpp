@@ -59,6 +59,7 @@ App fromNew(const NewApp& n, std::int64_t nowMs) {
   a.turnEnabled = n.turnEnabled;
   a.persistentRooms = n.persistentRooms;
   a.mediaMode = n.mediaMode;
+  a.autoSfuPeers = n.autoSfuPeers;
   return a;
 }
 
@@ -76,6 +77,7 @@ void apply(App& app, const AppUpdate& change) {
   if (change.turnEnabled) app.turnEnabled = *change.turnEnabled;
   if (change.persistentRooms) app.persistentRooms = *change.persistentRooms;
   if (change.mediaMode) app.mediaMode = *change.mediaMode;
+  if (change.autoSfuPeers) app.autoSfuPeers = *change.autoSfuPeers;
   if (change.expiresAtMs) app.expiresAtMs = *change.expiresAtMs;
 }
 

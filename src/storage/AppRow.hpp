@@ -15,7 +15,8 @@ namespace aerie::app_row {
 // The columns readApp expects, in its order.
 inline constexpr std::string_view kColumns =
     "id, app_key, name, owner, secret, domains, parent_key, revoked, created_at_ms, "
-    "expires_at_ms, max_peers_per_room, turn_enabled, persistent_rooms, media_mode";
+    "expires_at_ms, max_peers_per_room, turn_enabled, persistent_rooms, media_mode, "
+    "auto_sfu_peers";
 
 std::string domainsToJson(const std::vector<std::string>& domains);
 // A damaged domains column allows no domain: failing closed is the safe default for CORS.
@@ -53,6 +54,9 @@ App read(const Row& s) {
   a.persistentRooms = s.integer(12) != 0;
   // A damaged value reads as mesh, the mode that needs nothing of the media plane.
   a.mediaMode = parseMediaMode(s.text(13)).value_or(MediaMode::Mesh);
+  // A damaged (negative or huge) value reads as the server's default.
+  const std::int64_t k = s.integer(14);
+  a.autoSfuPeers = k > 0 && k <= 0xFFFFFFFF ? static_cast<std::uint32_t>(k) : 0;
   return a;
 }
 

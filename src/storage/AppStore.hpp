@@ -19,6 +19,7 @@ struct NewApp {
   bool turnEnabled = true;
   bool persistentRooms = false;
   MediaMode mediaMode = MediaMode::Mesh;
+  std::uint32_t autoSfuPeers = 0;  // 0: the server default (Limits::autoSfuPeers)
 };
 
 // Persistent apps (realms), alias keys, server settings and usage records. Implementations

@@ -17,12 +17,13 @@ struct AppUpdate {
   std::optional<bool> turnEnabled;
   std::optional<bool> persistentRooms;
   std::optional<MediaMode> mediaMode;
+  std::optional<std::uint32_t> autoSfuPeers;
   // Outer optional: change it or not; inner: the new expiry, or none (never expires).
   std::optional<std::optional<std::int64_t>> expiresAtMs;
 
   bool empty() const {
     return !name && !domains && !maxPeersPerRoom && !turnEnabled && !persistentRooms &&
-           !mediaMode && !expiresAtMs;
+           !mediaMode && !autoSfuPeers && !expiresAtMs;
   }
 };
 

@@ -117,10 +117,12 @@ App PostgresAppStore::create(const NewApp& n, std::int64_t nowMs) {
     p.add(a.parentKey).add(a.createdAtMs).add(a.expiresAtMs);
     p.add(std::int64_t{a.maxPeersPerRoom}).add(std::int64_t{a.turnEnabled ? 1 : 0});
     p.add(std::int64_t{a.persistentRooms ? 1 : 0}).add(toString(a.mediaMode));
+    p.add(std::int64_t{a.autoSfuPeers});
     const PgResult r = conn_->exec(
         "INSERT INTO apps (app_key, name, owner, secret, domains, parent_key, revoked, "
         "created_at_ms, expires_at_ms, max_peers_per_room, turn_enabled, persistent_rooms, "
-        "media_mode) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $12) RETURNING id",
+        "media_mode, auto_sfu_peers) "
+        "VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         p, "cannot create an app");
     a.id = r.row(0).integer(0);
     notify("changed", a.appKey);
@@ -191,10 +193,11 @@ std::optional<App> PostgresAppStore::update(const std::string& appKey, const App
     p.add(app->name).add(app_row::domainsToJson(app->domains));
     p.add(std::int64_t{app->maxPeersPerRoom}).add(std::int64_t{app->turnEnabled ? 1 : 0});
     p.add(std::int64_t{app->persistentRooms ? 1 : 0}).add(toString(app->mediaMode));
-    p.add(app->expiresAtMs).add(appKey);
+    p.add(std::int64_t{app->autoSfuPeers}).add(app->expiresAtMs).add(appKey);
     conn_->exec(
         "UPDATE apps SET name = $1, domains = $2, max_peers_per_room = $3, turn_enabled = $4, "
-        "persistent_rooms = $5, media_mode = $6, expires_at_ms = $7 WHERE app_key = $8",
+        "persistent_rooms = $5, media_mode = $6, auto_sfu_peers = $7, expires_at_ms = $8 "
+        "WHERE app_key = $9",
         p, "cannot update an app");
     notify("changed", appKey);
     tx.commit();

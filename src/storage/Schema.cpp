@@ -8,7 +8,7 @@ namespace {
 // Entry i brings the schema from version i to i + 1, in SQLite's dialect (forPostgres() makes
 // PostgreSQL's). Never edit an entry once released: append a new one instead, so that a
 // database written by an older Aerie upgrades in place.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     R"sql(
     CREATE TABLE apps (
       id                 INTEGER PRIMARY KEY,
@@ -50,6 +50,11 @@ constexpr std::array<std::string_view, 3> kMigrations = {
     // before it is a mesh app, as it always was.
     R"sql(
     ALTER TABLE apps ADD COLUMN media_mode TEXT NOT NULL DEFAULT 'mesh';
+    )sql",
+    // 4: the peers past which an auto realm's rooms go through the SFU (App::autoSfuPeers);
+    // 0, every app's value before it, is the server's default.
+    R"sql(
+    ALTER TABLE apps ADD COLUMN auto_sfu_peers INTEGER NOT NULL DEFAULT 0;
     )sql",
 };
 

@@ -123,7 +123,8 @@ App SqliteAppStore::create(const NewApp& n, std::int64_t nowMs) {
   SqliteStatement s(db_,
                     "INSERT INTO apps (app_key, name, owner, secret, domains, parent_key, revoked, "
                     "created_at_ms, expires_at_ms, max_peers_per_room, turn_enabled, "
-                    "persistent_rooms, media_mode) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)");
+                    "persistent_rooms, media_mode, auto_sfu_peers) "
+                    "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, a.appKey).bind(2, a.name).bind(3, a.owner).bind(4, a.secret);
   s.bind(5, app_row::domainsToJson(a.domains));
   if (a.parentKey) {
@@ -141,6 +142,7 @@ App SqliteAppStore::create(const NewApp& n, std::int64_t nowMs) {
   s.bind(10, std::int64_t{a.turnEnabled ? 1 : 0});
   s.bind(11, std::int64_t{a.persistentRooms ? 1 : 0});
   s.bind(12, toString(a.mediaMode));
+  s.bind(13, static_cast<std::int64_t>(a.autoSfuPeers));
   s.step();
   a.id = sqlite3_last_insert_rowid(db_);
   return a;
@@ -200,19 +202,20 @@ std::optional<App> SqliteAppStore::update(const std::string& appKey, const AppUp
 
   SqliteStatement s(db_,
                     "UPDATE apps SET name = ?, domains = ?, max_peers_per_room = ?, "
-                    "turn_enabled = ?, persistent_rooms = ?, media_mode = ?, expires_at_ms = ? "
-                    "WHERE app_key = ?");
+                    "turn_enabled = ?, persistent_rooms = ?, media_mode = ?, auto_sfu_peers = ?, "
+                    "expires_at_ms = ? WHERE app_key = ?");
   s.bind(1, app->name).bind(2, app_row::domainsToJson(app->domains));
   s.bind(3, static_cast<std::int64_t>(app->maxPeersPerRoom));
   s.bind(4, std::int64_t{app->turnEnabled ? 1 : 0});
   s.bind(5, std::int64_t{app->persistentRooms ? 1 : 0});
   s.bind(6, toString(app->mediaMode));
+  s.bind(7, static_cast<std::int64_t>(app->autoSfuPeers));
   if (app->expiresAtMs) {
-    s.bind(7, *app->expiresAtMs);
+    s.bind(8, *app->expiresAtMs);
   } else {
-    s.bindNull(7);
+    s.bindNull(8);
   }
-  s.bind(8, appKey).step();
+  s.bind(9, appKey).step();
   tx.commit();
   return app;
 }

@@ -113,5 +113,19 @@ test('the media mode: chosen on create, shown per key, changed in place', T, asy
   await console_.locator(`tr[data-key="${appKey}"] select.media`).waitFor();
   assert.equal(await console_.locator(`tr[data-key="${appKey}"] select.media`).inputValue(), 'auto');
   assert.equal(await console_.textContent('#apps-error'), '');
+
+  // An auto key shows its switch point beside the mode; changing it PATCHes autoSfuPeers.
+  const k = console_.locator(`tr[data-key="${appKey}"] input.auto-sfu-peers`);
+  await k.waitFor({ state: 'visible' });
+  assert.equal(await k.inputValue(), '', 'the server default');
+  await k.fill('3');
+  await k.dispatchEvent('change');
+  const storedK = async () => (await (await fetch(`${server.httpUrl}/admin/v1/apps/${appKey}`,
+    { headers: { Authorization: `Bearer ${token}` } })).json()).autoSfuPeers;
+  for (let i = 0; i < 50 && (await storedK()) !== 3; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await storedK(), 3, 'changing the number PATCHes the key');
+  await console_.locator(`tr[data-key="${appKey}"] input.auto-sfu-peers`).waitFor({ state: 'visible' });
+  assert.equal(await console_.locator(`tr[data-key="${appKey}"] input.auto-sfu-peers`).inputValue(), '3');
+  assert.equal(await console_.textContent('#apps-error'), '');
   await console_.close();
 });

@@ -101,7 +101,7 @@ test('three nodes starting at once on an empty database agree on schema, secrets
   const url = await pg.createDatabase('race');
   const started = await Promise.all([0, 1, 2].map(() => startAerie({ store: url, apps: [], extraArgs: CACHE })));
   try {
-    assert.equal(await pg.sql('race', 'SELECT version FROM schema_version'), '3');
+    assert.equal(await pg.sql('race', 'SELECT version FROM schema_version'), '4');
     const apps = JSON.parse(await aerieCli(['app', 'list', '--store', url]));
     assert.equal(apps.filter((x) => x.name === 'development').length, 1, JSON.stringify(apps));
     const token = await adminToken(started[0]);
@@ -133,5 +133,25 @@ test('a node whose listening connection drops forgets every cached key', T, asyn
     assert.notEqual(await refusedWithin(a, key.appKey, 3000), null, 'the cached key outlived the reconnect');
   } finally {
     await a.stop();
+  }
+});
+
+test('an auto app\'s autoSfuPeers: set on node A, changed by the CLI, seen by node B, kept over a restart', T, async () => {
+  const { url, nodes: [a, b] } = await nodes('autok', 2);
+  try {
+    const token = await adminToken(a);
+    const key = await admin(a, token, 'POST', '/apps', { name: 'k', domains: ['127.0.0.1'], mediaMode: 'auto', autoSfuPeers: 3 });
+    assert.equal(key.autoSfuPeers, 3);
+    assert.equal((await admin(b, token, 'GET', `/apps/${key.appKey}`)).autoSfuPeers, 3);
+    const bad = await admin(b, token, 'PATCH', `/apps/${key.appKey}`, { autoSfuPeers: 500 }, 400);
+    assert.match(bad.message, /from 1 to 100, or 0 for the server default/);
+    const updated = JSON.parse(await aerieCli(['app', 'update', '--store', url, key.appKey, '--auto-sfu-peers', '6']));
+    assert.equal(updated.autoSfuPeers, 6);
+    assert.equal(await pg.sql('autok', `SELECT auto_sfu_peers FROM apps WHERE app_key = '${key.appKey}'`), '6');
+    await b.restart();
+    assert.equal((await admin(b, token, 'GET', `/apps/${key.appKey}`)).autoSfuPeers, 6);
+    assert.equal((await admin(a, token, 'GET', `/apps/${key.appKey}`)).autoSfuPeers, 6);
+  } finally {
+    await stopAll([a, b]);
   }
 });

@@ -240,7 +240,10 @@ TEST_F(AdminApiTest, OpenApiDocumentIsPublicAndDescribesEveryRoute) {
   for (const char* s : {"App", "NewApp", "AppChange"}) {
     EXPECT_TRUE(schemas.at(s).as_object().at("properties").as_object().contains("mediaMode"))
         << s;
+    EXPECT_TRUE(schemas.at(s).as_object().at("properties").as_object().contains("autoSfuPeers"))
+        << s;
   }
+  EXPECT_EQ(schemas.at("AutoSfuPeers").as_object().at("maximum").to_number<std::int64_t>(), 100);
   // Each documented path's methods are the ones the router allows.
   const std::vector<std::pair<std::string, std::string>> examples = {
       {"/apps", "/admin/v1/apps"},
@@ -390,6 +393,31 @@ TEST_F(AdminApiTest, MediaModeOnCreatePatchAndEveryAppJson) {
   EXPECT_EQ(str(body(r).at("error")), "bad_request");
   EXPECT_EQ(str(body(r).at("message")), R"(field 'mediaMode' must be "mesh", "sfu" or "auto")");
   EXPECT_EQ(store_->findByKey(key)->mediaMode, MediaMode::Auto);
+}
+
+TEST_F(AdminApiTest, AutoSfuPeersOnCreatePatchAndEveryAppJson) {
+  const HttpReply created = call(
+      "POST", "/admin/v1/apps",
+      R"({"name":"conf","domains":["c.example"],"mediaMode":"auto","autoSfuPeers":3})");
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const std::string key = str(body(created).at("appKey"));
+  EXPECT_EQ(body(created).at("autoSfuPeers").to_number<std::int64_t>(), 3);
+  EXPECT_EQ(store_->findByKey(key)->autoSfuPeers, 3u);
+  EXPECT_EQ(body(call("GET", "/admin/v1/apps/" + key)).at("autoSfuPeers").to_number<std::int64_t>(), 3);
+  EXPECT_EQ(body(call("GET", "/admin/v1/apps/" + makeApp().appKey)).at("autoSfuPeers").to_number<std::int64_t>(), 0);
+
+  HttpReply r = call("PATCH", "/admin/v1/apps/" + key, R"({"autoSfuPeers":6})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(body(r).at("autoSfuPeers").to_number<std::int64_t>(), 6);
+  EXPECT_EQ(store_->findByKey(key)->autoSfuPeers, 6u);
+
+  r = call("PATCH", "/admin/v1/apps/" + key, R"({"autoSfuPeers":101})");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(str(body(r).at("error")), "bad_request");
+  EXPECT_EQ(str(body(r).at("message")),
+            "field 'autoSfuPeers' must be an integer from 1 to 100, or 0 for the server default "
+            "(auto-sfu-peers)");
+  EXPECT_EQ(store_->findByKey(key)->autoSfuPeers, 6u);
 }
 
 TEST_F(AdminApiTest, RotateSecretShowsTheNewOneOnce) {

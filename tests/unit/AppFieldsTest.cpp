@@ -42,6 +42,38 @@ TEST(AppFieldsTest, CreateDefaultsOwnerToNameAndKeepsTheFlags) {
   EXPECT_EQ(c.value->expiresAtMs, 1000);
 }
 
+TEST(AppFieldsTest, AutoSfuPeers) {
+  auto c = AppFields::forCreate(obj(R"({"name":"n","domains":["a.example"]})"));
+  ASSERT_TRUE(c.value) << c.problem;
+  EXPECT_EQ(c.value->autoSfuPeers, 0u) << "the server's default";
+  c = AppFields::forCreate(obj(R"({"name":"n","domains":["a.example"],"autoSfuPeers":3})"));
+  ASSERT_TRUE(c.value) << c.problem;
+  EXPECT_EQ(c.value->autoSfuPeers, 3u);
+  auto u = AppFields::forUpdate(obj(R"({"autoSfuPeers":100})"));
+  ASSERT_TRUE(u.value) << u.problem;
+  EXPECT_EQ(u.value->autoSfuPeers, 100u);
+  u = AppFields::forUpdate(obj(R"({"autoSfuPeers":0})"));
+  ASSERT_TRUE(u.value) << u.problem;
+  EXPECT_EQ(u.value->autoSfuPeers, 0u);
+  u = AppFields::forUpdate(obj(R"({"name":"x"})"));
+  ASSERT_TRUE(u.value) << u.problem;
+  EXPECT_FALSE(u.value->autoSfuPeers);
+  for (const char* bad : {"-1", "101", "2.5", R"("3")", "true", "null", "[3]", "18446744073709551615"}) {
+    u = AppFields::forUpdate(obj(std::string(R"({"autoSfuPeers":)") + bad + "}"));
+    EXPECT_FALSE(u.value) << bad;
+    EXPECT_EQ(u.problem, "field 'autoSfuPeers' must be an integer from 1 to 100, or 0 for the server default (auto-sfu-peers)") << bad;
+    c = AppFields::forCreate(
+        obj(std::string(R"({"name":"n","domains":["a.example"],"autoSfuPeers":)") + bad + "}"));
+    EXPECT_FALSE(c.value) << bad;
+  }
+  // A realm setting: not an alias key's own.
+  App parent;
+  parent.appKey = "p";
+  parent.name = "P";
+  parent.owner = "po";
+  EXPECT_FALSE(AppFields::forAlias(obj(R"({"domains":["x.example"],"autoSfuPeers":3})"), parent).value);
+}
+
 TEST(AppFieldsTest, MediaMode) {
   auto c = AppFields::forCreate(obj(R"({"name":"n","domains":["a.example"]})"));
   ASSERT_TRUE(c.value) << c.problem;

@@ -70,6 +70,7 @@ class FakeAuthorizer : public JoinAuthorizer {
     g.privileged = join.contains("testPrivileged");
     g.sfu = join.contains("testSfu");
     g.autoMedia = join.contains("testAuto");
+    if (const auto* k = join.if_contains("testAutoSfuPeers")) g.autoSfuPeers = static_cast<std::uint32_t>(k->to_number<std::int64_t>());
     g.maxPeers = maxPeers;
     g.iceServers = iceServers;
     return g;

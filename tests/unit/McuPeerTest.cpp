@@ -162,6 +162,49 @@ std::string secondOffer() {
   return sdp;
 }
 
+std::string thirdOffer() {
+  std::string sdp = sdpsamples::kChromeOffer;
+  for (auto [from, to] : {std::pair{"1111", "7777"}, std::pair{"2222", "8888"}, std::pair{"3333", "9999"}}) {
+    for (auto at = sdp.find(from); at != std::string::npos; at = sdp.find(from)) sdp.replace(at, 4, to);
+  }
+  return sdp;
+}
+
+TEST_F(McuPeerTest, OneOfferCarriesTheTracksOfMembersWhoEnteredTogether) {
+  Client a = joinSfu("r1");
+  Client b = joinSfu("r1");
+  Client c = joinSfu("r1");
+  for (const Client* x : {&a, &b, &c}) enter(*x);
+  publish(a, sdpsamples::kChromeOffer);
+  ack(a);
+  publish(b, secondOffer());
+  EXPECT_TRUE(a.sink->ofType("offer").empty()) << "C entered and is about to publish";
+  publish(c, thirdOffer());
+  auto offers = a.sink->ofType("offer");
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].at("mediaInfoList").as_array().size(), 4u) << "B's and C's tracks in one offer";
+}
+
+TEST_F(McuPeerTest, AMemberWhoNeverPublishesHoldsTheOthersOffersOnlyForAWhile) {
+  std::int64_t clockMs = 0;
+  mcu_.setClock([&] { return clockMs; });
+  auto [a, b] = twoEntered();
+  Client c = joinSfu("r1");
+  enter(c);  // and never offers
+  publish(a, sdpsamples::kChromeOffer);
+  ack(a);
+  publish(b, secondOffer());
+  EXPECT_TRUE(a.sink->ofType("offer").empty());
+  clockMs = 999;
+  mcu_.onTick(0);
+  EXPECT_TRUE(a.sink->ofType("offer").empty()) << "C may still publish";
+  clockMs = 1000;
+  mcu_.onTick(0);
+  auto offers = a.sink->ofType("offer");
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].at("mediaInfoList").as_array().size(), 2u);
+}
+
 TEST_F(McuPeerTest, APublisherSTracksAreOfferedToTheOthersAndForwardedOnceAnswered) {
   auto [a, b] = twoEntered();
   publish(a, sdpsamples::kChromeOffer);
@@ -422,7 +465,7 @@ TEST_F(McuPeerTest, AnAutoRoomGoesThroughTheServerPastTheThresholdAndBackBelowIt
   EXPECT_EQ(a.sink->ofType("enter").size(), 1u);
   EXPECT_TRUE(a.sink->ofType("mediaMode").empty());
   // The third join makes it larger than 2: everyone hears mediaMode sfu, and MCU welcomes.
-  Client c = join("auto", switchable);  // (its own mediaMode came with its join)
+  Client c = join("auto", switchable);  // (it learns the mode from its inRoom)
   for (const Client* x : {&a, &b}) {
     auto modes = x->sink->ofType("mediaMode");
     ASSERT_EQ(modes.size(), 1u);
@@ -442,6 +485,50 @@ TEST_F(McuPeerTest, AnAutoRoomGoesThroughTheServerPastTheThresholdAndBackBelowIt
   ASSERT_EQ(modes.size(), 2u);
   EXPECT_EQ(modes[1].at("mode").as_string(), "mesh");
   EXPECT_GT(media_.closed, closed);
+}
+
+TEST_F(McuPeerTest, TheJoinThatSwitchesAnAutoRoomSaysSoInItsInRoom) {
+  limits_.autoSfuPeers = 1;
+  rebuild();
+  hub_->setServerPeer(&mcu_);
+  Client a = join("auto", obj(R"({"testAuto":true,"mediaSwitch":true})"));
+  Client b = connect();
+  send(b, obj(R"({"type":"joinRoom","rid":"auto","testAuto":true,"mediaSwitch":true})"));
+  auto inRoom = b.sink->ofType("inRoom");
+  ASSERT_EQ(inRoom.size(), 1u);
+  EXPECT_EQ(inRoom[0].at("mediaMode").as_string(), "sfu") << "it goes to MCU at once, never into the mesh";
+  EXPECT_TRUE(b.sink->ofType("mediaMode").empty()) << "its inRoom said it";
+  ASSERT_EQ(a.sink->ofType("mediaMode").size(), 1u);
+  b.sid = std::string(inRoom[0].at("sid").as_string());
+  enter(b);
+  EXPECT_EQ(b.sink->ofType("welcome").size(), 1u) << "MCU knows the newcomer";
+}
+
+TEST_F(McuPeerTest, AnAppsOwnSwitchPointWinsOverTheServers) {
+  limits_.autoSfuPeers = 4;
+  rebuild();
+  hub_->setServerPeer(&mcu_);
+  // The app says 2: the third join switches, where the server's 4 would wait for a fifth.
+  const auto k2 = obj(R"({"testAuto":true,"mediaSwitch":true,"testAutoSfuPeers":2})");
+  Client a = join("auto-k", k2);
+  Client b = join("auto-k", k2);
+  EXPECT_TRUE(a.sink->ofType("mediaMode").empty());
+  Client c = join("auto-k", k2);
+  auto modes = a.sink->ofType("mediaMode");
+  ASSERT_EQ(modes.size(), 1u);
+  EXPECT_EQ(modes[0].at("mode").as_string(), "sfu");
+  // Below 2 again: a mesh.
+  hub_->disconnect(c.id, now_);
+  EXPECT_EQ(a.sink->ofType("mediaMode").size(), 1u);
+  hub_->disconnect(b.id, now_);
+  modes = a.sink->ofType("mediaMode");
+  ASSERT_EQ(modes.size(), 2u);
+  EXPECT_EQ(modes[1].at("mode").as_string(), "mesh");
+  // Without one, the server's: four members stay a mesh.
+  const auto dflt = obj(R"({"testAuto":true,"mediaSwitch":true})");
+  Client d = join("auto-d", dflt);
+  for (int i = 0; i < 3; ++i) join("auto-d", dflt);
+  EXPECT_TRUE(d.sink->ofType("mediaMode").empty());
 }
 
 TEST_F(McuPeerTest, AnAutoRoomWithAClientThatCannotSwitchStaysAMesh) {

@@ -4,7 +4,7 @@
 // signaling connection, the peers and the room state, and hands this handler only what it uses
 // (RoomSignalingHost).
 import * as C from '../constants.js';
-import type { HostEnv } from '../env.js';
+import type { HostEnv, TimerId } from '../env.js';
 import type { MessageInfo, PeerInfo } from '../events.js';
 import { logger } from '../log.js';
 import { SIG, type SigMessage } from '../signaling/messages.js';
@@ -20,6 +20,9 @@ import { MCU_ID, type McuLink } from './McuLink.js';
 import type { RoomRecordings } from './RoomRecordings.js';
 
 const log = logger('skylink');
+
+/** Auto rooms: how long a mesh connection waits at most for the MCU's media of that peer. */
+const ADOPT_WAIT_MS = 3000;
 
 /** The state of one joined room (owned by its RoomSession). */
 export interface RoomState {
@@ -73,6 +76,8 @@ export class RoomSignaling {
   private mcuConnected = false;
   /** SFU rooms: the room's loudest publisher as the MCU last named it (null: nobody speaks). */
   private speaker: string | null = null;
+  /** Auto rooms, to the SFU: peers whose MCU stream we wait to carry media before adopting it. */
+  private readonly adoptWaits = new Map<string, TimerId | 'expired'>();
 
   get activeSpeaker(): string | null { return this.speaker; }
 
@@ -151,7 +156,7 @@ export class RoomSignaling {
     // An auto room that is through the SFU already.
     if (msg.mediaMode === 'sfu' && !this.host.mcu) this.host.startMcu();
     // SFU rooms: only the MCU hears our enter (SkylinkJS 2.x: target 'MCU', publisherId).
-    if (this.host.mcu) this.host.sendRoom({ ...this.handshakeFields(MCU_ID), type: SIG.ENTER, publisherId: sid });
+    if (this.host.mcu) this.enterMcu(this.host.mcu);
     else this.sendEnter();
   }
 
@@ -175,10 +180,10 @@ export class RoomSignaling {
     if (!sid) return;
     if (msg.mode === 'sfu' && !this.host.mcu) {
       log.info('the room goes through the SFU now');
-      this.host.startMcu();
-      this.host.sendRoom({ ...this.handshakeFields(MCU_ID), type: SIG.ENTER, publisherId: sid });
+      this.enterMcu(this.host.startMcu());
     } else if (msg.mode === 'mesh' && this.host.mcu) {
       log.info('the room is a mesh again');
+      this.cancelAdoption();
       this.host.stopMcu();
       this.onMcuIceState('closed');
       for (const rec of this.host.peers.all()) {
@@ -225,8 +230,19 @@ export class RoomSignaling {
     log.warn('the MCU lost our media connection: entering again');
     mcu.close();
     this.onMcuIceState('closed');
+    this.enterMcu(mcu);
+  }
+
+  /**
+   * Our enter to the MCU, and at once our offer: the server takes them in that order, so the
+   * connection need not wait for the MCU's welcome (which lists the members for peerJoined; the
+   * welcome's start() is then a no-op). Saves a round trip through a busy page at a switch.
+   */
+  private enterMcu(mcu: McuLink): void {
     const sid = this.s.sid;
-    if (sid) this.host.sendRoom({ ...this.handshakeFields(MCU_ID), type: SIG.ENTER, publisherId: sid });
+    if (!sid) return;
+    this.host.sendRoom({ ...this.handshakeFields(MCU_ID), type: SIG.ENTER, publisherId: sid });
+    mcu.start(this.host.media.activeLocal()?.stream ?? null);
   }
 
   private onMcuWelcome(mcu: McuLink, msg: SigMessage): void {
@@ -262,8 +278,10 @@ export class RoomSignaling {
     if (!rec) return; // left, or not known yet (announced when it is)
     if (!rec.viaMcu) {
       // An auto room's switch to the SFU: the MCU brings this peer's media now, so its mesh
-      // connection (and the data channels on it) can go.
+      // connection (and the data channels on it) can go, once the MCU's picture has come: until
+      // then the page keeps showing the mesh one.
       if (!this.host.mcu) return;
+      if (!this.mediaArrived(id, stream)) return;
       rec.session.close();
       this.host.data.removePeer(id);
       rec.viaMcu = true;
@@ -276,6 +294,44 @@ export class RoomSignaling {
     const info = this.host;
     this.host.emit('incomingStream', id, stream, false, info.getPeerInfo(id), screenshare, stream.id);
     this.host.emit('peerUpdated', id, info.getPeerInfo(id), false);
+  }
+
+  /**
+   * Whether the MCU's stream of a peer we still have a mesh connection to carries media: its
+   * video (or, without video, its audio) has had packets (a remote track is muted until then).
+   * If not, onPublisherStream runs again when it has, or after ADOPT_WAIT_MS whatever happens
+   * (a publisher whose media does not come through the MCU must not keep two connections).
+   */
+  private mediaArrived(id: string, stream: MediaStream): boolean {
+    const tracks = stream.getVideoTracks().length ? stream.getVideoTracks() : stream.getAudioTracks();
+    if (tracks.length === 0 || tracks.some((t) => !t.muted) || this.adoptWaits.get(id) === 'expired') {
+      this.adoptWaits.delete(id);
+      return true;
+    }
+    if (this.adoptWaits.has(id)) return false;
+    const again = (): void => {
+      if (this.adoptWaits.get(id) !== timer) return;
+      this.host.env.clearTimeout(timer);
+      this.adoptWaits.delete(id);
+      this.onPublisherStream(id, stream);
+    };
+    const timer = this.host.env.setTimeout(() => {
+      if (this.adoptWaits.get(id) !== timer) return;
+      this.adoptWaits.set(id, 'expired');
+      this.onPublisherStream(id, stream);
+    }, ADOPT_WAIT_MS);
+    this.adoptWaits.set(id, timer);
+    for (const t of tracks) t.addEventListener('unmute', again, { once: true });
+    return false;
+  }
+
+  /** Stops waiting to adopt a peer's MCU stream (it left), or every peer's (no MCU any more). */
+  private cancelAdoption(id?: string): void {
+    for (const [peer, timer] of [...this.adoptWaits]) {
+      if (id !== undefined && peer !== id) continue;
+      if (timer !== 'expired') this.host.env.clearTimeout(timer);
+      this.adoptWaits.delete(peer);
+    }
   }
 
   onMcuIceState(st: string): void {
@@ -498,6 +554,7 @@ export class RoomSignaling {
     if (!rec) return;
     const info = this.host.getPeerInfo(id);
     peers.delete(id);
+    this.cancelAdoption(id);
     this.host.data.removePeer(id);
     if (rec.viaMcu) this.host.mcu?.forget(id); // the connection is everyone's: it stays
     else rec.session.close();
@@ -511,6 +568,7 @@ export class RoomSignaling {
 
   removeAllPeers(): void {
     for (const id of this.host.peers.ids()) this.removePeer(id);
+    this.cancelAdoption();
     this.host.mcu?.close();
     this.mcuConnected = false;
     if (this.host.mcu) this.setActiveSpeaker(null);
