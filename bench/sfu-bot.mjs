@@ -24,7 +24,7 @@
 // Runs itself inside a network namespace with only `lo` (unshare -n, as root): every packet
 // stays on loopback. aerie: build/release/aerie (or $AERIE_BIN), the bot beside it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procStats, machine } from './lib/proc.mjs';
@@ -71,9 +71,25 @@ async function counters(server) {
   return {
     fwd: value('aerie_media_forwarded_packets_total'),
     datagramsIn: value('aerie_media_datagrams_in_total'),
-    recordedBytes: value('aerie_recorded_bytes_total'),
     recordingFiles: value('aerie_recording_files'),
   };
+}
+
+// What the recordings under way have written: the sizes of the WebM files in the server's data
+// directory (aerie's aerie_recorded_bytes_total counts files only once they are closed).
+function recordedBytes(server) {
+  const dir = path.join(server.dataDir, 'recordings');
+  let total = 0;
+  let ids = [];
+  try { ids = readdirSync(dir); } catch { return 0; }
+  for (const id of ids) {
+    let files = [];
+    try { files = readdirSync(path.join(dir, id)); } catch { continue; }
+    for (const f of files) {
+      if (f.endsWith('.webm')) total += statSync(path.join(dir, id, f)).size;
+    }
+  }
+  return total;
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -144,14 +160,16 @@ async function measure(rooms, mode, perfRate) {
     let perf;
     const { code, summary, stderr } = await runBot(server, rooms, mode, {
       onStart: async () => {
-        s0 = { ...procStats(pid), ...await counters(server), drops: udpDrops(pid), t: process.hrtime.bigint() };
+        s0 = { ...procStats(pid), recordedBytes: recordedBytes(server), drops: udpDrops(pid), t: process.hrtime.bigint() };
+        Object.assign(s0, await counters(server));
         if (perfRate) {
           perf = spawn('perf', ['record', '-e', 'cpu-clock', '-F', String(perfRate), '-g', '-p', String(pid),
             '-o', path.join(here, 'results', 'sfu-bot.perf.data')], { stdio: 'ignore' });
         }
       },
       onEnd: async () => {
-        s1 = { ...procStats(pid), ...await counters(server), drops: udpDrops(pid), t: process.hrtime.bigint() };
+        s1 = { ...procStats(pid), recordedBytes: recordedBytes(server), drops: udpDrops(pid), t: process.hrtime.bigint() };
+        Object.assign(s1, await counters(server));
         if (perf) {
           perf.kill('SIGINT');
           await new Promise((r) => perf.on('exit', r));
