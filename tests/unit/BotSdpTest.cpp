@@ -52,6 +52,43 @@ TEST(BotSdpTest, TheServerAcceptsTheOfferAndTheBotReadsTheAnswer) {
   EXPECT_EQ(remote->audioPayloadType, 111);
   EXPECT_EQ(remote->videoPayloadType, 96);
   EXPECT_EQ(remote->transportCcExtension, 3);
+  EXPECT_EQ(remote->absSendTimeExtension, 2);
+  EXPECT_EQ(accepted[1].absSendTimeExtension, 2);
+  EXPECT_TRUE(remote->rids.empty());
+}
+
+TEST(BotSdpTest, SimulcastLayersAreOfferedByRidAndTakenByTheServer) {
+  LocalMedia m = local();
+  m.rids = {"q", "h", "f"};
+  const std::string offerText = BotSdp::offer(m);
+  EXPECT_NE(offerText.find("a=rid:q send\r\na=rid:h send\r\na=rid:f send\r\na=simulcast:send q;h;f\r\n"),
+            std::string::npos);
+  EXPECT_EQ(offerText.find("a=ssrc:1001"), std::string::npos);  // layers are known by rid
+  const auto offer = SdpDescription::parse(offerText);
+  ASSERT_TRUE(offer);
+  std::vector<AcceptedMedia> accepted;
+  const std::string answerText = SdpAnswer::build(*offer, server(), accepted);
+  ASSERT_EQ(accepted.size(), 2u);
+  EXPECT_EQ(accepted[1].rids, (std::vector<std::string>{"q", "h", "f"}));
+  EXPECT_EQ(accepted[1].ridExtension, 10);
+  EXPECT_EQ(accepted[1].ssrcs.size(), 1u);  // the server's SSRC for the track
+  const auto answer = SdpDescription::parse(answerText);
+  ASSERT_TRUE(answer);
+  std::string why;
+  const auto remote = BotSdp::readAnswer(*answer, why);
+  ASSERT_TRUE(remote) << why;
+  EXPECT_EQ(remote->rids, (std::vector<std::string>{"q", "h", "f"}));
+  EXPECT_EQ(remote->ridExtension, 10);
+  EXPECT_EQ(remote->absSendTimeExtension, 2);
+
+  // Answering the server's later offer keeps sending the layers.
+  ForwardedTrack video{"f0", "video", 2001, "other", "s2", "t2", 96, "VP8", 90000, 0, "", true};
+  const std::string serverOffer = SdpAnswer::offer(answerText, {video});
+  const auto parsed = SdpDescription::parse(serverOffer);
+  ASSERT_TRUE(parsed);
+  const std::string again = BotSdp::answer(*parsed, m);
+  EXPECT_NE(again.find("a=simulcast:send q;h;f"), std::string::npos);
+  EXPECT_NE(again.find("a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"), std::string::npos);
 }
 
 TEST(BotSdpTest, AnAnswerWithoutACandidateOrRejectingVideoIsRefused) {

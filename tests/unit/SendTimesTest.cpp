@@ -1,6 +1,7 @@
-// aerie-bot's send-time table and latency histogram.
+// aerie-bot's send-time table, its abs-send-time stamps and its latency histogram.
 #include <gtest/gtest.h>
 
+#include "AbsSendTime.hpp"
 #include "LatencyHistogram.hpp"
 #include "SendTimes.hpp"
 
@@ -9,19 +10,46 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-TEST(SendTimesTest, FindsWhatWasRecordedByItsSsrcAndSequence) {
-  SendTimes times(5000, 4);
-  const auto t = Clock::time_point(std::chrono::microseconds(123456789));
-  times.record(5003, 65535, t);
-  EXPECT_EQ(times.find(5003, 65535), t);
-  EXPECT_FALSE(times.find(5002, 65535));  // another track
-  EXPECT_FALSE(times.find(5004, 1));      // not ours (above)
-  EXPECT_FALSE(times.find(4999, 1));      // not ours (below)
-  times.record(4999, 1, t);               // ignored
-  // kSlots packets later the slot holds another sequence number: the old one is gone.
-  times.record(5003, static_cast<std::uint16_t>(65535 + SendTimes::kSlots), t + std::chrono::seconds(1));
-  EXPECT_FALSE(times.find(5003, 65535));
-  EXPECT_EQ(times.find(5003, static_cast<std::uint16_t>(65535 + SendTimes::kSlots)), t + std::chrono::seconds(1));
+TEST(SendTimesTest, FindsWhatWasRecordedByItsPublisherAndStamp) {
+  const auto epoch = Clock::now();
+  SendTimes times(4, epoch);
+  const auto t = epoch + std::chrono::microseconds(123456789);
+  times.record(3, 0xFFFFFF, t);
+  EXPECT_EQ(times.find(3, 0xFFFFFF), t);  // to the microsecond
+  EXPECT_FALSE(times.find(2, 0xFFFFFF));  // another publisher
+  EXPECT_FALSE(times.find(4, 0xFFFFFF));  // not ours
+  EXPECT_FALSE(times.find(3, 0xFFFFFE));  // never recorded
+  times.record(4, 1, t);                  // ignored
+  EXPECT_FALSE(times.find(4, 1));
+  // A stamp kSlots further on takes the slot: the old one is gone.
+  const std::uint32_t later = (0xFFFFFF + SendTimes::kSlots) & 0xFFFFFF;
+  times.record(3, later, t + std::chrono::seconds(1));
+  EXPECT_FALSE(times.find(3, 0xFFFFFF));
+  EXPECT_EQ(times.find(3, later), t + std::chrono::seconds(1));
+  // The run's first microsecond is a time like any other (not an empty slot).
+  times.record(0, 0, epoch);
+  EXPECT_EQ(times.find(0, 0), epoch);
+}
+
+TEST(AbsSendTimeTest, SixPointEighteenSecondsUniquePerPublisherAndWrapping) {
+  using std::chrono::microseconds;
+  EXPECT_EQ(AbsSendTime::ticks(std::chrono::seconds(1)), 262144u);
+  EXPECT_EQ(AbsSendTime::ticks(microseconds(1'000'000'000)) & AbsSendTime::kMask,
+            (1000ull * 262144u) & AbsSendTime::kMask);
+  AbsSendTime stamper;
+  // Two packets in one tick (3.8 µs): the second is a tick ahead; then time catches up.
+  EXPECT_EQ(stamper.next(std::chrono::seconds(2)), 2u * 262144u);
+  EXPECT_EQ(stamper.next(std::chrono::seconds(2) + microseconds(1)), 2u * 262144u + 1);
+  EXPECT_EQ(stamper.next(std::chrono::seconds(2) + microseconds(2)), 2u * 262144u + 2);
+  EXPECT_EQ(stamper.next(std::chrono::seconds(3)), 3u * 262144u);
+  // 64 s wrap the 24 bits.
+  EXPECT_EQ(stamper.next(std::chrono::seconds(64 + 3)), 3u * 262144u);
+  std::uint8_t bytes[3];
+  AbsSendTime::write(bytes, 0xABCDEF);
+  EXPECT_EQ(bytes[0], 0xAB);
+  EXPECT_EQ(bytes[2], 0xEF);
+  EXPECT_EQ(AbsSendTime::read(bytes), 0xABCDEFu);
+  EXPECT_FALSE(AbsSendTime::read(std::span<const std::uint8_t>(bytes, 2)));
 }
 
 TEST(LatencyHistogramTest, QuantilesAtMicrosecondAndCoarserResolution) {

@@ -113,6 +113,7 @@ void BotClient::onApiReply(const std::string& error, int status, std::string bod
   if (mcu == nullptr || !mcu->is_bool() || !mcu->get_bool()) {
     return fail("the room API says hasMCU is not true: the app is not in SFU mode (aerie app create --media sfu)");
   }
+  roomKey_ = std::string(stringField(session, "room_key"));
   joinRoomFrame_ = loadgen::wire::sioFrame(loadgen::wire::joinRoomFromApi(session, run_.options.appKey));
   setState(State::Socket);
   lastPing_ = Clock::now();
@@ -158,6 +159,7 @@ void BotClient::onMessage(const json::object& msg) {
     if (state_ != State::Joining) return;
     sid_ = std::string(stringField(msg, "sid"));
     if (sid_.empty()) return fail("inRoom without a sid");
+    run_.registerSid(sid_, index_);
     setState(State::Entering);
     send(SkylinkMessages::enter(sid_, weight_, userInfo_));
     return;
@@ -166,6 +168,7 @@ void BotClient::onMessage(const json::object& msg) {
     return fail("rejected: " + std::string(stringField(msg, "reason")) + " " + std::string(stringField(msg, "info")));
   }
   if (stringField(msg, "mid") != kMcu) return;  // room mates' chat and events: not the bot's business
+  if (type == "recordingEvent") return onRecordingEvent(msg);
   if (type == "welcome") return onWelcome();
   if (type == "answer") return onAnswer(msg);
   if (type == "offer") return onOffer(msg);
@@ -188,11 +191,16 @@ void BotClient::onWelcome() {
   local_.streamId = "bot" + std::to_string(index_) + "-" + sid_.substr(0, 8);
   local_.cname = local_.streamId;
   local_.audioSsrc = run_.audioSsrc(index_);
-  local_.videoSsrc = run_.videoSsrc(index_);
+  local_.videoSsrc = run_.videoSsrc(index_, 0);
+  local_.rids = BotRun::rids(run_.options);
+  std::vector<Publisher::VideoLayer> layers;
+  for (std::size_t i = 0; i < loop_.video().size(); ++i) {
+    layers.push_back({run_.videoSsrc(index_, i), &loop_.video()[i], local_.rids.empty() ? std::string() : local_.rids[i]});
+  }
   // Phases spread over the 20 ms audio period by client number.
   const double phase = static_cast<double>((index_ * 7) % 20) / 20.0;
-  publisher_ = std::make_unique<Publisher>(local_.audioSsrc, local_.videoSsrc, loop_.video(), loop_.audio(),
-                                           run_.sendTimes, loop_.epoch(), phase);
+  publisher_ = std::make_unique<Publisher>(index_, local_.audioSsrc, std::move(layers), loop_.audio(), run_.sendTimes,
+                                           loop_.epoch(), phase);
   setState(State::Offering);
   const PublishedIds ids{sid_, local_.streamId, BotSdp::kAudioMid, BotSdp::kVideoMid};
   send(SkylinkMessages::offer(sid_, BotSdp::offer(local_), weight_, userInfo_, SkylinkMessages::mediaInfoList(ids)));
@@ -209,6 +217,11 @@ void BotClient::onAnswer(const json::object& msg) {
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address_v4(remote->address, ec);
   if (ec || !loadgen::isLoopback(address)) return fail("the answer's candidate " + remote->address + " is not loopback");
+  if (remote->rids.size() != local_.rids.size()) {
+    return fail("the answer takes " + std::to_string(remote->rids.size()) + " of the " + std::to_string(local_.rids.size()) +
+                " simulcast layers offered");
+  }
+  absSendTimeId_ = remote->absSendTimeExtension;
   publisher_->configure(*remote);
   setState(State::Connecting);
   send(SkylinkMessages::answerAck(sid_));
@@ -238,7 +251,11 @@ void BotClient::onOffer(const json::object& msg) {
     for (const auto& [mid, id] : publisherOfMid) {
       if (mid == t.mid) publisher = id;
     }
-    tracks_.push_back(std::make_unique<ReceivedTrack>(publisher, t.kind, t.ssrc, run_.options.decode));
+    // The stamp comes under the id the section names, else (the SFU forwards the publisher's
+    // extension elements as they are) the one every bot publisher uses.
+    const std::uint16_t stampId = t.absSendTimeExtension != 0 ? t.absSendTimeExtension : absSendTimeId_;
+    tracks_.push_back(std::make_unique<ReceivedTrack>(publisher, t.kind, t.ssrc, run_.options.decode, run_.clientOf(publisher),
+                                                      static_cast<std::uint8_t>(stampId <= 14 ? stampId : 0)));
   }
   const PublishedIds ids{sid_, local_.streamId, BotSdp::kAudioMid, BotSdp::kVideoMid};
   send(SkylinkMessages::answer(sid_, BotSdp::answer(*sdp, local_), userInfo_, SkylinkMessages::mediaInfoList(ids)));
@@ -275,7 +292,11 @@ void BotClient::onRtcp(std::span<std::uint8_t> compound) {
     const auto p = RtcpPacket::first(rest);
     if (!p) return;
     const bool fir = p->type() == RtcpPacket::PayloadFeedback && p->count() == RtcpPacket::kFir;
-    if ((p->isPli() && p->mediaSsrc() == publisher_->videoSsrc()) || fir) publisher_->keyframeRequested();
+    if (fir) {
+      publisher_->keyframeRequested(0);
+    } else if (const auto ssrc = p->mediaSsrc(); p->isPli() && ssrc && *ssrc != 0) {
+      publisher_->keyframeRequested(*ssrc);
+    }
     rest = rest.subspan(p->size());
   }
 }
@@ -304,11 +325,51 @@ void BotClient::checkComplete() {
   reportedComplete_ = true;
   joinMs_ = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
   run_.complete.fetch_add(1, std::memory_order_relaxed);
+  // The room's first client starts its recording, as SkylinkJS 2.x's startRecording(room) does.
+  if (run_.options.record && index_ % roomPeers_ == 0 && !recordingAsked_) {
+    recordingAsked_ = true;
+    json::object start;
+    start["type"] = "startRecordingRoom";
+    start["rid"] = roomKey_;
+    start["target"] = kMcu;
+    send(start);
+    run_.recordingsRequested.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void BotClient::onRecordingEvent(const json::object& msg) {
+  if (!recordingAsked_) return;  // the room's other members hear it too
+  const std::string_view action = stringField(msg, "action");
+  if (action == "on") run_.recordingsOn.fetch_add(1, std::memory_order_relaxed);
+  if (action == "error") run_.recordingErrors.fetch_add(1, std::memory_order_relaxed);
+}
+
+void BotClient::sendReceiverReports() {
+  std::array<RtcpReportBlock, 31> blocks{};  // the most one report holds
+  std::size_t n = 0;
+  auto flush = [&] {
+    if (n == 0) return;
+    std::array<std::uint8_t, 8 + 24 * 31 + BotTransport::kSrtpOverhead> out{};
+    const std::size_t size = RtcpWriter::receiverReport(out, local_.audioSsrc, std::span(blocks.data(), n));
+    if (size != 0) transport_->sendRtcp(out, size);
+    n = 0;
+  };
+  for (auto& t : tracks_) {
+    const auto block = t->reportBlock();
+    if (!block) continue;
+    blocks[n++] = *block;
+    if (n == blocks.size()) flush();
+  }
+  flush();
 }
 
 void BotClient::tick(Clock::time_point now) {
   if (state_ == State::Failed) return;
   if (transport_) transport_->tick(now);
+  if (state_ == State::Media && now >= nextReceiverReport_) {
+    nextReceiverReport_ = now + std::chrono::seconds(1);
+    sendReceiverReports();
+  }
   if (ws_.isOpen() && now - lastPing_ >= std::chrono::milliseconds(pingIntervalMs_)) {
     lastPing_ = now;
     ws_.sendText("2");  // Engine.IO 3: the client pings

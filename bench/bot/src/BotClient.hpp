@@ -81,6 +81,9 @@ class BotClient final : public loadgen::WsListener, private BotTransport::Listen
   void onOffer(const boost::json::object& msg);
   void send(const boost::json::object& msg);
   void requestKeyframe(std::uint32_t ssrc);
+  void onRecordingEvent(const boost::json::object& msg);
+  // A receiver report of every track received, once a second, as a browser sends.
+  void sendReceiverReports();
   void checkComplete();
   void fail(std::string why);
   void setState(State state);
@@ -94,6 +97,7 @@ class BotClient final : public loadgen::WsListener, private BotTransport::Listen
   std::string failure_;
   loadgen::WsConnection ws_;
   std::string joinRoomFrame_;
+  std::string roomKey_;  // rid
   std::string sid_;
   LocalMedia local_;
   boost::json::object userInfo_;
@@ -102,9 +106,12 @@ class BotClient final : public loadgen::WsListener, private BotTransport::Listen
   std::unique_ptr<Publisher> publisher_;
   std::vector<std::unique_ptr<ReceivedTrack>> tracks_;
   std::uint64_t unknownSsrc_ = 0;
+  std::uint16_t absSendTimeId_ = 0;  // as agreed for our own packets (every bot offers the same)
+  bool recordingAsked_ = false;
   int pingIntervalMs_ = 25000;
   Clock::time_point started_{};
   Clock::time_point lastPing_{};
+  Clock::time_point nextReceiverReport_{};
   double joinMs_ = 0;  // start → first media from every room mate
   bool reportedComplete_ = false;
 };

@@ -26,7 +26,7 @@ BotLoop::~BotLoop() {
   clients_.clear();
 }
 
-const VideoSource& BotLoop::video() const { return run_.video; }
+const std::vector<VideoSource>& BotLoop::video() const { return run_.video; }
 const AudioSource& BotLoop::audio() const { return run_.audio; }
 
 void BotLoop::add(std::size_t index, std::string room, std::size_t roomPeers) {

@@ -41,7 +41,8 @@ class BotLoop {
   boost::asio::io_context& io() { return io_; }
   loadgen::ApiClient& api() { return api_; }
   const boost::asio::ip::address_v4& source() const { return source_; }
-  const VideoSource& video() const;
+  // The video clips, one per layer (lowest first).
+  const std::vector<VideoSource>& video() const;
   const AudioSource& audio() const;
   LatencyHistogram& latency() { return latency_; }
   const LatencyHistogram& latency() const { return latency_; }

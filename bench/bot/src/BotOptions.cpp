@@ -13,7 +13,7 @@ const char* kUsage = R"(aerie-bot: native Skylink 2.x clients for aerie's SFU (l
   aerie-bot --api http://127.0.0.1:PORT --app-key KEY [--rooms R] [--peers-per-room N]
             [--seconds S] [--video WxH@FPS] [--video-kbps K] [--threads T] [--decode]
             [--room-prefix P] [--join-timeout S] [--warmup S] [--source 127.0.0.X]
-            [--clip-seconds S]
+            [--clip-seconds S] [--simulcast] [--record]
 
 Every client joins its room through the room API and socket.io, negotiates one connection with
 the server peer MCU as SkylinkJS 2.7.2 does, runs ICE, DTLS and SRTP, publishes VP8 (libvpx, a
@@ -28,6 +28,11 @@ window start" and "aerie-bot: window end" on stderr mark the window for a bench.
                     which publishers loop over: a key frame every S seconds, and on PLI/FIR
   --threads T       event loops (default 1), clients spread over them
   --decode          decode every received video frame with libvpx (costs CPU)
+  --simulcast       publish the video in three layers as aerie's library does in SFU rooms:
+                    rids q, h, f at 1/4, 1/2 and the full size (at most 150 and 500 kbit/s
+                    for q and h, --video-kbps for f); subscribers get the layer the SFU picks
+  --record          the first client of each room sends startRecordingRoom (as SkylinkJS
+                    2.x's startRecording) once it has media from every room mate
 )";
 
 bool number(const char* text, double& out) {
@@ -54,6 +59,14 @@ std::optional<BotOptions> BotOptions::parse(int argc, char** argv, int& exitCode
     }
     if (a == "--decode") {
       o.decode = true;
+      continue;
+    }
+    if (a == "--simulcast") {
+      o.simulcast = true;
+      continue;
+    }
+    if (a == "--record") {
+      o.record = true;
       continue;
     }
     if (i + 1 >= argc) return bad(std::string(a) + " needs a value");

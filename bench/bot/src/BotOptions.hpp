@@ -19,6 +19,8 @@ struct BotOptions {
   double clipSeconds = 5;   // length of the encoded clips the publishers loop over
   unsigned threads = 1;
   bool decode = false;
+  bool simulcast = false;  // video in three layers (rids q, h, f)
+  bool record = false;     // the first client of each room starts a recording of it
   std::string roomPrefix = "bot";
   std::string source = "127.0.0.1";  // local address of the clients' sockets
 

@@ -12,6 +12,17 @@ namespace {
 
 double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
+// {"640x480": frames, ...}; "unknown" for frames before the track's first key frame.
+json::object bySize(const ReceivedTrack::SizeCounts& counts) {
+  json::object out;
+  for (const auto& [size, n] : counts) {
+    const std::string key = size == 0 ? std::string("unknown")
+                                      : std::to_string(size >> 16) + "x" + std::to_string(size & 0xFFFF);
+    out[key] = n;
+  }
+  return out;
+}
+
 struct RoomTotals {
   std::uint64_t clients = 0;
   std::uint64_t complete = 0;
@@ -32,6 +43,8 @@ json::object BotReport::build(const BotRun& run, const std::vector<std::unique_p
   std::uint64_t rtpIn = 0, frames = 0, lost = 0, expected = 0, windowPackets = 0, windowFrames = 0, unknown = 0;
   std::uint64_t decoded = 0, decodeErrors = 0, framesDropped = 0, complete = 0, failed = 0;
   std::vector<double> joinMs;
+  ReceivedTrack::SizeCounts framesBySize;
+  ReceivedTrack::SizeCounts decodedBySize;
   std::map<std::string, RoomTotals> rooms;
   for (const auto& loop : loops) {
     latency.merge(loop->latency());
@@ -52,6 +65,8 @@ json::object BotReport::build(const BotRun& run, const std::vector<std::unique_p
         frames += k.frames;
         windowPackets += k.windowPackets;
         windowFrames += k.windowFrames;
+        for (const auto& [size, n] : k.windowFramesBySize) ReceivedTrack::count(framesBySize, size, n);
+        for (const auto& [size, n] : k.windowDecodedBySize) ReceivedTrack::count(decodedBySize, size, n);
         lost += t->lost();
         expected += t->expected();
         framesDropped += t->framesDropped();
@@ -94,6 +109,7 @@ json::object BotReport::build(const BotRun& run, const std::vector<std::unique_p
   out["video"] = o.video.toString();
   out["videoKbps"] = o.video.targetKbps();
   out["threads"] = o.threads;
+  out["simulcastLayers"] = o.simulcast ? run.video.size() : 0;
   out["complete"] = complete;
   out["failed"] = failed;
   out["joinToMediaMs"] = json::object{{"p50", joinQuantile(0.5)}, {"max", joinMs.empty() ? 0.0 : round3(joinMs.back())}};
@@ -102,17 +118,21 @@ json::object BotReport::build(const BotRun& run, const std::vector<std::unique_p
   out["sent"] = json::object{{"videoPackets", sentVideoPackets}, {"audioPackets", sentAudioPackets},
                              {"videoFrames", sentFrames}, {"keyframes", keyframes},
                              {"keyframeRequests", keyframeRequests}};
-  out["clip"] = json::object{{"videoFrames", run.video.size()}, {"videoBytes", run.video.bytes()},
+  std::uint64_t clipBytes = 0;
+  for (const auto& layer : run.video) clipBytes += layer.bytes();
+  out["clip"] = json::object{{"videoFrames", run.video.back().size()}, {"videoBytes", clipBytes},
                              {"audioFrames", run.audio.size()}};
   json::object received{{"rtpPackets", rtpIn}, {"frames", frames}, {"expected", expected}, {"lost", lost},
                         {"lossRate", expected == 0 ? 0.0 : static_cast<double>(lost) / static_cast<double>(expected)},
                         {"windowPackets", windowPackets},
                         {"windowPacketsPerSecond", window.seconds > 0 ? round3(static_cast<double>(windowPackets) / window.seconds) : 0.0},
                         {"windowFramesPerSecond", window.seconds > 0 ? round3(static_cast<double>(windowFrames) / window.seconds) : 0.0},
-                        {"unknownSsrcPackets", unknown}, {"framesDropped", framesDropped}};
+                        {"unknownSsrcPackets", unknown}, {"framesDropped", framesDropped},
+                        {"windowVideoFramesBySize", bySize(framesBySize)}};
   if (o.decode) {
     received["decodedFrames"] = decoded;
     received["decodeErrors"] = decodeErrors;
+    received["windowDecodedFramesBySize"] = bySize(decodedBySize);
   }
   out["received"] = std::move(received);
   out["latencyMs"] = json::object{{"samples", latency.count()},
@@ -127,6 +147,10 @@ json::object BotReport::build(const BotRun& run, const std::vector<std::unique_p
                                    {"minFramesPerTrack", r.minTrackFrames == UINT64_MAX ? 0 : r.minTrackFrames}});
   }
   out["perRoom"] = std::move(perRoom);
+  if (o.record) {
+    out["recordings"] = json::object{{"requested", run.recordingsRequested.load()}, {"on", run.recordingsOn.load()},
+                                     {"errors", run.recordingErrors.load()}};
+  }
   json::array list;
   for (const auto& f : failures) list.push_back(json::string(f));
   out["failures"] = std::move(list);

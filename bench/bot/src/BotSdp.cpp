@@ -33,19 +33,42 @@ std::string trackId(const LocalMedia& local, bool video) {
   return local.streamId + (video ? "-video" : "-audio");
 }
 
-// One section of the bot's offer: transport, mid, transport-cc, sendrecv, the codec lines, the SSRC.
+void extmap(std::string& out, int id, std::string_view uri) {
+  out += "a=extmap:" + std::to_string(id) + " ";
+  out += uri;
+  out += "\r\n";
+}
+
+// A video section's layers as the sender of simulcast writes them (RFC 8853).
+void simulcastLines(std::string& out, const std::vector<std::string>& rids) {
+  std::string list;
+  for (const auto& rid : rids) {
+    out += "a=rid:" + rid + " send\r\n";
+    list += (list.empty() ? "" : ";") + rid;
+  }
+  out += "a=simulcast:send " + list + "\r\n";
+}
+
+// One section of the bot's offer: transport, mid, header extensions (Chromium's ids), sendrecv,
+// the codec lines, the SSRC, or for simulcast video the msid and the layers.
 void offerSection(std::string& out, const LocalMedia& local, bool video, std::initializer_list<std::string_view> codec) {
   out += video ? "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n" : "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
   transportLines(out, local, "actpass");
   out += "a=mid:";
   out += video ? BotSdp::kVideoMid : BotSdp::kAudioMid;
   out += "\r\n";
-  out += "a=extmap:3 ";
-  out += kTransportCcUri;
-  out += "\r\n";
+  const bool simulcast = video && !local.rids.empty();
+  extmap(out, 2, kAbsSendTimeUri);
+  extmap(out, 3, kTransportCcUri);
+  if (simulcast) extmap(out, 10, kRidUri);
   line(out, "a=sendrecv");
   line(out, "a=rtcp-mux");
   for (auto l : codec) line(out, l);
+  if (simulcast) {
+    out += "a=msid:" + local.streamId + " " + trackId(local, true) + "\r\n";
+    simulcastLines(out, local.rids);
+    return;
+  }
   ssrcLines(out, video ? local.videoSsrc : local.audioSsrc, local, trackId(local, video));
 }
 
@@ -129,6 +152,14 @@ std::optional<RemoteTransport> BotSdp::readAnswer(const SdpDescription& answer, 
       r.videoPayloadType = m.codecs.front().payloadType;
     }
     if (r.transportCcExtension == 0) r.transportCcExtension = m.extensionId(kTransportCcUri);
+    if (r.absSendTimeExtension == 0) r.absSendTimeExtension = m.extensionId(kAbsSendTimeUri);
+    if (m.mid == kVideoMid) {
+      r.ridExtension = m.extensionId(kRidUri);
+      for (const auto& rid : m.rids) {
+        if (!rid.send) r.rids.emplace_back(rid.id);  // the server receives them
+      }
+      if (m.simulcast.empty() || r.ridExtension == 0) r.rids.clear();
+    }
   }
   if (!haveTransport) {
     why = "the answer has no usable section with a UDP host candidate";
@@ -154,6 +185,7 @@ std::vector<OfferedTrack> BotSdp::offeredTracks(const SdpDescription& offer) {
     t.mid = std::string(m.mid);
     t.kind = std::string(m.kind);
     t.ssrc = m.ssrcs.empty() ? 0 : m.ssrcs.front().ssrc;
+    t.absSendTimeExtension = m.extensionId(kAbsSendTimeUri);
     t.active = m.port != 0 && t.ssrc != 0 &&
                (m.direction == SdpDirection::SendOnly || m.direction == SdpDirection::SendRecv);
     tracks.push_back(std::move(t));
@@ -194,6 +226,12 @@ std::string BotSdp::answer(const SdpDescription& offer, const LocalMedia& local)
     out += m.mid;
     out += "\r\n";
     const bool own = m.mid == kAudioMid || m.mid == kVideoMid;
+    // The extensions the bot knows, as offered: abs-send-time everywhere; on its own sections
+    // also what it stamps there.
+    for (const std::string_view uri : {kAbsSendTimeUri, kTransportCcUri, kRidUri}) {
+      if (!own && uri != kAbsSendTimeUri) continue;
+      if (const std::uint16_t id = m.extensionId(uri)) extmap(out, id, uri);
+    }
     line(out, reversed(m.direction));
     line(out, "a=rtcp-mux");
     if (const SdpCodec* c = m.codec(pt)) {
@@ -205,7 +243,12 @@ std::string BotSdp::answer(const SdpDescription& offer, const LocalMedia& local)
     }
     if (own) {
       const bool video = m.mid == kVideoMid;
-      ssrcLines(out, video ? local.videoSsrc : local.audioSsrc, local, trackId(local, video));
+      if (video && !local.rids.empty()) {
+        out += "a=msid:" + local.streamId + " " + trackId(local, true) + "\r\n";
+        simulcastLines(out, local.rids);
+      } else {
+        ssrcLines(out, video ? local.videoSsrc : local.audioSsrc, local, trackId(local, video));
+      }
     }
   }
   return out;

@@ -1,35 +1,33 @@
 #include "SendTimes.hpp"
 
+#include "AbsSendTime.hpp"
+
 namespace aerie::bot {
 
-namespace {
-std::uint64_t micros(SendTimes::Clock::time_point t) {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count());
-}
-}  // namespace
-
-SendTimes::SendTimes(std::uint32_t ssrcBase, std::size_t tracks)
-    : base_(ssrcBase), tracks_(tracks), slots_(new std::atomic<std::uint64_t>[tracks * kSlots]) {
-  for (std::size_t i = 0; i < tracks * kSlots; ++i) slots_[i].store(0, std::memory_order_relaxed);
+SendTimes::SendTimes(std::size_t publishers, Clock::time_point epoch)
+    : publishers_(publishers), epoch_(epoch), slots_(new std::atomic<std::uint64_t>[publishers * kSlots]) {
+  for (std::size_t i = 0; i < publishers * kSlots; ++i) slots_[i].store(0, std::memory_order_relaxed);
 }
 
-std::atomic<std::uint64_t>* SendTimes::slot(std::uint32_t ssrc, std::uint16_t sequence) const {
-  const std::uint32_t track = ssrc - base_;  // wraps to a large number below the base
-  if (track >= tracks_) return nullptr;
-  return &slots_[track * kSlots + sequence % kSlots];
+std::atomic<std::uint64_t>* SendTimes::slot(std::size_t publisher, std::uint32_t stamp) const {
+  if (publisher >= publishers_) return nullptr;
+  return &slots_[publisher * kSlots + (stamp & AbsSendTime::kMask) % kSlots];
 }
 
-void SendTimes::record(std::uint32_t ssrc, std::uint16_t sequence, Clock::time_point sent) {
-  if (auto* s = slot(ssrc, sequence)) s->store(micros(sent) << 16 | sequence, std::memory_order_relaxed);
+void SendTimes::record(std::size_t publisher, std::uint32_t stamp, Clock::time_point sent) {
+  auto* s = slot(publisher, stamp);
+  if (s == nullptr || sent < epoch_) return;
+  // +1: a slot of 0 is an empty one.
+  const auto micros = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(sent - epoch_).count()) + 1;
+  s->store(micros << 24 | (stamp & AbsSendTime::kMask), std::memory_order_relaxed);
 }
 
-std::optional<SendTimes::Clock::time_point> SendTimes::find(std::uint32_t ssrc, std::uint16_t sequence) const {
-  const auto* s = slot(ssrc, sequence);
+std::optional<SendTimes::Clock::time_point> SendTimes::find(std::size_t publisher, std::uint32_t stamp) const {
+  const auto* s = slot(publisher, stamp);
   if (s == nullptr) return std::nullopt;
   const std::uint64_t v = s->load(std::memory_order_relaxed);
-  if (v == 0 || (v & 0xFFFF) != sequence) return std::nullopt;
-  return Clock::time_point(std::chrono::microseconds(v >> 16));
+  if (v == 0 || (v & AbsSendTime::kMask) != (stamp & AbsSendTime::kMask)) return std::nullopt;
+  return epoch_ + std::chrono::microseconds(static_cast<std::int64_t>((v >> 24) - 1));
 }
 
 }  // namespace aerie::bot
