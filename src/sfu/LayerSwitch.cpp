@@ -65,16 +65,19 @@ std::optional<std::pair<int, std::uint16_t>> LayerSwitch::original(std::uint16_t
 void LayerSwitch::setHighestActive(int layer) {
   if (layer < 0 || layer > top_) return;
   highestActive_ = layer;
-  if (target_ > layer) target_ = layer;
+  target_ = std::min(preferred_, highestActive_);
 }
 
-void LayerSwitch::aim(int layer) { target_ = std::clamp(layer, 0, std::min(top_, highestActive_)); }
+void LayerSwitch::aim(int layer) {
+  preferred_ = std::clamp(layer, 0, top_);
+  target_ = std::min(preferred_, highestActive_);
+}
 
 void LayerSwitch::onLoss(std::uint8_t fractionLost, Clock::time_point now) {
   if (current_ < 0) return;
   if (fractionLost > kStepDownLoss) {
     if (current_ > 0 && now - lastChange_ >= std::chrono::seconds(1)) {
-      target_ = current_ - 1;
+      aim(current_ - 1);
       lastChange_ = now;
     }
     holdUntil_ = now + kHoldAfterStepDown;
@@ -82,7 +85,7 @@ void LayerSwitch::onLoss(std::uint8_t fractionLost, Clock::time_point now) {
   }
   if (fractionLost <= kProbeLoss && target_ == current_ && current_ < std::min(top_, highestActive_) && now >= holdUntil_ &&
       now - lastChange_ >= kProbeInterval) {
-    target_ = current_ + 1;
+    aim(current_ + 1);
     lastChange_ = now;
   }
 }

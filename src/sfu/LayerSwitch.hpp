@@ -49,7 +49,8 @@ class LayerSwitch {
   // layers the publisher sends now; the switch still waits for that layer's key frame.
   void aim(int layer);
   // The highest layer the publisher sends now (a browser leaves out layers its picture is too
-  // small for, or its uplink cannot carry): the aim never goes above it.
+  // small for, or its uplink cannot carry, and adds them later): the target is the aim capped
+  // by it, so a subscription made before the higher layers arrive moves up when they do.
   void setHighestActive(int layer);
 
   int current() const { return current_; }
@@ -64,6 +65,7 @@ class LayerSwitch {
  private:
   int top_;
   int highestActive_;
+  int preferred_ = top_;  // the aim (allocator or loss rule), before the cap
   int target_;
   int current_ = -1;  // none yet
   bool sent_ = false;

@@ -104,5 +104,18 @@ TEST(LayerSwitch, ASevenBitPictureIdWrapsAtSevenBits) {
   EXPECT_EQ(s.outPictureId(11) & 0x7F, 1);
 }
 
+TEST(LayerSwitch, ASubscriptionCappedBeforeTheHigherLayersArriveMovesUpWhenTheyDo) {
+  LayerSwitch s(3);
+  s.setHighestActive(0);  // only q has sent yet
+  EXPECT_EQ(s.target(), 0);
+  ASSERT_EQ(s.onPacket(0, true, 10, 0), V::Forward);
+  s.setHighestActive(2);  // h and f start
+  EXPECT_EQ(s.target(), 2) << "the cap lifts: the aim was never lowered";
+  s.aim(1);
+  s.setHighestActive(0);
+  s.setHighestActive(2);
+  EXPECT_EQ(s.target(), 1) << "an aim below the cap stays";
+}
+
 }  // namespace
 }  // namespace aerie
