@@ -279,6 +279,14 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::vector<AddressKey> addresses;
     std::vector<stun::Address> ips;  // one per remote IP, as counted by the quota
     std::uint16_t twccExtension = 0;  // the client's transport-wide-cc header extension id
+    // The header extension ids of the client's session (one per URI across the BUNDLE), 0 for
+    // those not negotiated: what a forwarded packet must not carry with another meaning.
+    std::uint16_t midId = 0;
+    std::uint16_t ridId = 0;
+    std::uint16_t repairedRidId = 0;
+    std::uint16_t audioLevelId = 0;
+    std::uint16_t absSendTimeId = 0;
+    std::uint16_t transportCcId = 0;
     std::unique_ptr<TwccRecorder> twcc;
     // What it is sent: transport-wide numbers, the estimate of its downlink, its layers.
     std::unique_ptr<SubscriberBandwidth> downlink;
@@ -568,6 +576,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
         rewrite(std::span(out.data(), bytes.size()), *sub.layers, track->ssrc);
         if (ids.pictureId >= 0 || ids.tl0PicIdx >= 0) renumber(std::span(out.data() + payloadAt, packet.payload().size()), *vp8, *sub.layers);
       }
+      foreignExtensions(std::span(out.data(), bytes.size()), packet, publisher, *sub.entry);
       sub.entry->downlink->stamp(std::span(out.data(), bytes.size()), twccElement, arrivalUs);
       if (sub.entry->transport->sendRtp(out, bytes.size())) ++forwarded;
     }
@@ -575,6 +584,28 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     batch->flush(socket.native_handle());
     counters.forwarded.fetch_add(forwarded, std::memory_order_relaxed);
     if (keyframeWanted) requestLayerKeyframe(publisher, *simulcast);
+  }
+
+  // The forwarded sections declare no header extensions but transport-cc, so the subscriber
+  // reads a forwarded packet's extensions by its own session's ids. An element whose id means
+  // something else there (the publisher's abs-send-time where the subscriber has its mid, as
+  // between Firefox and Chromium) is blanked in the copy: a subscriber that read it as a mid
+  // would drop the packet. Those that mean the same on both sides pass; transport-cc is
+  // stamped afresh afterwards (the publisher's element is kept for that when the subscriber
+  // has transport-cc).
+  static void foreignExtensions(std::span<std::uint8_t> copy, const RtpPacket& packet, const Entry& from, const Entry& to) {
+    const std::uint16_t kept[] = {from.absSendTimeId == to.absSendTimeId ? to.absSendTimeId : std::uint16_t{0},
+                                  from.audioLevelId == to.audioLevelId ? to.audioLevelId : std::uint16_t{0},
+                                  to.transportCcId != 0 ? from.transportCcId : std::uint16_t{0}};
+    for (const std::uint16_t id : {to.midId, to.ridId, to.repairedRidId, to.audioLevelId, to.absSendTimeId, to.transportCcId}) {
+      if (id == 0 || id > 255 || std::find(std::begin(kept), std::end(kept), id) != std::end(kept)) continue;
+      const auto value = packet.extension(static_cast<std::uint8_t>(id));
+      if (!value) continue;
+      const std::size_t header = packet.extensionProfile() == 0xBEDE ? 1 : 2;
+      const auto at = static_cast<std::size_t>(value->data() - packet.bytes().data());
+      if (at < header || at + value->size() > copy.size()) continue;
+      std::fill(copy.begin() + static_cast<std::ptrdiff_t>(at - header), copy.begin() + static_cast<std::ptrdiff_t>(at + value->size()), std::uint8_t{0});
+    }
   }
 
   // A simulcast layer's packet as one subscriber gets it: the track's SSRC, the subscriber's
@@ -1305,6 +1336,13 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
     break;  // one BUNDLE transport: the first section's parameters are the transport's
   }
   for (const auto& a : accepted) {
+    auto note = [](std::uint16_t& id, std::uint16_t v) { if (id == 0) id = v; };
+    note(entry->midId, a.midExtension);
+    note(entry->ridId, a.ridExtension);
+    note(entry->repairedRidId, a.repairedRidExtension);
+    note(entry->audioLevelId, a.audioLevelExtension);
+    note(entry->absSendTimeId, a.absSendTimeExtension);
+    note(entry->transportCcId, a.transportCcExtension);
     // One id per URI across the BUNDLE: what the server sends on any section is numbered by it.
     if ((a.kind == "audio" || a.kind == "video") && a.transportCcExtension != 0) entry->downlink->setExtension(a.transportCcExtension);
     if (a.dataChannels) entry->transport->enableDataChannels();
