@@ -872,7 +872,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       }
       auto& out = scratch();
       std::copy(kept.begin(), kept.end(), out.begin());
-      stampCopy(subscriber, std::span(out.data(), kept.size()), it->second->twccExtension);
+      stampCopy(subscriber, std::span(out.data(), kept.size()), *it->second);
       if (subscriber.transport->sendRtp(out, kept.size())) counters.retransmitted.fetch_add(1, std::memory_order_relaxed);
     });
     if (!missing || bytes.size() > kMaxDatagram) return;
@@ -904,15 +904,19 @@ struct ShardMedia::Impl : MediaTransport::Sender {
           renumber(std::span(out.data() + at, copy->payload().size()), *d, *sub->layers);
         }
       }
-      stampCopy(subscriber, std::span(out.data(), kept.size()), publisher.twccExtension);
+      stampCopy(subscriber, std::span(out.data(), kept.size()), publisher);
       if (subscriber.transport->sendRtp(out, kept.size())) counters.retransmitted.fetch_add(1, std::memory_order_relaxed);
     });
   }
 
   // A packet resent to `subscriber` from a buffer gets a transport-wide number of its own.
-  void stampCopy(Entry& subscriber, std::span<std::uint8_t> copy, std::uint16_t publisherExtension) {
+  // Its foreign header extensions are blanked as for a forwarded packet.
+  void stampCopy(Entry& subscriber, std::span<std::uint8_t> copy, const Entry& publisher) {
+    auto p = RtpPacket::parse(copy);
+    if (!p) return;
+    foreignExtensions(copy, *p, publisher, subscriber);
     if (subscriber.downlink->extension() == 0) return;
-    if (auto p = RtpPacket::parse(copy)) subscriber.downlink->stamp(copy, SubscriberBandwidth::find(*p, publisherExtension), arrivalUs);
+    subscriber.downlink->stamp(copy, SubscriberBandwidth::find(*p, publisher.twccExtension), arrivalUs);
   }
 
   // What a subscriber reports of a simulcast track it receives moves its layer, unless its

@@ -172,7 +172,8 @@ TEST(SdpAnswerTest, TheVideoCodecIsThePublishersFirstOfVp8Vp9AndH264) {
 // reports what arrived and the server can estimate its downlink; a session without it asks for
 // REMB on video instead.
 TEST(SdpAnswerTest, ForwardedSectionsAskForTransportCcFeedback) {
-  auto offer = SdpDescription::parse(std::string(sdpsamples::kChromeOffer));
+  const std::string chrome(sdpsamples::kChromeOffer);  // the description holds views into it
+  auto offer = SdpDescription::parse(chrome);
   ASSERT_TRUE(offer);
   std::vector<AcceptedMedia> accepted;
   const std::string lastLocal = SdpAnswer::build(*offer, local(), accepted);
