@@ -286,7 +286,6 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::uint16_t repairedRidId = 0;
     std::uint16_t audioLevelId = 0;
     std::uint16_t absSendTimeId = 0;
-    std::uint16_t transportCcId = 0;
     std::unique_ptr<TwccRecorder> twcc;
     // What it is sent: transport-wide numbers, the estimate of its downlink, its layers.
     std::unique_ptr<SubscriberBandwidth> downlink;
@@ -594,10 +593,16 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   // stamped afresh afterwards (the publisher's element is kept for that when the subscriber
   // has transport-cc).
   static void foreignExtensions(std::span<std::uint8_t> copy, const RtpPacket& packet, const Entry& from, const Entry& to) {
+    const std::uint16_t toTransportCc = to.downlink->extension();
+    // Two sessions that number alike (two Chromiums): nothing to do, the common case.
+    if (from.midId == to.midId && from.ridId == to.ridId && from.repairedRidId == to.repairedRidId &&
+        from.audioLevelId == to.audioLevelId && from.absSendTimeId == to.absSendTimeId && from.twccExtension == toTransportCc) {
+      return;
+    }
     const std::uint16_t kept[] = {from.absSendTimeId == to.absSendTimeId ? to.absSendTimeId : std::uint16_t{0},
                                   from.audioLevelId == to.audioLevelId ? to.audioLevelId : std::uint16_t{0},
-                                  to.transportCcId != 0 ? from.transportCcId : std::uint16_t{0}};
-    for (const std::uint16_t id : {to.midId, to.ridId, to.repairedRidId, to.audioLevelId, to.absSendTimeId, to.transportCcId}) {
+                                  toTransportCc != 0 ? from.twccExtension : std::uint16_t{0}};
+    for (const std::uint16_t id : {to.midId, to.ridId, to.repairedRidId, to.audioLevelId, to.absSendTimeId, toTransportCc}) {
       if (id == 0 || id > 255 || std::find(std::begin(kept), std::end(kept), id) != std::end(kept)) continue;
       const auto value = packet.extension(static_cast<std::uint8_t>(id));
       if (!value) continue;
@@ -1346,7 +1351,6 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
     note(entry->repairedRidId, a.repairedRidExtension);
     note(entry->audioLevelId, a.audioLevelExtension);
     note(entry->absSendTimeId, a.absSendTimeExtension);
-    note(entry->transportCcId, a.transportCcExtension);
     // One id per URI across the BUNDLE: what the server sends on any section is numbered by it.
     if ((a.kind == "audio" || a.kind == "video") && a.transportCcExtension != 0) entry->downlink->setExtension(a.transportCcExtension);
     if (a.dataChannels) entry->transport->enableDataChannels();
