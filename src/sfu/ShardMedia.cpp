@@ -36,8 +36,11 @@
 #include "hub/TokenBucket.hpp"
 #include "record/PublisherRecording.hpp"
 #include "record/RecordingCatalog.hpp"
+#include "sfu/AddressKey.hpp"
 #include "sfu/DataRelayMessage.hpp"
+#include "sfu/DatagramBuffer.hpp"
 #include "sfu/LayerSwitch.hpp"
+#include "sfu/SendBatch.hpp"
 #include "sfu/BitrateWindow.hpp"
 #include "sfu/LayerAllocator.hpp"
 #include "sfu/SubscriberBandwidth.hpp"
@@ -53,30 +56,12 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::size_t kMaxDatagram = 1500;
 constexpr auto kTickInterval = std::chrono::milliseconds(100);  // transport-cc feedback
 constexpr auto kKeyframeRequestGap = std::chrono::milliseconds(300);
 constexpr std::size_t kRetransmissionSlots = 256;
 // Mean loudness (127 - dBov) that counts as speech: louder than -77 dBov (a quiet room is
 // below -90, speech around -20..-50).
 constexpr std::uint32_t kSpeakingLoudness = 50;
-
-struct AddressKey {
-  std::array<std::uint8_t, 16> bytes{};
-  std::uint16_t port = 0;
-  bool ipv6 = false;
-  bool operator==(const AddressKey&) const = default;
-};
-
-struct AddressHash {
-  std::size_t operator()(const AddressKey& k) const {
-    std::uint64_t h = 1469598103934665603ull;
-    for (auto b : k.bytes) h = (h ^ b) * 1099511628211ull;
-    return static_cast<std::size_t>((h ^ k.port) * 1099511628211ull);
-  }
-};
-
-AddressKey keyOf(const stun::Address& a) { return AddressKey{a.bytes, a.port, a.ipv6}; }
 
 stun::Address addressOf(const asio::ip::address& ip, std::uint16_t port) {
   stun::Address a;
@@ -112,56 +97,11 @@ std::string entryKey(std::string_view roomKey, std::string_view sid) {
   return k;
 }
 
-// The send buffer of one loop: a forwarded packet is copied here once per subscriber and
-// encrypted in place.
-std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead>& scratch() {
-  static thread_local std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead> buffer;
-  return buffer;
-}
-
 }  // namespace
 
 // Most bytes waiting to be written on one ICE-TCP connection: a reader that falls this far
 // behind loses packets (media over TCP is a fallback; RTP copes with loss, not with queues).
 constexpr std::size_t kMaxTcpQueueBytes = 256 * 1024;
-
-// The copies of one forwarded packet, one per subscriber, each encrypted in a slot of its own
-// and then handed to the kernel together (sendmmsg): one system call for a packet's subscribers
-// instead of one per subscriber. Made once per shard.
-struct SendBatch {
-  static constexpr std::size_t kSlots = 64;
-  using Slot = std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead>;
-  std::array<Slot, kSlots> slots{};
-  std::array<mmsghdr, kSlots> messages{};
-  std::array<iovec, kSlots> vectors{};
-  std::array<udp::endpoint, kSlots> to{};
-  std::size_t count = 0;
-  bool open = false;  // sendDatagram fills it (forwarding); otherwise it sends at once
-
-  Slot& next() { return slots[count]; }
-  bool holds(const std::uint8_t* data) const { return open && data == slots[count].data(); }
-  // The datagram in the current slot goes to `endpoint`; true when the batch is full.
-  bool add(std::size_t size, const udp::endpoint& endpoint) {
-    to[count] = endpoint;
-    vectors[count] = iovec{slots[count].data(), size};
-    messages[count] = mmsghdr{};
-    messages[count].msg_hdr.msg_iov = &vectors[count];
-    messages[count].msg_hdr.msg_iovlen = 1;
-    messages[count].msg_hdr.msg_name = to[count].data();
-    messages[count].msg_hdr.msg_namelen = static_cast<socklen_t>(to[count].size());
-    return ++count == kSlots;
-  }
-  // Sends what is held; the datagrams the kernel would not take now are dropped (UDP).
-  void flush(int fd) {
-    std::size_t sent = 0;
-    while (sent < count) {
-      const int n = ::sendmmsg(fd, messages.data() + sent, static_cast<unsigned>(count - sent), MSG_DONTWAIT);
-      if (n <= 0) break;
-      sent += static_cast<std::size_t>(n);
-    }
-    count = 0;
-  }
-};
 
 struct ShardMedia::Impl : MediaTransport::Sender {
   // A client's passive ICE-TCP connection (RFC 6544) on the media port number: packets framed
@@ -352,7 +292,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       if (link != tcpLinks.end()) return link->second->send(datagram);
     }
     if (batch->holds(datagram.data())) {
-      if (batch->add(datagram.size(), endpointOf(to))) batch->flush(socket.native_handle());
+      if (batch->add(datagram.size(), endpointOf(to))) batch->flush();
       return;
     }
     boost::system::error_code ec;
@@ -580,7 +520,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
       if (sub.entry->transport->sendRtp(out, bytes.size())) ++forwarded;
     }
     batch->open = false;
-    batch->flush(socket.native_handle());
+    batch->flush();
     counters.forwarded.fetch_add(forwarded, std::memory_order_relaxed);
     if (keyframeWanted) requestLayerKeyframe(publisher, *simulcast);
   }
@@ -1198,15 +1138,15 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   MediaOptions options;
   const Limits& limits;
   udp::socket socket;
-  std::unique_ptr<SendBatch> batch = std::make_unique<SendBatch>();
+  std::unique_ptr<SendBatch> batch = std::make_unique<SendBatch>(socket);
   tcp::acceptor acceptor;  // passive ICE-TCP on the same port number
-  std::unordered_map<AddressKey, std::shared_ptr<TcpLink>, AddressHash> tcpLinks;
+  std::unordered_map<AddressKey, std::shared_ptr<TcpLink>, AddressKey::Hash> tcpLinks;
   asio::steady_timer timer;
   udp::endpoint from;
   std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead> buffer{};
   std::unordered_map<std::string, std::unique_ptr<Entry>> entries;
   std::unordered_map<std::string, Entry*> byUfrag;
-  std::unordered_map<AddressKey, Entry*, AddressHash> byAddress;
+  std::unordered_map<AddressKey, Entry*, AddressKey::Hash> byAddress;
   std::unordered_map<std::uint32_t, Entry*> bySsrc;  // publishers
   std::unordered_map<std::uint32_t, std::vector<Subscription>> subscribers;  // by track SSRC
   std::vector<LayerAllocator::Track> allocation;  // allocateLayers()'s, kept for their capacity
