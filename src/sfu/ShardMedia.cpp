@@ -9,9 +9,6 @@
 #include <optional>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
-#include <deque>
 #include <filesystem>
 #include <boost/asio/steady_timer.hpp>
 #include <stdexcept>
@@ -39,6 +36,7 @@
 #include "sfu/AddressKey.hpp"
 #include "sfu/DataRelayMessage.hpp"
 #include "sfu/DatagramBuffer.hpp"
+#include "sfu/IceTcpLink.hpp"
 #include "sfu/LayerSwitch.hpp"
 #include "sfu/SendBatch.hpp"
 #include "sfu/BitrateWindow.hpp"
@@ -99,72 +97,7 @@ std::string entryKey(std::string_view roomKey, std::string_view sid) {
 
 }  // namespace
 
-// Most bytes waiting to be written on one ICE-TCP connection: a reader that falls this far
-// behind loses packets (media over TCP is a fallback; RTP copes with loss, not with queues).
-constexpr std::size_t kMaxTcpQueueBytes = 256 * 1024;
-
-struct ShardMedia::Impl : MediaTransport::Sender {
-  // A client's passive ICE-TCP connection (RFC 6544) on the media port number: packets framed
-  // by a 2-byte length (RFC 4571). The first one must be an ICE check for a transport of ours;
-  // after that the connection is one more address of that transport.
-  struct TcpLink : std::enable_shared_from_this<TcpLink> {
-    TcpLink(Impl& i, tcp::socket s, const stun::Address& a) : impl(i), socket(std::move(s)), address(a) {}
-    Impl& impl;
-    tcp::socket socket;
-    stun::Address address;
-    std::array<std::uint8_t, 2> header{};
-    std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead> body{};
-    std::deque<std::vector<std::uint8_t>> queue;
-    std::size_t queued = 0;
-    bool routed = false;
-
-    void read() {
-      asio::async_read(socket, asio::buffer(header), [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-        if (ec) return self->close();
-        const std::size_t n = static_cast<std::size_t>(self->header[0] << 8 | self->header[1]);
-        if (n == 0 || n > kMaxDatagram) return self->close();
-        asio::async_read(self->socket, asio::buffer(self->body.data(), n), [self](const boost::system::error_code& ec2, std::size_t m) {
-          if (ec2) return self->close();
-          const bool delivered = self->impl.route(std::span(self->body.data(), m), self->address, self->routed);
-          if (!delivered && !self->routed) return self->close();  // not a check of ours: hang up
-          self->routed = true;
-          self->read();
-        });
-      });
-    }
-
-    void send(std::span<const std::uint8_t> datagram) {
-      if (!socket.is_open()) return;
-      if (queued + datagram.size() + 2 > kMaxTcpQueueBytes) {
-        impl.counters.tcpDropped.fetch_add(1, std::memory_order_relaxed);
-        return;
-      }
-      std::vector<std::uint8_t> frame(datagram.size() + 2);
-      frame[0] = static_cast<std::uint8_t>(datagram.size() >> 8);
-      frame[1] = static_cast<std::uint8_t>(datagram.size());
-      std::copy(datagram.begin(), datagram.end(), frame.begin() + 2);
-      queued += frame.size();
-      queue.push_back(std::move(frame));
-      if (queue.size() == 1) writeNext();
-    }
-
-    void writeNext() {
-      asio::async_write(socket, asio::buffer(queue.front()), [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-        if (ec) return self->close();
-        self->queued -= self->queue.front().size();
-        self->queue.pop_front();
-        if (!self->queue.empty()) self->writeNext();
-      });
-    }
-
-    void close() {
-      boost::system::error_code ignored;
-      socket.close(ignored);
-      auto it = impl.tcpLinks.find(keyOf(address));
-      if (it != impl.tcpLinks.end() && it->second.get() == this) impl.tcpLinks.erase(it);
-    }
-  };
-
+struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   // One simulcast layer of a video track (RFC 8853), known by its rid until its first packet
   // gives its SSRC.
   struct Layer {
@@ -307,14 +240,24 @@ struct ShardMedia::Impl : MediaTransport::Sender {
         const auto remote = s.remote_endpoint(rec);
         if (!rec) {
           s.set_option(tcp::no_delay(true), rec);
-          auto link = std::make_shared<TcpLink>(*this, std::move(s), addressOf(remote.address(), remote.port()));
-          tcpLinks[keyOf(link->address)] = link;
+          auto link = std::make_shared<IceTcpLink>(*this, std::move(s), addressOf(remote.address(), remote.port()));
+          tcpLinks[keyOf(link->address())] = link;
           counters.tcpConnections.fetch_add(1, std::memory_order_relaxed);
           link->read();
         }
       }
       acceptLoop();
     });
+  }
+
+  // IceTcpLink::Listener
+  bool onTcpPacket(std::span<std::uint8_t> packet, const stun::Address& source, bool routed) override {
+    return route(packet, source, routed);
+  }
+  void onTcpDropped() override { counters.tcpDropped.fetch_add(1, std::memory_order_relaxed); }
+  void onTcpClosed(IceTcpLink& link) override {
+    auto it = tcpLinks.find(keyOf(link.address()));
+    if (it != tcpLinks.end() && it->second.get() == &link) tcpLinks.erase(it);
   }
 
   void receiveLoop() {
@@ -1140,7 +1083,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   udp::socket socket;
   std::unique_ptr<SendBatch> batch = std::make_unique<SendBatch>(socket);
   tcp::acceptor acceptor;  // passive ICE-TCP on the same port number
-  std::unordered_map<AddressKey, std::shared_ptr<TcpLink>, AddressKey::Hash> tcpLinks;
+  std::unordered_map<AddressKey, std::shared_ptr<IceTcpLink>, AddressKey::Hash> tcpLinks;
   asio::steady_timer timer;
   udp::endpoint from;
   std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead> buffer{};
