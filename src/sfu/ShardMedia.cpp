@@ -1320,51 +1320,10 @@ void ShardMedia::forward(std::string_view roomKey, std::string_view toSid, std::
 void ShardMedia::close(std::string_view roomKey, std::string_view sid) { impl_->remove(roomKey, sid); }
 
 void ShardMedia::render(const std::vector<const ShardMedia*>& shards, std::string& out) {
-  struct Series {
-    const char* name;
-    const char* type;
-    const char* help;
-    std::atomic<std::uint64_t> Counters::*field;
-  };
-  static const Series kSeries[] = {
-      {"aerie_media_datagrams_in_total", "counter", "UDP datagrams received on the media ports", &Counters::datagramsIn},
-      {"aerie_media_unrouted_total", "counter", "media datagrams from unknown addresses that were not a valid ICE check", &Counters::unrouted},
-      {"aerie_media_forwarded_packets_total", "counter", "RTP packets the SFU sent to subscribers", &Counters::forwarded},
-      {"aerie_media_keyframe_requests_total", "counter", "PLIs the SFU sent to publishers", &Counters::keyframeRequests},
-      {"aerie_media_retransmitted_packets_total", "counter", "RTP packets resent to subscribers from the SFU's buffer (NACK)", &Counters::retransmitted},
-      {"aerie_media_nacks_relayed_total", "counter", "NACKs passed on to publishers for packets the SFU did not have", &Counters::nacksRelayed},
-      {"aerie_media_transport_feedback_total", "counter", "transport-cc feedback packets sent to publishers", &Counters::transportFeedback},
-      {"aerie_media_downlink_feedback_total", "counter", "transport-cc feedback packets from subscribers read by their bandwidth estimators", &Counters::feedbackRead},
-      {"aerie_media_downlink_rembs_total", "counter", "REMBs from subscribers read by their bandwidth estimators", &Counters::rembRead},
-      {"aerie_media_layer_allocations_total", "counter", "simulcast layer changes the bandwidth allocator asked of subscribers' layer switches", &Counters::layerChanges},
-      {"aerie_media_bitrate_caps_total", "counter", "REMBs the SFU sent to publishers (max-publisher-bitrate-kbps)", &Counters::bitrateCaps},
-      {"aerie_media_refused_addresses_total", "counter", "ICE checks refused: max-transports-per-address", &Counters::refusedAddresses},
-      {"aerie_media_data_messages_relayed_total", "counter", "Skylink data channel messages the SFU passed on to a peer", &Counters::dataRelayed},
-      {"aerie_media_data_messages_dropped_total", "counter", "data channel messages the SFU did not pass on: not a Skylink MESSAGE, over data-messages-per-second, or the receiver's channel refused it", &Counters::dataDropped},
-      {"aerie_media_receiver_reports_total", "counter", "RTCP receiver reports the SFU sent to publishers", &Counters::receiverReports},
-      {"aerie_media_sender_reports_total", "counter", "publishers' RTCP sender reports passed on to subscribers", &Counters::senderReports},
-      {"aerie_media_transports_lost_total", "counter", "client transports that closed by themselves: ICE consent lost, DTLS failed or closed by the client", &Counters::transportsLost},
-      {"aerie_media_tcp_connections_total", "counter", "ICE-TCP connections accepted on the media port", &Counters::tcpConnections},
-      {"aerie_media_tcp_dropped_total", "counter", "packets not sent on an ICE-TCP connection whose reader fell behind", &Counters::tcpDropped},
-      {"aerie_media_transports", "gauge", "client transports open on the media ports", &Counters::transports},
-      {"aerie_recording_files", "gauge", "publishers' recording files open (one per recorded publisher)", &Counters::recordingFiles},
-      {"aerie_recorded_bytes_total", "counter", "bytes written to recording files that are closed", &Counters::recordedBytes},
-  };
-  for (const auto& s : kSeries) {
-    std::uint64_t sum = 0;
-    for (const ShardMedia* shard : shards) sum += (shard->counters().*(s.field)).load(std::memory_order_relaxed);
-    out += "# HELP ";
-    out += s.name;
-    out += ' ';
-    out += s.help;
-    out += "\n# TYPE ";
-    out += s.name;
-    out += ' ';
-    out += s.type;
-    out += '\n';
-    out += s.name;
-    out += ' ' + std::to_string(sum) + '\n';
-  }
+  std::vector<const MediaCounters*> counters;
+  counters.reserve(shards.size());
+  for (const ShardMedia* shard : shards) counters.push_back(&shard->counters());
+  MediaCounters::render(counters, out);
 }
 
 }  // namespace aerie
