@@ -34,6 +34,7 @@
 #include "record/PublisherRecording.hpp"
 #include "record/RecordingCatalog.hpp"
 #include "sfu/AddressKey.hpp"
+#include "sfu/ClientTable.hpp"
 #include "sfu/DataRelayMessage.hpp"
 #include "sfu/DatagramBuffer.hpp"
 #include "sfu/IceTcpLink.hpp"
@@ -88,132 +89,57 @@ udp::endpoint endpointOf(const stun::Address& a) {
   return {asio::ip::address_v6(b), a.port};
 }
 
-std::string entryKey(std::string_view roomKey, std::string_view sid) {
-  std::string k(roomKey);
-  k += '\n';
-  k += sid;
-  return k;
-}
-
 }  // namespace
 
 struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
-  // One simulcast layer of a video track (RFC 8853), known by its rid until its first packet
-  // gives its SSRC.
-  struct Layer {
-    std::string rid;
-    std::uint32_t ssrc = 0;
-    std::uint32_t rtxSsrc = 0;
-    std::unique_ptr<RetransmissionBuffer> sent;
-    ReceiveStatistics stats;
-    Clock::time_point lastKeyframeRequest{};
-    std::int64_t lastArrivalUs = 0;
-    BitrateWindow rate;  // as it arrives, for the subscribers' layer allocation
-    std::int64_t firstArrivalUs = 0;  // 0: nothing yet
-  };
-
-  struct Published {
-    std::uint32_t ssrc = 0;  // a simulcast track's: the one the server chose, subscribers see
-    std::uint32_t rtxSsrc = 0;  // 0: no RTX
-    std::uint8_t payloadType = 0;
-    bool video = false;
-    std::uint16_t midExtension = 0;
-    std::uint16_t audioLevelExtension = 0;
-    // RFC 6464 over the current window: the sum of (127 - level), 0 silence .. 127 loudest.
-    std::uint32_t loudness = 0;
-    std::uint32_t levelSamples = 0;
-    Clock::time_point lastKeyframeRequest{};
-    std::unique_ptr<RetransmissionBuffer> sent;  // video: what was forwarded, for NACKs
-    ReceiveStatistics stats;  // for the receiver reports to the publisher
-    BitrateWindow rate;       // as it arrives (a simulcast track's: in its layers)
-    std::vector<Layer> layers;  // simulcast, lowest first; empty otherwise
-    std::uint16_t ridExtension = 0;
-    std::uint16_t repairedRidExtension = 0;
-    // Opus or VP8, as the recorder writes them (other codecs are forwarded, not recorded).
-    bool recordable = false;
-    bool vp8 = false;  // its layers' PictureIDs are rewritten for each subscriber
-    std::uint32_t clockRate = 0;
-    std::uint8_t channels = 0;
-  };
-
-  struct Entry;
-  // A subscriber of a track; of a simulcast track, with the layer it is sent.
-  struct Subscription {
-    Entry* entry;
-    std::optional<LayerSwitch> layers;
-  };
-
-  struct Entry : MediaTransport::Listener {
-    Impl* impl = nullptr;
-    std::string roomKey;
-    std::string sid;
-    std::unique_ptr<MediaTransport> transport;
-    std::vector<Published> published;
-    std::vector<AddressKey> addresses;
-    std::vector<stun::Address> ips;  // one per remote IP, as counted by the quota
-    std::uint16_t twccExtension = 0;  // the client's transport-wide-cc header extension id
-    // The header extension ids of the client's session (one per URI across the BUNDLE), 0 for
-    // those not negotiated: what a forwarded packet must not carry with another meaning.
-    std::uint16_t midId = 0;
-    std::uint16_t ridId = 0;
-    std::uint16_t repairedRidId = 0;
-    std::uint16_t audioLevelId = 0;
-    std::uint16_t absSendTimeId = 0;
-    std::unique_ptr<TwccRecorder> twcc;
-    // What it is sent: transport-wide numbers, the estimate of its downlink, its layers.
-    std::unique_ptr<SubscriberBandwidth> downlink;
-    // The client's messaging channel: the first it opens (SkylinkJS creates it with its offer,
-    // before any file transfer's; 0.6 labels it 'main', 2.x '<rid>_<sid>_MCU').
-    std::optional<std::uint16_t> mainChannel;
-    std::optional<TokenBucket> dataBudget;
-    // Its file while the room records (one per publisher; the first audio and the first video
-    // track it publishes).
-    std::unique_ptr<PublisherRecording> recording;
-    std::uint32_t recordedAudio = 0;  // SSRCs
-    std::uint32_t recordedVideo = 0;
-    // A simulcast video track is recorded in one layer (recordedLayerOf); -1 until chosen.
-    int recordedLayer = -1;
+  // What a client's transport tells the shard, to the part of it that handles it.
+  struct ClientEvents final : MediaTransport::Listener {
+    ClientEvents(Impl& i, MediaClient& c) : impl(i), client(c) {}
+    Impl& impl;
+    MediaClient& client;
 
     void onChannelOpen(MediaTransport&, std::uint16_t stream, std::string_view) override {
-      if (!mainChannel) mainChannel = stream;
+      if (!client.mainChannel) client.mainChannel = stream;
     }
     void onChannelClosed(MediaTransport&, std::uint16_t stream) override {
-      if (mainChannel == stream) mainChannel.reset();
+      if (client.mainChannel == stream) client.mainChannel.reset();
     }
     void onChannelMessage(MediaTransport&, std::uint16_t stream, bool binary,
                           std::span<const std::uint8_t> data) override {
-      impl->relayData(*this, stream, binary, data);
+      impl.relayData(client, stream, binary, data);
     }
-
-    bool closing = false;  // ShardMedia::close() is closing it
-
     void onTransportState(MediaTransport&, MediaTransport::State state) override {
-      log::info("media", "transport", {{"sid", sid}, {"state", MediaTransport::toString(state)}});
-      if (state == MediaTransport::State::Closed && !closing) impl->lost(roomKey, sid);
+      log::info("media", "transport", {{"sid", client.sid}, {"state", MediaTransport::toString(state)}});
+      if (state == MediaTransport::State::Closed && !client.closing) impl.lost(client.roomKey, client.sid);
     }
-    void onRtp(MediaTransport&, RtpPacket& packet) override { impl->forwardRtp(*this, packet); }
+    void onRtp(MediaTransport&, RtpPacket& packet) override { impl.forwardRtp(client, packet); }
     void onRtcp(MediaTransport&, std::span<std::uint8_t> compound) override {
-      impl->handleRtcp(*this, compound);
+      impl.handleRtcp(client, compound);
     }
     bool onAddressChecked(MediaTransport&, const stun::Address& from) override {
-      const AddressKey key = keyOf(from);
-      if (std::find(addresses.begin(), addresses.end(), key) == addresses.end()) {
-        // The first check from this address for this transport: it counts against the
-        // address's quota, unless the transport already holds that IP (another port).
-        bool sameIp = false;
-        for (const auto& k : addresses) sameIp = sameIp || (k.bytes == key.bytes && k.ipv6 == key.ipv6);
-        if (!sameIp && !impl->quota.acquire(from)) {
-          impl->counters.refusedAddresses.fetch_add(1, std::memory_order_relaxed);
-          return false;
-        }
-        if (!sameIp) ips.push_back(from);
-        addresses.push_back(key);
-      }
-      auto [it, inserted] = impl->byAddress.emplace(key, this);
-      if (!inserted) it->second = this;
-      return true;
+      return impl.addressChecked(client, from);
     }
   };
+
+  // A new address passed ICE for `client`: the first check from it for this transport counts
+  // against the address's quota, unless the transport already holds that IP (another port).
+  bool addressChecked(MediaClient& client, const stun::Address& from) {
+    const AddressKey key = keyOf(from);
+    auto& addresses = client.addresses;
+    if (std::find(addresses.begin(), addresses.end(), key) == addresses.end()) {
+      bool sameIp = false;
+      for (const auto& k : addresses) sameIp = sameIp || (k.bytes == key.bytes && k.ipv6 == key.ipv6);
+      if (!sameIp && !quota.acquire(from)) {
+        counters.refusedAddresses.fetch_add(1, std::memory_order_relaxed);
+        return false;
+      }
+      if (!sameIp) client.ips.push_back(from);
+      addresses.push_back(key);
+    }
+    auto [it, inserted] = byAddress.emplace(key, &client);
+    if (!inserted) it->second = &client;
+    return true;
+  }
 
   Impl(asio::io_context& l, unsigned s, const MediaOptions& o, const Limits& lim)
       : loop(l), shard(s), options(o), limits(lim), socket(l), acceptor(l), timer(l), quota(lim.maxTransportsPerAddress) {}
@@ -311,28 +237,9 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     return true;
   }
 
-  // The track (and simulcast layer, else -1) an SSRC of `publisher` belongs to.
-  static Published* trackOf(Entry& publisher, std::uint32_t ssrc, bool& rtx, int& layer) {
-    layer = -1;
-    for (auto& p : publisher.published) {
-      if (p.ssrc == ssrc || (p.rtxSsrc != 0 && p.rtxSsrc == ssrc)) {
-        rtx = p.ssrc != ssrc;
-        return &p;
-      }
-      for (std::size_t i = 0; i < p.layers.size(); ++i) {
-        if (p.layers[i].ssrc == ssrc || (p.layers[i].rtxSsrc != 0 && p.layers[i].rtxSsrc == ssrc)) {
-          rtx = p.layers[i].ssrc != ssrc;
-          layer = static_cast<int>(i);
-          return &p;
-        }
-      }
-    }
-    return nullptr;
-  }
-
   // A packet of an SSRC not seen yet: a simulcast layer's first, named by its rid (or, for its
   // RTX, repaired rid) header extension. The SSRC is the layer's from now on.
-  Published* learnLayer(Entry& publisher, const RtpPacket& packet, bool& rtx, int& layer) {
+  PublishedTrack* learnLayer(MediaClient& publisher, const RtpPacket& packet, bool& rtx, int& layer) {
     for (auto& p : publisher.published) {
       if (p.layers.empty()) continue;
       for (const bool repaired : {false, true}) {
@@ -344,7 +251,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
         for (std::size_t i = 0; i < p.layers.size(); ++i) {
           if (p.layers[i].rid != rid) continue;
           (repaired ? p.layers[i].rtxSsrc : p.layers[i].ssrc) = packet.ssrc();
-          bySsrc[packet.ssrc()] = &publisher;
+          clients.bySsrc[packet.ssrc()] = &publisher;
           rtx = repaired;
           layer = static_cast<int>(i);
           return &p;
@@ -365,7 +272,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
 
   // RFC 4588 section 4: an RTX packet carries the original sequence number in its first two
   // payload bytes. Rewritten in place into the original packet; false for a padding-only probe.
-  static std::optional<RtpPacket> unwrapRtx(RtpPacket& packet, const Published& track, int layer) {
+  static std::optional<RtpPacket> unwrapRtx(RtpPacket& packet, const PublishedTrack& track, int layer) {
     const auto payload = packet.payload();
     if (payload.size() <= 2 || packet.paddingSize() != 0) return std::nullopt;
     auto* bytes = const_cast<std::uint8_t*>(packet.bytes().data());
@@ -381,7 +288,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     return original;
   }
 
-  void forwardRtp(Entry& publisher, RtpPacket& received) {
+  void forwardRtp(MediaClient& publisher, RtpPacket& received) {
     if (publisher.twcc) {
       if (auto seq = received.extension(static_cast<std::uint8_t>(publisher.twccExtension)); seq && seq->size() >= 2) {
         publisher.twcc->record(static_cast<std::uint16_t>((*seq)[0] << 8 | (*seq)[1]), arrivalUs);
@@ -389,7 +296,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     }
     bool rtx = false;
     int layer = -1;
-    Published* track = trackOf(publisher, received.ssrc(), rtx, layer);
+    PublishedTrack* track = publisher.trackOf(received.ssrc(), rtx, layer);
     if (track == nullptr) track = learnLayer(publisher, received, rtx, layer);
     if (track == nullptr) return;
     std::optional<RtpPacket> unwrapped;
@@ -398,7 +305,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
       if (!unwrapped) return;
     }
     RtpPacket& packet = rtx ? *unwrapped : received;
-    Layer* simulcast = layer < 0 ? nullptr : &track->layers[static_cast<std::size_t>(layer)];
+    SimulcastLayer* simulcast = layer < 0 ? nullptr : &track->layers[static_cast<std::size_t>(layer)];
     (simulcast != nullptr ? simulcast->stats : track->stats).onPacket(packet.sequenceNumber(), packet.timestamp(), arrivalUs);
     (simulcast != nullptr ? simulcast->rate : track->rate).add(arrivalUs, packet.bytes().size());
     if (track->audioLevelExtension != 0) {
@@ -415,8 +322,8 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
         (simulcast == nullptr || layer == recordedLayerOf(publisher, *track))) {
       record(publisher, *track, packet);
     }
-    auto subs = subscribers.find(track->ssrc);
-    if (subs == subscribers.end() || subs->second.empty()) return;
+    auto subs = clients.subscribers.find(track->ssrc);
+    if (subs == clients.subscribers.end() || subs->second.empty()) return;
     // The publisher's mid (and rids) mean another section in each subscriber's session: blank
     // them (RFC 8285 padding), so that the subscriber routes the packet by its SSRC.
     blank(packet, track->midExtension);
@@ -445,7 +352,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     const std::size_t payloadAt = bytes.size() - packet.payload().size() - packet.paddingSize();
     const auto twccElement = SubscriberBandwidth::find(packet, publisher.twccExtension);
     for (auto& sub : subs->second) {
-      if (sub.entry->transport->state() != MediaTransport::State::Connected) continue;
+      if (sub.client->transport->state() != MediaTransport::State::Connected) continue;
       if (sub.layers) {
         sub.layers->setHighestActive(highestActive);
         const auto verdict = sub.layers->onPacket(layer, vp8 && vp8->keyframe, packet.sequenceNumber(), packet.timestamp(), ids);
@@ -458,9 +365,9 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
         rewrite(std::span(out.data(), bytes.size()), *sub.layers, track->ssrc);
         if (ids.pictureId >= 0 || ids.tl0PicIdx >= 0) renumber(std::span(out.data() + payloadAt, packet.payload().size()), *vp8, *sub.layers);
       }
-      foreignExtensions(std::span(out.data(), bytes.size()), packet, publisher, *sub.entry);
-      sub.entry->downlink->stamp(std::span(out.data(), bytes.size()), twccElement, arrivalUs);
-      if (sub.entry->transport->sendRtp(out, bytes.size())) ++forwarded;
+      foreignExtensions(std::span(out.data(), bytes.size()), packet, publisher, *sub.client);
+      sub.client->downlink->stamp(std::span(out.data(), bytes.size()), twccElement, arrivalUs);
+      if (sub.client->transport->sendRtp(out, bytes.size())) ++forwarded;
     }
     batch->open = false;
     batch->flush();
@@ -475,7 +382,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   // would drop the packet. Those that mean the same on both sides pass; transport-cc is
   // stamped afresh afterwards (the publisher's element is kept for that when the subscriber
   // has transport-cc).
-  static void foreignExtensions(std::span<std::uint8_t> copy, const RtpPacket& packet, const Entry& from, const Entry& to) {
+  static void foreignExtensions(std::span<std::uint8_t> copy, const RtpPacket& packet, const MediaClient& from, const MediaClient& to) {
     const std::uint16_t toTransportCc = to.downlink->extension();
     // Two sessions that number alike (two Chromiums): nothing to do, the common case.
     if (from.midId == to.midId && from.ridId == to.ridId && from.repairedRidId == to.repairedRidId &&
@@ -521,7 +428,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     if (d.tl0PicIdx) d.writeTl0PicIdx(payload, layers.outTl0PicIdx(*d.tl0PicIdx));
   }
 
-  void requestLayerKeyframe(Entry& publisher, Layer& layer) {
+  void requestLayerKeyframe(MediaClient& publisher, SimulcastLayer& layer) {
     const auto now = Clock::now();
     if (layer.ssrc == 0 || now - layer.lastKeyframeRequest < kKeyframeRequestGap) return;
     layer.lastKeyframeRequest = now;
@@ -530,18 +437,9 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     if (publisher.transport->sendRtcp(out, n)) counters.keyframeRequests.fetch_add(1, std::memory_order_relaxed);
   }
 
-  Subscription* subscriptionOf(std::uint32_t trackSsrc, const Entry& subscriber) {
-    auto it = subscribers.find(trackSsrc);
-    if (it == subscribers.end()) return nullptr;
-    for (auto& s : it->second) {
-      if (s.entry == &subscriber) return &s;
-    }
-    return nullptr;
-  }
-
   // The recorder's part of a packet: on this loop, into the publisher's file (its frame
   // assembly copies the payload into buffers allocated when the recording started).
-  void record(Entry& publisher, const Published& track, const RtpPacket& packet) {
+  void record(MediaClient& publisher, const PublishedTrack& track, const RtpPacket& packet) {
     auto& rec = *publisher.recording;
     const std::int64_t nowMs = arrivalUs / 1000;
     if (track.ssrc == publisher.recordedVideo) {
@@ -556,7 +454,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   // sent for a second (so that every layer the publisher sends has been seen), and kept for the
   // file. Not always the top one: Chromium sends fewer layers than offered for small pictures
   // (two at 640x480) and pauses upper ones when its bandwidth estimate or CPU is short.
-  int recordedLayerOf(Entry& publisher, const Published& track) {
+  int recordedLayerOf(MediaClient& publisher, const PublishedTrack& track) {
     if (publisher.recordedLayer >= 0) return publisher.recordedLayer;
     std::int64_t since = 0;
     for (const auto& l : track.layers) {
@@ -573,7 +471,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   // A recording's file for `entry`, if its room records and it publishes something the
   // recorder writes: `<sid>.webm` in the recording's directory (`<sid>-2.webm`, ... for a
   // publisher that comes back).
-  void startRecordingOf(Entry& entry) {
+  void startRecordingOf(MediaClient& entry) {
     auto room = recordings.find(entry.roomKey);
     if (room == recordings.end() || entry.recording) return;
     PublisherRecording::Options o;
@@ -605,7 +503,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     if (entry.recordedVideo != 0) requestKeyframe(entry.recordedVideo);
   }
 
-  void stopRecordingOf(Entry& entry) {
+  void stopRecordingOf(MediaClient& entry) {
     if (!entry.recording) return;
     entry.recording->close();
     const auto& rec = *entry.recording;
@@ -626,7 +524,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     const std::int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
     std::unordered_map<std::string, std::uint64_t> bytes;
     std::unordered_map<std::string, bool> failed;
-    for (auto& [key, entry] : entries) {
+    for (auto& [key, entry] : clients.byKey) {
       if (!entry->recording) continue;
       auto& rec = *entry->recording;
       rec.tick(nowMs);
@@ -656,7 +554,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     auto it = recordings.find(std::string(roomKey));
     if (it == recordings.end()) return;
     recordings.erase(it);
-    for (auto& [key, entry] : entries) {
+    for (auto& [key, entry] : clients.byKey) {
       if (entry->roomKey == roomKey) stopRecordingOf(*entry);
     }
   }
@@ -666,7 +564,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   void lost(const std::string& roomKey, const std::string& sid) {
     counters.transportsLost.fetch_add(1, std::memory_order_relaxed);
     asio::post(loop, [this, roomKey, sid] {
-      Entry* entry = find(roomKey, sid);
+      MediaClient* entry = clients.find(roomKey, sid);
       if (entry == nullptr || entry->transport->state() != MediaTransport::State::Closed) return;
       remove(roomKey, sid);
       if (events != nullptr) events->onTransportLost(roomKey, sid);
@@ -674,9 +572,9 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   }
 
   void remove(std::string_view roomKey, std::string_view sid) {
-    auto it = entries.find(entryKey(roomKey, sid));
-    if (it == entries.end()) return;
-    Entry* entry = it->second.get();
+    auto it = clients.byKey.find(ClientTable::key(roomKey, sid));
+    if (it == clients.byKey.end()) return;
+    MediaClient* entry = it->second.get();
     if (entry->recording) {
       if (auto r = recordings.find(entry->roomKey); r != recordings.end()) r->second.closedBytes += entry->recording->bytesWritten();
       stopRecordingOf(*entry);
@@ -690,27 +588,18 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
       if (a != byAddress.end() && a->second == entry) byAddress.erase(a);
       if (auto link = tcpLinks.find(key); link != tcpLinks.end()) link->second->close();
     }
-    for (const auto& p : entry->published) {
-      bySsrc.erase(p.ssrc);
-      if (p.rtxSsrc != 0) bySsrc.erase(p.rtxSsrc);
-      for (const auto& l : p.layers) {
-        if (l.ssrc != 0) bySsrc.erase(l.ssrc);
-        if (l.rtxSsrc != 0) bySsrc.erase(l.rtxSsrc);
-      }
-      subscribers.erase(p.ssrc);
-    }
-    for (auto& [ssrc, list] : subscribers) std::erase_if(list, [&](const Subscription& s) { return s.entry == entry; });
+    clients.withdraw(*entry);
     const std::string room = entry->roomKey;
-    entries.erase(it);
+    clients.byKey.erase(it);
     counters.transports.fetch_sub(1, std::memory_order_relaxed);
     bool roomLeft = false;
-    for (const auto& [key, e] : entries) roomLeft = roomLeft || e->roomKey == room;
+    for (const auto& [key, e] : clients.byKey) roomLeft = roomLeft || e->roomKey == room;
     if (!roomLeft) speakers.erase(room);
   }
 
   // A Skylink MESSAGE on one of a client's channels goes on to the peers it names (every other
   // peer of the room when it names none), on their messaging channels.
-  void relayData(Entry& from, std::uint16_t, bool binary, std::span<const std::uint8_t> data) {
+  void relayData(MediaClient& from, std::uint16_t, bool binary, std::span<const std::uint8_t> data) {
     const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
     if (!from.dataBudget) from.dataBudget.emplace(limits.dataMessagesBurst, limits.dataMessagesPerSecond, nowMs);
     if (binary || !from.dataBudget->take(nowMs)) {
@@ -725,8 +614,8 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     }
     const auto& targets = message->targets();
     const auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(message->text().data()), message->text().size());
-    for (auto& [key, entry] : entries) {
-      Entry& to = *entry;
+    for (auto& [key, entry] : clients.byKey) {
+      MediaClient& to = *entry;
       // Each client's own connection only: a 0.6 client's downlinks carry no messages.
       if (&to == &from || to.roomKey != from.roomKey || !to.mainChannel || isDownlink(to.sid)) continue;
       if (!targets.empty() && std::find(targets.begin(), targets.end(), to.sid) == targets.end()) continue;
@@ -741,14 +630,14 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   // A subscriber's NACK: what the SFU still has goes back from here; if anything is missing
   // (lost on the way in), the NACK goes on to the publisher, whose retransmission reaches
   // every subscriber.
-  void answerNack(Entry& subscriber, const RtcpPacket& nack, std::span<const std::uint8_t> bytes) {
+  void answerNack(MediaClient& subscriber, const RtcpPacket& nack, std::span<const std::uint8_t> bytes) {
     const auto ssrc = nack.mediaSsrc();
     if (!ssrc) return;
-    auto it = bySsrc.find(*ssrc);
-    if (it == bySsrc.end()) return;
+    auto it = clients.bySsrc.find(*ssrc);
+    if (it == clients.bySsrc.end()) return;
     bool rtx = false;
     int layer = -1;
-    Published* track = trackOf(*it->second, *ssrc, rtx, layer);
+    PublishedTrack* track = it->second->trackOf(*ssrc, rtx, layer);
     if (track != nullptr && !track->layers.empty()) return answerLayeredNack(subscriber, *it->second, *track, nack);
     if (track == nullptr || !track->sent) return;
     bool missing = false;
@@ -772,8 +661,8 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   // A NACK for a simulcast track: the subscriber's sequence numbers back to the layer's, resent
   // from that layer's buffer with the subscriber's numbers again. What the buffer lacks is lost
   // (the publisher's own NACK handling covers its uplink).
-  void answerLayeredNack(Entry& subscriber, const Entry& publisher, Published& track, const RtcpPacket& nack) {
-    Subscription* sub = subscriptionOf(track.ssrc, subscriber);
+  void answerLayeredNack(MediaClient& subscriber, const MediaClient& publisher, PublishedTrack& track, const RtcpPacket& nack) {
+    Subscription* sub = clients.subscriptionOf(track.ssrc, subscriber);
     if (sub == nullptr || !sub->layers) return;
     nack.forEachNack([&](std::uint16_t seq) {
       const auto original = sub->layers->original(seq);
@@ -799,7 +688,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
 
   // A packet resent to `subscriber` from a buffer gets a transport-wide number of its own.
   // Its foreign header extensions are blanked as for a forwarded packet.
-  void stampCopy(Entry& subscriber, std::span<std::uint8_t> copy, const Entry& publisher) {
+  void stampCopy(MediaClient& subscriber, std::span<std::uint8_t> copy, const MediaClient& publisher) {
     auto p = RtpPacket::parse(copy);
     if (!p) return;
     foreignExtensions(copy, *p, publisher, subscriber);
@@ -809,19 +698,19 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
 
   // What a subscriber reports of a simulcast track it receives moves its layer, unless its
   // bandwidth estimate does (transport-cc feedback or REMB).
-  void adaptLayers(Entry& from, const RtcpPacket& report) {
+  void adaptLayers(MediaClient& from, const RtcpPacket& report) {
     if (from.downlink->current(arrivalUs)) return;
     for (std::size_t i = 0; i < report.count(); ++i) {
       const auto block = report.reportBlock(i);
       if (!block) return;
-      auto it = bySsrc.find(block->ssrc);
-      if (it == bySsrc.end()) continue;
-      Subscription* sub = subscriptionOf(block->ssrc, from);
+      auto it = clients.bySsrc.find(block->ssrc);
+      if (it == clients.bySsrc.end()) continue;
+      Subscription* sub = clients.subscriptionOf(block->ssrc, from);
       if (sub != nullptr && sub->layers) sub->layers->onLoss(block->fractionLost, Clock::now());
     }
   }
 
-  void handleRtcp(Entry& from, std::span<std::uint8_t> compound) {
+  void handleRtcp(MediaClient& from, std::span<std::uint8_t> compound) {
     std::span<const std::uint8_t> rest = compound;
     while (!rest.empty()) {
       auto p = RtcpPacket::first(rest);
@@ -855,13 +744,13 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   // the track's subscribers without the publisher's own report blocks, which are about what it
   // receives. SSRC and timestamps are forwarded as they are, so the NTP/RTP pair stays true:
   // the subscriber's browser syncs the publisher's audio and video with it.
-  void passSenderReport(Entry& from, const RtcpPacket& sr) {
+  void passSenderReport(MediaClient& from, const RtcpPacket& sr) {
     const auto ssrc = sr.senderSsrc();
     const auto info = sr.senderInfo();
     if (!ssrc || !info) return;
     bool rtx = false;
     int layer = -1;
-    Published* track = trackOf(from, *ssrc, rtx, layer);
+    PublishedTrack* track = from.trackOf(*ssrc, rtx, layer);
     if (track == nullptr || rtx) return;
     (layer < 0 ? track->stats : track->layers[static_cast<std::size_t>(layer)].stats).onSenderReport(info->ntpTime, arrivalUs);
     // The recorder aligns the publisher's audio with its video by these reports.
@@ -872,13 +761,13 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
         from.recording->onSenderReport(true, info->ntpTime, info->rtpTimestamp);
       }
     }
-    auto subs = subscribers.find(track->ssrc);
-    if (subs == subscribers.end()) return;
+    auto subs = clients.subscribers.find(track->ssrc);
+    if (subs == clients.subscribers.end()) return;
     constexpr std::size_t kSenderReportSize = 28;  // header, SSRC, sender info
     const auto bytes = sr.bytes().first(kSenderReportSize);
     auto& out = scratch();
     for (auto& sub : subs->second) {
-      if (sub.entry->transport->state() != MediaTransport::State::Connected) continue;
+      if (sub.client->transport->state() != MediaTransport::State::Connected) continue;
       // A layer's report goes to those who get that layer, in their numbers.
       if (sub.layers && sub.layers->current() != layer) continue;
       std::copy(bytes.begin(), bytes.end(), out.begin());
@@ -895,7 +784,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
         std::copy(fields, fields + 4, out.begin() + 4);       // SSRC
         std::copy(fields + 4, fields + 8, out.begin() + 16);  // RTP timestamp
       }
-      if (sub.entry->transport->sendRtcp(out, kSenderReportSize)) counters.senderReports.fetch_add(1, std::memory_order_relaxed);
+      if (sub.client->transport->sendRtcp(out, kSenderReportSize)) counters.senderReports.fetch_add(1, std::memory_order_relaxed);
     }
   }
 
@@ -903,7 +792,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   void sendReceiverReports() {
     const std::int64_t nowUs = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
     std::array<RtcpReportBlock, 8> blocks{};
-    for (auto& [key, entry] : entries) {
+    for (auto& [key, entry] : clients.byKey) {
       if (entry->transport->state() != MediaTransport::State::Connected) continue;
       std::size_t n = 0;
       for (auto& p : entry->published) {
@@ -920,9 +809,9 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   }
 
   void requestKeyframe(std::uint32_t ssrc) {
-    auto it = bySsrc.find(ssrc);
-    if (it == bySsrc.end()) return;
-    Entry& publisher = *it->second;
+    auto it = clients.bySsrc.find(ssrc);
+    if (it == clients.bySsrc.end()) return;
+    MediaClient& publisher = *it->second;
     const auto now = Clock::now();
     for (auto& p : publisher.published) {
       if (p.ssrc != ssrc || !p.video) continue;
@@ -944,15 +833,15 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   // fit it (LayerAllocator); the others keep the loss rule of LayerSwitch.
   void allocateLayers() {
     const std::int64_t nowUs = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
-    for (auto& [key, entry] : entries) {
+    for (auto& [key, entry] : clients.byKey) {
       if (!entry->downlink->current(nowUs)) continue;
       allocation.clear();
       allocated.clear();
       bool layered = false;
-      for (auto& [ssrc, list] : subscribers) {
+      for (auto& [ssrc, list] : clients.subscribers) {
         for (auto& sub : list) {
-          if (sub.entry != entry.get()) continue;
-          const Published* track = publishedTrack(ssrc);
+          if (sub.client != entry.get()) continue;
+          const PublishedTrack* track = clients.publishedTrack(ssrc);
           if (track == nullptr) break;
           LayerAllocator::Track t;
           t.id = ssrc;
@@ -990,19 +879,10 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     }
   }
 
-  const Published* publishedTrack(std::uint32_t ssrc) const {
-    auto it = bySsrc.find(ssrc);
-    if (it == bySsrc.end()) return nullptr;
-    for (const auto& p : it->second->published) {
-      if (p.ssrc == ssrc) return &p;
-    }
-    return nullptr;
-  }
-
   // Every 100 ms, each publisher hears when its packets arrived (transport-cc), which drives
   // its browser's bandwidth estimate.
   void sendTransportFeedback() {
-    for (auto& [key, entry] : entries) {
+    for (auto& [key, entry] : clients.byKey) {
       if (!entry->twcc || !entry->twcc->pending()) continue;
       if (entry->transport->state() != MediaTransport::State::Connected) continue;
       const std::uint32_t media = entry->published.empty() ? 0 : entry->published.front().ssrc;
@@ -1017,7 +897,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   void sendBitrateCaps() {
     const std::uint64_t cap = std::uint64_t{limits.maxPublisherBitrateKbps} * 1000;
     std::array<std::uint32_t, 8> ssrcs{};
-    for (auto& [key, entry] : entries) {
+    for (auto& [key, entry] : clients.byKey) {
       std::size_t n = 0;
       for (const auto& p : entry->published) {
         if (p.video && n < ssrcs.size()) ssrcs[n++] = p.ssrc;
@@ -1032,8 +912,8 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   // Every 600 ms, the loudest publisher of each room (mean RFC 6464 loudness over the window,
   // above kSpeakingLoudness): when it changes, the server peer tells the room.
   void pickSpeakers() {
-    std::unordered_map<std::string_view, std::pair<Entry*, std::uint32_t>> loudest;
-    for (auto& [key, entry] : entries) {
+    std::unordered_map<std::string_view, std::pair<MediaClient*, std::uint32_t>> loudest;
+    for (auto& [key, entry] : clients.byKey) {
       auto& best = loudest[entry->roomKey];
       for (auto& p : entry->published) {
         if (p.audioLevelExtension == 0) continue;
@@ -1058,7 +938,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
       if (ec) return;
       const auto now = Clock::now();
       SctpStack::instance().handleTimers(now);
-      for (auto& [key, entry] : entries) entry->transport->tick(now);
+      for (auto& [key, entry] : clients.byKey) entry->transport->tick(now);
       sendTransportFeedback();
       allocateLayers();
       tickRecordings((ticks + 1) % 10 == 0);
@@ -1069,11 +949,6 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
       if (ticks % 6 == 0) pickSpeakers();
       tickLoop();
     });
-  }
-
-  Entry* find(std::string_view roomKey, std::string_view sid) {
-    auto it = entries.find(entryKey(roomKey, sid));
-    return it == entries.end() ? nullptr : it->second.get();
   }
 
   asio::io_context& loop;
@@ -1087,11 +962,9 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   asio::steady_timer timer;
   udp::endpoint from;
   std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead> buffer{};
-  std::unordered_map<std::string, std::unique_ptr<Entry>> entries;
-  std::unordered_map<std::string, Entry*> byUfrag;
-  std::unordered_map<AddressKey, Entry*, AddressKey::Hash> byAddress;
-  std::unordered_map<std::uint32_t, Entry*> bySsrc;  // publishers
-  std::unordered_map<std::uint32_t, std::vector<Subscription>> subscribers;  // by track SSRC
+  std::unordered_map<std::string, MediaClient*> byUfrag;
+  std::unordered_map<AddressKey, MediaClient*, AddressKey::Hash> byAddress;
+  ClientTable clients;
   std::vector<LayerAllocator::Track> allocation;  // allocateLayers()'s, kept for their capacity
   std::vector<Subscription*> allocated;
   AddressQuota quota;
@@ -1173,18 +1046,18 @@ void ShardMedia::setEvents(MediaEvents* events) { impl_->events = events; }
 
 LocalTransport ShardMedia::transportFor(std::string_view roomKey, std::string_view sid) {
   auto& i = *impl_;
-  Impl::Entry* entry = i.find(roomKey, sid);
+  MediaClient* entry = i.clients.find(roomKey, sid);
   if (entry == nullptr) {
-    auto created = std::make_unique<Impl::Entry>();
-    created->impl = &i;
+    auto created = std::make_unique<MediaClient>();
     created->roomKey = std::string(roomKey);
     created->sid = std::string(sid);
+    created->listener = std::make_unique<Impl::ClientEvents>(i, *created);
     created->transport = std::make_unique<MediaTransport>(
-        IceCredentials::random(), DtlsCertificate::processWide(), i.limits, i, *created, Clock::now());
+        IceCredentials::random(), DtlsCertificate::processWide(), i.limits, i, *created->listener, Clock::now());
     created->downlink = std::make_unique<SubscriberBandwidth>(std::uint64_t{i.limits.maxSubscriberBitrateKbps} * 1000);
     entry = created.get();
     i.byUfrag[entry->transport->local().ufrag] = entry;
-    i.entries.emplace(entryKey(roomKey, sid), std::move(created));
+    i.clients.byKey.emplace(ClientTable::key(roomKey, sid), std::move(created));
     i.counters.transports.fetch_add(1, std::memory_order_relaxed);
   }
   const std::string& fp = DtlsCertificate::processWide()->fingerprint();
@@ -1202,7 +1075,7 @@ LocalTransport ShardMedia::transportFor(std::string_view roomKey, std::string_vi
 LocalTransport ShardMedia::restartIce(std::string_view roomKey, std::string_view sid,
                                      std::string_view remoteUfrag) {
   auto& i = *impl_;
-  Impl::Entry* entry = i.find(roomKey, sid);
+  MediaClient* entry = i.clients.find(roomKey, sid);
   if (entry == nullptr) return transportFor(roomKey, sid);
   i.byUfrag.erase(entry->transport->local().ufrag);
   entry->transport->restartIce(IceCredentials::random(), std::string(remoteUfrag), Clock::now());
@@ -1214,7 +1087,7 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
                                    const SdpDescription& offer,
                                    const std::vector<AcceptedMedia>& accepted) {
   auto& i = *impl_;
-  Impl::Entry* entry = i.find(roomKey, sid);
+  MediaClient* entry = i.clients.find(roomKey, sid);
   if (entry == nullptr) return;
   for (std::size_t n = 0; n < offer.media.size() && n < accepted.size(); ++n) {
     const auto& m = offer.media[n];
@@ -1256,7 +1129,7 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       bool known = false;
       for (const auto& p : entry->published) known = known || p.ssrc == ssrc;
       if (known) continue;
-      Impl::Published p;
+      PublishedTrack p;
       p.ssrc = ssrc;
       p.payloadType = a.payloadType;
       p.video = a.kind == "video";
@@ -1271,7 +1144,7 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       // About two seconds of a 320x240..640x480 camera at the bitrates browsers pick.
       if (p.video && a.rids.empty()) p.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);
       for (const auto& rid : a.rids) {
-        Impl::Layer layer;
+        SimulcastLayer layer;
         layer.rid = rid;
         layer.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);
         layer.stats = ReceiveStatistics(a.clockRate);
@@ -1279,9 +1152,9 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       }
       p.ridExtension = a.ridExtension;
       p.repairedRidExtension = a.repairedRidExtension;
-      if (p.rtxSsrc != 0) i.bySsrc[p.rtxSsrc] = entry;
+      if (p.rtxSsrc != 0) i.clients.bySsrc[p.rtxSsrc] = entry;
       entry->published.push_back(std::move(p));
-      i.bySsrc[ssrc] = entry;
+      i.clients.bySsrc[ssrc] = entry;
     }
   }
   i.startRecordingOf(*entry);  // a publisher that comes while the room records
@@ -1293,7 +1166,7 @@ void ShardMedia::startRecording(std::string_view roomKey, const std::string& dir
   if (!inserted) return;
   it->second.directory = directory;
   it->second.started = Clock::now();
-  for (auto& [key, entry] : i.entries) {
+  for (auto& [key, entry] : i.clients.byKey) {
     if (entry->roomKey == roomKey) i.startRecordingOf(*entry);
   }
 }
@@ -1302,12 +1175,12 @@ void ShardMedia::stopRecording(std::string_view roomKey) { impl_->stopRoomRecord
 
 void ShardMedia::forward(std::string_view roomKey, std::string_view toSid, std::uint32_t ssrc) {
   auto& i = *impl_;
-  Impl::Entry* entry = i.find(roomKey, toSid);
+  MediaClient* entry = i.clients.find(roomKey, toSid);
   if (entry == nullptr) return;
-  auto& list = i.subscribers[ssrc];
-  if (std::none_of(list.begin(), list.end(), [&](const Impl::Subscription& s) { return s.entry == entry; })) {
-    Impl::Subscription sub{entry, std::nullopt};
-    if (auto pub = i.bySsrc.find(ssrc); pub != i.bySsrc.end()) {
+  auto& list = i.clients.subscribers[ssrc];
+  if (std::none_of(list.begin(), list.end(), [&](const Subscription& s) { return s.client == entry; })) {
+    Subscription sub{entry, std::nullopt};
+    if (auto pub = i.clients.bySsrc.find(ssrc); pub != i.clients.bySsrc.end()) {
       for (const auto& p : pub->second->published) {
         if (p.ssrc == ssrc && !p.layers.empty()) sub.layers.emplace(static_cast<int>(p.layers.size()));
       }
