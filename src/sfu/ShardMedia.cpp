@@ -38,8 +38,10 @@
 #include "sfu/DataRelayMessage.hpp"
 #include "sfu/DatagramBuffer.hpp"
 #include "sfu/IceTcpLink.hpp"
+#include "sfu/KeyframeRequester.hpp"
 #include "sfu/LayerSwitch.hpp"
 #include "sfu/SendBatch.hpp"
+#include "sfu/ShardRecorder.hpp"
 #include "sfu/BitrateWindow.hpp"
 #include "sfu/LayerAllocator.hpp"
 #include "sfu/SubscriberBandwidth.hpp"
@@ -56,7 +58,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kTickInterval = std::chrono::milliseconds(100);  // transport-cc feedback
-constexpr auto kKeyframeRequestGap = std::chrono::milliseconds(300);
 constexpr std::size_t kRetransmissionSlots = 256;
 // Mean loudness (127 - dBov) that counts as speech: louder than -77 dBov (a quiet room is
 // below -90, speech around -20..-50).
@@ -319,8 +320,8 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
       if (simulcast->firstArrivalUs == 0) simulcast->firstArrivalUs = arrivalUs;
     }
     if (publisher.recording && track->recordable && packet.payloadType() == track->payloadType &&
-        (simulcast == nullptr || layer == recordedLayerOf(publisher, *track))) {
-      record(publisher, *track, packet);
+        (simulcast == nullptr || layer == ShardRecorder::recordedLayerOf(publisher, *track, arrivalUs))) {
+      ShardRecorder::record(publisher, *track, packet, arrivalUs);
     }
     auto subs = clients.subscribers.find(track->ssrc);
     if (subs == clients.subscribers.end() || subs->second.empty()) return;
@@ -372,7 +373,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     batch->open = false;
     batch->flush();
     counters.forwarded.fetch_add(forwarded, std::memory_order_relaxed);
-    if (keyframeWanted) requestLayerKeyframe(publisher, *simulcast);
+    if (keyframeWanted) keyframes.requestLayer(publisher, *simulcast);
   }
 
   // The forwarded sections declare no header extensions but transport-cc, so the subscriber
@@ -428,136 +429,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     if (d.tl0PicIdx) d.writeTl0PicIdx(payload, layers.outTl0PicIdx(*d.tl0PicIdx));
   }
 
-  void requestLayerKeyframe(MediaClient& publisher, SimulcastLayer& layer) {
-    const auto now = Clock::now();
-    if (layer.ssrc == 0 || now - layer.lastKeyframeRequest < kKeyframeRequestGap) return;
-    layer.lastKeyframeRequest = now;
-    auto& out = scratch();
-    const std::size_t n = RtcpWriter::pli(out, 1, layer.ssrc);
-    if (publisher.transport->sendRtcp(out, n)) counters.keyframeRequests.fetch_add(1, std::memory_order_relaxed);
-  }
 
-  // The recorder's part of a packet: on this loop, into the publisher's file (its frame
-  // assembly copies the payload into buffers allocated when the recording started).
-  void record(MediaClient& publisher, const PublishedTrack& track, const RtpPacket& packet) {
-    auto& rec = *publisher.recording;
-    const std::int64_t nowMs = arrivalUs / 1000;
-    if (track.ssrc == publisher.recordedVideo) {
-      rec.onVideo(packet.sequenceNumber(), packet.timestamp(), packet.marker(), packet.payload(), nowMs);
-    } else if (track.ssrc == publisher.recordedAudio) {
-      rec.onAudio(packet.sequenceNumber(), packet.timestamp(), packet.payload(), nowMs);
-    }
-  }
-
-  // The layer a simulcast track is recorded in (one layer: one sequence of frames): the highest
-  // one that sent within the last second, chosen at the file's first packet once the track has
-  // sent for a second (so that every layer the publisher sends has been seen), and kept for the
-  // file. Not always the top one: Chromium sends fewer layers than offered for small pictures
-  // (two at 640x480) and pauses upper ones when its bandwidth estimate or CPU is short.
-  int recordedLayerOf(MediaClient& publisher, const PublishedTrack& track) {
-    if (publisher.recordedLayer >= 0) return publisher.recordedLayer;
-    std::int64_t since = 0;
-    for (const auto& l : track.layers) {
-      if (l.firstArrivalUs != 0 && (since == 0 || l.firstArrivalUs < since)) since = l.firstArrivalUs;
-    }
-    if (since == 0 || arrivalUs - since < 1000000) return -1;
-    for (std::size_t i = 0; i < track.layers.size(); ++i) {
-      const std::int64_t last = track.layers[i].lastArrivalUs;
-      if (last != 0 && arrivalUs - last < 1000000) publisher.recordedLayer = static_cast<int>(i);
-    }
-    return publisher.recordedLayer;
-  }
-
-  // A recording's file for `entry`, if its room records and it publishes something the
-  // recorder writes: `<sid>.webm` in the recording's directory (`<sid>-2.webm`, ... for a
-  // publisher that comes back).
-  void startRecordingOf(MediaClient& entry) {
-    auto room = recordings.find(entry.roomKey);
-    if (room == recordings.end() || entry.recording) return;
-    PublisherRecording::Options o;
-    for (const auto& p : entry.published) {
-      if (!p.recordable) continue;
-      if (p.video && !o.video) {
-        o.video = true;
-        o.videoClockRate = p.clockRate;
-        entry.recordedVideo = p.ssrc;
-      } else if (!p.video && !o.audio) {
-        o.audio = true;
-        o.audioClockRate = p.clockRate;
-        o.audioChannels = p.channels == 0 ? 2 : p.channels;
-        entry.recordedAudio = p.ssrc;
-      }
-    }
-    if (!o.audio && !o.video) return;
-    namespace fs = std::filesystem;
-    const std::string name = RecordingCatalog::fileNameFor(entry.sid);
-    fs::path path = fs::path(room->second.directory) / name;
-    std::error_code ec;
-    for (int n = 2; fs::exists(path, ec) && n < 1000; ++n) {
-      path = fs::path(room->second.directory) / (name.substr(0, name.size() - 5) + "-" + std::to_string(n) + ".webm");
-    }
-    o.path = path.string();
-    entry.recording = std::make_unique<PublisherRecording>(std::move(o));
-    entry.recordedLayer = -1;
-    counters.recordingFiles.fetch_add(1, std::memory_order_relaxed);
-    if (entry.recordedVideo != 0) requestKeyframe(entry.recordedVideo);
-  }
-
-  void stopRecordingOf(MediaClient& entry) {
-    if (!entry.recording) return;
-    entry.recording->close();
-    const auto& rec = *entry.recording;
-    log::info("media", "recording file closed",
-              {{"file", rec.path()}, {"state", PublisherRecording::toString(rec.state())},
-               {"ms", std::to_string(rec.durationMs())}, {"bytes", std::to_string(rec.bytesWritten())},
-               {"audioBy", rec.alignedBySenderReports() ? "sender reports" : "arrival"}});
-    counters.recordedBytes.fetch_add(entry.recording->bytesWritten(), std::memory_order_relaxed);
-    counters.recordingFiles.fetch_sub(1, std::memory_order_relaxed);
-    entry.recording.reset();
-    entry.recordedAudio = entry.recordedVideo = 0;
-  }
-
-  // Every 100 ms: clusters older than a second go to their files, key frames are asked for;
-  // once a second, each recording is held to its limits.
-  void tickRecordings(bool everySecond) {
-    if (recordings.empty()) return;
-    const std::int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
-    std::unordered_map<std::string, std::uint64_t> bytes;
-    std::unordered_map<std::string, bool> failed;
-    for (auto& [key, entry] : clients.byKey) {
-      if (!entry->recording) continue;
-      auto& rec = *entry->recording;
-      rec.tick(nowMs);
-      if (rec.wantsKeyframe(nowMs) && entry->recordedVideo != 0) requestKeyframe(entry->recordedVideo);
-      bytes[entry->roomKey] += rec.bytesWritten();
-      if (rec.state() == PublisherRecording::State::Failed) failed[entry->roomKey] = true;
-    }
-    if (!everySecond) return;
-    std::vector<std::pair<std::string, std::string>> stopped;
-    for (auto& [room, r] : recordings) {
-      const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - r.started).count();
-      if (failed[room]) {
-        stopped.emplace_back(room, "disk error");
-      } else if (seconds >= static_cast<std::int64_t>(limits.maxRecordingSeconds)) {
-        stopped.emplace_back(room, "max-recording-seconds reached");
-      } else if (bytes[room] + r.closedBytes >= limits.maxRecordingBytes) {
-        stopped.emplace_back(room, "max-recording-bytes reached");
-      }
-    }
-    for (const auto& [room, reason] : stopped) {
-      stopRoomRecording(room);
-      if (events != nullptr) events->onRecordingStopped(room, reason);
-    }
-  }
-
-  void stopRoomRecording(std::string_view roomKey) {
-    auto it = recordings.find(std::string(roomKey));
-    if (it == recordings.end()) return;
-    recordings.erase(it);
-    for (auto& [key, entry] : clients.byKey) {
-      if (entry->roomKey == roomKey) stopRecordingOf(*entry);
-    }
-  }
 
   // A transport closed by itself (in the middle of a receive or a tick): the entry goes, and
   // the server peer hears of it, once the loop is back from here.
@@ -575,10 +447,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     auto it = clients.byKey.find(ClientTable::key(roomKey, sid));
     if (it == clients.byKey.end()) return;
     MediaClient* entry = it->second.get();
-    if (entry->recording) {
-      if (auto r = recordings.find(entry->roomKey); r != recordings.end()) r->second.closedBytes += entry->recording->bytesWritten();
-      stopRecordingOf(*entry);
-    }
+    recorder.leave(*entry);
     entry->closing = true;
     entry->transport->close();
     byUfrag.erase(entry->transport->local().ufrag);
@@ -730,10 +599,10 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
           counters.rembRead.fetch_add(1, std::memory_order_relaxed);
         }
       } else if (p->isPli()) {
-        if (auto ssrc = p->mediaSsrc()) requestKeyframe(*ssrc);
+        if (auto ssrc = p->mediaSsrc()) keyframes.request(*ssrc);
       } else if (p->type() == RtcpPacket::PayloadFeedback && p->count() == RtcpPacket::kFir) {
         for (std::size_t i = 0; i < p->firEntries(); ++i) {
-          if (auto e = p->firEntry(i)) requestKeyframe(e->first);
+          if (auto e = p->firEntry(i)) keyframes.request(e->first);
         }
       }
       rest = rest.subspan(p->size());
@@ -754,13 +623,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     if (track == nullptr || rtx) return;
     (layer < 0 ? track->stats : track->layers[static_cast<std::size_t>(layer)].stats).onSenderReport(info->ntpTime, arrivalUs);
     // The recorder aligns the publisher's audio with its video by these reports.
-    if (from.recording) {
-      if (track->ssrc == from.recordedAudio) {
-        from.recording->onSenderReport(false, info->ntpTime, info->rtpTimestamp);
-      } else if (track->ssrc == from.recordedVideo && (layer < 0 || layer == from.recordedLayer)) {
-        from.recording->onSenderReport(true, info->ntpTime, info->rtpTimestamp);
-      }
-    }
+    ShardRecorder::onSenderReport(from, *track, layer, info->ntpTime, info->rtpTimestamp);
     auto subs = clients.subscribers.find(track->ssrc);
     if (subs == clients.subscribers.end()) return;
     constexpr std::size_t kSenderReportSize = 28;  // header, SSRC, sender info
@@ -808,26 +671,6 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     }
   }
 
-  void requestKeyframe(std::uint32_t ssrc) {
-    auto it = clients.bySsrc.find(ssrc);
-    if (it == clients.bySsrc.end()) return;
-    MediaClient& publisher = *it->second;
-    const auto now = Clock::now();
-    for (auto& p : publisher.published) {
-      if (p.ssrc != ssrc || !p.video) continue;
-      if (!p.layers.empty()) {
-        for (auto& l : p.layers) requestLayerKeyframe(publisher, l);
-        return;
-      }
-      if (now - p.lastKeyframeRequest < kKeyframeRequestGap) return;  // coalesced
-      p.lastKeyframeRequest = now;
-      // Sender SSRC 1: the server sends no media of its own.
-      auto& out = scratch();
-      const std::size_t n = RtcpWriter::pli(out, 1, ssrc);
-      if (publisher.transport->sendRtcp(out, n)) counters.keyframeRequests.fetch_add(1, std::memory_order_relaxed);
-      return;
-    }
-  }
 
   // Every 100 ms, each subscriber whose downlink has an estimate gets the simulcast layers that
   // fit it (LayerAllocator); the others keep the loss rule of LayerSwitch.
@@ -941,7 +784,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
       for (auto& [key, entry] : clients.byKey) entry->transport->tick(now);
       sendTransportFeedback();
       allocateLayers();
-      tickRecordings((ticks + 1) % 10 == 0);
+      recorder.tick((ticks + 1) % 10 == 0, events);
       if (++ticks % 10 == 0) {
         sendBitrateCaps();
         sendReceiverReports();
@@ -955,6 +798,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   unsigned shard;
   MediaOptions options;
   const Limits& limits;
+  Counters counters;
   udp::socket socket;
   std::unique_ptr<SendBatch> batch = std::make_unique<SendBatch>(socket);
   tcp::acceptor acceptor;  // passive ICE-TCP on the same port number
@@ -965,6 +809,8 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   std::unordered_map<std::string, MediaClient*> byUfrag;
   std::unordered_map<AddressKey, MediaClient*, AddressKey::Hash> byAddress;
   ClientTable clients;
+  KeyframeRequester keyframes{clients, counters};
+  ShardRecorder recorder{clients, keyframes, counters, limits};
   std::vector<LayerAllocator::Track> allocation;  // allocateLayers()'s, kept for their capacity
   std::vector<Subscription*> allocated;
   AddressQuota quota;
@@ -972,13 +818,6 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   std::int64_t arrivalUs = 0;  // of the datagram being handled
   MediaEvents* events = nullptr;
   std::unordered_map<std::string, std::string> speakers;  // room → the sid last announced
-  struct RoomRecording {
-    std::string directory;
-    Clock::time_point started;
-    std::uint64_t closedBytes = 0;  // in the files of publishers that left
-  };
-  std::unordered_map<std::string, RoomRecording> recordings;  // by room key
-  Counters counters;
 };
 
 ShardMedia::ShardMedia(asio::io_context& loop, unsigned shard, const MediaOptions& options,
@@ -1157,21 +996,14 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       i.clients.bySsrc[ssrc] = entry;
     }
   }
-  i.startRecordingOf(*entry);  // a publisher that comes while the room records
+  i.recorder.startOf(*entry);  // a publisher that comes while the room records
 }
 
 void ShardMedia::startRecording(std::string_view roomKey, const std::string& directory) {
-  auto& i = *impl_;
-  auto [it, inserted] = i.recordings.try_emplace(std::string(roomKey));
-  if (!inserted) return;
-  it->second.directory = directory;
-  it->second.started = Clock::now();
-  for (auto& [key, entry] : i.clients.byKey) {
-    if (entry->roomKey == roomKey) i.startRecordingOf(*entry);
-  }
+  impl_->recorder.start(roomKey, directory);
 }
 
-void ShardMedia::stopRecording(std::string_view roomKey) { impl_->stopRoomRecording(roomKey); }
+void ShardMedia::stopRecording(std::string_view roomKey) { impl_->recorder.stop(roomKey); }
 
 void ShardMedia::forward(std::string_view roomKey, std::string_view toSid, std::uint32_t ssrc) {
   auto& i = *impl_;
@@ -1187,7 +1019,7 @@ void ShardMedia::forward(std::string_view roomKey, std::string_view toSid, std::
     }
     list.push_back(sub);
   }
-  i.requestKeyframe(ssrc);
+  i.keyframes.request(ssrc);
 }
 
 void ShardMedia::close(std::string_view roomKey, std::string_view sid) { impl_->remove(roomKey, sid); }
