@@ -40,6 +40,8 @@
 #include "sfu/IceTcpLink.hpp"
 #include "sfu/KeyframeRequester.hpp"
 #include "sfu/LayerSwitch.hpp"
+#include "sfu/RtpForwarder.hpp"
+#include "sfu/RtpRewriter.hpp"
 #include "sfu/SendBatch.hpp"
 #include "sfu/ShardRecorder.hpp"
 #include "sfu/BitrateWindow.hpp"
@@ -113,7 +115,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
       log::info("media", "transport", {{"sid", client.sid}, {"state", MediaTransport::toString(state)}});
       if (state == MediaTransport::State::Closed && !client.closing) impl.lost(client.roomKey, client.sid);
     }
-    void onRtp(MediaTransport&, RtpPacket& packet) override { impl.forwardRtp(client, packet); }
+    void onRtp(MediaTransport&, RtpPacket& packet) override { impl.forwarder.forward(client, packet, impl.arrivalUs); }
     void onRtcp(MediaTransport&, std::span<std::uint8_t> compound) override {
       impl.handleRtcp(client, compound);
     }
@@ -238,199 +240,6 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     return true;
   }
 
-  // A packet of an SSRC not seen yet: a simulcast layer's first, named by its rid (or, for its
-  // RTX, repaired rid) header extension. The SSRC is the layer's from now on.
-  PublishedTrack* learnLayer(MediaClient& publisher, const RtpPacket& packet, bool& rtx, int& layer) {
-    for (auto& p : publisher.published) {
-      if (p.layers.empty()) continue;
-      for (const bool repaired : {false, true}) {
-        const std::uint16_t id = repaired ? p.repairedRidExtension : p.ridExtension;
-        if (id == 0) continue;
-        auto value = packet.extension(static_cast<std::uint8_t>(id));
-        if (!value) continue;
-        const std::string_view rid(reinterpret_cast<const char*>(value->data()), value->size());
-        for (std::size_t i = 0; i < p.layers.size(); ++i) {
-          if (p.layers[i].rid != rid) continue;
-          (repaired ? p.layers[i].rtxSsrc : p.layers[i].ssrc) = packet.ssrc();
-          clients.bySsrc[packet.ssrc()] = &publisher;
-          rtx = repaired;
-          layer = static_cast<int>(i);
-          return &p;
-        }
-      }
-    }
-    return nullptr;
-  }
-
-  static void blank(RtpPacket& packet, std::uint16_t id) {
-    if (id == 0) return;
-    if (auto value = packet.extension(static_cast<std::uint8_t>(id))) {
-      const std::size_t header = packet.extensionProfile() == 0xBEDE ? 1 : 2;
-      auto* first = const_cast<std::uint8_t*>(value->data()) - header;
-      std::fill(first, first + header + value->size(), std::uint8_t{0});
-    }
-  }
-
-  // RFC 4588 section 4: an RTX packet carries the original sequence number in its first two
-  // payload bytes. Rewritten in place into the original packet; false for a padding-only probe.
-  static std::optional<RtpPacket> unwrapRtx(RtpPacket& packet, const PublishedTrack& track, int layer) {
-    const auto payload = packet.payload();
-    if (payload.size() <= 2 || packet.paddingSize() != 0) return std::nullopt;
-    auto* bytes = const_cast<std::uint8_t*>(packet.bytes().data());
-    const std::size_t total = packet.bytes().size();
-    auto* start = const_cast<std::uint8_t*>(payload.data());
-    const auto osn = static_cast<std::uint16_t>(start[0] << 8 | start[1]);
-    std::memmove(start, start + 2, payload.size() - 2);
-    auto original = RtpPacket::parse(std::span<std::uint8_t>(bytes, total - 2));
-    if (!original) return std::nullopt;
-    original->setSequenceNumber(osn);
-    original->setSsrc(layer < 0 ? track.ssrc : track.layers[static_cast<std::size_t>(layer)].ssrc);
-    original->setPayloadType(track.payloadType);
-    return original;
-  }
-
-  void forwardRtp(MediaClient& publisher, RtpPacket& received) {
-    if (publisher.twcc) {
-      if (auto seq = received.extension(static_cast<std::uint8_t>(publisher.twccExtension)); seq && seq->size() >= 2) {
-        publisher.twcc->record(static_cast<std::uint16_t>((*seq)[0] << 8 | (*seq)[1]), arrivalUs);
-      }
-    }
-    bool rtx = false;
-    int layer = -1;
-    PublishedTrack* track = publisher.trackOf(received.ssrc(), rtx, layer);
-    if (track == nullptr) track = learnLayer(publisher, received, rtx, layer);
-    if (track == nullptr) return;
-    std::optional<RtpPacket> unwrapped;
-    if (rtx) {
-      unwrapped = unwrapRtx(received, *track, layer);
-      if (!unwrapped) return;
-    }
-    RtpPacket& packet = rtx ? *unwrapped : received;
-    SimulcastLayer* simulcast = layer < 0 ? nullptr : &track->layers[static_cast<std::size_t>(layer)];
-    (simulcast != nullptr ? simulcast->stats : track->stats).onPacket(packet.sequenceNumber(), packet.timestamp(), arrivalUs);
-    (simulcast != nullptr ? simulcast->rate : track->rate).add(arrivalUs, packet.bytes().size());
-    if (track->audioLevelExtension != 0) {
-      if (auto level = packet.extension(static_cast<std::uint8_t>(track->audioLevelExtension)); level && !level->empty()) {
-        track->loudness += 127u - ((*level)[0] & 0x7Fu);
-        ++track->levelSamples;
-      }
-    }
-    if (simulcast != nullptr) {
-      simulcast->lastArrivalUs = arrivalUs;
-      if (simulcast->firstArrivalUs == 0) simulcast->firstArrivalUs = arrivalUs;
-    }
-    if (publisher.recording && track->recordable && packet.payloadType() == track->payloadType &&
-        (simulcast == nullptr || layer == ShardRecorder::recordedLayerOf(publisher, *track, arrivalUs))) {
-      ShardRecorder::record(publisher, *track, packet, arrivalUs);
-    }
-    auto subs = clients.subscribers.find(track->ssrc);
-    if (subs == clients.subscribers.end() || subs->second.empty()) return;
-    // The publisher's mid (and rids) mean another section in each subscriber's session: blank
-    // them (RFC 8285 padding), so that the subscriber routes the packet by its SSRC.
-    blank(packet, track->midExtension);
-    if (simulcast != nullptr) {
-      blank(packet, track->ridExtension);
-      blank(packet, track->repairedRidExtension);
-    }
-    const auto bytes = packet.bytes();
-    if (bytes.size() > kMaxDatagram) return;
-    auto& kept = simulcast != nullptr ? simulcast->sent : track->sent;
-    if (kept) kept->store(packet.sequenceNumber(), bytes);
-    batch->open = true;
-    std::uint64_t forwarded = 0;
-    bool keyframeWanted = false;
-    int highestActive = -1;  // the highest layer that sent within the last second
-    // A layer's VP8 descriptor: parsed once, for the key frame and the picture numbering.
-    std::optional<Vp8Descriptor> vp8;
-    LayerSwitch::Vp8Ids ids;
-    if (simulcast != nullptr) {
-      for (std::size_t i = 0; i < track->layers.size(); ++i) {
-        if (arrivalUs - track->layers[i].lastArrivalUs < 1000000) highestActive = static_cast<int>(i);
-      }
-      vp8 = Vp8Descriptor::parse(packet.payload());
-      if (vp8 && track->vp8) ids = vp8Ids(*vp8);
-    }
-    const std::size_t payloadAt = bytes.size() - packet.payload().size() - packet.paddingSize();
-    const auto twccElement = SubscriberBandwidth::find(packet, publisher.twccExtension);
-    for (auto& sub : subs->second) {
-      if (sub.client->transport->state() != MediaTransport::State::Connected) continue;
-      if (sub.layers) {
-        sub.layers->setHighestActive(highestActive);
-        const auto verdict = sub.layers->onPacket(layer, vp8 && vp8->keyframe, packet.sequenceNumber(), packet.timestamp(), ids);
-        keyframeWanted = keyframeWanted || verdict == LayerSwitch::Verdict::NeedKeyframe;
-        if (verdict != LayerSwitch::Verdict::Forward) continue;
-      }
-      auto& out = batch->next();
-      std::copy(bytes.begin(), bytes.end(), out.begin());
-      if (sub.layers) {
-        rewrite(std::span(out.data(), bytes.size()), *sub.layers, track->ssrc);
-        if (ids.pictureId >= 0 || ids.tl0PicIdx >= 0) renumber(std::span(out.data() + payloadAt, packet.payload().size()), *vp8, *sub.layers);
-      }
-      foreignExtensions(std::span(out.data(), bytes.size()), packet, publisher, *sub.client);
-      sub.client->downlink->stamp(std::span(out.data(), bytes.size()), twccElement, arrivalUs);
-      if (sub.client->transport->sendRtp(out, bytes.size())) ++forwarded;
-    }
-    batch->open = false;
-    batch->flush();
-    counters.forwarded.fetch_add(forwarded, std::memory_order_relaxed);
-    if (keyframeWanted) keyframes.requestLayer(publisher, *simulcast);
-  }
-
-  // The forwarded sections declare no header extensions but transport-cc, so the subscriber
-  // reads a forwarded packet's extensions by its own session's ids. An element whose id means
-  // something else there (the publisher's abs-send-time where the subscriber has its mid, as
-  // between Firefox and Chromium) is blanked in the copy: a subscriber that read it as a mid
-  // would drop the packet. Those that mean the same on both sides pass; transport-cc is
-  // stamped afresh afterwards (the publisher's element is kept for that when the subscriber
-  // has transport-cc).
-  static void foreignExtensions(std::span<std::uint8_t> copy, const RtpPacket& packet, const MediaClient& from, const MediaClient& to) {
-    const std::uint16_t toTransportCc = to.downlink->extension();
-    // Two sessions that number alike (two Chromiums): nothing to do, the common case.
-    if (from.midId == to.midId && from.ridId == to.ridId && from.repairedRidId == to.repairedRidId &&
-        from.audioLevelId == to.audioLevelId && from.absSendTimeId == to.absSendTimeId && from.twccExtension == toTransportCc) {
-      return;
-    }
-    const std::uint16_t kept[] = {from.absSendTimeId == to.absSendTimeId ? to.absSendTimeId : std::uint16_t{0},
-                                  from.audioLevelId == to.audioLevelId ? to.audioLevelId : std::uint16_t{0},
-                                  toTransportCc != 0 ? from.twccExtension : std::uint16_t{0}};
-    for (const std::uint16_t id : {to.midId, to.ridId, to.repairedRidId, to.audioLevelId, to.absSendTimeId, toTransportCc}) {
-      if (id == 0 || id > 255 || std::find(std::begin(kept), std::end(kept), id) != std::end(kept)) continue;
-      const auto value = packet.extension(static_cast<std::uint8_t>(id));
-      if (!value) continue;
-      const std::size_t header = packet.extensionProfile() == 0xBEDE ? 1 : 2;
-      const auto at = static_cast<std::size_t>(value->data() - packet.bytes().data());
-      if (at < header || at + value->size() > copy.size()) continue;
-      std::fill(copy.begin() + static_cast<std::ptrdiff_t>(at - header), copy.begin() + static_cast<std::ptrdiff_t>(at + value->size()), std::uint8_t{0});
-    }
-  }
-
-  // A simulcast layer's packet as one subscriber gets it: the track's SSRC, the subscriber's
-  // sequence numbers and timestamps.
-  static void rewrite(std::span<std::uint8_t> copy, const LayerSwitch& layers, std::uint32_t ssrc) {
-    auto p = RtpPacket::parse(copy);
-    if (!p) return;
-    p->setSsrc(ssrc);
-    p->setSequenceNumber(layers.outSequence(p->sequenceNumber()));
-    p->setTimestamp(layers.outTimestamp(p->timestamp()));
-  }
-
-  static LayerSwitch::Vp8Ids vp8Ids(const Vp8Descriptor& d) {
-    LayerSwitch::Vp8Ids ids;
-    if (d.pictureId) ids.pictureId = *d.pictureId;
-    ids.longPictureId = d.longPictureId;
-    if (d.tl0PicIdx) ids.tl0PicIdx = *d.tl0PicIdx;
-    return ids;
-  }
-
-  // A VP8 layer's PictureID and TL0PICIDX in the subscriber's numbering (`payload` is the
-  // copy's payload, which `d` was parsed from the original of).
-  static void renumber(std::span<std::uint8_t> payload, const Vp8Descriptor& d, const LayerSwitch& layers) {
-    if (d.pictureId) d.writePictureId(payload, layers.outPictureId(*d.pictureId));
-    if (d.tl0PicIdx) d.writeTl0PicIdx(payload, layers.outTl0PicIdx(*d.tl0PicIdx));
-  }
-
-
-
   // A transport closed by itself (in the middle of a receive or a tick): the entry goes, and
   // the server peer hears of it, once the loop is back from here.
   void lost(const std::string& roomKey, const std::string& sid) {
@@ -541,13 +350,13 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
       if (kept.empty()) return;
       auto& out = scratch();
       std::copy(kept.begin(), kept.end(), out.begin());
-      rewrite(std::span(out.data(), kept.size()), *sub->layers, track.ssrc);
+      RtpRewriter::rewrite(std::span(out.data(), kept.size()), *sub->layers, track.ssrc);
       if (track.vp8) {
         auto copy = RtpPacket::parse(std::span(out.data(), kept.size()));
         const auto d = copy ? Vp8Descriptor::parse(copy->payload()) : std::nullopt;
         if (d) {
           const std::size_t at = kept.size() - copy->payload().size() - copy->paddingSize();
-          renumber(std::span(out.data() + at, copy->payload().size()), *d, *sub->layers);
+          RtpRewriter::renumber(std::span(out.data() + at, copy->payload().size()), *d, *sub->layers);
         }
       }
       stampCopy(subscriber, std::span(out.data(), kept.size()), publisher);
@@ -560,7 +369,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   void stampCopy(MediaClient& subscriber, std::span<std::uint8_t> copy, const MediaClient& publisher) {
     auto p = RtpPacket::parse(copy);
     if (!p) return;
-    foreignExtensions(copy, *p, publisher, subscriber);
+    RtpRewriter::foreignExtensions(copy, *p, publisher, subscriber);
     if (subscriber.downlink->extension() == 0) return;
     subscriber.downlink->stamp(copy, SubscriberBandwidth::find(*p, publisher.twccExtension), arrivalUs);
   }
@@ -811,6 +620,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   ClientTable clients;
   KeyframeRequester keyframes{clients, counters};
   ShardRecorder recorder{clients, keyframes, counters, limits};
+  RtpForwarder forwarder{clients, *batch, keyframes, counters};
   std::vector<LayerAllocator::Track> allocation;  // allocateLayers()'s, kept for their capacity
   std::vector<Subscription*> allocated;
   AddressQuota quota;
