@@ -34,12 +34,14 @@
 #include "record/PublisherRecording.hpp"
 #include "record/RecordingCatalog.hpp"
 #include "sfu/AddressKey.hpp"
+#include "sfu/BandwidthControl.hpp"
 #include "sfu/ClientTable.hpp"
 #include "sfu/DataRelayMessage.hpp"
 #include "sfu/DatagramBuffer.hpp"
 #include "sfu/IceTcpLink.hpp"
 #include "sfu/KeyframeRequester.hpp"
 #include "sfu/LayerSwitch.hpp"
+#include "sfu/RtcpResponder.hpp"
 #include "sfu/RtpForwarder.hpp"
 #include "sfu/RtpRewriter.hpp"
 #include "sfu/SendBatch.hpp"
@@ -117,7 +119,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     }
     void onRtp(MediaTransport&, RtpPacket& packet) override { impl.forwarder.forward(client, packet, impl.arrivalUs); }
     void onRtcp(MediaTransport&, std::span<std::uint8_t> compound) override {
-      impl.handleRtcp(client, compound);
+      impl.rtcp.handle(client, compound, impl.arrivalUs);
     }
     bool onAddressChecked(MediaTransport&, const stun::Address& from) override {
       return impl.addressChecked(client, from);
@@ -305,262 +307,6 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     }
   }
 
-  // A subscriber's NACK: what the SFU still has goes back from here; if anything is missing
-  // (lost on the way in), the NACK goes on to the publisher, whose retransmission reaches
-  // every subscriber.
-  void answerNack(MediaClient& subscriber, const RtcpPacket& nack, std::span<const std::uint8_t> bytes) {
-    const auto ssrc = nack.mediaSsrc();
-    if (!ssrc) return;
-    auto it = clients.bySsrc.find(*ssrc);
-    if (it == clients.bySsrc.end()) return;
-    bool rtx = false;
-    int layer = -1;
-    PublishedTrack* track = it->second->trackOf(*ssrc, rtx, layer);
-    if (track != nullptr && !track->layers.empty()) return answerLayeredNack(subscriber, *it->second, *track, nack);
-    if (track == nullptr || !track->sent) return;
-    bool missing = false;
-    nack.forEachNack([&](std::uint16_t seq) {
-      const auto kept = track->sent->find(seq);
-      if (kept.empty()) {
-        missing = true;
-        return;
-      }
-      auto& out = scratch();
-      std::copy(kept.begin(), kept.end(), out.begin());
-      stampCopy(subscriber, std::span(out.data(), kept.size()), *it->second);
-      if (subscriber.transport->sendRtp(out, kept.size())) counters.retransmitted.fetch_add(1, std::memory_order_relaxed);
-    });
-    if (!missing || bytes.size() > kMaxDatagram) return;
-    auto& out = scratch();
-    std::copy(bytes.begin(), bytes.end(), out.begin());
-    if (it->second->transport->sendRtcp(out, bytes.size())) counters.nacksRelayed.fetch_add(1, std::memory_order_relaxed);
-  }
-
-  // A NACK for a simulcast track: the subscriber's sequence numbers back to the layer's, resent
-  // from that layer's buffer with the subscriber's numbers again. What the buffer lacks is lost
-  // (the publisher's own NACK handling covers its uplink).
-  void answerLayeredNack(MediaClient& subscriber, const MediaClient& publisher, PublishedTrack& track, const RtcpPacket& nack) {
-    Subscription* sub = clients.subscriptionOf(track.ssrc, subscriber);
-    if (sub == nullptr || !sub->layers) return;
-    nack.forEachNack([&](std::uint16_t seq) {
-      const auto original = sub->layers->original(seq);
-      if (!original) return;
-      auto& layer = track.layers[static_cast<std::size_t>(original->first)];
-      const auto kept = layer.sent ? layer.sent->find(original->second) : std::span<const std::uint8_t>{};
-      if (kept.empty()) return;
-      auto& out = scratch();
-      std::copy(kept.begin(), kept.end(), out.begin());
-      RtpRewriter::rewrite(std::span(out.data(), kept.size()), *sub->layers, track.ssrc);
-      if (track.vp8) {
-        auto copy = RtpPacket::parse(std::span(out.data(), kept.size()));
-        const auto d = copy ? Vp8Descriptor::parse(copy->payload()) : std::nullopt;
-        if (d) {
-          const std::size_t at = kept.size() - copy->payload().size() - copy->paddingSize();
-          RtpRewriter::renumber(std::span(out.data() + at, copy->payload().size()), *d, *sub->layers);
-        }
-      }
-      stampCopy(subscriber, std::span(out.data(), kept.size()), publisher);
-      if (subscriber.transport->sendRtp(out, kept.size())) counters.retransmitted.fetch_add(1, std::memory_order_relaxed);
-    });
-  }
-
-  // A packet resent to `subscriber` from a buffer gets a transport-wide number of its own.
-  // Its foreign header extensions are blanked as for a forwarded packet.
-  void stampCopy(MediaClient& subscriber, std::span<std::uint8_t> copy, const MediaClient& publisher) {
-    auto p = RtpPacket::parse(copy);
-    if (!p) return;
-    RtpRewriter::foreignExtensions(copy, *p, publisher, subscriber);
-    if (subscriber.downlink->extension() == 0) return;
-    subscriber.downlink->stamp(copy, SubscriberBandwidth::find(*p, publisher.twccExtension), arrivalUs);
-  }
-
-  // What a subscriber reports of a simulcast track it receives moves its layer, unless its
-  // bandwidth estimate does (transport-cc feedback or REMB).
-  void adaptLayers(MediaClient& from, const RtcpPacket& report) {
-    if (from.downlink->current(arrivalUs)) return;
-    for (std::size_t i = 0; i < report.count(); ++i) {
-      const auto block = report.reportBlock(i);
-      if (!block) return;
-      auto it = clients.bySsrc.find(block->ssrc);
-      if (it == clients.bySsrc.end()) continue;
-      Subscription* sub = clients.subscriptionOf(block->ssrc, from);
-      if (sub != nullptr && sub->layers) sub->layers->onLoss(block->fractionLost, Clock::now());
-    }
-  }
-
-  void handleRtcp(MediaClient& from, std::span<std::uint8_t> compound) {
-    std::span<const std::uint8_t> rest = compound;
-    while (!rest.empty()) {
-      auto p = RtcpPacket::first(rest);
-      if (!p) return;
-      if (p->type() == RtcpPacket::SenderReport || p->type() == RtcpPacket::ReceiverReport) {
-        if (p->type() == RtcpPacket::SenderReport) passSenderReport(from, *p);
-        if (p->count() != 0) adaptLayers(from, *p);
-      } else if (p->isNack()) {
-        answerNack(from, *p, rest.first(p->size()));
-      } else if (p->type() == RtcpPacket::TransportFeedback && p->count() == RtcpPacket::kTransportCc) {
-        if (auto feedback = TransportFeedback::parse(*p); feedback && from.downlink->onFeedback(*feedback, arrivalUs) != 0) {
-          counters.feedbackRead.fetch_add(1, std::memory_order_relaxed);
-        }
-      } else if (p->type() == RtcpPacket::PayloadFeedback && p->count() == RtcpPacket::kApplicationLayer) {
-        if (auto remb = p->remb()) {
-          from.downlink->onRemb(remb->bitrate, arrivalUs);
-          counters.rembRead.fetch_add(1, std::memory_order_relaxed);
-        }
-      } else if (p->isPli()) {
-        if (auto ssrc = p->mediaSsrc()) keyframes.request(*ssrc);
-      } else if (p->type() == RtcpPacket::PayloadFeedback && p->count() == RtcpPacket::kFir) {
-        for (std::size_t i = 0; i < p->firEntries(); ++i) {
-          if (auto e = p->firEntry(i)) keyframes.request(e->first);
-        }
-      }
-      rest = rest.subspan(p->size());
-    }
-  }
-
-  // A publisher's SR: noted for its receiver reports (its round trip time), and passed on to
-  // the track's subscribers without the publisher's own report blocks, which are about what it
-  // receives. SSRC and timestamps are forwarded as they are, so the NTP/RTP pair stays true:
-  // the subscriber's browser syncs the publisher's audio and video with it.
-  void passSenderReport(MediaClient& from, const RtcpPacket& sr) {
-    const auto ssrc = sr.senderSsrc();
-    const auto info = sr.senderInfo();
-    if (!ssrc || !info) return;
-    bool rtx = false;
-    int layer = -1;
-    PublishedTrack* track = from.trackOf(*ssrc, rtx, layer);
-    if (track == nullptr || rtx) return;
-    (layer < 0 ? track->stats : track->layers[static_cast<std::size_t>(layer)].stats).onSenderReport(info->ntpTime, arrivalUs);
-    // The recorder aligns the publisher's audio with its video by these reports.
-    ShardRecorder::onSenderReport(from, *track, layer, info->ntpTime, info->rtpTimestamp);
-    auto subs = clients.subscribers.find(track->ssrc);
-    if (subs == clients.subscribers.end()) return;
-    constexpr std::size_t kSenderReportSize = 28;  // header, SSRC, sender info
-    const auto bytes = sr.bytes().first(kSenderReportSize);
-    auto& out = scratch();
-    for (auto& sub : subs->second) {
-      if (sub.client->transport->state() != MediaTransport::State::Connected) continue;
-      // A layer's report goes to those who get that layer, in their numbers.
-      if (sub.layers && sub.layers->current() != layer) continue;
-      std::copy(bytes.begin(), bytes.end(), out.begin());
-      out[0] = 0x80;  // no report blocks, no padding
-      out[2] = 0;
-      out[3] = kSenderReportSize / 4 - 1;
-      if (sub.layers) {
-        const std::uint32_t ts = sub.layers->outTimestamp(info->rtpTimestamp);
-        const std::uint32_t s = track->ssrc;
-        const std::uint8_t fields[8] = {static_cast<std::uint8_t>(s >> 24), static_cast<std::uint8_t>(s >> 16),
-                                        static_cast<std::uint8_t>(s >> 8), static_cast<std::uint8_t>(s),
-                                        static_cast<std::uint8_t>(ts >> 24), static_cast<std::uint8_t>(ts >> 16),
-                                        static_cast<std::uint8_t>(ts >> 8), static_cast<std::uint8_t>(ts)};
-        std::copy(fields, fields + 4, out.begin() + 4);       // SSRC
-        std::copy(fields + 4, fields + 8, out.begin() + 16);  // RTP timestamp
-      }
-      if (sub.client->transport->sendRtcp(out, kSenderReportSize)) counters.senderReports.fetch_add(1, std::memory_order_relaxed);
-    }
-  }
-
-  // Once a second, every publisher hears what arrived of each of its tracks (RR).
-  void sendReceiverReports() {
-    const std::int64_t nowUs = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
-    std::array<RtcpReportBlock, 8> blocks{};
-    for (auto& [key, entry] : clients.byKey) {
-      if (entry->transport->state() != MediaTransport::State::Connected) continue;
-      std::size_t n = 0;
-      for (auto& p : entry->published) {
-        if (p.stats.received() && n < blocks.size()) blocks[n++] = p.stats.report(p.ssrc, nowUs);
-        for (auto& l : p.layers) {
-          if (l.stats.received() && n < blocks.size()) blocks[n++] = l.stats.report(l.ssrc, nowUs);
-        }
-      }
-      if (n == 0) continue;
-      auto& out = scratch();
-      const std::size_t size = RtcpWriter::receiverReport(out, 1, std::span(blocks.data(), n));
-      if (size != 0 && entry->transport->sendRtcp(out, size)) counters.receiverReports.fetch_add(1, std::memory_order_relaxed);
-    }
-  }
-
-
-  // Every 100 ms, each subscriber whose downlink has an estimate gets the simulcast layers that
-  // fit it (LayerAllocator); the others keep the loss rule of LayerSwitch.
-  void allocateLayers() {
-    const std::int64_t nowUs = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
-    for (auto& [key, entry] : clients.byKey) {
-      if (!entry->downlink->current(nowUs)) continue;
-      allocation.clear();
-      allocated.clear();
-      bool layered = false;
-      for (auto& [ssrc, list] : clients.subscribers) {
-        for (auto& sub : list) {
-          if (sub.client != entry.get()) continue;
-          const PublishedTrack* track = clients.publishedTrack(ssrc);
-          if (track == nullptr) break;
-          LayerAllocator::Track t;
-          t.id = ssrc;
-          if (sub.layers && !track->layers.empty()) {
-            layered = true;
-            t.layers = static_cast<int>(std::min(track->layers.size(), LayerAllocator::kMaxLayers));
-            for (int i = 0; i < t.layers; ++i) {
-              const auto& l = track->layers[static_cast<std::size_t>(i)];
-              t.layerBps[static_cast<std::size_t>(i)] = l.rate.bps(nowUs);
-              if (nowUs - l.lastArrivalUs < 1000000) t.highestActive = i;
-            }
-            t.current = sub.layers->current();
-          } else {
-            t.layerBps[0] = track->rate.bps(nowUs);
-          }
-          allocation.push_back(t);
-          allocated.push_back(&sub);
-          break;
-        }
-      }
-      if (!layered) continue;
-      entry->downlink->allocator().allocate(allocation, entry->downlink->estimator().estimate(), nowUs);
-      for (std::size_t i = 0; i < allocation.size(); ++i) {
-        auto& layers = allocated[i]->layers;
-        if (allocation[i].layers == 0 || !layers || allocation[i].chosen == layers->target()) continue;
-        layers->aim(allocation[i].chosen);
-        if (layers->target() != allocation[i].chosen) continue;
-        counters.layerChanges.fetch_add(1, std::memory_order_relaxed);
-        const auto& e = entry->downlink->estimator();
-        log::debug("media", "layer aim", {{"sid", entry->sid}, {"ssrc", std::to_string(allocation[i].id)},
-                                          {"layer", std::to_string(allocation[i].chosen)}, {"estimate", std::to_string(e.estimate())},
-                                          {"delayBased", std::to_string(e.delayBased())}, {"lossBased", std::to_string(e.lossBased())},
-                                          {"acknowledged", std::to_string(e.acknowledged())}});
-      }
-    }
-  }
-
-  // Every 100 ms, each publisher hears when its packets arrived (transport-cc), which drives
-  // its browser's bandwidth estimate.
-  void sendTransportFeedback() {
-    for (auto& [key, entry] : clients.byKey) {
-      if (!entry->twcc || !entry->twcc->pending()) continue;
-      if (entry->transport->state() != MediaTransport::State::Connected) continue;
-      const std::uint32_t media = entry->published.empty() ? 0 : entry->published.front().ssrc;
-      auto& out = scratch();
-      const std::size_t size = entry->twcc->feedback(std::span(out.data(), kMaxDatagram), 1, media);
-      if (size != 0 && entry->transport->sendRtcp(out, size)) counters.transportFeedback.fetch_add(1, std::memory_order_relaxed);
-    }
-  }
-
-  // Once a second, every publisher of video hears the most it may send (REMB): browsers take it
-  // as a ceiling for their own estimate.
-  void sendBitrateCaps() {
-    const std::uint64_t cap = std::uint64_t{limits.maxPublisherBitrateKbps} * 1000;
-    std::array<std::uint32_t, 8> ssrcs{};
-    for (auto& [key, entry] : clients.byKey) {
-      std::size_t n = 0;
-      for (const auto& p : entry->published) {
-        if (p.video && n < ssrcs.size()) ssrcs[n++] = p.ssrc;
-      }
-      if (n == 0 || entry->transport->state() != MediaTransport::State::Connected) continue;
-      auto& out = scratch();
-      const std::size_t size = RtcpWriter::remb(out, 1, cap, std::span(ssrcs.data(), n));
-      if (size != 0 && entry->transport->sendRtcp(out, size)) counters.bitrateCaps.fetch_add(1, std::memory_order_relaxed);
-    }
-  }
-
   // Every 600 ms, the loudest publisher of each room (mean RFC 6464 loudness over the window,
   // above kSpeakingLoudness): when it changes, the server peer tells the room.
   void pickSpeakers() {
@@ -591,12 +337,12 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
       const auto now = Clock::now();
       SctpStack::instance().handleTimers(now);
       for (auto& [key, entry] : clients.byKey) entry->transport->tick(now);
-      sendTransportFeedback();
-      allocateLayers();
+      bandwidth.sendTransportFeedback();
+      bandwidth.allocateLayers();
       recorder.tick((ticks + 1) % 10 == 0, events);
       if (++ticks % 10 == 0) {
-        sendBitrateCaps();
-        sendReceiverReports();
+        bandwidth.sendBitrateCaps();
+        rtcp.sendReceiverReports();
       }
       if (ticks % 6 == 0) pickSpeakers();
       tickLoop();
@@ -621,8 +367,8 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   KeyframeRequester keyframes{clients, counters};
   ShardRecorder recorder{clients, keyframes, counters, limits};
   RtpForwarder forwarder{clients, *batch, keyframes, counters};
-  std::vector<LayerAllocator::Track> allocation;  // allocateLayers()'s, kept for their capacity
-  std::vector<Subscription*> allocated;
+  BandwidthControl bandwidth{clients, counters, limits};
+  RtcpResponder rtcp{clients, keyframes, bandwidth, counters};
   AddressQuota quota;
   unsigned ticks = 0;
   std::int64_t arrivalUs = 0;  // of the datagram being handled
