@@ -5,19 +5,15 @@
 #include <cctype>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <cstring>
 #include <optional>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
-#include <filesystem>
 #include <boost/asio/steady_timer.hpp>
 #include <stdexcept>
 #include <sys/socket.h>
 #include <unordered_map>
 #include <vector>
 
-#include "codec/RtcpPacket.hpp"
-#include "codec/RtcpWriter.hpp"
 #include "codec/RtpPacket.hpp"
 #include "codec/StunMessage.hpp"
 #include "core/Log.hpp"
@@ -30,27 +26,19 @@
 #include "media/RetransmissionBuffer.hpp"
 #include "media/SctpStack.hpp"
 #include "media/TwccRecorder.hpp"
-#include "hub/TokenBucket.hpp"
-#include "record/PublisherRecording.hpp"
-#include "record/RecordingCatalog.hpp"
+#include "sfu/ActiveSpeakers.hpp"
 #include "sfu/AddressKey.hpp"
 #include "sfu/BandwidthControl.hpp"
 #include "sfu/ClientTable.hpp"
-#include "sfu/DataRelayMessage.hpp"
+#include "sfu/DataRelay.hpp"
 #include "sfu/DatagramBuffer.hpp"
 #include "sfu/IceTcpLink.hpp"
 #include "sfu/KeyframeRequester.hpp"
-#include "sfu/LayerSwitch.hpp"
 #include "sfu/RtcpResponder.hpp"
 #include "sfu/RtpForwarder.hpp"
-#include "sfu/RtpRewriter.hpp"
 #include "sfu/SendBatch.hpp"
 #include "sfu/ShardRecorder.hpp"
-#include "sfu/BitrateWindow.hpp"
-#include "sfu/LayerAllocator.hpp"
 #include "sfu/SubscriberBandwidth.hpp"
-#include "codec/TransportFeedback.hpp"
-#include "codec/Vp8Descriptor.hpp"
 
 namespace aerie {
 
@@ -63,9 +51,6 @@ namespace {
 
 constexpr auto kTickInterval = std::chrono::milliseconds(100);  // transport-cc feedback
 constexpr std::size_t kRetransmissionSlots = 256;
-// Mean loudness (127 - dBov) that counts as speech: louder than -77 dBov (a quiet room is
-// below -90, speech around -20..-50).
-constexpr std::uint32_t kSpeakingLoudness = 50;
 
 stun::Address addressOf(const asio::ip::address& ip, std::uint16_t port) {
   stun::Address a;
@@ -109,9 +94,9 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     void onChannelClosed(MediaTransport&, std::uint16_t stream) override {
       if (client.mainChannel == stream) client.mainChannel.reset();
     }
-    void onChannelMessage(MediaTransport&, std::uint16_t stream, bool binary,
+    void onChannelMessage(MediaTransport&, std::uint16_t, bool binary,
                           std::span<const std::uint8_t> data) override {
-      impl.relayData(client, stream, binary, data);
+      impl.relay.relay(client, binary, data);
     }
     void onTransportState(MediaTransport&, MediaTransport::State state) override {
       log::info("media", "transport", {{"sid", client.sid}, {"state", MediaTransport::toString(state)}});
@@ -274,60 +259,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
     counters.transports.fetch_sub(1, std::memory_order_relaxed);
     bool roomLeft = false;
     for (const auto& [key, e] : clients.byKey) roomLeft = roomLeft || e->roomKey == room;
-    if (!roomLeft) speakers.erase(room);
-  }
-
-  // A Skylink MESSAGE on one of a client's channels goes on to the peers it names (every other
-  // peer of the room when it names none), on their messaging channels.
-  void relayData(MediaClient& from, std::uint16_t, bool binary, std::span<const std::uint8_t> data) {
-    const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
-    if (!from.dataBudget) from.dataBudget.emplace(limits.dataMessagesBurst, limits.dataMessagesPerSecond, nowMs);
-    if (binary || !from.dataBudget->take(nowMs)) {
-      counters.dataDropped.fetch_add(1, std::memory_order_relaxed);
-      return;
-    }
-    const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
-    auto message = DataRelayMessage::parse(text, from.sid, limits.maxJsonDepth);
-    if (!message) {
-      counters.dataDropped.fetch_add(1, std::memory_order_relaxed);
-      return;
-    }
-    const auto& targets = message->targets();
-    const auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(message->text().data()), message->text().size());
-    for (auto& [key, entry] : clients.byKey) {
-      MediaClient& to = *entry;
-      // Each client's own connection only: a 0.6 client's downlinks carry no messages.
-      if (&to == &from || to.roomKey != from.roomKey || !to.mainChannel || isDownlink(to.sid)) continue;
-      if (!targets.empty() && std::find(targets.begin(), targets.end(), to.sid) == targets.end()) continue;
-      if (to.transport->sendData(*to.mainChannel, false, bytes)) {
-        counters.dataRelayed.fetch_add(1, std::memory_order_relaxed);
-      } else {
-        counters.dataDropped.fetch_add(1, std::memory_order_relaxed);
-      }
-    }
-  }
-
-  // Every 600 ms, the loudest publisher of each room (mean RFC 6464 loudness over the window,
-  // above kSpeakingLoudness): when it changes, the server peer tells the room.
-  void pickSpeakers() {
-    std::unordered_map<std::string_view, std::pair<MediaClient*, std::uint32_t>> loudest;
-    for (auto& [key, entry] : clients.byKey) {
-      auto& best = loudest[entry->roomKey];
-      for (auto& p : entry->published) {
-        if (p.audioLevelExtension == 0) continue;
-        const std::uint32_t mean = p.levelSamples == 0 ? 0 : p.loudness / p.levelSamples;
-        p.loudness = 0;
-        p.levelSamples = 0;
-        if (mean >= kSpeakingLoudness && mean > best.second) best = {entry.get(), mean};
-      }
-    }
-    for (auto& [room, best] : loudest) {
-      const std::string sid = best.first != nullptr ? best.first->sid : std::string();
-      auto& current = speakers[std::string(room)];
-      if (current == sid) continue;
-      current = sid;
-      if (events != nullptr) events->onActiveSpeaker(room, sid);
-    }
+    if (!roomLeft) speakers.forget(room);
   }
 
   void tickLoop() {
@@ -344,7 +276,7 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
         bandwidth.sendBitrateCaps();
         rtcp.sendReceiverReports();
       }
-      if (ticks % 6 == 0) pickSpeakers();
+      if (ticks % 6 == 0) speakers.pick(events);
       tickLoop();
     });
   }
@@ -369,11 +301,12 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   RtpForwarder forwarder{clients, *batch, keyframes, counters};
   BandwidthControl bandwidth{clients, counters, limits};
   RtcpResponder rtcp{clients, keyframes, bandwidth, counters};
+  DataRelay relay{clients, counters, limits};
+  ActiveSpeakers speakers{clients};
   AddressQuota quota;
   unsigned ticks = 0;
   std::int64_t arrivalUs = 0;  // of the datagram being handled
   MediaEvents* events = nullptr;
-  std::unordered_map<std::string, std::string> speakers;  // room → the sid last announced
 };
 
 ShardMedia::ShardMedia(asio::io_context& loop, unsigned shard, const MediaOptions& options,

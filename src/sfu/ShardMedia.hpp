@@ -7,7 +7,10 @@
 // its STUN check; it is decrypted in place, and each RTP packet is copied once per subscriber
 // into a slot of a send batch, encrypted there, and the copies go out in one sendmmsg. No
 // lock, no allocation per packet.
-// Asio stays in ShardMedia.cpp.
+// ShardMedia.cpp is the coordinator: the sockets, the routing, the negotiation calls and the
+// tick; its parts (docs/media.md) share a ClientTable: RtpForwarder, RtcpResponder,
+// KeyframeRequester, BandwidthControl, ShardRecorder, DataRelay, ActiveSpeakers, IceTcpLink.
+// Asio stays out of this header.
 #include <chrono>
 #include <cstdint>
 #include <memory>
