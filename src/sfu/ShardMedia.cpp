@@ -38,6 +38,7 @@
 #include "record/RecordingCatalog.hpp"
 #include "sfu/DataRelayMessage.hpp"
 #include "sfu/LayerSwitch.hpp"
+#include "sfu/ReceiveBatch.hpp"
 #include "sfu/BitrateWindow.hpp"
 #include "sfu/LayerAllocator.hpp"
 #include "sfu/SubscriberBandwidth.hpp"
@@ -92,8 +93,6 @@ stun::Address addressOf(const asio::ip::address& ip, std::uint16_t port) {
   return a;
 }
 
-stun::Address addressOf(const udp::endpoint& e) { return addressOf(e.address(), e.port()); }
-
 udp::endpoint endpointOf(const stun::Address& a) {
   if (!a.ipv6) {
     asio::ip::address_v4::bytes_type b;
@@ -103,6 +102,10 @@ udp::endpoint endpointOf(const stun::Address& a) {
   asio::ip::address_v6::bytes_type b;
   std::copy(a.bytes.begin(), a.bytes.end(), b.begin());
   return {asio::ip::address_v6(b), a.port};
+}
+
+std::int64_t microsecondsNow() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
 }
 
 std::string entryKey(std::string_view roomKey, std::string_view sid) {
@@ -377,29 +380,37 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     });
   }
 
+  // Waits for the socket to be readable, then reads what the kernel holds a batch at a time
+  // (recvmmsg, ReceiveBatch) until a batch comes back short, which means the queue was empty; after
+  // kMaxBatches full ones it waits again, so that the loop's other work (timers, ICE-TCP, the
+  // signaling of the shard's rooms) gets its turn (the wait completes at once while datagrams
+  // are queued: Asio re-arms the descriptor, and epoll reports it ready).
   void receiveLoop() {
-    socket.async_receive_from(asio::buffer(buffer), from, [this](const boost::system::error_code& ec, std::size_t n) {
+    socket.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& ec) {
       if (ec == asio::error::operation_aborted || !socket.is_open()) return;
-      if (!ec) onDatagram(n);
-      // Drain what else the kernel holds before waiting again.
-      for (int i = 0; i < 64 && socket.is_open(); ++i) {
-        boost::system::error_code rec;
-        const std::size_t m = socket.receive_from(asio::buffer(buffer), from, 0, rec);
-        if (rec) break;
-        onDatagram(m);
+      constexpr int kMaxBatches = 4;
+      for (int b = 0; b < kMaxBatches && socket.is_open(); ++b) {
+        const std::size_t n = received->receive(socket.native_handle());
+        // One clock read per batch, as soon as it is read: every datagram of it was in the
+        // socket's queue by then, so this is the latest it can have arrived. (A read per
+        // datagram would add the time taken by the datagrams before it in the batch, aerie's own
+        // delay, to what the publisher's transport-cc sees as the network's.)
+        const auto now = Clock::now();
+        for (std::size_t k = 0; k < n && socket.is_open(); ++k) onDatagram(k, now);
+        if (n < ReceiveBatch::kSlots) break;
       }
       receiveLoop();
     });
   }
 
-  void onDatagram(std::size_t n) { route(std::span<std::uint8_t>(buffer.data(), n), addressOf(from), false); }
+  void onDatagram(std::size_t k, Clock::time_point now) { route(received->datagram(k), received->source(k), false, now); }
 
   // A datagram (UDP, or one framed packet of an ICE-TCP connection) to its transport: by the
   // sender's address once it passed ICE, else by the ICE username of a check. False if it went
-  // nowhere.
-  bool route(std::span<std::uint8_t> datagram, const stun::Address& source, bool known) {
+  // nowhere. `now`: when it arrived.
+  bool route(std::span<std::uint8_t> datagram, const stun::Address& source, bool known) { return route(datagram, source, known, Clock::now()); }
+  bool route(std::span<std::uint8_t> datagram, const stun::Address& source, bool known, Clock::time_point now) {
     counters.datagramsIn.fetch_add(1, std::memory_order_relaxed);
-    const auto now = Clock::now();
     arrivalUs = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
     auto it = byAddress.find(keyOf(source));
     if (it != byAddress.end()) {
@@ -561,6 +572,9 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     }
     const std::size_t payloadAt = bytes.size() - packet.payload().size() - packet.paddingSize();
     const auto twccElement = SubscriberBandwidth::find(packet, publisher.twccExtension);
+    // The copies' send time for the subscribers' estimators: read now, not the arrival of the
+    // batch this packet came in (the packets before it in the batch went out first).
+    const std::int64_t sentUs = microsecondsNow();
     for (auto& sub : subs->second) {
       if (sub.entry->transport->state() != MediaTransport::State::Connected) continue;
       if (sub.layers) {
@@ -576,7 +590,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
         if (ids.pictureId >= 0 || ids.tl0PicIdx >= 0) renumber(std::span(out.data() + payloadAt, packet.payload().size()), *vp8, *sub.layers);
       }
       foreignExtensions(std::span(out.data(), bytes.size()), packet, publisher, *sub.entry);
-      sub.entry->downlink->stamp(std::span(out.data(), bytes.size()), twccElement, arrivalUs);
+      sub.entry->downlink->stamp(std::span(out.data(), bytes.size()), twccElement, sentUs);
       if (sub.entry->transport->sendRtp(out, bytes.size())) ++forwarded;
     }
     batch->open = false;
@@ -921,7 +935,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     if (!p) return;
     foreignExtensions(copy, *p, publisher, subscriber);
     if (subscriber.downlink->extension() == 0) return;
-    subscriber.downlink->stamp(copy, SubscriberBandwidth::find(*p, publisher.twccExtension), arrivalUs);
+    subscriber.downlink->stamp(copy, SubscriberBandwidth::find(*p, publisher.twccExtension), microsecondsNow());
   }
 
   // What a subscriber reports of a simulcast track it receives moves its layer, unless its
@@ -1202,8 +1216,8 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   tcp::acceptor acceptor;  // passive ICE-TCP on the same port number
   std::unordered_map<AddressKey, std::shared_ptr<TcpLink>, AddressHash> tcpLinks;
   asio::steady_timer timer;
-  udp::endpoint from;
-  std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead> buffer{};
+  // The UDP socket's datagrams, read a batch at a time (its buffers made once, here).
+  std::unique_ptr<ReceiveBatch> received = std::make_unique<ReceiveBatch>(kMaxDatagram + MediaTransport::kSrtpOverhead);
   std::unordered_map<std::string, std::unique_ptr<Entry>> entries;
   std::unordered_map<std::string, Entry*> byUfrag;
   std::unordered_map<AddressKey, Entry*, AddressHash> byAddress;
