@@ -234,7 +234,6 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::string rid;
     std::uint32_t ssrc = 0;
     std::uint32_t rtxSsrc = 0;
-    std::unique_ptr<RetransmissionBuffer> sent;
     ReceiveStatistics stats;
     Clock::time_point lastKeyframeRequest{};
     std::int64_t lastArrivalUs = 0;
@@ -253,7 +252,9 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     std::uint32_t loudness = 0;
     std::uint32_t levelSamples = 0;
     Clock::time_point lastKeyframeRequest{};
-    std::unique_ptr<RetransmissionBuffer> sent;  // video: what was forwarded, for NACKs
+    // Video: what was forwarded, for NACKs (a simulcast track's layers share it, one stream
+    // each).
+    std::unique_ptr<RetransmissionBuffer> sent;
     ReceiveStatistics stats;  // for the receiver reports to the publisher
     BitrateWindow rate;       // as it arrives (a simulcast track's: in its layers)
     std::vector<Layer> layers;  // simulcast, lowest first; empty otherwise
@@ -554,8 +555,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     }
     const auto bytes = packet.bytes();
     if (bytes.size() > kMaxDatagram) return;
-    auto& kept = simulcast != nullptr ? simulcast->sent : track->sent;
-    if (kept) kept->store(packet.sequenceNumber(), bytes);
+    if (track->sent) track->sent->store(packet.sequenceNumber(), bytes, simulcast != nullptr ? static_cast<std::size_t>(layer) : 0);
     batch->open = true;
     std::uint64_t forwarded = 0;
     bool keyframeWanted = false;
@@ -909,8 +909,7 @@ struct ShardMedia::Impl : MediaTransport::Sender {
     nack.forEachNack([&](std::uint16_t seq) {
       const auto original = sub->layers->original(seq);
       if (!original) return;
-      auto& layer = track.layers[static_cast<std::size_t>(original->first)];
-      const auto kept = layer.sent ? layer.sent->find(original->second) : std::span<const std::uint8_t>{};
+      const auto kept = track.sent ? track.sent->find(original->second, static_cast<std::size_t>(original->first)) : std::span<const std::uint8_t>{};
       if (kept.empty()) return;
       auto& out = scratch();
       std::copy(kept.begin(), kept.end(), out.begin());
@@ -1399,12 +1398,15 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       p.recordable = p.video ? named("vp8") : named("opus");
       p.vp8 = p.video && named("vp8");
       p.rtxSsrc = k < a.rtxSsrcs.size() ? a.rtxSsrcs[k] : 0;
-      // About two seconds of a 320x240..640x480 camera at the bitrates browsers pick.
-      if (p.video && a.rids.empty()) p.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);
+      // About two seconds of a 320x240..640x480 camera at the bitrates browsers pick; a simulcast
+      // track's layers share slots in arrival order, so that each keeps as long as a plain track.
+      if (p.video) {
+        p.sent = std::make_unique<RetransmissionBuffer>(RetransmissionBuffer::slotsForLayers(kRetransmissionSlots, a.rids.size()),
+                                                        std::max<std::size_t>(a.rids.size(), 1));
+      }
       for (const auto& rid : a.rids) {
         Impl::Layer layer;
         layer.rid = rid;
-        layer.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);
         layer.stats = ReceiveStatistics(a.clockRate);
         p.layers.push_back(std::move(layer));
       }
