@@ -388,23 +388,25 @@ struct ShardMedia::Impl : MediaTransport::Sender {
   }
 
   // Waits for the socket to be readable, then reads what the kernel holds a batch at a time
-  // (recvmmsg, ReceiveBatch) until a batch comes back short, which means the queue was empty; after
-  // kMaxBatches full ones it waits again, so that the loop's other work (timers, ICE-TCP, the
-  // signaling of the shard's rooms) gets its turn (the wait completes at once while datagrams
-  // are queued: Asio re-arms the descriptor, and epoll reports it ready).
+  // (recvmmsg, ReceiveBatch) until a read finds nothing (what arrived while a batch was handled
+  // is read without going back to epoll); after kMaxPerWake datagrams it waits again, so that the
+  // loop's other work (timers, ICE-TCP, the signaling of the shard's rooms) gets its turn (the
+  // wait completes at once while datagrams are queued: Asio re-arms the descriptor, and epoll
+  // reports it ready).
   void receiveLoop() {
     socket.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& ec) {
       if (ec == asio::error::operation_aborted || !socket.is_open()) return;
-      constexpr int kMaxBatches = 4;
-      for (int b = 0; b < kMaxBatches && socket.is_open(); ++b) {
+      constexpr std::size_t kMaxPerWake = 64;
+      for (std::size_t total = 0; total < kMaxPerWake && socket.is_open();) {
         const std::size_t n = received->receive(socket.native_handle());
+        if (n == 0) break;
+        total += n;
         // One clock read per batch, as soon as it is read: every datagram of it was in the
         // socket's queue by then, so this is the latest it can have arrived. (A read per
         // datagram would add the time taken by the datagrams before it in the batch, aerie's own
         // delay, to what the publisher's transport-cc sees as the network's.)
         const auto now = Clock::now();
         for (std::size_t k = 0; k < n && socket.is_open(); ++k) onDatagram(k, now);
-        if (n < ReceiveBatch::kSlots) break;
       }
       receiveLoop();
     });
