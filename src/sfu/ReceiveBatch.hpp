@@ -4,7 +4,8 @@
 // datagram. The buffers, their iovecs and message headers are allocated once, when the batch
 // is made; reading allocates nothing and takes no lock (one batch per socket, on the socket's
 // loop). It does not wait: the caller waits for the socket to be readable (on its event loop)
-// and then reads until a batch comes back short of kSlots, which means the queue was empty.
+// and then reads until receive() finds nothing (a batch short of kSlots means the queue was
+// empty when it was read; more may have come while the caller handled it).
 // No Asio here: it works on the socket's descriptor.
 #include <cstddef>
 #include <cstdint>
