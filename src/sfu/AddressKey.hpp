@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "codec/StunMessage.hpp"
 
@@ -16,12 +17,17 @@ struct AddressKey {
   bool ipv6 = false;
   bool operator==(const AddressKey&) const = default;
 
-  // FNV-1a over the address bytes, then the port.
+  // The address as two 64-bit words and the port, mixed (hashing a byte at a time, FNV-1a, was
+  // 1 % of aerie's CPU under the media bench).
   struct Hash {
     std::size_t operator()(const AddressKey& k) const {
-      std::uint64_t h = 1469598103934665603ull;
-      for (auto b : k.bytes) h = (h ^ b) * 1099511628211ull;
-      return static_cast<std::size_t>((h ^ k.port) * 1099511628211ull);
+      std::uint64_t low = 0;
+      std::uint64_t high = 0;
+      std::memcpy(&low, k.bytes.data(), 8);
+      std::memcpy(&high, k.bytes.data() + 8, 8);
+      std::uint64_t h = low * 0x9E3779B97F4A7C15ull ^ high;
+      h = (h ^ (std::uint64_t{k.port} << 1 | (k.ipv6 ? 1u : 0u))) * 0xBF58476D1CE4E5B9ull;
+      return static_cast<std::size_t>(h ^ (h >> 31));
     }
   };
 };

@@ -1,3 +1,4 @@
+#include "sfu/MicrosecondsNow.hpp"
 #include "sfu/BandwidthControl.hpp"
 
 #include <algorithm>
@@ -29,7 +30,7 @@ void BandwidthControl::adaptLayers(MediaClient& from, const RtcpPacket& report, 
 }
 
 void BandwidthControl::allocateLayers() {
-  const std::int64_t nowUs = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
+  const std::int64_t nowUs = microsecondsNow();
   for (auto& [key, entry] : clients_.byKey) {
     if (!entry->downlink->current(nowUs)) continue;
     allocation_.clear();

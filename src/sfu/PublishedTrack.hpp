@@ -26,7 +26,9 @@ struct PublishedTrack {
   std::uint32_t loudness = 0;
   std::uint32_t levelSamples = 0;
   std::chrono::steady_clock::time_point lastKeyframeRequest{};
-  std::unique_ptr<RetransmissionBuffer> sent;  // video: what was forwarded, for NACKs
+  // Video: what was forwarded, for NACKs (a simulcast track's layers share it, one stream
+  // each).
+  std::unique_ptr<RetransmissionBuffer> sent;
   ReceiveStatistics stats;  // for the receiver reports to the publisher
   BitrateWindow rate;       // as it arrives (a simulcast track's: in its layers)
   std::vector<SimulcastLayer> layers;  // simulcast, lowest first; empty otherwise

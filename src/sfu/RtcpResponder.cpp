@@ -1,3 +1,4 @@
+#include "sfu/MicrosecondsNow.hpp"
 #include "sfu/RtcpResponder.hpp"
 
 #include <algorithm>
@@ -20,7 +21,7 @@ RtcpResponder::RtcpResponder(ClientTable& clients, KeyframeRequester& keyframes,
                              MediaCounters& counters)
     : clients_(clients), keyframes_(keyframes), bandwidth_(bandwidth), counters_(counters) {}
 
-void RtcpResponder::answerNack(MediaClient& subscriber, const RtcpPacket& nack, std::span<const std::uint8_t> bytes, std::int64_t arrivalUs) {
+void RtcpResponder::answerNack(MediaClient& subscriber, const RtcpPacket& nack, std::span<const std::uint8_t> bytes) {
   const auto ssrc = nack.mediaSsrc();
   if (!ssrc) return;
   auto it = clients_.bySsrc.find(*ssrc);
@@ -28,7 +29,7 @@ void RtcpResponder::answerNack(MediaClient& subscriber, const RtcpPacket& nack, 
   bool rtx = false;
   int layer = -1;
   PublishedTrack* track = it->second->trackOf(*ssrc, rtx, layer);
-  if (track != nullptr && !track->layers.empty()) return answerLayeredNack(subscriber, *it->second, *track, nack, arrivalUs);
+  if (track != nullptr && !track->layers.empty()) return answerLayeredNack(subscriber, *it->second, *track, nack);
   if (track == nullptr || !track->sent) return;
   bool missing = false;
   nack.forEachNack([&](std::uint16_t seq) {
@@ -39,7 +40,7 @@ void RtcpResponder::answerNack(MediaClient& subscriber, const RtcpPacket& nack, 
     }
     auto& out = scratch();
     std::copy(kept.begin(), kept.end(), out.begin());
-    stampCopy(subscriber, std::span(out.data(), kept.size()), *it->second, arrivalUs);
+    stampCopy(subscriber, std::span(out.data(), kept.size()), *it->second);
     if (subscriber.transport->sendRtp(out, kept.size())) counters_.retransmitted.fetch_add(1, std::memory_order_relaxed);
   });
   if (!missing || bytes.size() > kMaxDatagram) return;
@@ -48,15 +49,13 @@ void RtcpResponder::answerNack(MediaClient& subscriber, const RtcpPacket& nack, 
   if (it->second->transport->sendRtcp(out, bytes.size())) counters_.nacksRelayed.fetch_add(1, std::memory_order_relaxed);
 }
 
-void RtcpResponder::answerLayeredNack(MediaClient& subscriber, const MediaClient& publisher, PublishedTrack& track, const RtcpPacket& nack,
-                                      std::int64_t arrivalUs) {
+void RtcpResponder::answerLayeredNack(MediaClient& subscriber, const MediaClient& publisher, PublishedTrack& track, const RtcpPacket& nack) {
   Subscription* sub = clients_.subscriptionOf(track.ssrc, subscriber);
   if (sub == nullptr || !sub->layers) return;
   nack.forEachNack([&](std::uint16_t seq) {
     const auto original = sub->layers->original(seq);
     if (!original) return;
-    auto& layer = track.layers[static_cast<std::size_t>(original->first)];
-    const auto kept = layer.sent ? layer.sent->find(original->second) : std::span<const std::uint8_t>{};
+    const auto kept = track.sent ? track.sent->find(original->second, static_cast<std::size_t>(original->first)) : std::span<const std::uint8_t>{};
     if (kept.empty()) return;
     auto& out = scratch();
     std::copy(kept.begin(), kept.end(), out.begin());
@@ -69,17 +68,17 @@ void RtcpResponder::answerLayeredNack(MediaClient& subscriber, const MediaClient
         RtpRewriter::renumber(std::span(out.data() + at, copy->payload().size()), *d, *sub->layers);
       }
     }
-    stampCopy(subscriber, std::span(out.data(), kept.size()), publisher, arrivalUs);
+    stampCopy(subscriber, std::span(out.data(), kept.size()), publisher);
     if (subscriber.transport->sendRtp(out, kept.size())) counters_.retransmitted.fetch_add(1, std::memory_order_relaxed);
   });
 }
 
-void RtcpResponder::stampCopy(MediaClient& subscriber, std::span<std::uint8_t> copy, const MediaClient& publisher, std::int64_t arrivalUs) {
+void RtcpResponder::stampCopy(MediaClient& subscriber, std::span<std::uint8_t> copy, const MediaClient& publisher) {
   auto p = RtpPacket::parse(copy);
   if (!p) return;
   RtpRewriter::foreignExtensions(copy, *p, publisher, subscriber);
   if (subscriber.downlink->extension() == 0) return;
-  subscriber.downlink->stamp(copy, SubscriberBandwidth::find(*p, publisher.twccExtension), arrivalUs);
+  subscriber.downlink->stamp(copy, SubscriberBandwidth::find(*p, publisher.twccExtension), microsecondsNow());
 }
 
 void RtcpResponder::handle(MediaClient& from, std::span<std::uint8_t> compound, std::int64_t arrivalUs) {
@@ -91,7 +90,7 @@ void RtcpResponder::handle(MediaClient& from, std::span<std::uint8_t> compound, 
       if (p->type() == RtcpPacket::SenderReport) passSenderReport(from, *p, arrivalUs);
       if (p->count() != 0) bandwidth_.adaptLayers(from, *p, arrivalUs);
     } else if (p->isNack()) {
-      answerNack(from, *p, rest.first(p->size()), arrivalUs);
+      answerNack(from, *p, rest.first(p->size()));
     } else if (p->type() == RtcpPacket::TransportFeedback && p->count() == RtcpPacket::kTransportCc) {
       if (auto feedback = TransportFeedback::parse(*p); feedback && from.downlink->onFeedback(*feedback, arrivalUs) != 0) {
         counters_.feedbackRead.fetch_add(1, std::memory_order_relaxed);
@@ -151,7 +150,7 @@ void RtcpResponder::passSenderReport(MediaClient& from, const RtcpPacket& sr, st
 }
 
 void RtcpResponder::sendReceiverReports() {
-  const std::int64_t nowUs = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
+  const std::int64_t nowUs = microsecondsNow();
   std::array<RtcpReportBlock, 8> blocks{};
   for (auto& [key, entry] : clients_.byKey) {
     if (entry->transport->state() != MediaTransport::State::Connected) continue;

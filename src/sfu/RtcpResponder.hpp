@@ -29,15 +29,14 @@ class RtcpResponder {
   // A subscriber's NACK: what the SFU still has goes back from here; if anything is missing
   // (lost on the way in), the NACK goes on to the publisher, whose retransmission reaches
   // every subscriber.
-  void answerNack(MediaClient& subscriber, const RtcpPacket& nack, std::span<const std::uint8_t> bytes, std::int64_t arrivalUs);
+  void answerNack(MediaClient& subscriber, const RtcpPacket& nack, std::span<const std::uint8_t> bytes);
   // A NACK for a simulcast track: the subscriber's sequence numbers back to the layer's, resent
   // from that layer's buffer with the subscriber's numbers again. What the buffer lacks is lost
   // (the publisher's own NACK handling covers its uplink).
-  void answerLayeredNack(MediaClient& subscriber, const MediaClient& publisher, PublishedTrack& track, const RtcpPacket& nack,
-                         std::int64_t arrivalUs);
+  void answerLayeredNack(MediaClient& subscriber, const MediaClient& publisher, PublishedTrack& track, const RtcpPacket& nack);
   // A packet resent to `subscriber` from a buffer gets a transport-wide number of its own.
   // Its foreign header extensions are blanked as for a forwarded packet.
-  void stampCopy(MediaClient& subscriber, std::span<std::uint8_t> copy, const MediaClient& publisher, std::int64_t arrivalUs);
+  void stampCopy(MediaClient& subscriber, std::span<std::uint8_t> copy, const MediaClient& publisher);
   // A publisher's SR: noted for its receiver reports (its round trip time), and passed on to
   // the track's subscribers without the publisher's own report blocks, which are about what it
   // receives. SSRC and timestamps are forwarded as they are, so the NTP/RTP pair stays true:

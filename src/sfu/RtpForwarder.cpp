@@ -1,3 +1,4 @@
+#include "sfu/MicrosecondsNow.hpp"
 #include "sfu/RtpForwarder.hpp"
 
 #include <algorithm>
@@ -81,8 +82,7 @@ void RtpForwarder::forward(MediaClient& publisher, RtpPacket& received, std::int
   }
   const auto bytes = packet.bytes();
   if (bytes.size() > kMaxDatagram) return;
-  auto& kept = simulcast != nullptr ? simulcast->sent : track->sent;
-  if (kept) kept->store(packet.sequenceNumber(), bytes);
+  if (track->sent) track->sent->store(packet.sequenceNumber(), bytes, simulcast != nullptr ? static_cast<std::size_t>(layer) : 0);
   batch_.open = true;
   std::uint64_t forwarded = 0;
   bool keyframeWanted = false;
@@ -99,6 +99,9 @@ void RtpForwarder::forward(MediaClient& publisher, RtpPacket& received, std::int
   }
   const std::size_t payloadAt = bytes.size() - packet.payload().size() - packet.paddingSize();
   const auto twccElement = SubscriberBandwidth::find(packet, publisher.twccExtension);
+  // The copies' send time for the subscribers' estimators: read now, not the arrival of the
+  // batch this packet came in (the packets before it in the batch went out first).
+  const std::int64_t sentUs = microsecondsNow();
   for (auto& sub : subs->second) {
     if (sub.client->transport->state() != MediaTransport::State::Connected) continue;
     if (sub.layers) {
@@ -114,7 +117,7 @@ void RtpForwarder::forward(MediaClient& publisher, RtpPacket& received, std::int
       if (ids.pictureId >= 0 || ids.tl0PicIdx >= 0) RtpRewriter::renumber(std::span(out.data() + payloadAt, packet.payload().size()), *vp8, *sub.layers);
     }
     RtpRewriter::foreignExtensions(std::span(out.data(), bytes.size()), packet, publisher, *sub.client);
-    sub.client->downlink->stamp(std::span(out.data(), bytes.size()), twccElement, arrivalUs);
+    sub.client->downlink->stamp(std::span(out.data(), bytes.size()), twccElement, sentUs);
     if (sub.client->transport->sendRtp(out, bytes.size())) ++forwarded;
   }
   batch_.open = false;

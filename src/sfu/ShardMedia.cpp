@@ -34,6 +34,7 @@
 #include "sfu/DatagramBuffer.hpp"
 #include "sfu/IceTcpLink.hpp"
 #include "sfu/KeyframeRequester.hpp"
+#include "sfu/ReceiveBatch.hpp"
 #include "sfu/RtcpResponder.hpp"
 #include "sfu/RtpForwarder.hpp"
 #include "sfu/SendBatch.hpp"
@@ -65,8 +66,6 @@ stun::Address addressOf(const asio::ip::address& ip, std::uint16_t port) {
   }
   return a;
 }
-
-stun::Address addressOf(const udp::endpoint& e) { return addressOf(e.address(), e.port()); }
 
 udp::endpoint endpointOf(const stun::Address& a) {
   if (!a.ipv6) {
@@ -177,28 +176,32 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   }
 
   void receiveLoop() {
-    socket.async_receive_from(asio::buffer(buffer), from, [this](const boost::system::error_code& ec, std::size_t n) {
+    socket.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& ec) {
       if (ec == asio::error::operation_aborted || !socket.is_open()) return;
-      if (!ec) onDatagram(n);
-      // Drain what else the kernel holds before waiting again.
-      for (int i = 0; i < 64 && socket.is_open(); ++i) {
-        boost::system::error_code rec;
-        const std::size_t m = socket.receive_from(asio::buffer(buffer), from, 0, rec);
-        if (rec) break;
-        onDatagram(m);
+      constexpr std::size_t kMaxPerWake = 64;
+      for (std::size_t total = 0; total < kMaxPerWake && socket.is_open();) {
+        const std::size_t n = received->receive(socket.native_handle());
+        if (n == 0) break;
+        total += n;
+        // One clock read per batch, as soon as it is read: every datagram of it was in the
+        // socket's queue by then, so this is the latest it can have arrived. (A read per
+        // datagram would add the time taken by the datagrams before it in the batch, aerie's own
+        // delay, to what the publisher's transport-cc sees as the network's.)
+        const auto now = Clock::now();
+        for (std::size_t k = 0; k < n && socket.is_open(); ++k) onDatagram(k, now);
       }
       receiveLoop();
     });
   }
 
-  void onDatagram(std::size_t n) { route(std::span<std::uint8_t>(buffer.data(), n), addressOf(from), false); }
+  void onDatagram(std::size_t k, Clock::time_point now) { route(received->datagram(k), received->source(k), false, now); }
 
   // A datagram (UDP, or one framed packet of an ICE-TCP connection) to its transport: by the
   // sender's address once it passed ICE, else by the ICE username of a check. False if it went
-  // nowhere.
-  bool route(std::span<std::uint8_t> datagram, const stun::Address& source, bool known) {
+  // nowhere. `now`: when it arrived.
+  bool route(std::span<std::uint8_t> datagram, const stun::Address& source, bool known) { return route(datagram, source, known, Clock::now()); }
+  bool route(std::span<std::uint8_t> datagram, const stun::Address& source, bool known, Clock::time_point now) {
     counters.datagramsIn.fetch_add(1, std::memory_order_relaxed);
-    const auto now = Clock::now();
     arrivalUs = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
     auto it = byAddress.find(keyOf(source));
     if (it != byAddress.end()) {
@@ -291,8 +294,8 @@ struct ShardMedia::Impl : MediaTransport::Sender, IceTcpLink::Listener {
   tcp::acceptor acceptor;  // passive ICE-TCP on the same port number
   std::unordered_map<AddressKey, std::shared_ptr<IceTcpLink>, AddressKey::Hash> tcpLinks;
   asio::steady_timer timer;
-  udp::endpoint from;
-  std::array<std::uint8_t, kMaxDatagram + MediaTransport::kSrtpOverhead> buffer{};
+  // The UDP socket's datagrams, read a batch at a time (its buffers made once, here).
+  std::unique_ptr<ReceiveBatch> received = std::make_unique<ReceiveBatch>(kMaxDatagram + MediaTransport::kSrtpOverhead);
   std::unordered_map<std::string, MediaClient*> byUfrag;
   std::unordered_map<AddressKey, MediaClient*, AddressKey::Hash> byAddress;
   ClientTable clients;
@@ -469,12 +472,15 @@ void ShardMedia::remoteDescription(std::string_view roomKey, std::string_view si
       p.recordable = p.video ? named("vp8") : named("opus");
       p.vp8 = p.video && named("vp8");
       p.rtxSsrc = k < a.rtxSsrcs.size() ? a.rtxSsrcs[k] : 0;
-      // About two seconds of a 320x240..640x480 camera at the bitrates browsers pick.
-      if (p.video && a.rids.empty()) p.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);
+      // About two seconds of a 320x240..640x480 camera at the bitrates browsers pick; a simulcast
+      // track's layers share slots in arrival order, so that each keeps as long as a plain track.
+      if (p.video) {
+        p.sent = std::make_unique<RetransmissionBuffer>(RetransmissionBuffer::slotsForLayers(kRetransmissionSlots, a.rids.size()),
+                                                        std::max<std::size_t>(a.rids.size(), 1));
+      }
       for (const auto& rid : a.rids) {
         SimulcastLayer layer;
         layer.rid = rid;
-        layer.sent = std::make_unique<RetransmissionBuffer>(kRetransmissionSlots);
         layer.stats = ReceiveStatistics(a.clockRate);
         p.layers.push_back(std::move(layer));
       }

@@ -3,11 +3,9 @@
 // packet gives its SSRC. Plain state of ShardMedia's, on the shard's loop.
 #include <chrono>
 #include <cstdint>
-#include <memory>
 #include <string>
 
 #include "media/ReceiveStatistics.hpp"
-#include "media/RetransmissionBuffer.hpp"
 #include "sfu/BitrateWindow.hpp"
 
 namespace aerie {
@@ -16,7 +14,6 @@ struct SimulcastLayer {
   std::string rid;
   std::uint32_t ssrc = 0;
   std::uint32_t rtxSsrc = 0;
-  std::unique_ptr<RetransmissionBuffer> sent;
   ReceiveStatistics stats;
   std::chrono::steady_clock::time_point lastKeyframeRequest{};
   std::int64_t lastArrivalUs = 0;
