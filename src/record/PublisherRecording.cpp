@@ -139,10 +139,10 @@ void PublisherRecording::tick(std::int64_t nowMs) {
   }
 }
 
-void PublisherRecording::close() {
+void PublisherRecording::close(FileSyncer* syncer) {
   if (state_ == State::Recording) {
     // The last frame lasts about as long as the one before it: 20 ms of Opus, a video frame.
-    if (!writer_.close(20)) state_ = State::Failed;
+    if (!writer_.close(20, syncer)) state_ = State::Failed;
   }
   if (state_ != State::Failed) state_ = State::Closed;
 }

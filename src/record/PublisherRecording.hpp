@@ -26,6 +26,8 @@
 
 namespace aerie {
 
+class FileSyncer;
+
 class PublisherRecording {
  public:
   enum class State : std::uint8_t {
@@ -63,7 +65,8 @@ class PublisherRecording {
   // Writes the cluster being built if it is older than WebmWriter::kClusterMs (so the file is
   // never more than about a second behind, even when the publisher stops sending).
   void tick(std::int64_t nowMs);
-  void close();
+  // Ends the file; with a `syncer`, its sync to disk is left to that (see FileSyncer).
+  void close(FileSyncer* syncer = nullptr);
 
   State state() const { return state_; }
   std::uint64_t bytesWritten() const { return writer_.bytesWritten(); }

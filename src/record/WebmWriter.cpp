@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "record/FileSyncer.hpp"
+
 namespace aerie {
 namespace {
 
@@ -107,6 +109,7 @@ bool WebmWriter::writeAll(std::span<const std::uint8_t> bytes) {
 bool WebmWriter::open(const std::string& path, const Tracks& tracks) {
   if (fd_ >= 0) return false;
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  path_ = path;
   failed_ = fd_ < 0;
   if (failed_) return false;
   written_ = 0;
@@ -223,7 +226,7 @@ bool WebmWriter::flush() {
   return writeAll(cluster_);
 }
 
-bool WebmWriter::close(std::int64_t lastFrameMs) {
+bool WebmWriter::close(std::int64_t lastFrameMs, FileSyncer* syncer) {
   if (fd_ < 0) return false;
   bool ok = flush();
   if (ok) {
@@ -234,9 +237,13 @@ bool WebmWriter::close(std::int64_t lastFrameMs) {
     patch.clear();
     e.sizeOf(written_ - segmentDataStart_, 8);
     ok = ok && ::pwrite(fd_, patch.data(), patch.size(), static_cast<off_t>(segmentSizeAt_)) == static_cast<ssize_t>(patch.size());
-    ok = ok && ::fdatasync(fd_) == 0;
+    ok = ok && (syncer != nullptr || ::fdatasync(fd_) == 0);
   }
-  ::close(fd_);
+  if (syncer != nullptr) {
+    syncer->hand(fd_, path_);
+  } else {
+    ::close(fd_);
+  }
   fd_ = -1;
   failed_ = failed_ || !ok;
   return ok;

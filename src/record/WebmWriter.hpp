@@ -19,6 +19,8 @@
 
 namespace aerie {
 
+class FileSyncer;
+
 class WebmWriter {
  public:
   static constexpr std::uint64_t kVideoTrack = 1;
@@ -48,8 +50,9 @@ class WebmWriter {
   // Writes the cluster being built, if any.
   bool flush();
   // Flushes, writes the duration (the last frame's time plus `lastFrameMs`) and the Segment
-  // size, and closes the file. The writer can be opened again.
-  bool close(std::int64_t lastFrameMs = 0);
+  // size, and closes the file: with fdatasync here, or, given a `syncer`, by handing the file
+  // to it (the caller's loop does not wait for the disk). The writer can be opened again.
+  bool close(std::int64_t lastFrameMs = 0, FileSyncer* syncer = nullptr);
 
   bool isOpen() const { return fd_ >= 0; }
   bool failed() const { return failed_; }
@@ -63,6 +66,7 @@ class WebmWriter {
   void startCluster(std::int64_t ms);
 
   int fd_ = -1;
+  std::string path_;
   bool failed_ = false;
   std::uint64_t written_ = 0;
   std::uint64_t segmentDataStart_ = 0;  // file offset of the Segment's first child

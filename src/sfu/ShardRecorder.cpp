@@ -59,7 +59,7 @@ void ShardRecorder::startOf(MediaClient& entry) {
 
 void ShardRecorder::stopOf(MediaClient& entry) {
   if (!entry.recording) return;
-  entry.recording->close();
+  entry.recording->close(&syncer_);
   const auto& rec = *entry.recording;
   log::info("media", "recording file closed",
             {{"file", rec.path()}, {"state", PublisherRecording::toString(rec.state())},

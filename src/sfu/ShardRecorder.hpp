@@ -12,6 +12,7 @@
 
 #include "codec/RtpPacket.hpp"
 #include "core/Limits.hpp"
+#include "record/FileSyncer.hpp"
 #include "sfu/ClientTable.hpp"
 #include "sfu/KeyframeRequester.hpp"
 #include "sfu/MediaCounters.hpp"
@@ -88,6 +89,7 @@ class ShardRecorder {
   MediaCounters& counters_;
   const Limits& limits_;
   std::unordered_map<std::string, RoomRecording> recordings_;  // by room key
+  FileSyncer syncer_;  // closed files reach the disk off this loop
 };
 
 }  // namespace aerie
