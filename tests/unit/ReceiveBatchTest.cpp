@@ -17,6 +17,23 @@
 namespace aerie {
 namespace {
 
+// The loopback address of `family` with `port`, and its length.
+socklen_t loopback(int family, std::uint16_t port, sockaddr_storage& a) {
+  a = sockaddr_storage{};
+  if (family == AF_INET) {
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&a);
+    v4->sin_family = AF_INET;
+    v4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    v4->sin_port = htons(port);
+    return sizeof(sockaddr_in);
+  }
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a);
+  v6->sin6_family = AF_INET6;
+  v6->sin6_addr = in6addr_loopback;
+  v6->sin6_port = htons(port);
+  return sizeof(sockaddr_in6);
+}
+
 // A UDP socket bound to a free port on the loopback address of `family`; fd -1 if the machine
 // has no such address.
 struct Socket {
@@ -26,18 +43,7 @@ struct Socket {
     fd = ::socket(family, SOCK_DGRAM, 0);
     if (fd < 0) return;
     sockaddr_storage a{};
-    socklen_t length = 0;
-    if (family == AF_INET) {
-      auto* v4 = reinterpret_cast<sockaddr_in*>(&a);
-      v4->sin_family = AF_INET;
-      v4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      length = sizeof(sockaddr_in);
-    } else {
-      auto* v6 = reinterpret_cast<sockaddr_in6*>(&a);
-      v6->sin6_family = AF_INET6;
-      v6->sin6_addr = in6addr_loopback;
-      length = sizeof(sockaddr_in6);
-    }
+    socklen_t length = loopback(family, 0, a);
     if (::bind(fd, reinterpret_cast<sockaddr*>(&a), length) != 0) {
       ::close(fd);
       fd = -1;
@@ -56,20 +62,7 @@ struct Socket {
   // Sends `text` to `to` on loopback: on return it is in `to`'s queue.
   void sendTo(const Socket& to, const std::string& text, int family = AF_INET) const {
     sockaddr_storage a{};
-    socklen_t length = 0;
-    if (family == AF_INET) {
-      auto* v4 = reinterpret_cast<sockaddr_in*>(&a);
-      v4->sin_family = AF_INET;
-      v4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      v4->sin_port = htons(to.port);
-      length = sizeof(sockaddr_in);
-    } else {
-      auto* v6 = reinterpret_cast<sockaddr_in6*>(&a);
-      v6->sin6_family = AF_INET6;
-      v6->sin6_addr = in6addr_loopback;
-      v6->sin6_port = htons(to.port);
-      length = sizeof(sockaddr_in6);
-    }
+    const socklen_t length = loopback(family, to.port, a);
     ASSERT_EQ(::sendto(fd, text.data(), text.size(), 0, reinterpret_cast<sockaddr*>(&a), length),
               static_cast<ssize_t>(text.size()));
   }
